@@ -1,0 +1,122 @@
+#include "cli_support.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+namespace redline::cli {
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+
+void on_signal(int sig) {
+    g_signal = sig;
+    cancel_token().cancel();
+}
+
+std::string human_duration(double s) {
+    if (!(s >= 0) || s > 1e7) return "--:--";
+    const auto t = static_cast<long>(s + 0.5);
+    if (t >= 3600) return fmt::format("{}:{:02}:{:02}", t / 3600, (t / 60) % 60, t % 60);
+    return fmt::format("{}:{:02}", t / 60, t % 60);
+}
+
+std::string human_count(double v) {
+    if (v >= 1e9) return fmt::format("{:.2f} G", v / 1e9);
+    if (v >= 1e6) return fmt::format("{:.1f} M", v / 1e6);
+    if (v >= 1e3) return fmt::format("{:.1f} k", v / 1e3);
+    return fmt::format("{:.0f} ", v);
+}
+
+// Progress bar: percent of cells done, rate and ETA, redrawn at most 5 times a second.
+class TerminalProgress : public ProgressSink {
+public:
+    TerminalProgress() : m_start(clock::now()), m_tty(::isatty(STDERR_FILENO) != 0) {}
+    void update(std::uint64_t done, std::uint64_t total, const std::string& label) override {
+        const auto now = clock::now();
+        if (label != m_label) {
+            if (!m_label.empty()) end_line();
+            m_label = label;
+            m_start = now;
+            m_last = clock::time_point{};
+        }
+        const bool last = done >= total;
+        if (!last && now - m_last < std::chrono::milliseconds(m_tty ? 200 : 2000)) return;
+        m_last = now;
+        const double elapsed = std::chrono::duration<double>(now - m_start).count();
+        const double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+        const double eta = frac > 0 ? elapsed * (1.0 - frac) / frac : -1;
+        const int width = 30;
+        const int filled = static_cast<int>(frac * width);
+        std::string bar(static_cast<std::size_t>(filled), '#');
+        bar.append(static_cast<std::size_t>(width - filled), '.');
+        const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+        std::string line = fmt::format("{:<8} {:5.1f}% [{}] {}cells  {}cells/s  elapsed {}  ETA {}", label,
+                                       100.0 * frac, bar, human_count(static_cast<double>(done)),
+                                       human_count(rate), human_duration(elapsed),
+                                       last ? "0:00" : human_duration(eta));
+        if (m_tty) std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
+        else std::fprintf(stderr, "%s\n", line.c_str());
+        m_open = m_tty;
+        std::fflush(stderr);
+    }
+    void finish() override { end_line(); }
+    ~TerminalProgress() override { end_line(); }
+
+private:
+    using clock = std::chrono::steady_clock;
+    void end_line() {
+        if (m_open) std::fputc('\n', stderr);
+        m_open = false;
+    }
+    clock::time_point m_start, m_last{};
+    std::string m_label;
+    bool m_tty;
+    bool m_open = false;
+};
+
+}  // namespace
+
+void add_common_options(CLI::App* cmd, CommonOptions& opts) {
+    cmd->add_option("--threads", opts.threads, "Worker threads (default: all cores). Results do not depend on it.")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--progress", opts.progress, "Show a progress bar with ETA on stderr even when it is not a terminal");
+    cmd->add_flag("--quiet", opts.quiet, "No progress bar and no informational messages (warnings still print)");
+}
+
+std::unique_ptr<ProgressSink> make_progress(const CommonOptions& opts) {
+    if (opts.quiet) return nullptr;
+    if (!opts.progress && !::isatty(STDERR_FILENO)) return nullptr;
+    return std::make_unique<TerminalProgress>();
+}
+
+void warn(const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); }
+
+void warn_all(const std::vector<std::string>& messages) {
+    for (const auto& m : messages) warn(m);
+}
+
+void info(const CommonOptions& opts, const std::string& message) {
+    if (!opts.quiet) std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+CancelToken& cancel_token() {
+    static CancelToken token;
+    return token;
+}
+
+void install_signal_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+int cancelled_exit_code() { return g_signal ? 128 + g_signal : 130; }
+
+}  // namespace redline::cli

@@ -1,0 +1,36 @@
+#pragma once
+// Shared pieces of the command-line tool: the common options, the progress bar, warnings and the
+// cancellation token set by SIGINT/SIGTERM.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "redline/exec/progress.hpp"
+
+namespace redline::cli {
+
+struct CommonOptions {
+    int threads = 0;
+    bool progress = false;
+    bool quiet = false;
+};
+
+// Adds --threads, --progress, --quiet to a subcommand.
+void add_common_options(CLI::App* cmd, CommonOptions& opts);
+
+// A progress bar on stderr when stderr is a terminal or --progress, unless --quiet. May be null.
+std::unique_ptr<ProgressSink> make_progress(const CommonOptions& opts);
+
+void warn(const std::string& message);
+void warn_all(const std::vector<std::string>& messages);
+void info(const CommonOptions& opts, const std::string& message);
+
+// Set by SIGINT / SIGTERM; polled by the engine between tiles.
+CancelToken& cancel_token();
+void install_signal_handlers();
+// 130 for SIGINT, 143 for SIGTERM.
+int cancelled_exit_code();
+
+}  // namespace redline::cli

@@ -1,0 +1,65 @@
+#pragma once
+// Zones converted to the raster's continuous cell coordinates (col = (x - x0)/dx,
+// row = (y - y0)/dy), stored in flat arrays for the coverage kernel.
+//
+// Ring orientation is normalised here: every ring carries a sign so that, fed to the
+// CoverageRasterizer, exteriors add +1 and holes subtract 1 whatever the input's winding
+// (shapefiles are clockwise, GeoJSON counter-clockwise).
+// Thread-safety: immutable after construction.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "redline/core/geometry.hpp"
+#include "redline/core/grid.hpp"
+
+namespace redline {
+
+class ZoneSet {
+public:
+    struct RingRef {
+        std::size_t begin;  // first point
+        std::size_t end;    // one past the last point (the last point repeats the first)
+        int sign;           // +1 / -1 multiplier for the rasterizer
+    };
+    struct ZoneRef {
+        std::size_t ring_begin = 0, ring_end = 0;
+        double cmin = 0, cmax = 0, rmin = 0, rmax = 0;  // bounds in cell coordinates
+        Window window;                                  // cells touched, clipped to the grid
+        std::size_t edges = 0;
+    };
+
+    ZoneSet() = default;
+    // Throws InvalidInput naming the zone (names[i]) when a coordinate is not finite or lies
+    // more than 2^50 cells from the raster origin.
+    ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
+            const std::vector<std::string>& names);
+
+    std::size_t size() const { return m_zones.size(); }
+    const ZoneRef& zone(std::size_t z) const { return m_zones[z]; }
+    const RingRef& ring(std::size_t r) const { return m_rings[r]; }
+    const std::vector<double>& xs() const { return m_x; }
+    const std::vector<double>& ys() const { return m_y; }
+    const Grid& grid() const { return m_grid; }
+
+    // Calls f(xa, ya, xb, yb, sign) for every edge of zone z.
+    template <class F>
+    void for_each_edge(std::size_t z, F&& f) const {
+        const ZoneRef& zr = m_zones[z];
+        for (std::size_t r = zr.ring_begin; r < zr.ring_end; ++r) {
+            const RingRef& ring = m_rings[r];
+            for (std::size_t i = ring.begin; i + 1 < ring.end; ++i)
+                f(m_x[i], m_y[i], m_x[i + 1], m_y[i + 1], ring.sign);
+        }
+    }
+    // Index of the ring holding point i (for edge lists).
+    int sign_of_edge(std::size_t zone, std::size_t point) const;
+
+private:
+    Grid m_grid;
+    std::vector<double> m_x, m_y;
+    std::vector<RingRef> m_rings;
+    std::vector<ZoneRef> m_zones;
+};
+
+}  // namespace redline

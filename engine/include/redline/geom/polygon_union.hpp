@@ -1,0 +1,20 @@
+#pragma once
+// Union of many valid polygons with GEOS (OverlayNG), deterministic and parallel.
+//
+// The inputs are ordered along a Morton curve of their bounding-box centres (ties by input
+// position), cut into fixed chunks of 256, each chunk is unioned on its own (in parallel), and
+// the chunk results are merged pairwise in a fixed binary tree. The tree depends only on the
+// inputs, never on the thread count, so the result is the same bits for any --threads.
+// Thread-safety: uses one GEOS context per worker; inputs are only read.
+#include <vector>
+
+#include "redline/core/geometry.hpp"
+
+namespace redline {
+
+MultiPolygon union_all(const std::vector<const MultiPolygon*>& parts, int threads = 0);
+
+// Intersection of two polygonal geometries (polygonal part only).
+MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b);
+
+}  // namespace redline

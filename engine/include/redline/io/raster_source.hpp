@@ -1,0 +1,44 @@
+#pragma once
+// Abstract raster input for the engine: a thread-safe source of per-thread readers.
+// Class values are delivered as int32 with a validity byte per cell (0 = nodata or masked).
+// Implementations: GdalRasterSource (any GDAL raster), MemoryRasterSource (arrays, numpy).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "redline/core/grid.hpp"
+
+namespace redline {
+
+struct RasterInfo {
+    std::string path;              // as given by the user ("" for memory)
+    int band = 1;
+    Grid grid;
+    std::string crs_wkt;           // WKT2; "" when the raster has none
+    std::string crs_label;         // "EPSG:4490" or the CRS name
+    std::optional<std::int64_t> nodata;  // the band's nodata value when it is an integer in range
+    std::string data_type;         // "Byte", "Int16", ...
+    std::int64_t block_cols = 256, block_rows = 256;
+    bool has_mask = false;         // a per-dataset mask or alpha band defines validity
+    std::vector<std::string> warnings;
+};
+
+class RasterReader {
+public:
+    virtual ~RasterReader() = default;
+    // Reads the window (inside the grid) row-major into values[cols*rows] and valid[cols*rows].
+    // Throws Error(Io) naming the file and the window on a read failure.
+    virtual void read(const Window& w, std::int32_t* values, std::uint8_t* valid) = 0;
+};
+
+class RasterSource {
+public:
+    virtual ~RasterSource() = default;
+    virtual const RasterInfo& info() const = 0;
+    // A new reader with its own file handle; safe to call from any thread.
+    virtual std::unique_ptr<RasterReader> open_reader() const = 0;
+};
+
+}  // namespace redline

@@ -1,0 +1,53 @@
+#pragma once
+// Reading one OGR vector layer into the engine's value types.
+//
+// Polygon layers: Polygon and MultiPolygon features (curves are linearised, Z is dropped;
+// geometry collections are accepted when every member is polygonal). Line layers: LineString
+// and MultiLineString. Features keep file order. A null or empty geometry becomes an empty
+// multipolygon and is reported in `empty_ids`.
+//
+// Errors (InvalidInput unless noted): missing file (Io), a PATH with several layers and no
+// :LAYER (lists them), a missing layer (lists the layers), an empty layer, a missing field
+// (lists the fields), a feature of the wrong geometry type (lists ids and types), a NULL key
+// value, duplicate keys when `unique_ids`.
+// Thread-safety: each call opens its own dataset; calls may run concurrently.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "redline/core/geometry.hpp"
+#include "redline/io/layer_ref.hpp"
+
+namespace redline {
+
+struct LayerReadOptions {
+    std::string id_field;     // zone key; "" = the feature id
+    std::string group_field;  // --dissolve-by; "" = none
+    std::string assign_crs;   // CRS to use when the layer declares none ("" = leave it empty)
+    bool unique_ids = true;   // duplicate keys are an error
+    bool allow_invalid_types = false;  // keep non-polygonal features as empty (for validate)
+    std::vector<std::string> extra_fields;  // read as text into `extra`
+};
+
+struct VectorLayer {
+    LayerRef ref;
+    std::string label;        // the layer name as addressed
+    std::string layer_name;   // the name in the dataset
+    std::string crs_wkt;      // "" when the layer has none and none was assigned
+    std::string crs_label;
+    bool crs_assigned = false;
+    std::vector<std::int64_t> fids;
+    std::vector<std::string> ids;
+    std::vector<std::string> groups;
+    std::vector<std::vector<std::string>> extra;  // per feature, in extra_fields order
+    std::vector<MultiPolygon> polygons;  // polygon layers
+    std::vector<MultiLineString> lines;  // line layers
+    std::vector<std::string> empty_ids;  // null or empty geometries
+    std::vector<std::string> type_problems;  // "id: LineString" (allow_invalid_types)
+    std::vector<std::string> warnings;
+};
+
+VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts);
+VectorLayer read_line_layer(const LayerRef& ref, const LayerReadOptions& opts);
+
+}  // namespace redline

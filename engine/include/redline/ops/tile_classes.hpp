@@ -1,0 +1,38 @@
+#pragma once
+// The class values of one tile, decoded once and mapped to dense local indices (0 = nodata or
+// masked, 1..count() = the distinct values in order of first appearance), so that per-zone
+// tallies are small arrays. Values 0..255 use a direct table; others a hash map.
+// Thread-safety: one per worker thread.
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "redline/core/grid.hpp"
+#include "redline/io/raster_source.hpp"
+
+namespace redline {
+
+class TileClasses {
+public:
+    // Reads the tile with `reader` and maps its values. Throws Unsupported when a tile holds
+    // more than 65535 distinct values (not a class raster).
+    void load(RasterReader& reader, const Window& tile);
+    std::size_t count() const { return m_values.size(); }
+    // Raster value of local index k >= 1.
+    std::int32_t value(std::size_t k) const { return m_values[k - 1]; }
+    // Local indices of a row of the tile (row relative to the tile).
+    const std::uint16_t* row(std::int64_t r) const { return m_local.data() + static_cast<std::size_t>(r * m_cols); }
+    const std::int32_t* raw_values() const { return m_raw.data(); }
+    const std::uint8_t* valid() const { return m_valid.data(); }
+
+private:
+    std::int64_t m_cols = 0;
+    std::vector<std::int32_t> m_raw;
+    std::vector<std::uint8_t> m_valid;
+    std::vector<std::uint16_t> m_local;
+    std::vector<std::int32_t> m_values;
+    std::uint16_t m_small[256];
+    std::unordered_map<std::int32_t, std::uint16_t> m_large;
+};
+
+}  // namespace redline

@@ -1,0 +1,198 @@
+#include "redline/coverage/coverage_rasterizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "redline/core/error.hpp"
+
+namespace redline {
+namespace {
+
+constexpr double kScale = 1099511627776.0;  // 2^40
+
+// Fixed-point y: (row << 40) + round(fraction * 2^40), modulo 2^64.
+inline std::uint64_t quantize_y(double y) {
+    const double f = std::floor(y);
+    const auto j = static_cast<std::int64_t>(f);
+    const auto frac = static_cast<std::uint64_t>(std::llround((y - f) * kScale));
+    return (static_cast<std::uint64_t>(j) << kCoverageBits) + frac;
+}
+
+struct RowWalker {
+    std::uint64_t* acc;
+    double cl, cr;
+    std::int64_t col0;
+    int dir;
+
+    // A piece of an edge inside one row and one column strip (or left/right of the window).
+    inline void segment(double xa, std::uint64_t ya, double xb, std::uint64_t yb) const {
+        const double m = 0.5 * (xa + xb);
+        if (m >= cr) return;
+        const auto d = static_cast<std::int64_t>(yb - ya);
+        if (m <= cl) {
+            acc[0] += static_cast<std::uint64_t>(dir * d);
+            return;
+        }
+        const double fk = std::floor(m);
+        const auto k = static_cast<std::int64_t>(fk);
+        const double fx = m - fk;
+        const auto right = static_cast<std::int64_t>(std::llround(static_cast<double>(d) * fx));
+        const auto idx = static_cast<std::size_t>(k - col0);
+        acc[idx] += static_cast<std::uint64_t>(dir * (d - right));
+        acc[idx + 1] += static_cast<std::uint64_t>(dir * right);
+    }
+};
+
+}  // namespace
+
+CoverageMode parse_coverage_mode(const std::string& s) {
+    if (s == "exact") return CoverageMode::Exact;
+    if (s == "centroid") return CoverageMode::Centroid;
+    if (s == "all-touched") return CoverageMode::AllTouched;
+    fail(ErrorKind::InvalidInput,
+         fmt::format("unknown coverage mode '{}': expected exact, centroid or all-touched", s));
+}
+
+const char* coverage_mode_name(CoverageMode m) {
+    switch (m) {
+        case CoverageMode::Exact: return "exact";
+        case CoverageMode::Centroid: return "centroid";
+        case CoverageMode::AllTouched: return "all-touched";
+    }
+    return "?";
+}
+
+void CoverageRasterizer::begin(const Window& window) {
+    m_window = window;
+    m_stride = static_cast<std::size_t>(window.cols) + 1;
+    const std::size_t n = m_stride * static_cast<std::size_t>(std::max<std::int64_t>(window.rows, 0));
+    if (m_acc.size() < n) m_acc.resize(n);
+    std::fill(m_acc.begin(), m_acc.begin() + static_cast<std::ptrdiff_t>(n), 0);
+}
+
+void CoverageRasterizer::add_edge(double xa, double ya, double xb, double yb, int sign) {
+    if (m_mode == CoverageMode::Centroid) add_edge_centroid(xa, ya, xb, yb, sign);
+    else add_edge_exact(xa, ya, xb, yb, sign);
+}
+
+void CoverageRasterizer::add_edge_exact(double xa, double ya, double xb, double yb, int sign) {
+    if (ya == yb) return;  // horizontal: no vertical extent
+    double xl, yl, xh, yh;
+    int dir;
+    if (ya < yb) {
+        xl = xa, yl = ya, xh = xb, yh = yb, dir = sign;
+    } else {
+        xl = xb, yl = yb, xh = xa, yh = ya, dir = -sign;
+    }
+    const Window& w = m_window;
+    const double top = static_cast<double>(w.row0), bottom = static_cast<double>(w.row_end());
+    if (yh <= top || yl >= bottom) return;
+    const double cl = static_cast<double>(w.col0), cr = static_cast<double>(w.col_end());
+    if (std::min(xl, xh) >= cr) return;
+    // Canonical parametrisation from the lower-y endpoint: a shared edge of two polygons gives
+    // the same split points in both.
+    const double ey = yh - yl, ex = xh - xl;
+    auto x_at = [&](double y) { return xl + (y - yl) / ey * ex; };
+    auto y_at = [&](double x) { return yl + (x - xl) / ex * ey; };
+
+    const std::int64_t jb = std::max(static_cast<std::int64_t>(std::floor(yl)), w.row0);
+    const std::int64_t je = std::min(static_cast<std::int64_t>(std::ceil(yh)), w.row_end());
+    RowWalker walk{nullptr, cl, cr, w.col0, dir};
+    for (std::int64_t j = jb; j < je; ++j) {
+        const double rj = static_cast<double>(j);
+        const double y0 = rj > yl ? rj : yl;
+        const double y1 = rj + 1.0 < yh ? rj + 1.0 : yh;
+        if (!(y0 < y1)) continue;
+        const double x0 = (y0 == yl) ? xl : x_at(y0);
+        const double x1 = (y1 == yh) ? xh : x_at(y1);
+        walk.acc = m_acc.data() + static_cast<std::size_t>(j - w.row0) * m_stride;
+        const std::uint64_t q0 = quantize_y(y0), q1 = quantize_y(y1);
+        if (std::max(x0, x1) <= cl || x0 == x1) {
+            walk.segment(x0, q0, x1, q1);
+            continue;
+        }
+        if (std::min(x0, x1) >= cr) continue;
+        double px = x0;
+        std::uint64_t py = q0;
+        if (x0 < x1) {
+            double k = std::max(std::floor(x0) + 1.0, cl);
+            for (; k < x1 && k <= cr; k += 1.0) {
+                const double cy = std::clamp(y_at(k), y0, y1);
+                const std::uint64_t qc = quantize_y(cy);
+                walk.segment(px, py, k, qc);
+                px = k;
+                py = qc;
+            }
+        } else {
+            double k = std::min(std::ceil(x0) - 1.0, cr);
+            for (; k > x1 && k >= cl; k -= 1.0) {
+                const double cy = std::clamp(y_at(k), y0, y1);
+                const std::uint64_t qc = quantize_y(cy);
+                walk.segment(px, py, k, qc);
+                px = k;
+                py = qc;
+            }
+        }
+        walk.segment(px, py, x1, q1);
+    }
+}
+
+void CoverageRasterizer::add_edge_centroid(double xa, double ya, double xb, double yb, int sign) {
+    if (ya == yb) return;
+    double xl, yl, xh, yh;
+    int dir;
+    if (ya < yb) {
+        xl = xa, yl = ya, xh = xb, yh = yb, dir = sign;
+    } else {
+        xl = xb, yl = yb, xh = xa, yh = ya, dir = -sign;
+    }
+    const Window& w = m_window;
+    // Row centres j + 0.5 with yl <= centre < yh (half-open: top edges inside, bottom outside).
+    std::int64_t jb = static_cast<std::int64_t>(std::ceil(yl - 0.5));
+    std::int64_t je = static_cast<std::int64_t>(std::ceil(yh - 0.5));
+    jb = std::max(jb, w.row0);
+    je = std::min(je, w.row_end());
+    const double cl = static_cast<double>(w.col0), cr = static_cast<double>(w.col_end());
+    const double ey = yh - yl, ex = xh - xl;
+    for (std::int64_t j = jb; j < je; ++j) {
+        const double yc = static_cast<double>(j) + 0.5;
+        const double x = (yc == yl) ? xl : xl + (yc - yl) / ey * ex;
+        // First cell whose centre is at or right of x (a centre on the edge is inside).
+        const double first = std::ceil(x - 0.5);
+        if (first >= cr) continue;
+        const std::size_t idx =
+            first <= cl ? 0 : static_cast<std::size_t>(static_cast<std::int64_t>(first) - w.col0);
+        m_acc[static_cast<std::size_t>(j - w.row0) * m_stride + idx] +=
+            static_cast<std::uint64_t>(dir * kFullCoverage);
+    }
+}
+
+void CoverageRasterizer::finish() {
+    const Window& w = m_window;
+    const auto cols = static_cast<std::size_t>(w.cols);
+    const bool touched = (m_mode == CoverageMode::AllTouched);
+    for (std::int64_t r = 0; r < w.rows; ++r) {
+        std::uint64_t* acc = m_acc.data() + static_cast<std::size_t>(r) * m_stride;
+        std::uint64_t run = 0;
+        for (std::size_t i = 0; i < cols; ++i) {
+            run += acc[i];
+            auto c = static_cast<std::int64_t>(run);
+            if (c <= 0) c = 0;
+            else if (c >= kFullCoverage || touched) c = kFullCoverage;
+            acc[i] = static_cast<std::uint64_t>(c);
+        }
+        acc[cols] = 0;
+    }
+}
+
+void CoverageRasterizer::rasterize(const ZoneSet& zones, std::size_t z, const Window& window) {
+    begin(window);
+    zones.for_each_edge(z, [&](double xa, double ya, double xb, double yb, int sign) {
+        add_edge(xa, ya, xb, yb, sign);
+    });
+    finish();
+}
+
+}  // namespace redline

@@ -1,0 +1,224 @@
+#include "redline/io/gdal_raster_source.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include "gdal_util.hpp"
+#include "redline/core/error.hpp"
+#include "redline/io/crs.hpp"
+
+namespace redline {
+namespace {
+
+struct DatasetCloser {
+    void operator()(GDALDatasetH h) const {
+        if (h) GDALClose(h);
+    }
+};
+using DatasetPtr = std::unique_ptr<void, DatasetCloser>;
+
+GDALDatasetH open_dataset(const std::string& path, detail::GdalErrorCapture& cap) {
+    detail::ensure_gdal_registered();
+    (void)cap;
+    return GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                      nullptr, nullptr, nullptr);
+}
+
+class GdalReader : public RasterReader {
+public:
+    GdalReader(const RasterInfo& info, bool uint32, bool nodata_compare, bool mask_band)
+        : m_info(info), m_uint32(uint32), m_nodata_compare(nodata_compare), m_mask_band(mask_band) {
+        detail::GdalErrorCapture cap;
+        m_ds.reset(open_dataset(info.path, cap));
+        if (!m_ds)
+            fail(ErrorKind::Io, fmt::format("cannot reopen raster '{}'{}", info.path,
+                                            detail::gdal_reason(cap)));
+        m_band = GDALGetRasterBand(m_ds.get(), info.band);
+    }
+
+    void read(const Window& w, std::int32_t* values, std::uint8_t* valid) override {
+        detail::GdalErrorCapture cap;
+        const auto n = static_cast<std::size_t>(w.cells());
+        CPLErr err;
+        if (m_uint32) {
+            m_u32.resize(n);
+            err = GDALRasterIO(m_band, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
+                               static_cast<int>(w.cols), static_cast<int>(w.rows), m_u32.data(),
+                               static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_UInt32, 0, 0);
+            if (err == CE_None)
+                for (std::size_t i = 0; i < n; ++i) {
+                    if (m_u32[i] > static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max()))
+                        fail(ErrorKind::Unsupported,
+                             fmt::format("raster '{}' holds the class value {} (UInt32) near row "
+                                         "{}, column {}; class values above 2147483647 are not "
+                                         "supported",
+                                         m_info.path, m_u32[i], w.row0 + static_cast<std::int64_t>(i) / w.cols,
+                                         w.col0 + static_cast<std::int64_t>(i) % w.cols));
+                    values[i] = static_cast<std::int32_t>(m_u32[i]);
+                }
+        } else {
+            err = GDALRasterIO(m_band, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
+                               static_cast<int>(w.cols), static_cast<int>(w.rows), values,
+                               static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_Int32, 0, 0);
+        }
+        if (err != CE_None)
+            fail(ErrorKind::Io,
+                 fmt::format("cannot read raster '{}' band {}: cells of rows {}-{}, columns {}-{} "
+                             "are unreadable{}",
+                             m_info.path, m_info.band, w.row0, w.row_end() - 1, w.col0,
+                             w.col_end() - 1, detail::gdal_reason(cap)));
+        if (m_mask_band) {
+            GDALRasterBandH mask = GDALGetMaskBand(m_band);
+            err = GDALRasterIO(mask, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
+                               static_cast<int>(w.cols), static_cast<int>(w.rows), valid,
+                               static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_Byte, 0, 0);
+            if (err != CE_None)
+                fail(ErrorKind::Io,
+                     fmt::format("cannot read the mask of raster '{}' at rows {}-{}{}",
+                                 m_info.path, w.row0, w.row_end() - 1, detail::gdal_reason(cap)));
+            for (std::size_t i = 0; i < n; ++i) valid[i] = valid[i] ? 1 : 0;
+        } else if (m_nodata_compare) {
+            const auto nd = static_cast<std::int32_t>(*m_info.nodata);
+            for (std::size_t i = 0; i < n; ++i) valid[i] = values[i] != nd;
+        } else {
+            std::fill(valid, valid + n, std::uint8_t{1});
+        }
+    }
+
+private:
+    const RasterInfo& m_info;
+    bool m_uint32, m_nodata_compare, m_mask_band;
+    DatasetPtr m_ds;
+    GDALRasterBandH m_band = nullptr;
+    std::vector<std::uint32_t> m_u32;
+};
+
+}  // namespace
+
+std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path, int band) {
+    detail::GdalErrorCapture cap;
+    DatasetPtr ds(open_dataset(path, cap));
+    if (!ds) {
+        VSIStatBufL st;
+        if (VSIStatL(path.c_str(), &st) != 0)
+            fail(ErrorKind::Io, fmt::format("cannot open raster '{}': no such file{}", path,
+                                            detail::gdal_reason(cap)));
+        fail(ErrorKind::Io,
+             fmt::format("cannot open raster '{}': GDAL does not recognise it as a raster or it "
+                         "is corrupt{}",
+                         path, detail::gdal_reason(cap)));
+    }
+    auto src = std::unique_ptr<GdalRasterSource>(new GdalRasterSource());
+    RasterInfo& info = src->m_info;
+    info.path = path;
+    info.band = band;
+    GDALDatasetH h = ds.get();
+    const int nbands = GDALGetRasterCount(h);
+    if (band < 1 || band > nbands)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("raster '{}' has {} band(s); --band {} does not exist", path, nbands, band));
+    GDALRasterBandH b = GDALGetRasterBand(h, band);
+    const GDALDataType dt = GDALGetRasterDataType(b);
+    info.data_type = GDALGetDataTypeName(dt);
+    switch (dt) {
+        case GDT_Byte:
+        case GDT_Int16:
+        case GDT_UInt16:
+        case GDT_Int32: break;
+        case GDT_UInt32: src->m_uint32 = true; break;
+        case GDT_Float32:
+        case GDT_Float64:
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("raster '{}' band {} is {}: a land-use raster must hold integer "
+                             "class codes; convert it with gdal_translate -ot Int16 (or Byte) if "
+                             "its values are whole numbers",
+                             path, band, info.data_type));
+        case GDT_Int64:
+        case GDT_UInt64:
+            fail(ErrorKind::Unsupported,
+                 fmt::format("raster '{}' band {} is {}: 64-bit class codes are not supported; "
+                             "convert it with gdal_translate -ot Int32",
+                             path, band, info.data_type));
+        default:
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("raster '{}' band {} is {}: expected integer class codes (Byte, "
+                             "Int16, UInt16, Int32 or UInt32)",
+                             path, band, info.data_type));
+    }
+    double gt[6];
+    if (GDALGetGeoTransform(h, gt) != CE_None)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("raster '{}' has no geotransform, so its cells have no position; "
+                         "georeference it (e.g. gdal_translate -a_ullr ... -a_srs ...)",
+                         path));
+    if (gt[2] != 0.0 || gt[4] != 0.0)
+        fail(ErrorKind::Unsupported,
+             fmt::format("raster '{}' has a rotated geotransform (terms {} and {}); warp it to a "
+                         "north-up grid first (gdalwarp)",
+                         path, gt[2], gt[4]));
+    const int cols = GDALGetRasterXSize(h), rows = GDALGetRasterYSize(h);
+    if (cols <= 0 || rows <= 0)
+        fail(ErrorKind::InvalidInput, fmt::format("raster '{}' has no cells ({} x {})", path, cols, rows));
+    if (gt[1] <= 0)
+        fail(ErrorKind::Unsupported,
+             fmt::format("raster '{}' has a negative cell width ({}); flip it with gdalwarp", path, gt[1]));
+    info.grid = Grid(gt[0], gt[1], gt[3], gt[5], cols, rows);
+    OGRSpatialReferenceH srs = GDALGetSpatialRef(h);
+    if (!srs)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("raster '{}' has no CRS, so its cell areas cannot be measured; assign one "
+                         "with gdal_edit.py -a_srs EPSG:XXXX '{}'",
+                         path, path));
+    info.crs_wkt = crs_to_wkt(srs);
+    info.crs_label = crs_label_of(info.crs_wkt);
+    int bx = 0, by = 0;
+    GDALGetBlockSize(b, &bx, &by);
+    info.block_cols = bx > 0 ? bx : 256;
+    info.block_rows = by > 0 ? by : 256;
+
+    int has_nd = 0;
+    const double nd = GDALGetRasterNoDataValue(b, &has_nd);
+    const int mask_flags = GDALGetMaskFlags(b);
+    if (has_nd) {
+        double lo = 0, hi = 0;
+        switch (dt) {
+            case GDT_Byte: lo = 0, hi = 255; break;
+            case GDT_Int16: lo = -32768, hi = 32767; break;
+            case GDT_UInt16: lo = 0, hi = 65535; break;
+            case GDT_Int32: lo = -2147483648.0, hi = 2147483647.0; break;
+            default: lo = 0, hi = 2147483647.0; break;
+        }
+        if (std::isfinite(nd) && nd == std::floor(nd) && nd >= lo && nd <= hi) {
+            info.nodata = static_cast<std::int64_t>(nd);
+            src->m_nodata_compare = true;
+        } else {
+            info.warnings.push_back(fmt::format(
+                "raster '{}' declares nodata = {}, which a {} band cannot hold: no cell is "
+                "treated as nodata (fix it with gdal_edit.py -a_nodata)",
+                path, nd, info.data_type));
+        }
+    }
+    if (!(mask_flags & GMF_ALL_VALID) && !(mask_flags & GMF_NODATA)) {
+        src->m_mask_band = true;
+        src->m_nodata_compare = false;
+        info.has_mask = true;
+    }
+    return src;
+}
+
+std::unique_ptr<RasterReader> GdalRasterSource::open_reader() const {
+    return std::make_unique<GdalReader>(m_info, m_uint32, m_nodata_compare, m_mask_band);
+}
+
+void set_gdal_cache_bytes(std::int64_t bytes) {
+    detail::ensure_gdal_registered();
+    GDALSetCacheMax64(bytes);
+}
+
+std::string gdal_version() { return std::string("GDAL ") + GDALVersionInfo("RELEASE_NAME"); }
+
+}  // namespace redline

@@ -1,0 +1,43 @@
+#include "gdal_util.hpp"
+
+#include <mutex>
+
+#include <cpl_conv.h>
+#include <ogr_api.h>
+
+namespace redline::detail {
+
+GdalErrorCapture::GdalErrorCapture() {
+    CPLPushErrorHandlerEx(&GdalErrorCapture::handler, this);
+    CPLErrorReset();
+}
+
+GdalErrorCapture::~GdalErrorCapture() { CPLPopErrorHandler(); }
+
+void CPL_STDCALL GdalErrorCapture::handler(CPLErr cls, CPLErrorNum, const char* msg) {
+    auto* self = static_cast<GdalErrorCapture*>(CPLGetErrorHandlerUserData());
+    if (!self || !msg) return;
+    if (cls >= CE_Failure) self->m_messages.emplace_back(msg);
+    else if (cls == CE_Warning) self->m_warnings.emplace_back(msg);
+}
+
+std::string GdalErrorCapture::last() const {
+    return m_messages.empty() ? std::string() : m_messages.back();
+}
+
+void ensure_gdal_registered() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        // The engine parallelises over tiles itself; a modest default cache, raised by the
+        // tile plan (set_gdal_cache_bytes).
+        if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(256LL << 20);
+    });
+}
+
+std::string gdal_reason(const GdalErrorCapture& cap) {
+    const std::string m = cap.last();
+    return m.empty() ? std::string() : " (GDAL: " + m + ")";
+}
+
+}  // namespace redline::detail

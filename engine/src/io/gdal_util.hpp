@@ -1,0 +1,34 @@
+#pragma once
+// Private GDAL helpers for io/.
+#include <string>
+#include <vector>
+
+#include <cpl_error.h>
+#include <gdal.h>
+
+namespace redline::detail {
+
+// Collects GDAL's error messages on this thread while alive (GDAL error state is per thread).
+class GdalErrorCapture {
+public:
+    GdalErrorCapture();
+    ~GdalErrorCapture();
+    GdalErrorCapture(const GdalErrorCapture&) = delete;
+    GdalErrorCapture& operator=(const GdalErrorCapture&) = delete;
+    // The last error message, or "" when GDAL said nothing.
+    std::string last() const;
+    const std::vector<std::string>& messages() const { return m_messages; }
+    std::vector<std::string> warnings() const { return m_warnings; }
+
+private:
+    static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum num, const char* msg);
+    std::vector<std::string> m_messages;
+    std::vector<std::string> m_warnings;
+};
+
+void ensure_gdal_registered();
+
+// " (GDAL: <reason>)" or "".
+std::string gdal_reason(const GdalErrorCapture& cap);
+
+}  // namespace redline::detail

@@ -1,0 +1,268 @@
+#include "redline/io/vector_layer.hpp"
+
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+#include <ogrsf_frmts.h>
+
+#include "gdal_util.hpp"
+#include "redline/core/error.hpp"
+#include "redline/core/text.hpp"
+#include "redline/io/crs.hpp"
+
+namespace redline {
+namespace {
+
+struct DsCloser {
+    void operator()(GDALDataset* ds) const { GDALClose(GDALDataset::ToHandle(ds)); }
+};
+using DsPtr = std::unique_ptr<GDALDataset, DsCloser>;
+
+enum class Want { Polygons, Lines };
+
+Ring to_ring(const OGRLinearRing* r) {
+    Ring ring;
+    const int n = r->getNumPoints();
+    ring.reserve(static_cast<std::size_t>(n) + 1);
+    for (int i = 0; i < n; ++i) ring.push_back(Point{r->getX(i), r->getY(i)});
+    if (!ring.empty() && !(ring.front() == ring.back())) ring.push_back(ring.front());
+    return ring;
+}
+
+void add_polygon(const OGRPolygon* p, MultiPolygon& out) {
+    if (p->IsEmpty()) return;
+    Polygon poly;
+    poly.rings.push_back(to_ring(p->getExteriorRing()));
+    for (int i = 0; i < p->getNumInteriorRings(); ++i) poly.rings.push_back(to_ring(p->getInteriorRing(i)));
+    out.polygons.push_back(std::move(poly));
+}
+
+// Returns "" on success or the offending geometry type name.
+std::string convert_polygonal(const OGRGeometry* g, MultiPolygon& out) {
+    switch (wkbFlatten(g->getGeometryType())) {
+        case wkbPolygon: add_polygon(g->toPolygon(), out); return {};
+        case wkbMultiPolygon:
+            for (const auto* p : *g->toMultiPolygon()) add_polygon(p, out);
+            return {};
+        case wkbCurvePolygon:
+        case wkbMultiSurface: {
+            std::unique_ptr<OGRGeometry> lin(g->getLinearGeometry());
+            return lin ? convert_polygonal(lin.get(), out) : std::string(g->getGeometryName());
+        }
+        case wkbGeometryCollection: {
+            for (const auto* m : *g->toGeometryCollection()) {
+                auto bad = convert_polygonal(m, out);
+                if (!bad.empty()) return std::string("GeometryCollection containing ") + bad;
+            }
+            return {};
+        }
+        default: return g->getGeometryName();
+    }
+}
+
+void add_line(const OGRLineString* l, MultiLineString& out) {
+    if (l->IsEmpty()) return;
+    LineString line;
+    line.reserve(static_cast<std::size_t>(l->getNumPoints()));
+    for (int i = 0; i < l->getNumPoints(); ++i) line.push_back(Point{l->getX(i), l->getY(i)});
+    out.lines.push_back(std::move(line));
+}
+
+std::string convert_lineal(const OGRGeometry* g, MultiLineString& out) {
+    switch (wkbFlatten(g->getGeometryType())) {
+        case wkbLineString: add_line(g->toLineString(), out); return {};
+        case wkbMultiLineString:
+            for (const auto* l : *g->toMultiLineString()) add_line(l, out);
+            return {};
+        case wkbCircularString:
+        case wkbCompoundCurve:
+        case wkbMultiCurve: {
+            std::unique_ptr<OGRGeometry> lin(g->getLinearGeometry());
+            return lin ? convert_lineal(lin.get(), out) : std::string(g->getGeometryName());
+        }
+        case wkbGeometryCollection: {
+            for (const auto* m : *g->toGeometryCollection()) {
+                auto bad = convert_lineal(m, out);
+                if (!bad.empty()) return std::string("GeometryCollection containing ") + bad;
+            }
+            return {};
+        }
+        default: return g->getGeometryName();
+    }
+}
+
+std::vector<std::string> layer_names(GDALDataset* ds) {
+    std::vector<std::string> names;
+    for (int i = 0; i < ds->GetLayerCount(); ++i) names.push_back(ds->GetLayer(i)->GetName());
+    return names;
+}
+
+std::vector<std::string> field_names(OGRFeatureDefn* defn) {
+    std::vector<std::string> names;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) names.push_back(defn->GetFieldDefn(i)->GetNameRef());
+    return names;
+}
+
+int find_field(OGRLayer* layer, const std::string& field, const std::string& what, const VectorLayer& vl) {
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    const int idx = defn->GetFieldIndex(field.c_str());
+    if (idx < 0) {
+        auto names = field_names(defn);
+        fail(ErrorKind::InvalidInput,
+             fmt::format("layer '{}' in '{}' has no field '{}' ({}); its fields are: {}", vl.label,
+                         vl.ref.path, field, what,
+                         names.empty() ? std::string("none") : text::join_limited(names, 30)));
+    }
+    return idx;
+}
+
+VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want want) {
+    detail::ensure_gdal_registered();
+    detail::GdalErrorCapture cap;
+    VectorLayer vl;
+    vl.ref = ref;
+    vl.label = ref.label();
+    DsPtr ds(GDALDataset::FromHandle(GDALOpenEx(ref.path.c_str(),
+                                                GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                                                nullptr, nullptr, nullptr)));
+    if (!ds) {
+        VSIStatBufL st;
+        if (VSIStatL(ref.path.c_str(), &st) != 0)
+            fail(ErrorKind::Io,
+                 fmt::format("cannot open layer '{}': no such file '{}'{}", ref.text, ref.path,
+                             detail::gdal_reason(cap)));
+        fail(ErrorKind::Io,
+             fmt::format("cannot open '{}' as a vector dataset: GDAL does not recognise it or it is "
+                         "corrupt{}",
+                         ref.path, detail::gdal_reason(cap)));
+    }
+    OGRLayer* layer = nullptr;
+    if (ref.layer.empty()) {
+        if (ds->GetLayerCount() == 0)
+            fail(ErrorKind::InvalidInput, fmt::format("'{}' holds no vector layer", ref.path));
+        if (ds->GetLayerCount() > 1)
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("'{}' holds {} layers ({}); name one as '{}:LAYER'", ref.path,
+                             ds->GetLayerCount(), text::join_limited(layer_names(ds.get()), 20), ref.path));
+        layer = ds->GetLayer(0);
+    } else {
+        layer = ds->GetLayerByName(ref.layer.c_str());
+        if (!layer)
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("'{}' has no layer '{}'; its layers are: {}", ref.path, ref.layer,
+                             text::join_limited(layer_names(ds.get()), 30)));
+    }
+    vl.layer_name = layer->GetName();
+    if (ref.layer.empty()) vl.label = ref.label();
+    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    if (srs) {
+        vl.crs_wkt = crs_to_wkt(srs);
+    } else if (!opts.assign_crs.empty()) {
+        vl.crs_wkt = crs_from_user(opts.assign_crs);
+        vl.crs_assigned = true;
+    }
+    vl.crs_label = crs_label_of(vl.crs_wkt);
+
+    const int id_idx = opts.id_field.empty() ? -1 : find_field(layer, opts.id_field, "--id", vl);
+    const int group_idx = opts.group_field.empty() ? -1 : find_field(layer, opts.group_field, "--dissolve-by", vl);
+    std::vector<int> extra_idx;
+    for (const auto& f : opts.extra_fields) extra_idx.push_back(find_field(layer, f, "field", vl));
+
+    std::vector<std::string> wrong_type, null_ids;
+    std::map<std::string, std::int64_t> seen;
+    std::vector<std::string> duplicates;
+    layer->ResetReading();
+    for (auto& feat : *layer) {
+        const std::int64_t fid = feat->GetFID();
+        std::string id;
+        if (id_idx >= 0) {
+            if (!feat->IsFieldSetAndNotNull(id_idx)) {
+                null_ids.push_back(std::to_string(fid));
+                id = "";
+            } else {
+                id = feat->GetFieldAsString(id_idx);
+            }
+        } else {
+            id = std::to_string(fid);
+        }
+        if (opts.unique_ids && id_idx >= 0 && !id.empty()) {
+            auto [it, inserted] = seen.emplace(id, fid);
+            if (!inserted && duplicates.size() < 10)
+                duplicates.push_back(fmt::format("'{}' (features {} and {})", id, it->second, fid));
+        }
+        std::string group;
+        if (group_idx >= 0) {
+            if (!feat->IsFieldSetAndNotNull(group_idx))
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("feature {} of layer '{}' has no value in --dissolve-by field '{}'; "
+                                 "fill it or filter the layer",
+                                 fid, vl.label, opts.group_field));
+            group = feat->GetFieldAsString(group_idx);
+        }
+        std::vector<std::string> extras;
+        for (int idx : extra_idx) extras.push_back(feat->IsFieldSetAndNotNull(idx) ? feat->GetFieldAsString(idx) : "");
+        const OGRGeometry* g = feat->GetGeometryRef();
+        MultiPolygon mp;
+        MultiLineString ml;
+        if (!g || g->IsEmpty()) {
+            vl.empty_ids.push_back(id);
+        } else {
+            std::string bad = (want == Want::Polygons) ? convert_polygonal(g, mp) : convert_lineal(g, ml);
+            if (!bad.empty()) {
+                wrong_type.push_back(fmt::format("{} ({})", id, bad));
+                mp = MultiPolygon{};
+                ml = MultiLineString{};
+            }
+        }
+        vl.fids.push_back(fid);
+        vl.ids.push_back(id);
+        vl.groups.push_back(group);
+        vl.extra.push_back(std::move(extras));
+        if (want == Want::Polygons) vl.polygons.push_back(std::move(mp));
+        else vl.lines.push_back(std::move(ml));
+    }
+    if (!cap.messages().empty() && vl.fids.empty())
+        fail(ErrorKind::Io, fmt::format("cannot read layer '{}' in '{}'{}", vl.label, ref.path,
+                                        detail::gdal_reason(cap)));
+    if (vl.fids.empty())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("layer '{}' in '{}' has no features", vl.label, ref.path));
+    if (!null_ids.empty())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("layer '{}': {} feature(s) have no value in --id field '{}' (feature ids "
+                         "{}); fill the field or pick another key",
+                         vl.label, null_ids.size(), opts.id_field, text::join_limited(null_ids)));
+    if (!duplicates.empty())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("layer '{}': --id field '{}' is not unique: {}; pick a unique key, or "
+                         "use --dissolve-by {} to merge features that share a value",
+                         vl.label, opts.id_field, text::join_limited(duplicates), opts.id_field));
+    if (!wrong_type.empty()) {
+        if (opts.allow_invalid_types) {
+            vl.type_problems = wrong_type;
+        } else {
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("layer '{}' in '{}' must hold {}, but {} feature(s) do not: {}",
+                             vl.label, ref.path, want == Want::Polygons ? "polygons" : "lines",
+                             wrong_type.size(), text::join_limited(wrong_type)));
+        }
+    }
+    if (!vl.empty_ids.empty())
+        vl.warnings.push_back(fmt::format("layer '{}': {} feature(s) have an empty or null geometry "
+                                          "and cover nothing: {}",
+                                          vl.label, vl.empty_ids.size(), text::join_limited(vl.empty_ids)));
+    return vl;
+}
+
+}  // namespace
+
+VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts) {
+    return read_layer(ref, opts, Want::Polygons);
+}
+
+VectorLayer read_line_layer(const LayerRef& ref, const LayerReadOptions& opts) {
+    return read_layer(ref, opts, Want::Lines);
+}
+
+}  // namespace redline

@@ -1,0 +1,112 @@
+#include "redline/ops/zone_preparation.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "redline/core/error.hpp"
+#include "redline/core/text.hpp"
+#include "redline/geodesy/crs_description.hpp"
+#include "redline/geodesy/transformer.hpp"
+#include "redline/geom/polygon_union.hpp"
+#include "redline/geom/validity.hpp"
+#include "redline/io/crs.hpp"
+
+namespace redline {
+
+nlohmann::json PreparedZones::describe() const {
+    return nlohmann::json{{"layer", label},      {"path", path},         {"crs", crs_label},
+                          {"features", features}, {"zones", names.size()}, {"repaired", repaired},
+                          {"reprojected", reprojected}};
+}
+
+PreparedZones prepare_zones(const std::string& zones_ref, const std::string& target_crs_wkt,
+                            const std::string& target_label, const ZonePrepOptions& opts) {
+    LayerReadOptions ro;
+    ro.id_field = opts.id_field;
+    ro.group_field = opts.dissolve_by;
+    ro.assign_crs = opts.zones_crs;
+    ro.unique_ids = !opts.dissolve && opts.dissolve_by.empty();
+    VectorLayer layer = read_polygon_layer(parse_layer_ref(zones_ref), ro);
+    return prepare_layer(std::move(layer), target_crs_wkt, target_label, opts);
+}
+
+PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt,
+                            const std::string& target_label, const ZonePrepOptions& opts) {
+    const std::string& pre = opts.option_prefix;
+    PreparedZones out;
+    out.label = layer.label;
+    out.path = layer.ref.path;
+    out.features = layer.fids.size();
+    out.warnings = layer.warnings;
+    if (layer.crs_assigned)
+        out.warnings.push_back(fmt::format("layer '{}' declares no CRS; using {} as given by {}zones-crs",
+                                           layer.label, crs_label_of(layer.crs_wkt), pre));
+
+    // CRS
+    if (layer.crs_wkt.empty())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("layer '{}' in '{}' has no CRS; declare it with {}zones-crs (e.g. "
+                         "{}zones-crs EPSG:4326; {} is {})",
+                         layer.label, layer.ref.path, pre, pre, opts.target_name, target_label));
+    out.crs_label = crs_label_of(layer.crs_wkt);
+    if (!same_crs(layer.crs_wkt, target_crs_wkt)) {
+        if (!opts.reproject)
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("CRS mismatch: {} is {}, layer '{}' in '{}' is {}. Reproject one of "
+                             "them, or pass {}reproject to transform the zones into the raster CRS.",
+                             opts.target_name, target_label, layer.label, layer.ref.path, out.crs_label, pre));
+        const CrsDescription src = describe_crs(layer.crs_wkt);
+        const double seg = src.kind == CrsKind::Geographic ? opts.densify_m / 111320.0
+                                                           : opts.densify_m / (src.unit_to_metre > 0 ? src.unit_to_metre : 1.0);
+        Transformer t(layer.crs_wkt, target_crs_wkt);
+        for (std::size_t i = 0; i < layer.polygons.size(); ++i) {
+            try {
+                reproject(layer.polygons[i], t, seg);
+            } catch (const Error& e) {
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("zone '{}' of layer '{}' cannot be transformed from {} to {}: {}",
+                                 layer.ids[i], layer.label, out.crs_label, target_label, e.what()));
+            }
+        }
+        out.reprojected = true;
+        out.crs_label = target_label;
+    }
+
+    // Validity
+    auto issues = check_validity(layer.polygons, opts.threads);
+    if (!issues.empty()) {
+        if (!opts.make_valid)
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("layer '{}' has {} invalid geometr{}: {}. Fix them, or pass "
+                             "{}make-valid to repair them with GEOS MakeValid.",
+                             layer.label, issues.size(), issues.size() == 1 ? "y" : "ies",
+                             describe_issues(issues, layer.ids), pre));
+        std::vector<std::size_t> which;
+        for (const auto& is : issues) which.push_back(is.index);
+        out.repaired = make_valid(layer.polygons, which, opts.threads);
+        out.warnings.push_back(fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid",
+                                           out.repaired, out.repaired == 1 ? "y" : "ies", layer.label));
+    }
+
+    // Dissolve
+    if (opts.dissolve || !opts.dissolve_by.empty()) {
+        std::vector<std::string> order;
+        std::map<std::string, std::vector<const MultiPolygon*>> groups;
+        for (std::size_t i = 0; i < layer.polygons.size(); ++i) {
+            const std::string key = opts.dissolve ? std::string("all") : layer.groups[i];
+            auto [it, inserted] = groups.try_emplace(key);
+            if (inserted) order.push_back(key);
+            it->second.push_back(&layer.polygons[i]);
+        }
+        out.names = order;
+        out.geoms.resize(order.size());
+        for (std::size_t g = 0; g < order.size(); ++g) out.geoms[g] = union_all(groups[order[g]], opts.threads);
+    } else {
+        out.names = std::move(layer.ids);
+        out.geoms = std::move(layer.polygons);
+    }
+    return out;
+}
+
+}  // namespace redline
