@@ -1,10 +1,9 @@
-#include "zonal_command.hpp"
-
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "cli_support.hpp"
+#include "commands.hpp"
 #include "redline/ops/zonal_job.hpp"
 
 namespace redline::cli {
@@ -34,6 +33,7 @@ void run(ZonalArgs& a) {
 
 }  // namespace
 
+namespace {
 void add_zonal_command(CLI::App& app) {
     auto args = std::make_shared<ZonalArgs>();
     CLI::App* cmd = app.add_subcommand(
@@ -97,5 +97,9 @@ void add_zonal_command(CLI::App& app) {
         "Exit codes: 0 ok, 2 invalid input or usage, 3 I/O error, 4 unsupported, 1 internal error.");
     cmd->callback([args] { run(*args); });
 }
+
+}  // namespace
+
+REDLINE_REGISTER_COMMAND(add_zonal_command, 10);
 
 }  // namespace redline::cli

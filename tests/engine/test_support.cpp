@@ -1,0 +1,42 @@
+#include "test_support.hpp"
+
+#include <filesystem>
+
+#include "redline/io/crs.hpp"
+
+namespace redline::test {
+
+const char* const kAlbers =
+    "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs";
+
+Ring box_ring(double x0, double y0, double x1, double y1) {
+    return Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}};
+}
+
+MultiPolygon box(double x0, double y0, double x1, double y1) {
+    MultiPolygon mp;
+    mp.polygons.push_back(Polygon{{box_ring(x0, y0, x1, y1)}});
+    return mp;
+}
+
+MultiPolygon polygon(std::vector<std::vector<Point>> rings) {
+    Polygon p;
+    for (auto& r : rings) {
+        if (!r.empty() && !(r.front() == r.back())) r.push_back(r.front());
+        p.rings.push_back(std::move(r));
+    }
+    MultiPolygon mp;
+    mp.polygons.push_back(std::move(p));
+    return mp;
+}
+
+std::string temp_dir(const std::string& name) {
+    auto p = std::filesystem::temp_directory_path() / ("redline-test-" + name);
+    std::filesystem::remove_all(p);
+    std::filesystem::create_directories(p);
+    return p.string();
+}
+
+std::string wkt_of(const std::string& crs) { return crs_from_user(crs); }
+
+}  // namespace redline::test
