@@ -20,19 +20,33 @@ inline std::uint64_t quantize_y(double y) {
     return (static_cast<std::uint64_t>(j) << kCoverageBits) + frac;
 }
 
+// Fixed-point half square of the position eta in [0, 1] down a row: round(eta^2 / 2 * 2^40).
+inline std::int64_t quantize_moment(double eta) { return std::llround(eta * eta * (0.5 * kScale)); }
+
+// A point of an edge inside a row: x, the position down the row eta, and their fixed-point forms.
+struct RowPoint {
+    double x;
+    double eta;
+    std::uint64_t q;  // quantize_y
+    std::int64_t m;   // quantize_moment(eta), when moments are on
+};
+
 struct RowWalker {
     std::uint64_t* acc;
+    std::uint64_t* mom;  // null without moments
     double cl, cr;
     std::int64_t col0;
     int dir;
 
     // A piece of an edge inside one row and one column strip (or left/right of the window).
-    inline void segment(double xa, std::uint64_t ya, double xb, std::uint64_t yb) const {
-        const double m = 0.5 * (xa + xb);
+    inline void segment(const RowPoint& a, const RowPoint& b) const {
+        const double m = 0.5 * (a.x + b.x);
         if (m >= cr) return;
-        const auto d = static_cast<std::int64_t>(yb - ya);
+        const auto d = static_cast<std::int64_t>(b.q - a.q);
+        const std::int64_t dm = mom ? b.m - a.m : 0;
         if (m <= cl) {
             acc[0] += static_cast<std::uint64_t>(dir * d);
+            if (mom) mom[0] += static_cast<std::uint64_t>(dir * dm);
             return;
         }
         const double fk = std::floor(m);
@@ -42,6 +56,17 @@ struct RowWalker {
         const auto idx = static_cast<std::size_t>(k - col0);
         acc[idx] += static_cast<std::uint64_t>(dir * (d - right));
         acc[idx + 1] += static_cast<std::uint64_t>(dir * right);
+        if (mom) {
+            // Moment of the part of cell k right of the piece: integral of (1 - u) eta d eta with u
+            // the position across the cell, linear along the piece (Simpson is exact here).
+            const double ua = a.x - fk, ub = b.x - fk, um = 0.5 * (ua + ub);
+            const double em = 0.5 * (a.eta + b.eta);
+            const double in_cell = (b.eta - a.eta) / 6.0 *
+                                   ((1 - ua) * a.eta + 4 * (1 - um) * em + (1 - ub) * b.eta);
+            const std::int64_t own = std::llround(in_cell * kScale);
+            mom[idx] += static_cast<std::uint64_t>(dir * own);
+            mom[idx + 1] += static_cast<std::uint64_t>(dir * (dm - own));
+        }
     }
 };
 
@@ -70,6 +95,10 @@ void CoverageRasterizer::begin(const Window& window) {
     const std::size_t n = m_stride * static_cast<std::size_t>(std::max<std::int64_t>(window.rows, 0));
     if (m_acc.size() < n) m_acc.resize(n);
     std::fill(m_acc.begin(), m_acc.begin() + static_cast<std::ptrdiff_t>(n), 0);
+    if (m_moments) {
+        if (m_mom.size() < n) m_mom.resize(n);
+        std::fill(m_mom.begin(), m_mom.begin() + static_cast<std::ptrdiff_t>(n), 0);
+    }
 }
 
 void CoverageRasterizer::add_edge(double xa, double ya, double xb, double yb, int sign) {
@@ -99,7 +128,8 @@ void CoverageRasterizer::add_edge_exact(double xa, double ya, double xb, double 
 
     const std::int64_t jb = std::max(static_cast<std::int64_t>(std::floor(yl)), w.row0);
     const std::int64_t je = std::min(static_cast<std::int64_t>(std::ceil(yh)), w.row_end());
-    RowWalker walk{nullptr, cl, cr, w.col0, dir};
+    RowWalker walk{nullptr, nullptr, cl, cr, w.col0, dir};
+    const bool moments = m_moments;
     for (std::int64_t j = jb; j < je; ++j) {
         const double rj = static_cast<double>(j);
         const double y0 = rj > yl ? rj : yl;
@@ -107,35 +137,37 @@ void CoverageRasterizer::add_edge_exact(double xa, double ya, double xb, double 
         if (!(y0 < y1)) continue;
         const double x0 = (y0 == yl) ? xl : x_at(y0);
         const double x1 = (y1 == yh) ? xh : x_at(y1);
-        walk.acc = m_acc.data() + static_cast<std::size_t>(j - w.row0) * m_stride;
-        const std::uint64_t q0 = quantize_y(y0), q1 = quantize_y(y1);
+        const std::size_t off = static_cast<std::size_t>(j - w.row0) * m_stride;
+        walk.acc = m_acc.data() + off;
+        walk.mom = moments ? m_mom.data() + off : nullptr;
+        auto point = [&](double x, double y) {
+            RowPoint p{x, y - rj, quantize_y(y), 0};
+            if (moments) p.m = quantize_moment(p.eta);
+            return p;
+        };
+        const RowPoint p0 = point(x0, y0), p1 = point(x1, y1);
         if (std::max(x0, x1) <= cl || x0 == x1) {
-            walk.segment(x0, q0, x1, q1);
+            walk.segment(p0, p1);
             continue;
         }
         if (std::min(x0, x1) >= cr) continue;
-        double px = x0;
-        std::uint64_t py = q0;
+        RowPoint prev = p0;
         if (x0 < x1) {
             double k = std::max(std::floor(x0) + 1.0, cl);
             for (; k < x1 && k <= cr; k += 1.0) {
-                const double cy = std::clamp(y_at(k), y0, y1);
-                const std::uint64_t qc = quantize_y(cy);
-                walk.segment(px, py, k, qc);
-                px = k;
-                py = qc;
+                const RowPoint c = point(k, std::clamp(y_at(k), y0, y1));
+                walk.segment(prev, c);
+                prev = c;
             }
         } else {
             double k = std::min(std::ceil(x0) - 1.0, cr);
             for (; k > x1 && k >= cl; k -= 1.0) {
-                const double cy = std::clamp(y_at(k), y0, y1);
-                const std::uint64_t qc = quantize_y(cy);
-                walk.segment(px, py, k, qc);
-                px = k;
-                py = qc;
+                const RowPoint c = point(k, std::clamp(y_at(k), y0, y1));
+                walk.segment(prev, c);
+                prev = c;
             }
         }
-        walk.segment(px, py, x1, q1);
+        walk.segment(prev, p1);
     }
 }
 
@@ -184,6 +216,21 @@ void CoverageRasterizer::finish() {
             acc[i] = static_cast<std::uint64_t>(c);
         }
         acc[cols] = 0;
+        if (m_moments) {
+            std::uint64_t* mom = m_mom.data() + static_cast<std::size_t>(r) * m_stride;
+            std::uint64_t mrun = 0;
+            for (std::size_t i = 0; i < cols; ++i) {
+                mrun += mom[i];
+                const auto c = static_cast<std::int64_t>(acc[i]);
+                auto mv = static_cast<std::int64_t>(mrun);
+                // The moment of a covered part lies within [0, coverage]; clamp rounding residue.
+                if (c == 0) mv = 0;
+                else if (c == kFullCoverage) mv = kFullCoverage / 2;
+                else mv = std::clamp<std::int64_t>(mv, 0, c);
+                mom[i] = static_cast<std::uint64_t>(mv);
+            }
+            mom[cols] = 0;
+        }
     }
 }
 

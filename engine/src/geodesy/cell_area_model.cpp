@@ -69,15 +69,16 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
     if (!crs.on_grs80_or_wgs84() && crs.kind != CrsKind::Other)
         m.m_warnings.push_back(fmt::format(
             "the raster CRS '{}' is on the {} (a = {} m, 1/f = {}), not CGCS2000/GRS80: its "
-            "coordinates are measured on GRS80 without a datum shift (areas differ from the "
-            "{} by up to a few 1e-5, domain.md R8)",
-            crs.name, src_ell, crs.semi_major_m, crs.inverse_flattening, src_ell));
+            "coordinates are measured on GRS80 without a datum shift (areas on its own "
+            "ellipsoid would differ by up to a few 1e-5, domain.md R8)",
+            crs.name, src_ell, crs.semi_major_m, crs.inverse_flattening));
 
     if (crs.kind == CrsKind::Geographic) {
         const double rad = crs.unit_to_radian > 0 ? crs.unit_to_radian : kDeg;
         const double dlam = std::fabs(grid.dx()) * rad;
         m.m_kind = AreaModelKind::PerRow;
         m.m_row_m2.resize(static_cast<std::size_t>(grid.rows()));
+        m.m_row_gradient.resize(static_cast<std::size_t>(grid.rows()));
         double max_area = 0;
         for (std::int64_t r = 0; r < grid.rows(); ++r) {
             const double lat1 = grid.y_of(static_cast<double>(r)) * rad;
@@ -91,6 +92,9 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
             const double a = ell.quad_area(std::clamp(lat1, -std::numbers::pi / 2, std::numbers::pi / 2),
                                            std::clamp(lat2, -std::numbers::pi / 2, std::numbers::pi / 2), dlam);
             m.m_row_m2[static_cast<std::size_t>(r)] = a;
+            const double mean_density = a / (dlam * std::fabs(lat2 - lat1));
+            m.m_row_gradient[static_cast<std::size_t>(r)] =
+                (ell.area_density(lat2) - ell.area_density(lat1)) / mean_density;
             max_area = std::max(max_area, a);
         }
         if (!(max_area > 0))

@@ -1,5 +1,6 @@
 #include "redline/geodesy/ellipsoid.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -57,6 +58,29 @@ double Ellipsoid::dq(double phi1, double phi2) const {
     return 2.0 * (1.0 - m_e2) * half * sum;
 }
 
+double Ellipsoid::dq_moment(double phi1, double phi2) const {
+    const double h = phi2 - phi1;
+    if (h == 0) return 0.0;
+    // Split long intervals so 8-point Gauss-Legendre stays exact to rounding.
+    const int n = std::max(1, static_cast<int>(std::ceil(std::fabs(h) / 0.02)));
+    const double mid_all = 0.5 * (phi1 + phi2);
+    double total = 0.0;  // integral of (phi - mid_all) q'(phi)
+    for (int k = 0; k < n; ++k) {
+        const double a = phi1 + h * k / n, b = phi1 + h * (k + 1) / n;
+        const double mid = 0.5 * (a + b), half = 0.5 * (b - a);
+        double sum = 0.0;
+        for (int i = 0; i < 8; ++i) {
+            const double t = half * kGlX[i];
+            const double p = mid + t;
+            const double s = std::sin(p);
+            const double w = 1.0 - m_e2 * s * s;
+            sum += kGlW[i] * (t + (mid - mid_all)) * std::cos(p) / (w * w);
+        }
+        total += 2.0 * (1.0 - m_e2) * half * sum;
+    }
+    return total / h;
+}
+
 double Ellipsoid::quad_area(double phi1, double phi2, double dlambda) const {
     return std::fabs(0.5 * m_a * m_a * dlambda * dq(phi1, phi2));
 }
@@ -74,6 +98,22 @@ double Ellipsoid::area_density(double phi) const {
 }
 
 double Ellipsoid::ring_area_lonlat(const Ring& ring) const {
+    if (ring.size() < 4) return 0.0;
+    const double lref = ring[0].x;
+    double sum = 0.0;
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+        const Point& p = ring[i];
+        const Point& r = ring[i + 1];
+        if (p.y == r.y) continue;
+        const double lmean = 0.5 * ((p.x - lref) + (r.x - lref)) * kDeg;
+        const double p1 = p.y * kDeg, p2 = r.y * kDeg;
+        // lambda(phi) = lmean + (dlambda / dphi) (phi - phi_mid) along the edge.
+        sum += lmean * dq(p1, p2) + (r.x - p.x) * kDeg * dq_moment(p1, p2);
+    }
+    return 0.5 * m_a * m_a * sum;
+}
+
+double Ellipsoid::ring_area_trapezoid(const Ring& ring) const {
     if (ring.size() < 4) return 0.0;
     // S = 1/2 a^2 sum (lambda_mean_i - lambda_ref) (q_{i+1} - q_i), lambda_ref = first vertex,
     // which keeps small rings precise far from Greenwich.

@@ -51,6 +51,8 @@ void tally_zone(const CoverageRasterizer& rast, const TileClasses& tc, const Win
         if (areas.uniform_rows()) {
             const std::int64_t a = areas.row_area_units(grid_row);
             const Int128 full_area = static_cast<Int128>(a) << kCoverageBits;
+            const std::int64_t* mom = rast.moments() ? rast.moment_row(r) : nullptr;
+            const double g = mom ? areas.row_gradient(grid_row) : 0.0;
             for (std::int64_t i = 0; i < w.cols; ++i) {
                 const std::int64_t c = cov[i];
                 if (c == 0) continue;
@@ -58,7 +60,10 @@ void tally_zone(const CoverageRasterizer& rast, const TileClasses& tc, const Win
                 if (c == kFullCoverage) {
                     t.area += full_area;
                 } else {
-                    t.area += static_cast<Int128>(c) * a;
+                    // Weight by where in the row the covered part lies (geographic rasters).
+                    const std::int64_t w_c =
+                        mom ? c + std::llround(g * static_cast<double>(mom[i] - c / 2)) : c;
+                    t.area += static_cast<Int128>(w_c) * a;
                 }
                 t.coverage += c;
             }
@@ -112,7 +117,7 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
 
     tbb::enumerable_thread_specific<Scratch> scratch([&] {
         Scratch s;
-        s.rasterizer = CoverageRasterizer(opts.mode);
+        s.rasterizer = CoverageRasterizer(opts.mode, areas.has_row_gradient());
         return s;
     });
 

@@ -22,6 +22,12 @@
 // with the orientation sign of ZoneSet (+1 exterior, -1 hole after normalisation); coverage is
 // clamped to [0, 2^40].
 //
+// With moments enabled (exact mode), the rasterizer also accumulates for every cell the first
+// moment in the row direction, M = integral over (polygon ∩ cell) of eta, where eta in [0, 1] is
+// the position down the cell, in the same units. A fully covered cell has M = 2^39 exactly.
+// Geographic rasters use it to weight partial cells by the latitude of their covered part
+// (CellAreaModel::row_gradient), which makes areas exact to second order.
+//
 // Thread-safety: one rasterizer per thread (it owns its accumulation buffer).
 #include <cstdint>
 #include <vector>
@@ -40,7 +46,8 @@ const char* coverage_mode_name(CoverageMode m);
 
 class CoverageRasterizer {
 public:
-    explicit CoverageRasterizer(CoverageMode mode = CoverageMode::Exact) : m_mode(mode) {}
+    explicit CoverageRasterizer(CoverageMode mode = CoverageMode::Exact, bool moments = false)
+        : m_mode(mode), m_moments(moments && mode == CoverageMode::Exact) {}
 
     // Starts a polygon over `window` (global cell indices). DEFAULT buffer grows as needed.
     void begin(const Window& window);
@@ -54,8 +61,14 @@ public:
         return reinterpret_cast<const std::int64_t*>(m_acc.data()) +
                static_cast<std::size_t>(r) * m_stride;
     }
+    // After finish(), with moments: the first moment of each cell of row r (units 2^-40).
+    const std::int64_t* moment_row(std::int64_t r) const {
+        return reinterpret_cast<const std::int64_t*>(m_mom.data()) +
+               static_cast<std::size_t>(r) * m_stride;
+    }
     const Window& window() const { return m_window; }
     CoverageMode mode() const { return m_mode; }
+    bool moments() const { return m_moments; }
 
     // Convenience: begin(window), all edges of zone z, finish().
     void rasterize(const ZoneSet& zones, std::size_t z, const Window& window);
@@ -65,9 +78,11 @@ private:
     void add_edge_centroid(double xa, double ya, double xb, double yb, int sign);
 
     CoverageMode m_mode;
+    bool m_moments = false;
     Window m_window;
     std::size_t m_stride = 0;
     std::vector<std::uint64_t> m_acc;
+    std::vector<std::uint64_t> m_mom;
 };
 
 }  // namespace redline

@@ -55,6 +55,14 @@ public:
     void cell_area_units(std::int64_t row, std::int64_t col0, std::int64_t n,
                          std::int64_t* out) const;
     double cell_area_m2(std::int64_t row, std::int64_t col) const;
+    // Per-row model: relative change of the area density from the top to the bottom of the row,
+    // g = (rho_bottom - rho_top) / rho_mean. A partial cell whose covered part has coverage a and
+    // first moment M (coverage/coverage_rasterizer.hpp) has area A_row * (a + g * (M - a / 2)),
+    // exact to second order. 0 for the other models.
+    double row_gradient(std::int64_t row) const {
+        return m_kind == AreaModelKind::PerRow ? m_row_gradient[static_cast<std::size_t>(row)] : 0.0;
+    }
+    bool has_row_gradient() const { return m_kind == AreaModelKind::PerRow; }
 
 private:
     double density(std::int64_t row, std::int64_t col) const;  // per-cell: m2 per CRS unit^2
@@ -69,6 +77,7 @@ private:
     double m_const_m2 = 0;
     std::vector<std::int64_t> m_row_units;
     std::vector<double> m_row_m2;
+    std::vector<double> m_row_gradient;
     // Per-cell lattice: nodes at cell coordinates (i * step, j * step), i in [0, nx], j in [0, ny].
     std::int64_t m_step = 0, m_nx = 0, m_ny = 0;
     std::vector<double> m_rho;

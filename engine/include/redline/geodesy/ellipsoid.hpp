@@ -31,15 +31,24 @@ public:
     double q(double phi) const;
     // q(phi2) - q(phi1), accurate to full relative precision for small intervals.
     double dq(double phi1, double phi2) const;
+    // (1 / (phi2 - phi1)) * integral of (phi - phi_mid) dq over [phi1, phi2].
+    double dq_moment(double phi1, double phi2) const;
     // Area (m2, >= 0) of the quadrangle between parallels phi1, phi2 and meridians dlambda apart.
     double quad_area(double phi1, double phi2, double dlambda) const;
     // Whole surface (m2).
     double surface_area() const;
-    // Ellipsoidal area (m2, >= 0) of a lon/lat (degrees) multipolygon whose edges are taken as
-    // straight in (lon, lat) (the 32号 convention, R5): exteriors minus holes.
+    // Ellipsoidal area (m2, >= 0) of a lon/lat (degrees) multipolygon whose edges are straight
+    // in (lon, lat) -- the edges a lon/lat raster grid and GIS software draw: exteriors minus
+    // holes. Per edge, the exact integral 1/2 a^2 ∫ (lambda(phi) - lambda_ref) dq(phi) with
+    // lambda linear in phi (Gauss-Legendre), which equals the 32号 trapezoid sum (R5) plus a
+    // term of relative size ~ tan(phi) dphi / 6 that vanishes for short edges.
     double area_lonlat(const MultiPolygon& mp) const;
-    // Signed area (m2) of one lon/lat ring by the per-edge trapezoid sum (R5).
+    // Signed area (m2) of one lon/lat ring, edges straight in (lon, lat).
     double ring_area_lonlat(const Ring& ring) const;
+    // Signed area (m2) of one lon/lat ring by the 32号 per-edge trapezoid sum
+    // 1/2 a^2 sum (lambda_mean - lambda_ref) (q_{i+1} - q_i) (R5), exact for edges along which
+    // longitude is linear in q; equal to ring_area_lonlat for densified rings.
+    double ring_area_trapezoid(const Ring& ring) const;
     // Area density (m2 per rad^2) at latitude phi: M(phi) N(phi) cos(phi).
     double area_density(double phi) const;
 
