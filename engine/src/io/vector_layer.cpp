@@ -57,7 +57,7 @@ std::string convert_polygonal(const OGRGeometry* g, MultiPolygon& out) {
             }
             return {};
         }
-        default: return g->getGeometryName();
+        default: return OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
     }
 }
 
@@ -88,7 +88,7 @@ std::string convert_lineal(const OGRGeometry* g, MultiLineString& out) {
             }
             return {};
         }
-        default: return g->getGeometryName();
+        default: return OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
     }
 }
 

@@ -1,0 +1,321 @@
+"""`redline zonal` contract (issue #2): columns, order, values, formats, determinism, bad input."""
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+from osgeo import gdal, ogr
+
+from redline_testkit import (ALBERS, SHARED, box_wkt, no_temp_files, read_csv, read_csv_text, run,
+                             write_layer, write_raster)
+
+X0, Y0 = 600000.0, 3600000.0  # Albers origin of the small fixtures, 10 m cells
+
+
+@pytest.fixture
+def small(tmp_path):
+    """4 x 3 raster of 10 m cells (equal-area: 100 m2 per cell), classes:
+        1 1 2 2
+        1 3 3 2
+        0 3 9 9      (0 = nodata)
+    and a layer with two zones: A covers the left half exactly, B the centre of cell (1,1)...(2,2)."""
+    arr = np.array([[1, 1, 2, 2], [1, 3, 3, 2], [0, 3, 9, 9]], dtype=np.uint8)
+    r = write_raster(tmp_path / "lc.tif", arr, (X0, 10, 0, Y0, 0, -10), ALBERS, nodata=0)
+    a = box_wkt(X0, Y0 - 30, X0 + 20, Y0)              # columns 0-1, all rows
+    b = box_wkt(X0 + 15, Y0 - 25, X0 + 35, Y0 - 5)     # half/quarter cells around (1..3, 0..2)
+    z = write_layer(tmp_path / "plan.gpkg", "redline", [a, b], ALBERS, {"code": ["A", "B"]})
+    return tmp_path, r, z
+
+
+def test_hand_computed_areas_and_row_order(small):
+    d, r, z = small
+    p = run("zonal", "--raster", r, "--zones", f"{z}:redline", "--id", "code")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0].split(",")[:4] == ["zone", "class", "area_m2", "share"]
+    rows = read_csv_text(p.stdout)
+    got = [(x["zone"], x["class"], x["area_m2"]) for x in rows]
+    # A: class 1 x3 cells, 3 x2 cells (cells (1,1),(2,1)... see fixture), nodata x1.
+    # B: x in [15,35] -> col1 half, col2 full, col3 half; y in [5,25] -> row0 half, row1 full, row2 half.
+    #   row0: c1 (1) .5*.5, c2 (2) .5, c3 (2) .25; row1: c1 (3) .5, c2 (3) 1, c3 (2) .5;
+    #   row2: c1 (3) .25, c2 (9) .5, c3 (9) .25  -> 1: 25, 2: 125, 3: 175, 9: 75 m2
+    assert got == [("A", "1", "300.000000"), ("A", "3", "200.000000"), ("A", "nodata", "100.000000"),
+                   ("B", "1", "25.000000"), ("B", "2", "125.000000"), ("B", "3", "175.000000"),
+                   ("B", "9", "75.000000")]
+    shares = {(x["zone"], x["class"]): float(x["share"]) for x in rows}
+    assert shares[("A", "1")] == pytest.approx(0.6, abs=1e-12)
+    assert shares[("A", "nodata")] == pytest.approx(0.2, abs=1e-12)  # nodata / valid area
+    assert sum(v for (zn, c), v in shares.items() if zn == "B") == pytest.approx(1.0, abs=1e-12)
+    assert {x["area_model"] for x in rows} == {"constant"}
+    assert {x["ellipsoid"] for x in rows} == {"CGCS2000 (GRS80)"}
+    assert float(rows[3]["cells"]) == pytest.approx(0.25, abs=1e-12)
+
+
+def test_default_zone_key_is_the_feature_id(small):
+    d, r, z = small
+    rows = read_csv_text(run("zonal", "--raster", r, "--zones", f"{z}:redline").stdout)
+    assert [x["zone"] for x in rows][0] == "1" and rows[-1]["zone"] == "2"  # GeoPackage fids
+
+
+def test_layer_is_optional_for_single_layer_files(small):
+    d, r, z = small
+    p = run("zonal", "--raster", r, "--zones", z, "--id", "code")
+    assert p.returncode == 0, p.stderr
+    assert len(read_csv_text(p.stdout)) == 7
+
+
+def test_class_names_from_builtin_and_csv_tables(small, tmp_path):
+    d, r, z = small
+    rows = read_csv_text(run("zonal", "--raster", r, "--zones", f"{z}:redline", "--id", "code",
+                             "--classes", "clcd").stdout)
+    names = {x["class"]: x["class_name"] for x in rows}
+    assert names["1"] == "Cropland" and names["3"] == "Shrub" and names["9"] == "Wetland"
+    assert names["nodata"] == "nodata"
+    table = tmp_path / "mine.csv"
+    table.write_text("code,name,group\n1,Paddy,cropland\n3,Scrub,shrub\n", encoding="utf-8")
+    rows = read_csv_text(run("zonal", "--raster", r, "--zones", f"{z}:redline", "--id", "code",
+                             "--classes", table).stdout)
+    names = {x["class"]: x["class_name"] for x in rows}
+    assert names["1"] == "Paddy" and names["2"] == "2"  # unknown codes keep their number
+
+
+def test_modes(small):
+    d, r, z = small
+    def areas(mode):
+        rows = read_csv_text(run("zonal", "--raster", r, "--zones", f"{z}:redline", "--id", "code",
+                                 "--mode", mode).stdout)
+        return {(x["zone"], x["class"]): float(x["area_m2"]) for x in rows if x["zone"] == "B"}
+    # centroid: centres of cells (1..2, 0..1) lie in [15,35] x [5,25] -> classes 1,2,3,3
+    assert areas("centroid") == {("B", "1"): 100.0, ("B", "2"): 100.0, ("B", "3"): 200.0}
+    # all-touched: the 3 x 3 block of cells (1..3, 0..2)
+    assert areas("all-touched") == {("B", "1"): 100.0, ("B", "2"): 300.0, ("B", "3"): 300.0,
+                                    ("B", "9"): 200.0}
+
+
+def test_dissolve_counts_overlaps_once(tmp_path):
+    arr = np.full((10, 10), 4, dtype=np.uint8)
+    r = write_raster(tmp_path / "lc.tif", arr, (X0, 10, 0, Y0, 0, -10), ALBERS, nodata=0)
+    sq = box_wkt(X0 + 10, Y0 - 60, X0 + 60, Y0 - 10)
+    z = write_layer(tmp_path / "pa.gpkg", "protected", [sq, sq, box_wkt(X0, Y0 - 100, X0 + 20, Y0 - 80)],
+                    ALBERS, {"code": ["P1", "P2", "P3"], "type": ["park", "park", "reserve"]})
+    per_feature = read_csv_text(run("zonal", "--raster", r, "--zones", z, "--id", "code").stdout)
+    assert [float(x["area_m2"]) for x in per_feature] == [2500.0, 2500.0, 400.0]
+    allrows = read_csv_text(run("zonal", "--raster", r, "--zones", z, "--dissolve").stdout)
+    assert [(x["zone"], float(x["area_m2"])) for x in allrows] == [("all", 2900.0)]
+    by = read_csv_text(run("zonal", "--raster", r, "--zones", z, "--dissolve-by", "type").stdout)
+    assert [(x["zone"], float(x["area_m2"])) for x in by] == [("park", 2500.0), ("reserve", 400.0)]
+    p = run("zonal", "--raster", r, "--zones", z, "--dissolve", "--dissolve-by", "type")
+    assert p.returncode == 2 and "excludes" in p.stderr
+
+
+def test_outputs_csv_json_gpkg(small):
+    d, r, z = small
+    base = ["zonal", "--raster", r, "--zones", f"{z}:redline", "--id", "code", "--classes", "clcd"]
+    stdout = run(*base).stdout
+    assert run(*base, "--output", d / "o.csv").returncode == 0
+    assert (d / "o.csv").read_text(encoding="utf-8") == stdout
+    assert run(*base, "--output", d / "o.json").returncode == 0
+    j = json.loads((d / "o.json").read_text(encoding="utf-8"))
+    assert j["meta"]["ellipsoid"] == "CGCS2000 (GRS80)"
+    assert j["meta"]["area_model"]["kind"] == "constant"
+    assert j["meta"]["mode"] == "exact" and j["meta"]["class_table"] == "clcd"
+    assert j["columns"][:4] == ["zone", "class", "area_m2", "share"]
+    assert [(x["zone"], x["class"], x["area_m2"]) for x in j["rows"]][:2] == [("A", "1", 300.0), ("A", "3", 200.0)]
+    assert run(*base, "--output", d / "o.gpkg").returncode == 0
+    ds = ogr.Open(str(d / "o.gpkg"))
+    lyr = ds.GetLayerByName("zonal")
+    feats = [(f["zone"], f["class"], f["area_m2"], f["class_name"]) for f in lyr]
+    assert feats[0] == ("A", "1", 300.0, "Cropland") and len(feats) == 7
+    assert "CGCS2000" in lyr.GetMetadataItem("REDLINE_META")
+    assert no_temp_files(d)
+    p = run(*base, "--output", d / "o.txt")
+    assert p.returncode == 2 and ".csv, .json, .gpkg" in p.stderr and not (d / "o.txt").exists()
+
+
+def test_identical_bytes_for_threads_and_tile_sizes(tmp_path):
+    rng = np.random.default_rng(1)
+    arr = rng.integers(0, 10, size=(700, 900), dtype=np.uint8)
+    r = write_raster(tmp_path / "lc.tif", arr, (X0, 30, 0, Y0, 0, -30), ALBERS, nodata=0, block=(128, 128))
+    wkts = []
+    for i in range(40):
+        cx, cy = X0 + rng.uniform(0, 27000), Y0 - rng.uniform(0, 21000)
+        n = int(rng.integers(8, 300))
+        rad = rng.uniform(100, 4000) * rng.uniform(0.4, 1.0, n)
+        t = np.linspace(0, 2 * math.pi, n, endpoint=False)
+        pts = [(cx + a * math.cos(b), cy + a * math.sin(b)) for a, b in zip(rad, t)]
+        pts.append(pts[0])
+        wkts.append("POLYGON((" + ",".join(f"{x!r} {y!r}" for x, y in pts) + "))")
+    z = write_layer(tmp_path / "z.gpkg", "z", wkts, ALBERS)
+    outs = set()
+    for threads in ("1", "2", "8"):
+        for ts in ("64", "200", "1024"):
+            p = run("zonal", "--raster", r, "--zones", z, "--threads", threads, "--tile-size", ts)
+            assert p.returncode == 0, p.stderr
+            outs.add(p.stdout)
+    assert len(outs) == 1
+
+
+def test_matches_the_pixel_centre_oracle_on_real_data():
+    """São Miguel CORINE x municipalities: centroid counts equal the GDAL RasterizeLayer oracle."""
+    d = SHARED / "sao_miguel_clc"
+    p = run("zonal", "--raster", d / "clc2018_v2020_20u1.tif", "--zones", d / "concelhos.gpkg",
+            "--id", "name", "--mode", "centroid")
+    assert p.returncode == 0, p.stderr
+    assert "nodata = -128, which a Byte band cannot hold" in p.stderr
+    got = {(x["zone"], x["class"]): (float(x["cells"]), float(x["area_m2"])) for x in read_csv_text(p.stdout)}
+    oracle = read_csv(d / "oracle_pixelcentre_class_area_by_concelho.csv")
+    assert len(got) == len(oracle)
+    for o in oracle:
+        cells, area = got[(o["concelho"], o["value"])]
+        assert cells == int(o["n_pixels"])
+        assert area == pytest.approx(float(o["area_m2_wgs84"]), abs=0.1)  # oracle rounded, WGS84
+
+
+def test_exact_mode_sums_to_polygon_area_on_real_data():
+    d = SHARED / "sao_miguel_clc"
+    p = run("zonal", "--raster", d / "clc2018_v2020_20u1.tif", "--zones", d / "concelhos.gpkg", "--id", "name")
+    totals = {}
+    for x in read_csv_text(p.stdout):
+        totals[x["zone"]] = totals.get(x["zone"], 0.0) + float(x["area_m2"])
+    # SpatiaLite ST_Area(geom, 1) (geodesic edges, WGS84) per the data's provenance notes
+    assert totals["Lagoa"] / 1e6 == pytest.approx(45.5826, abs=2e-4)
+    assert sum(totals.values()) / 1e6 == pytest.approx(744.7325, abs=5e-3)
+
+
+def test_crs_mismatch_and_reproject(small, tmp_path):
+    d, r, z = small
+    # The same zones in lon/lat.
+    wgs = tmp_path / "wgs.gpkg"
+    gdal.VectorTranslate(str(wgs), str(z), options="-t_srs EPSG:4490 -nln redline")
+    p = run("zonal", "--raster", r, "--zones", f"{wgs}:redline", "--id", "code", "--output", tmp_path / "x.csv")
+    assert p.returncode == 2
+    assert "CRS mismatch" in p.stderr and "EPSG:4490" in p.stderr and "--reproject" in p.stderr
+    assert "lc.tif" in p.stderr and not (tmp_path / "x.csv").exists()
+    p = run("zonal", "--raster", r, "--zones", f"{wgs}:redline", "--id", "code", "--reproject")
+    assert p.returncode == 0, p.stderr
+    a = {(x["zone"], x["class"]): float(x["area_m2"]) for x in read_csv_text(p.stdout)}
+    assert a[("A", "1")] == pytest.approx(300.0, rel=1e-6)
+
+
+def test_geographic_and_gauss_kruger_area_models(tmp_path):
+    arr = np.ones((10, 10), dtype=np.uint8)
+    geo = write_raster(tmp_path / "g.tif", arr, (105, 0.1, 0, 31, 0, -0.1), "EPSG:4490")
+    z = write_layer(tmp_path / "z.gpkg", "z", [box_wkt(105, 30, 106, 31)], "EPSG:4490")
+    rows = read_csv_text(run("zonal", "--raster", geo, "--zones", z).stdout)
+    assert rows[0]["area_model"] == "per-row"
+    assert float(rows[0]["area_m2"]) == pytest.approx(10642393438.71, abs=0.01)  # domain.md §2.3
+    gk = write_raster(tmp_path / "gk.tif", arr, (35500000 + 144000, 30, 0, 3330000, 0, -30), "EPSG:4523")
+    zk = write_layer(tmp_path / "zk.gpkg", "z", [box_wkt(35644000, 3329700, 35644300, 3330000)], "EPSG:4523")
+    rows = read_csv_text(run("zonal", "--raster", gk, "--zones", zk).stdout)
+    assert rows[0]["area_model"] == "per-cell"
+    # 1.5 degrees from the CM the plane overstates the ellipsoid by ~0.052 % (R7)
+    assert 90000 / float(rows[0]["area_m2"]) - 1 == pytest.approx(5.2e-4, abs=0.3e-4)
+
+
+# ---------------------------------------------------------------- bad input
+
+def expect_error(args, code, *fragments, outdir=None):
+    p = run(*args)
+    assert p.returncode == code, (p.returncode, p.stderr)
+    for f in fragments:
+        assert f in p.stderr, (f, p.stderr)
+    if outdir is not None:
+        assert no_temp_files(outdir)
+    return p
+
+
+def test_missing_and_corrupt_raster(small, tmp_path):
+    d, r, z = small
+    out = tmp_path / "o.csv"
+    expect_error(["zonal", "--raster", tmp_path / "nope.tif", "--zones", z, "--output", out], 3,
+                 "cannot open raster", "nope.tif", "no such file", outdir=tmp_path)
+    # A truncated file: GDAL opens the header, the data blocks are missing.
+    arr = np.random.default_rng(0).integers(1, 9, (300, 300), dtype=np.uint8)
+    big = write_raster(tmp_path / "big.tif", arr, (X0, 10, 0, Y0, 0, -10), ALBERS, nodata=0)
+    data = open(big, "rb").read()
+    bad = tmp_path / "bad.tif"
+    bad.write_bytes(data[:len(data) // 2])
+    expect_error(["zonal", "--raster", bad, "--zones", z, "--output", out], 3, "bad.tif", "unreadable",
+                 "TIFFReadEncodedStrip", outdir=tmp_path)
+    assert not out.exists()
+    junk = tmp_path / "junk.tif"
+    junk.write_bytes(b"this is not a raster at all" * 10)
+    expect_error(["zonal", "--raster", junk, "--zones", z], 3, "junk.tif", "not recognise it as a raster")
+
+
+def test_raster_without_crs_geotransform_or_integer_classes(small, tmp_path):
+    d, r, z = small
+    arr = np.ones((3, 3), dtype=np.uint8)
+    nocrs = write_raster(tmp_path / "nocrs.tif", arr, (X0, 10, 0, Y0, 0, -10), None)
+    expect_error(["zonal", "--raster", nocrs, "--zones", z], 2, "has no CRS", "gdal_edit.py -a_srs")
+    nogt = write_raster(tmp_path / "nogt.tif", arr, None, ALBERS)
+    expect_error(["zonal", "--raster", nogt, "--zones", z], 2, "has no geotransform")
+    flt = write_raster(tmp_path / "f.tif", arr.astype(np.float32), (X0, 10, 0, Y0, 0, -10), ALBERS,
+                       dtype=gdal.GDT_Float32)
+    expect_error(["zonal", "--raster", flt, "--zones", z], 2, "Float32", "integer class codes", "gdal_translate -ot")
+    expect_error(["zonal", "--raster", r, "--band", "2", "--zones", z], 2, "--band 2 does not exist")
+
+
+def test_layer_and_field_problems(small, tmp_path):
+    d, r, z = small
+    expect_error(["zonal", "--raster", r, "--zones", f"{z}:nosuch"], 2, "no layer 'nosuch'", "redline")
+    expect_error(["zonal", "--raster", r, "--zones", z, "--id", "nosuch"], 2, "no field 'nosuch'", "code")
+    two = write_layer(tmp_path / "two.gpkg", "a", [box_wkt(X0, Y0 - 10, X0 + 10, Y0)], ALBERS)
+    write_layer(two, "b", [box_wkt(X0, Y0 - 10, X0 + 10, Y0)], ALBERS, append=True)
+    expect_error(["zonal", "--raster", r, "--zones", two], 2, "holds 2 layers", "a, b", ":LAYER")
+    pts = write_layer(tmp_path / "pts.gpkg", "p", ["POINT(600005 3599995)"], ALBERS, {"code": ["P"]})
+    expect_error(["zonal", "--raster", r, "--zones", pts, "--id", "code"], 2, "must hold polygons", "P (Point)")
+    empty = write_layer(tmp_path / "empty.gpkg", "e", [], ALBERS)
+    expect_error(["zonal", "--raster", r, "--zones", empty], 2, "has no features")
+    dup = write_layer(tmp_path / "dup.gpkg", "d", [box_wkt(X0, Y0 - 10, X0 + 10, Y0)] * 2, ALBERS, {"code": ["X", "X"]})
+    expect_error(["zonal", "--raster", r, "--zones", dup, "--id", "code"], 2, "not unique", "'X'", "--dissolve-by")
+    expect_error(["zonal", "--raster", r, "--zones", tmp_path / "missing.gpkg"], 3, "no such file")
+    nocrs = write_layer(tmp_path / "nocrs.geojson", "n", [box_wkt(X0, Y0 - 10, X0 + 10, Y0)], None)
+    p = run("zonal", "--raster", r, "--zones", nocrs)
+    # GeoJSON is WGS84 by definition, so this is a CRS mismatch rather than a missing CRS.
+    assert p.returncode == 2 and "CRS mismatch" in p.stderr
+
+
+def test_invalid_geometry_is_reported_and_repaired_on_request(small, tmp_path):
+    d, r, z = small
+    bowtie = f"POLYGON(({X0} {Y0 - 30},{X0 + 30} {Y0},{X0 + 30} {Y0 - 30},{X0} {Y0},{X0} {Y0 - 30}))"
+    bad = write_layer(tmp_path / "bad.gpkg", "b", [box_wkt(X0, Y0 - 10, X0 + 10, Y0), bowtie], ALBERS,
+                      {"code": ["ok", "tie"]})
+    out = tmp_path / "o.csv"
+    expect_error(["zonal", "--raster", r, "--zones", bad, "--id", "code", "--output", out], 2,
+                 "invalid geometr", "'tie'", "Self-intersection", "--make-valid", outdir=tmp_path)
+    assert not out.exists()
+    p = run("zonal", "--raster", r, "--zones", bad, "--id", "code", "--make-valid")
+    assert p.returncode == 0 and "repaired 1 invalid geometry" in p.stderr
+    rows = read_csv_text(p.stdout)
+    tie = sum(float(x["area_m2"]) for x in rows if x["zone"] == "tie")
+    assert tie == pytest.approx(450.0, abs=1e-6)  # two triangles of 225 m2
+
+
+def test_no_zone_touching_the_raster_warns_and_writes_an_empty_table(small, tmp_path):
+    d, r, z = small
+    far = write_layer(tmp_path / "far.gpkg", "f", [box_wkt(X0 + 1e5, Y0, X0 + 1e5 + 10, Y0 + 10)], ALBERS)
+    p = run("zonal", "--raster", r, "--zones", far)
+    assert p.returncode == 0
+    assert "no zone of layer 'far' touches the raster" in p.stderr
+    assert p.stdout.splitlines() == ["zone,class,area_m2,share,cells,area_model,ellipsoid"]
+
+
+def test_output_directory_missing_is_an_io_error(small, tmp_path):
+    d, r, z = small
+    expect_error(["zonal", "--raster", r, "--zones", z, "--output", tmp_path / "no" / "o.csv"], 3,
+                 "does not exist")
+
+
+def test_usage_errors_and_version():
+    p = run("zonal", "--zones", "x.gpkg")
+    assert p.returncode == 2 and "--raster is required" in p.stderr
+    p = run("zonal", "--raster", "a.tif", "--zones", "b.gpkg", "--bogus")
+    assert p.returncode == 2
+    p = run("zonal", "--raster", "a.tif", "--zones", "b.gpkg", "--mode", "fuzzy")
+    assert p.returncode == 2 and "fuzzy" in p.stderr
+    p = run("--version")
+    assert p.returncode == 0 and "redline" in p.stdout and "GDAL" in p.stdout and "GEOS" in p.stdout and "PROJ" in p.stdout
+    h = run("zonal", "--help")
+    assert h.returncode == 0 and "ellipsoidal" in h.stdout and "Examples" in h.stdout
