@@ -95,6 +95,19 @@ MultiPolygon union_all(const std::vector<const MultiPolygon*>& parts_in, int thr
     return std::move(level[0]);
 }
 
+MultiPolygon union_of_boxes(const std::vector<Box>& boxes) {
+    if (boxes.empty()) return {};
+    detail::GeosContext ctx;
+    std::vector<GEOSGeometry*> geoms;
+    geoms.reserve(boxes.size());
+    for (const auto& b : boxes) geoms.push_back(GEOSGeom_createRectangle_r(ctx.get(), b.xmin, b.ymin, b.xmax, b.ymax));
+    auto coll = detail::own(ctx, GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, geoms.data(),
+                                                             static_cast<unsigned>(geoms.size())));
+    auto u = detail::own(ctx, GEOSUnaryUnion_r(ctx.get(), coll.get()));
+    if (!u) fail(ErrorKind::Internal, "GEOS cannot union cell rectangles: " + ctx.last_error());
+    return detail::polygons_of(ctx, u.get());
+}
+
 MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b) {
     detail::GeosContext ctx;
     auto ga = detail::to_geos(ctx, a);

@@ -10,6 +10,7 @@
 #include "redline/coverage/zone_index.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/exec/tile_plan.hpp"
+#include "redline/ops/cell_weight.hpp"
 #include "redline/ops/tile_classes.hpp"
 
 namespace redline {
@@ -57,14 +58,9 @@ void tally_zone(const CoverageRasterizer& rast, const TileClasses& tc, const Win
                 const std::int64_t c = cov[i];
                 if (c == 0) continue;
                 ClassTally& t = tally[cls[i]];
-                if (c == kFullCoverage) {
-                    t.area += full_area;
-                } else {
-                    // Weight by where in the row the covered part lies (geographic rasters).
-                    const std::int64_t w_c =
-                        mom ? c + std::llround(g * static_cast<double>(mom[i] - c / 2)) : c;
-                    t.area += static_cast<Int128>(w_c) * a;
-                }
+                // Full cells on the fast path; partial ones weighted by where in the row the
+                // covered part lies (geographic rasters), see ops/cell_weight.hpp.
+                t.area += c == kFullCoverage ? full_area : cell_weight(c, a, mom ? mom + i : nullptr, g);
                 t.coverage += c;
             }
         } else {

@@ -14,6 +14,9 @@ namespace redline {
 
 MultiPolygon union_all(const std::vector<const MultiPolygon*>& parts, int threads = 0);
 
+// Union of axis-aligned rectangles (cells of a raster patch) as polygons.
+MultiPolygon union_of_boxes(const std::vector<Box>& boxes);
+
 // Intersection of two polygonal geometries (polygonal part only).
 MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b);
 

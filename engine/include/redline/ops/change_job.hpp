@@ -1,0 +1,88 @@
+#pragma once
+// `redline change` as a library call (CLI and Python share it).
+//
+// Matrix rows: zone, from, to, area_m2, then cells, from_name, to_name; zone order, then from,
+// then to, codes ascending with `nodata` last. Patch rows: patch_id, zone, rule, from, to, pixels,
+// area_m2, x, y, lon, lat, status, then permitted_share, from_name, to_name; ids 1.. in the order
+// zone, top-left cell, rule. x/y is the centre of the patch's cell with the largest area (raster
+// CRS); lon/lat the same point in degrees on the raster's datum. Status: `permitted` when at
+// least --permitted-min-share (DEFAULT 0.5) of the patch's area lies on cells covered by
+// --permitted polygons (coverage-weighted), else `below-mmu` when pixels < --mmu-pixels
+// (DEFAULT 4), else `violation`. Every patch stays in the matrix and in the totals.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "redline/core/class_table.hpp"
+#include "redline/exec/progress.hpp"
+#include "redline/ops/zone_preparation.hpp"
+
+namespace redline {
+
+struct ChangeRequest {
+    std::string t0, t1;
+    int band = 1;
+    std::string zones;
+    ZonePrepOptions prep;
+    std::string preset = "redline";  // used when rules_path is empty
+    std::string rules_path;
+    std::string classes = "clcd";
+    int mmu_pixels = 4;
+    int connectivity = 8;
+    std::string permitted;  // PATH[:LAYER] or ""
+    double permitted_min_share = 0.5;
+    std::string mode = "exact";
+    int threads = 0;
+    std::int64_t tile_size = 1024;
+    bool patch_geometry = false;  // polygonise patches (GeoPackage output)
+    ProgressSink* progress = nullptr;
+    const CancelToken* cancel = nullptr;
+};
+
+struct ChangeMatrixRow {
+    std::size_t zone;
+    std::int64_t from, to;  // kNodataClass for nodata
+    double area_m2;
+    double cells;
+};
+
+struct ChangePatchRow {
+    std::int64_t patch_id;
+    std::size_t zone;
+    std::string rule;
+    std::int64_t from, to;
+    std::int64_t pixels;
+    double area_m2;
+    double x, y, lon, lat;
+    std::string status;
+    double permitted_share;
+    MultiPolygon geometry;  // with patch_geometry
+};
+
+struct ChangeRuleSummary {
+    std::string rule;
+    std::int64_t violations = 0, permitted = 0, below_mmu = 0;
+    double violation_m2 = 0, permitted_m2 = 0, below_mmu_m2 = 0;
+};
+
+struct ChangeReport {
+    std::vector<std::string> zone_names;
+    ClassTable classes;
+    std::vector<ChangeMatrixRow> matrix;
+    std::vector<ChangePatchRow> patches;
+    std::vector<ChangeRuleSummary> summary;
+    std::string crs_wkt;  // of patch geometries (the raster's)
+    nlohmann::json meta;
+    std::vector<std::string> warnings;
+
+    void write_matrix(const std::string& output) const;   // "" = CSV on stdout
+    void write_patches(const std::string& output) const;
+    nlohmann::json summary_json() const;
+    std::string summary_text() const;
+};
+
+ChangeReport run_change_job(const ChangeRequest& req);
+
+}  // namespace redline

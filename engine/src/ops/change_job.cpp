@@ -1,0 +1,248 @@
+#include "redline/ops/change_job.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "redline/core/error.hpp"
+#include "redline/coverage/zone_set.hpp"
+#include "redline/geodesy/cell_area_model.hpp"
+#include "redline/geodesy/transformer.hpp"
+#include "redline/geom/polygon_union.hpp"
+#include "redline/io/crs.hpp"
+#include "redline/io/gdal_raster_source.hpp"
+#include "redline/io/table_writer.hpp"
+#include "redline/ops/change.hpp"
+#include "redline/ops/zonal_job.hpp"
+
+namespace redline {
+namespace {
+
+std::string code_text(std::int64_t c) { return c == kNodataClass ? std::string("nodata") : std::to_string(c); }
+
+std::string name_text(const ClassTable& t, std::int64_t c) {
+    if (c == kNodataClass) return "nodata";
+    auto n = t.name_of(c);
+    return n ? *n : std::to_string(c);
+}
+
+void check_same_grid(const RasterInfo& a, const RasterInfo& b) {
+    auto differ = [&](const std::string& what, const std::string& va, const std::string& vb) {
+        fail(ErrorKind::InvalidInput,
+             fmt::format("--t0 and --t1 do not share a grid: their {} differ ('{}' has {}, '{}' has {}). "
+                         "Warp one onto the other's grid first (gdalwarp -t_srs -te -tr -tap, nearest "
+                         "neighbour), then compare.",
+                         what, a.path, va, b.path, vb));
+    };
+    if (!same_crs(a.crs_wkt, b.crs_wkt)) differ("CRSs", a.crs_label, b.crs_label);
+    const Grid& ga = a.grid;
+    const Grid& gb = b.grid;
+    if (ga.cols() != gb.cols() || ga.rows() != gb.rows())
+        differ("sizes", fmt::format("{} x {} cells", ga.cols(), ga.rows()), fmt::format("{} x {} cells", gb.cols(), gb.rows()));
+    if (ga.dx() != gb.dx() || ga.dy() != gb.dy())
+        differ("cell sizes", fmt::format("{} x {}", ga.dx(), ga.dy()), fmt::format("{} x {}", gb.dx(), gb.dy()));
+    if (ga.x0() != gb.x0() || ga.y0() != gb.y0())
+        differ("origins", fmt::format("({}, {})", ga.x0(), ga.y0()), fmt::format("({}, {})", gb.x0(), gb.y0()));
+}
+
+}  // namespace
+
+nlohmann::json ChangeReport::summary_json() const {
+    nlohmann::json rules = nlohmann::json::array();
+    for (const auto& s : summary)
+        rules.push_back({{"rule", s.rule},
+                         {"violations", s.violations},
+                         {"violation_area_m2", s.violation_m2},
+                         {"permitted", s.permitted},
+                         {"permitted_area_m2", s.permitted_m2},
+                         {"below_mmu", s.below_mmu},
+                         {"below_mmu_area_m2", s.below_mmu_m2}});
+    return rules;
+}
+
+std::string ChangeReport::summary_text() const {
+    std::string out;
+    for (const auto& s : summary)
+        out += fmt::format(
+            "rule {}: {} violation patch(es), {:.2f} m2; {} permitted, {:.2f} m2; {} below the MMU, {:.2f} m2\n",
+            s.rule, s.violations, s.violation_m2, s.permitted, s.permitted_m2, s.below_mmu, s.below_mmu_m2);
+    return out;
+}
+
+void ChangeReport::write_matrix(const std::string& output) const {
+    const TableFormat f = table_format_of(output, {TableFormat::Csv, TableFormat::Json}, "--matrix");
+    TableSpec spec;
+    spec.layer_name = "matrix";
+    spec.columns = {{"zone", ColumnType::Text},          {"from", ColumnType::Text},
+                    {"to", ColumnType::Text},            {"area_m2", ColumnType::Real, 6},
+                    {"cells", ColumnType::Real, 6},      {"from_name", ColumnType::Text},
+                    {"to_name", ColumnType::Text}};
+    auto w = TableWriter::open(output, spec, f, meta);
+    for (const auto& r : matrix)
+        w->write({zone_names[r.zone], code_text(r.from), code_text(r.to), r.area_m2, r.cells,
+                  name_text(classes, r.from), name_text(classes, r.to)});
+    w->add_extra("summary", summary_json());
+    w->commit();
+}
+
+void ChangeReport::write_patches(const std::string& output) const {
+    const TableFormat f =
+        table_format_of(output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--patches");
+    TableSpec spec;
+    spec.layer_name = "patches";
+    spec.columns = {{"patch_id", ColumnType::Integer}, {"zone", ColumnType::Text},
+                    {"rule", ColumnType::Text},        {"from", ColumnType::Text},
+                    {"to", ColumnType::Text},          {"pixels", ColumnType::Integer},
+                    {"area_m2", ColumnType::Real, 6},  {"x", ColumnType::Real, 3},
+                    {"y", ColumnType::Real, 3},        {"lon", ColumnType::Real, 9},
+                    {"lat", ColumnType::Real, 9},      {"status", ColumnType::Text},
+                    {"permitted_share", ColumnType::Real, 6}, {"from_name", ColumnType::Text},
+                    {"to_name", ColumnType::Text}};
+    if (f == TableFormat::Gpkg) {
+        spec.geometry = GeometryKind::Polygon;
+        spec.crs_wkt = crs_wkt;
+    }
+    auto w = TableWriter::open(output, spec, f, meta);
+    for (const auto& p : patches) {
+        std::vector<Value> row{p.patch_id, zone_names[p.zone], p.rule, code_text(p.from), code_text(p.to),
+                               p.pixels, p.area_m2, p.x, p.y, p.lon, p.lat, p.status, p.permitted_share,
+                               name_text(classes, p.from), name_text(classes, p.to)};
+        if (f == TableFormat::Gpkg) w->write(row, GeometryValue{p.geometry});
+        else w->write(row);
+    }
+    w->add_extra("summary", summary_json());
+    w->commit();
+}
+
+ChangeReport run_change_job(const ChangeRequest& req) {
+    auto r0 = GdalRasterSource::open(req.t0, req.band);
+    auto r1 = GdalRasterSource::open(req.t1, req.band);
+    const RasterInfo& info = r0->info();
+    check_same_grid(info, r1->info());
+    if (req.mmu_pixels < 1)
+        fail(ErrorKind::InvalidInput, fmt::format("--mmu-pixels {} must be at least 1", req.mmu_pixels));
+    if (!(req.permitted_min_share > 0 && req.permitted_min_share <= 1))
+        fail(ErrorKind::InvalidInput,
+             fmt::format("--permitted-min-share {} must be in (0, 1]", req.permitted_min_share));
+
+    ChangeReport rep;
+    rep.classes = ClassTable::load(req.classes);
+    const ChangeRules rules = req.rules_path.empty() ? ChangeRules::preset(req.preset, rep.classes)
+                                                     : ChangeRules::load(req.rules_path, rep.classes);
+    ZonePrepOptions prep = req.prep;
+    if (prep.threads == 0) prep.threads = req.threads;
+    prep.target_name = "raster '" + req.t0 + "'";
+    PreparedZones zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
+    rep.warnings = zones.warnings;
+    for (const auto& w : info.warnings) rep.warnings.push_back(w);
+    for (const auto& w : r1->info().warnings) rep.warnings.push_back(w);
+
+    std::unique_ptr<ZoneSet> permitted;
+    nlohmann::json permitted_meta = nullptr;
+    if (!req.permitted.empty()) {
+        ZonePrepOptions pp = prep;
+        pp.id_field.clear();
+        pp.dissolve = true;
+        pp.dissolve_by.clear();
+        PreparedZones pz = prepare_zones(req.permitted, info.crs_wkt, info.crs_label, pp);
+        for (const auto& w : pz.warnings) rep.warnings.push_back(w);
+        permitted = std::make_unique<ZoneSet>(info.grid, pz.geoms, pz.names);
+        permitted_meta = pz.describe();
+    }
+
+    const CellAreaModel areas = CellAreaModel::build(info.grid, info.crs_wkt, req.threads);
+    for (const auto& w : areas.warnings()) rep.warnings.push_back(w);
+    const ZoneSet zs(info.grid, zones.geoms, zones.names);
+    ChangeOptions co;
+    co.mode = parse_coverage_mode(req.mode);
+    co.connectivity = req.connectivity;
+    co.threads = req.threads;
+    co.tile_size = req.tile_size;
+    co.keep_cells = req.patch_geometry;
+    co.progress = req.progress;
+    co.cancel = req.cancel;
+    const ChangeResult res = run_change(*r0, *r1, zs, areas, rules, permitted.get(), co);
+
+    rep.zone_names = zones.names;
+    rep.crs_wkt = info.crs_wkt;
+    for (std::size_t z = 0; z < res.matrix.size(); ++z)
+        for (const auto& [key, t] : res.matrix[z])
+            if (t.area > 0)
+                rep.matrix.push_back(ChangeMatrixRow{z, key.first, key.second, res.scale.to_m2(t.area),
+                                                     coverage_to_cells(t.coverage)});
+    rep.summary.resize(rules.rules().size());
+    for (std::size_t r = 0; r < rules.rules().size(); ++r) rep.summary[r].rule = rules.rules()[r].name;
+    const Transformer to_geo = Transformer::to_geographic(info.crs_wkt);
+    const Grid& g = info.grid;
+    std::int64_t id = 0;
+    for (const auto& p : res.patches) {
+        ChangePatchRow row;
+        row.patch_id = ++id;
+        row.zone = p.zone;
+        row.rule = rules.rules()[p.rule].name;
+        row.from = p.majority_from();
+        row.to = p.majority_to();
+        row.pixels = p.pixels;
+        row.area_m2 = res.scale.to_m2(p.area);
+        row.x = g.x_of(static_cast<double>(p.best_col) + 0.5);
+        row.y = g.y_of(static_cast<double>(p.best_row) + 0.5);
+        const Point ll = to_geo.transform(Point{row.x, row.y});
+        row.lon = ll.x;
+        row.lat = ll.y;
+        row.permitted_share = p.area > 0 ? static_cast<double>(p.permitted_area) / static_cast<double>(p.area) : 0.0;
+        auto& s = rep.summary[p.rule];
+        if (permitted && row.permitted_share >= req.permitted_min_share) {
+            row.status = "permitted";
+            ++s.permitted;
+            s.permitted_m2 += row.area_m2;
+        } else if (p.pixels < req.mmu_pixels) {
+            row.status = "below-mmu";
+            ++s.below_mmu;
+            s.below_mmu_m2 += row.area_m2;
+        } else {
+            row.status = "violation";
+            ++s.violations;
+            s.violation_m2 += row.area_m2;
+        }
+        if (req.patch_geometry) {
+            std::vector<Box> boxes;
+            for (const auto& run : p.runs) {
+                Box b;
+                b.expand(Point{g.x_of(static_cast<double>(run.col0)), g.y_of(static_cast<double>(run.row))});
+                b.expand(Point{g.x_of(static_cast<double>(run.col1)), g.y_of(static_cast<double>(run.row + 1))});
+                boxes.push_back(b);
+            }
+            row.geometry = union_of_boxes(boxes);
+            // Exact mode: the patch is the part of its cells inside the zone.
+            if (co.mode == CoverageMode::Exact) row.geometry = intersection(row.geometry, zones.geoms[p.zone]);
+        }
+        rep.patches.push_back(std::move(row));
+    }
+
+    nlohmann::json t0m = {{"path", info.path}, {"crs", info.crs_label}, {"grid", info.grid.describe()}};
+    nlohmann::json t1m = {{"path", r1->info().path}, {"crs", r1->info().crs_label}};
+    nlohmann::json rules_meta = nlohmann::json::array();
+    for (const auto& r : rules.rules()) {
+        rules_meta.push_back({{"name", r.name},
+                              {"from", std::vector<std::int64_t>(r.from.begin(), r.from.end())},
+                              {r.to_except ? "to_except" : "to", std::vector<std::int64_t>(r.to.begin(), r.to.end())}});
+    }
+    rep.meta = engine_provenance();
+    rep.meta["command"] = "change";
+    rep.meta["t0"] = t0m;
+    rep.meta["t1"] = t1m;
+    rep.meta["zones"] = zones.describe();
+    rep.meta["permitted"] = permitted_meta;
+    rep.meta["rules"] = {{"source", rules.source()}, {"rules", rules_meta}};
+    rep.meta["class_table"] = rep.classes.id();
+    rep.meta["mode"] = coverage_mode_name(co.mode);
+    rep.meta["connectivity"] = co.connectivity;
+    rep.meta["mmu_pixels"] = req.mmu_pixels;
+    rep.meta["permitted_min_share"] = req.permitted_min_share;
+    rep.meta["area_model"] = {{"kind", areas.kind_name()}, {"description", areas.description()}};
+    rep.meta["ellipsoid"] = areas.ellipsoid();
+    rep.meta["warnings"] = rep.warnings;
+    return rep;
+}
+
+}  // namespace redline
