@@ -1,0 +1,186 @@
+#pragma once
+// `redline shoreline`: the mainland natural-shoreline share (大陆自然岸线保有率, domain.md §7,
+// rules R18-R20) with geodesic lengths, as a library call shared by the CLI and the bindings.
+//
+// Lengths. Every length is geodesic on CGCS2000/GRS80 (geodesy/line_measurer.hpp): lines in a
+// projected CRS are densified in their plane to <= `densify_m` and inverse-projected; lon/lat
+// edges are geodesics. Each line part is cut into equal pieces of at most `piece_m` (DEFAULT
+// 100 m); piece lengths add up to the line's length.
+//
+// Classification, one of:
+//  - by attribute (`class_field`): the feature's value, compared trimmed and case-insensitive,
+//    is natural when listed in `natural_values`, estuary when in `estuary_values`, artificial
+//    when in `artificial_values`; with `artificial_values` empty every other value is
+//    artificial (and listed in a warning), otherwise a value in no list is an error.
+//  - by land-use raster (`raster`): a piece is further cut where the land use next to it
+//    changes (the landward transect of `buffer_m`, sampled every half cell, switches between
+//    mostly artificial, mostly other, and no data), then each piece is artificial when at least
+//    half of its landward strip (single-sided buffer of `buffer_m`, DEFAULT 100 m, exact cell
+//    coverage, area-weighted over valid cells) is in the artificial classes; ties (within a
+//    relative 1e-9) are artificial (R19). Valid cells: valid in the raster and known to the
+//    class table (unknown codes count as nodata, R11, and are listed in a warning). A piece
+//    whose strip has no valid cell is `unclassified`: reported, in neither the share's
+//    numerator nor its denominator.
+//
+// Landward side. With `mainland`, the side of a mainland piece that lies inside the mainland
+// polygon: probes at increasing distances (d + 1, 2, 4 ... 64 m, where d is the piece's
+// distance to the polygon boundary) on both sides of the piece's midpoint; the first distance
+// at which exactly one probe is inside decides. Otherwise (no --mainland, island pieces, or
+// undecided probes) the convention `land_side`: DEFAULT left of the line's direction, as in
+// GSHHG, whose level-1 shorelines run with land on the left (its island rings are all
+// counter-clockwise).
+//
+// Mainland. With `mainland`, a piece is mainland when its midpoint is within `snap_m`
+// (DEFAULT 50 m, geodesic metres) of the mainland polygon's boundary; other pieces (islands,
+// lines away from the mainland coast) are reported in `island_m` and excluded from the share.
+// Without `mainland` every piece counts as mainland and `island_m` is empty.
+//
+// Regions (`by`, `by_id`): a piece belongs to the region polygon containing its midpoint (the
+// first in layer order when several do), else to the nearest region within `by_snap_m`
+// (DEFAULT 5000 m; coastlines and simplified boundaries rarely coincide), else to none (it
+// still counts in `all`; a warning gives the length).
+//
+// Output (summary): one row for region `all`, then one per region in layer order. Columns
+//   region,natural_m,artificial_m,estuary_m,total_m,natural_share_percent,
+//   target_percent,pass,margin_percent,island_m,unclassified_m
+// total_m = natural_m + artificial_m + estuary_m (mainland pieces; estuary counts in the total,
+// not in the natural length: R18 default); share = 100 natural_m / total_m (empty when the
+// total is 0); pass = "true" iff share >= target (1 - 1e-12) (R3); margin = share - target.
+// Segments: one row per piece (see segment_spec()).
+//
+// Determinism: features are measured in parallel and pieces are processed in chunks of
+// consecutive pieces (fixed by the data, not by the thread count) with oneTBB, and results are
+// merged in line order: the same bytes for any `threads`.
+// Thread-safety: run_shoreline and compute_shoreline are reentrant.
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "redline/core/geometry.hpp"
+#include "redline/exec/progress.hpp"
+#include "redline/geom/side_buffer.hpp"
+#include "redline/io/raster_source.hpp"
+#include "redline/io/table_writer.hpp"
+
+namespace redline {
+
+enum class ShoreClass { Natural, Artificial, Estuary, Unclassified };
+const char* shore_class_name(ShoreClass c);
+
+// Default attribute values (R18: L_nat = bedrock + sandy + muddy + biological + restored).
+const std::vector<std::string>& default_natural_values();
+const std::vector<std::string>& default_estuary_values();
+
+// R3: value >= target * (1 - 1e-12).
+bool meets_target(double value, double target);
+
+struct ShorelineRequest {
+    std::string lines;      // PATH[:LAYER] with LineString / MultiLineString features
+    std::string lines_crs;  // CRS of a line layer that declares none ("" = must be declared)
+
+    // Classification by attribute.
+    std::string class_field;
+    std::vector<std::string> natural_values = default_natural_values();
+    std::vector<std::string> estuary_values = default_estuary_values();
+    std::vector<std::string> artificial_values;  // DEFAULT empty: every other value
+
+    // Classification by land-use raster.
+    std::string raster;
+    int band = 1;
+    std::string classes = "clcd";  // class table: clcd | worldcover | globeland30 | CSV path
+    // Codes or group names of the class table; DEFAULT empty: the table's built_up group.
+    std::vector<std::string> artificial_classes;
+    double buffer_m = 100.0;  // DEFAULT 100 m landward strip
+
+    Side land_side = Side::Left;  // DEFAULT left (GSHHG convention)
+    double piece_m = 100.0;       // DEFAULT 100 m
+    double densify_m = 100.0;     // DEFAULT 100 m
+
+    std::string mainland;       // PATH[:LAYER] polygons ("" = every piece is mainland)
+    double snap_m = 50.0;       // DEFAULT 50 m
+    std::string by;             // PATH[:LAYER] region polygons
+    std::string by_id;          // field naming the regions (features sharing a value are merged)
+    double by_snap_m = 5000.0;  // DEFAULT 5000 m
+    bool reproject = false;     // transform lines / polygons instead of failing on a CRS mismatch
+    bool make_valid = false;    // repair invalid mainland / region polygons
+
+    double target_percent = 35.0;  // DEFAULT 35 (%)
+    bool keep_pieces = false;      // fill ShorelineReport::pieces (for --segments)
+    int threads = 0;               // DEFAULT 0 = all cores
+    ProgressSink* progress = nullptr;
+    const CancelToken* cancel = nullptr;
+};
+
+// Already-read inputs, all in one CRS (`crs_wkt`), for compute_shoreline.
+struct ShorelineInputs {
+    std::string crs_wkt;
+    std::string crs_label;
+    std::string lines_label = "lines";
+    std::vector<MultiLineString> lines;
+    std::vector<std::int64_t> fids;        // per feature (DEFAULT 0, 1, 2, ...)
+    std::vector<std::string> values;       // per feature, attribute mode
+    const RasterSource* raster = nullptr;  // raster mode when set (same CRS)
+    std::optional<MultiPolygon> mainland;
+    std::vector<std::string> region_names;
+    std::vector<MultiPolygon> regions;
+};
+
+struct ShorelineTotals {
+    double natural_m = 0, artificial_m = 0, estuary_m = 0, unclassified_m = 0, island_m = 0;
+    double total_m() const { return natural_m + artificial_m + estuary_m; }
+    double share_percent() const;  // NaN when total_m() == 0
+};
+
+struct ShorelineRow {
+    std::string region;
+    ShorelineTotals totals;
+};
+
+struct ShorelinePiece {
+    std::int64_t fid = 0;
+    std::size_t part = 0;
+    std::size_t piece = 0;  // within the part, from 0
+    double start_m = 0;     // geodesic position of the start along the part
+    double length_m = 0;
+    ShoreClass klass = ShoreClass::Natural;
+    bool mainland = true;
+    int region = -1;    // index in region_names, -1 = none
+    std::string value;  // attribute mode: the feature's value
+    double artificial_percent = std::numeric_limits<double>::quiet_NaN();  // raster mode
+    double valid_percent = std::numeric_limits<double>::quiet_NaN();       // raster mode
+    Side land_side = Side::Left;
+    bool side_from_mainland = false;
+    LineString geometry;  // in ShorelineReport::crs_wkt
+};
+
+struct ShorelineReport {
+    std::vector<ShorelineRow> rows;  // "all", then regions in layer order
+    std::vector<std::string> region_names;
+    std::vector<ShorelinePiece> pieces;  // when keep_pieces
+    std::string crs_wkt;                 // of the piece geometries
+    bool raster_mode = false;
+    bool has_mainland = false;
+    double target_percent = 35.0;
+    std::size_t features = 0;
+    std::size_t piece_count = 0;
+    nlohmann::json meta;
+    std::vector<std::string> warnings;
+
+    TableSpec table_spec() const;
+    std::vector<Value> row_values(const ShorelineRow& row) const;
+    TableSpec segment_spec() const;
+    std::vector<Value> segment_values(const ShorelinePiece& p) const;
+    // Writes the summary ("" = CSV on stdout; .csv, .json) and, when `segments` is set, the
+    // pieces (.gpkg with line geometry, or .csv); both are complete or absent.
+    void write(const std::string& output, const std::string& segments = "") const;
+};
+
+ShorelineReport compute_shoreline(const ShorelineRequest& req, const ShorelineInputs& in);
+// Reads the layers and the raster named in the request, checks CRSs (or reprojects), then
+// compute_shoreline. Throws Error: InvalidInput (exit 2) for bad input, Io (exit 3).
+ShorelineReport run_shoreline(const ShorelineRequest& req);
+
+}  // namespace redline
