@@ -166,6 +166,9 @@ void add_shoreline_command(CLI::App& app) {
         cmd->add_option("--by", r.by, "Region polygons as PATH[:LAYER]: one output row per region");
     auto* byid = cmd->add_option("--by-id", r.by_id,
                                  "Field naming the regions (features sharing a value are merged)");
+    cmd->add_option("--by-crs", r.by_crs,
+                    "CRS of a --by layer that declares none (e.g. EPSG:4326 for TopoJSON)")
+        ->needs(by);
     by->needs(byid);
     byid->needs(by);
     cmd->add_option("--by-snap-m", r.by_snap_m,

@@ -292,3 +292,30 @@ def test_bad_usage(tmp_path):
     assert p.returncode == 2 and "unsupported output format" in p.stderr
     p = run("shoreline", "--lines", lines, "--class-field", "type", "--segments", tmp_path / "s.json")
     assert p.returncode == 2 and "--segments" in p.stderr
+
+
+def test_gshhg_runs_with_land_on_the_left():
+    """The --land-side default: GSHHG island rings are counter-clockwise (land on the left)."""
+    ds = ogr.Open(str(CLIP))
+    for f in ds.GetLayerByName("island_shorelines"):
+        pts = f.GetGeometryRef().GetPoints()
+        area2 = sum(pts[k][0] * pts[k + 1][1] - pts[k + 1][0] * pts[k][1] for k in range(len(pts) - 1))
+        assert pts[0] == pts[-1] and area2 > 0
+
+
+@pytest.mark.skipif(not (SHARED / "cn_atlas").exists(), reason="needs ../shared/data")
+def test_full_coast_by_province_with_chinese_boundaries():
+    g = SHARED / "gshhg_china_coast" / "gshhg_china_coast.gpkg"
+    cn = SHARED / "cn_atlas" / "cn-atlas.json"
+    p = run("shoreline", "--lines", f"{g}:china_mainland_coast", "--class-field", "name", "--natural",
+            "x", "--by", f"{cn}:provinces", "--by-id", "地名", "--by-crs", "EPSG:4326", "--make-valid")
+    rows = summary(p)
+    assert rows[0]["region"] == "all" and len(rows) == 35
+    assert "repaired 5 invalid geometries" in p.stderr
+    totals = {r["region"]: float(r["total_m"]) for r in rows[1:]}
+    coastal = {k for k, v in totals.items() if v > 0}
+    for name in ("广东省", "福建省", "浙江省", "山东省", "辽宁省", "广西壮族自治区", "江苏省", "河北省"):
+        assert name in coastal, name
+    assert not coastal & {"四川省", "西藏自治区", "新疆维吾尔自治区"}
+    # Pieces more than 5 km from every province are left out of the regions only.
+    assert 0.995 * float(rows[0]["total_m"]) < sum(totals.values()) <= float(rows[0]["total_m"]) + 1e-3

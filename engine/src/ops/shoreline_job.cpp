@@ -18,9 +18,11 @@ namespace {
 // Reads a polygon layer for --mainland / --by and brings it into the work CRS.
 PreparedZones read_polygons(const ShorelineRequest& req, const std::string& option,
                             const std::string& ref_text, const std::string& id_field,
-                            const ShorelineInputs& in, const std::string& work_what) {
+                            const std::string& assign_crs, const ShorelineInputs& in,
+                            const std::string& work_what) {
     LayerReadOptions ro;
     ro.unique_ids = false;
+    ro.assign_crs = assign_crs;
     if (!id_field.empty()) ro.extra_fields = {id_field};
     VectorLayer layer = read_polygon_layer(parse_layer_ref(ref_text), ro);
     if (layer.crs_wkt.empty())
@@ -36,6 +38,11 @@ PreparedZones read_polygons(const ShorelineRequest& req, const std::string& opti
                  "pass --reproject to transform the {} polygons into the CRS of the {}.",
                  option, layer.label, layer.ref.path, layer.crs_label, work_what, in.crs_label,
                  option, work_what));
+    std::vector<std::string> assigned;
+    if (layer.crs_assigned)
+        assigned.push_back(fmt::format("{} layer '{}' declares no CRS; using {} as given by {}-crs",
+                                       option, layer.label, layer.crs_label, option));
+    layer.crs_assigned = false;  // reported above, with this command's option name
     ZonePrepOptions prep;
     prep.reproject = req.reproject;
     prep.densify_m = req.densify_m;
@@ -60,7 +67,9 @@ PreparedZones read_polygons(const ShorelineRequest& req, const std::string& opti
                      text::join_limited(missing)));
         prep.dissolve_by = id_field;
     }
-    return prepare_layer(std::move(layer), in.crs_wkt, in.crs_label, prep);
+    PreparedZones pz = prepare_layer(std::move(layer), in.crs_wkt, in.crs_label, prep);
+    pz.warnings.insert(pz.warnings.begin(), assigned.begin(), assigned.end());
+    return pz;
 }
 
 }  // namespace
@@ -148,13 +157,14 @@ ShorelineReport run_shoreline(const ShorelineRequest& req) {
 
     nlohmann::json mainland_meta, by_meta;
     if (!req.mainland.empty()) {
-        PreparedZones pz = read_polygons(req, "--mainland", req.mainland, "", in, work_what);
+        PreparedZones pz =
+            read_polygons(req, "--mainland", req.mainland, "", req.mainland_crs, in, work_what);
         in.mainland = pz.geoms.empty() ? MultiPolygon{} : pz.geoms[0];
         for (const auto& w : pz.warnings) warnings.push_back(w);
         mainland_meta = pz.describe();
     }
     if (!req.by.empty()) {
-        PreparedZones pz = read_polygons(req, "--by", req.by, req.by_id, in, work_what);
+        PreparedZones pz = read_polygons(req, "--by", req.by, req.by_id, req.by_crs, in, work_what);
         in.region_names = pz.names;
         in.regions = std::move(pz.geoms);
         for (const auto& w : pz.warnings) warnings.push_back(w);

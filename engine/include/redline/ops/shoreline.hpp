@@ -100,9 +100,11 @@ struct ShorelineRequest {
     double densify_m = 100.0;     // DEFAULT 100 m
 
     std::string mainland;       // PATH[:LAYER] polygons ("" = every piece is mainland)
+    std::string mainland_crs;   // CRS of a mainland layer that declares none
     double snap_m = 50.0;       // DEFAULT 50 m
     std::string by;             // PATH[:LAYER] region polygons
     std::string by_id;          // field naming the regions (features sharing a value are merged)
+    std::string by_crs;         // CRS of a region layer that declares none
     double by_snap_m = 5000.0;  // DEFAULT 5000 m
     bool reproject = false;     // transform lines / polygons instead of failing on a CRS mismatch
     bool make_valid = false;    // repair invalid mainland / region polygons
