@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/coverage/zone_index.hpp"
 #include "redline/exec/ordered_executor.hpp"
@@ -88,6 +89,51 @@ void ZonalResult::merge(const ZonalResult& other) {
     tasks_run += other.tasks_run;
     cells_read += other.cells_read;
     tasks_total = std::max(tasks_total, other.tasks_total);
+}
+
+std::string ZonalResult::serialize() const {
+    BinaryWriter w;
+    w.str("redline.zonal.partial.v1");
+    w.i64(scale.exponent);
+    w.u64(tasks_total);
+    w.u64(tasks_run);
+    w.u64(cells_read);
+    w.u64(zones.size());
+    for (const auto& z : zones) {
+        w.u64(z.classes.size());
+        for (const auto& [k, t] : z.classes) {
+            w.i64(k);
+            w.i128(t.area);
+            w.i128(t.coverage);
+        }
+        w.i128(z.nodata.area);
+        w.i128(z.nodata.coverage);
+    }
+    return w.take();
+}
+
+ZonalResult ZonalResult::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.zonal.partial.v1");
+    ZonalResult z;
+    z.scale.exponent = static_cast<int>(r.i64());
+    z.tasks_total = r.u64();
+    z.tasks_run = r.u64();
+    z.cells_read = r.u64();
+    z.zones.resize(r.count());
+    for (auto& zone : z.zones) {
+        const std::size_t n = r.count();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int64_t k = r.i64();
+            ClassTally t;
+            t.area = r.i128();
+            t.coverage = r.i128();
+            zone.classes[k] = t;
+        }
+        zone.nodata.area = r.i128();
+        zone.nodata.coverage = r.i128();
+    }
+    return z;
 }
 
 std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts) {

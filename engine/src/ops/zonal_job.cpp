@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
@@ -57,43 +58,79 @@ void ZonalReport::write(const std::string& output) const {
     w->commit();
 }
 
-ZonalReport zonal_report(const RasterSource& raster, const PreparedZones& zones, const ZonalJobOptions& opts) {
-    const RasterInfo& info = raster.info();
-    ZonalReport rep;
-    rep.warnings = zones.warnings;
-    for (const auto& w : info.warnings) rep.warnings.push_back(w);
-    if (!opts.classes.empty()) rep.classes = ClassTable::load(opts.classes);
-    ZonalOptions zo;
-    zo.mode = parse_coverage_mode(opts.mode);
-    zo.threads = opts.threads;
-    zo.tile_size = opts.tile_size;
-    zo.progress = opts.progress;
-    zo.cancel = opts.cancel;
-
-    const CellAreaModel areas = CellAreaModel::build(info.grid, info.crs_wkt, opts.threads);
-    for (const auto& w : areas.warnings()) rep.warnings.push_back(w);
-    const ZoneSet zs(info.grid, zones.geoms, zones.names);
+ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zones, ZonalJobOptions opts)
+    : m_raster(std::move(raster)), m_zones(std::move(zones)), m_opts(std::move(opts)) {
+    const RasterInfo& info = m_raster->info();
+    m_warnings = m_zones.warnings;
+    for (const auto& w : info.warnings) m_warnings.push_back(w);
+    if (!m_opts.classes.empty()) m_classes = ClassTable::load(m_opts.classes);
+    parse_coverage_mode(m_opts.mode);  // validates
+    m_areas = CellAreaModel::build(info.grid, info.crs_wkt, m_opts.threads);
+    for (const auto& w : m_areas.warnings()) m_warnings.push_back(w);
+    m_zoneset = ZoneSet(info.grid, m_zones.geoms, m_zones.names);
     std::size_t outside = 0;
     std::vector<std::string> outside_names;
-    for (std::size_t z = 0; z < zs.size(); ++z)
-        if (zs.zone(z).window.empty()) {
+    for (std::size_t z = 0; z < m_zoneset.size(); ++z)
+        if (m_zoneset.zone(z).window.empty()) {
             ++outside;
-            if (outside_names.size() < 10) outside_names.push_back(zones.names[z]);
+            if (outside_names.size() < 10) outside_names.push_back(m_zones.names[z]);
         }
-    if (zs.size() > 0 && outside == zs.size())
-        rep.warnings.push_back(fmt::format("no zone of layer '{}' touches the raster '{}' (extent {}); "
-                                           "the table is empty",
-                                           zones.label, info.path, info.grid.describe()));
+    if (m_zoneset.size() > 0 && outside == m_zoneset.size())
+        m_warnings.push_back(fmt::format("no zone of layer '{}' touches the raster '{}' (extent {}); "
+                                         "the table is empty",
+                                         m_zones.label, info.path, info.grid.describe()));
     else if (outside > 0)
-        rep.warnings.push_back(fmt::format("{} zone(s) of layer '{}' do not touch the raster and have no "
-                                           "rows: {}{}",
-                                           outside, zones.label, fmt::join(outside_names, ", "),
-                                           outside > outside_names.size() ? ", ..." : ""));
+        m_warnings.push_back(fmt::format("{} zone(s) of layer '{}' do not touch the raster and have no "
+                                         "rows: {}{}",
+                                         outside, m_zones.label, fmt::join(outside_names, ", "),
+                                         outside > outside_names.size() ? ", ..." : ""));
+}
 
-    const ZonalResult res = run_zonal(raster, zs, areas, zo);
-    rep.zone_names = zones.names;
-    rep.area_model = areas.kind_name();
-    rep.ellipsoid = areas.ellipsoid();
+ZonalJob ZonalJob::from_request(const ZonalRequest& req) {
+    std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(req.raster, req.band);
+    const RasterInfo& info = raster->info();
+    ZonePrepOptions prep = req.prep;
+    if (prep.threads == 0) prep.threads = req.job.threads;
+    prep.target_name = "raster '" + req.raster + "'";
+    PreparedZones zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
+    return ZonalJob(std::move(raster), std::move(zones), req.job);
+}
+
+namespace {
+ZonalOptions engine_options(const ZonalJobOptions& o) {
+    ZonalOptions zo;
+    zo.mode = parse_coverage_mode(o.mode);
+    zo.threads = o.threads;
+    zo.tile_size = o.tile_size;
+    zo.progress = o.progress;
+    zo.cancel = o.cancel;
+    return zo;
+}
+}  // namespace
+
+std::size_t ZonalJob::task_count() const {
+    return zonal_task_count(*m_raster, m_zoneset, engine_options(m_opts));
+}
+
+ZonalResult ZonalJob::run(std::size_t begin, std::size_t end) const {
+    ZonalOptions zo = engine_options(m_opts);
+    zo.task_begin = begin;
+    zo.task_end = end;
+    return run_zonal(*m_raster, m_zoneset, m_areas, zo);
+}
+
+ZonalReport ZonalJob::report(const ZonalResult& res) const {
+    const RasterInfo& info = m_raster->info();
+    ZonalReport rep;
+    rep.warnings = m_warnings;
+    rep.classes = m_classes;
+    rep.zone_names = m_zones.names;
+    rep.area_model = m_areas.kind_name();
+    rep.ellipsoid = m_areas.ellipsoid();
+    if (res.tasks_run != res.tasks_total)
+        fail(ErrorKind::Internal, fmt::format("zonal result covers {} of {} tasks; merge every partition "
+                                              "before reporting",
+                                              res.tasks_run, res.tasks_total));
     for (std::size_t z = 0; z < res.zones.size(); ++z) {
         const ZoneTally& zt = res.zones[z];
         Int128 valid = 0;
@@ -122,24 +159,50 @@ ZonalReport zonal_report(const RasterSource& raster, const PreparedZones& zones,
     rep.meta = engine_provenance();
     rep.meta["command"] = "zonal";
     rep.meta["raster"] = raster_meta;
-    rep.meta["zones"] = zones.describe();
-    rep.meta["mode"] = coverage_mode_name(zo.mode);
-    rep.meta["area_model"] = {{"kind", areas.kind_name()}, {"description", areas.description()}};
-    rep.meta["ellipsoid"] = areas.ellipsoid();
+    rep.meta["zones"] = m_zones.describe();
+    rep.meta["mode"] = m_opts.mode;
+    rep.meta["area_model"] = {{"kind", m_areas.kind_name()}, {"description", m_areas.description()}};
+    rep.meta["ellipsoid"] = m_areas.ellipsoid();
     rep.meta["area_unit"] = "m2";
     if (rep.classes) rep.meta["class_table"] = rep.classes->id();
     rep.meta["warnings"] = rep.warnings;
     return rep;
 }
 
+std::string ZonalJob::serialize() const {
+    const RasterInfo& info = m_raster->info();
+    if (info.path.empty() || info.path == "<array>")
+        fail(ErrorKind::Unsupported,
+             "a zonal job on an in-memory array cannot be sent to other processes; write the array to "
+             "a GeoTIFF on a shared filesystem first");
+    BinaryWriter w;
+    w.str("redline.zonal.job.v1");
+    w.str(info.path);
+    w.i64(info.band);
+    w.str(m_opts.mode);
+    w.str(m_opts.classes);
+    w.i64(m_opts.tile_size);
+    w.str(m_zones.serialize());
+    return w.take();
+}
+
+ZonalJob ZonalJob::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.zonal.job.v1");
+    const std::string path = r.str();
+    const int band = static_cast<int>(r.i64());
+    ZonalJobOptions o;
+    o.mode = r.str();
+    o.classes = r.str();
+    o.tile_size = r.i64();
+    PreparedZones zones = PreparedZones::deserialize(r.str());
+    std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(path, band);
+    return ZonalJob(std::move(raster), std::move(zones), o);
+}
+
 ZonalReport run_zonal_job(const ZonalRequest& req) {
-    auto raster = GdalRasterSource::open(req.raster, req.band);
-    const RasterInfo& info = raster->info();
-    ZonePrepOptions prep = req.prep;
-    if (prep.threads == 0) prep.threads = req.job.threads;
-    prep.target_name = "raster '" + req.raster + "'";
-    PreparedZones zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
-    return zonal_report(*raster, zones, req.job);
+    ZonalJob job = ZonalJob::from_request(req);
+    return job.report(job.run_all());
 }
 
 }  // namespace redline

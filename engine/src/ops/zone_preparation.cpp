@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/text.hpp"
 #include "redline/geodesy/crs_description.hpp"
@@ -18,6 +19,47 @@ nlohmann::json PreparedZones::describe() const {
     return nlohmann::json{{"layer", label},      {"path", path},         {"crs", crs_label},
                           {"features", features}, {"zones", names.size()}, {"repaired", repaired},
                           {"reprojected", reprojected}};
+}
+
+std::string PreparedZones::serialize() const {
+    BinaryWriter w;
+    w.str("redline.zones.v1");
+    w.str(label);
+    w.str(path);
+    w.str(crs_label);
+    w.u64(features);
+    w.u64(repaired);
+    w.u64(reprojected ? 1 : 0);
+    w.u64(warnings.size());
+    for (const auto& x : warnings) w.str(x);
+    w.u64(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        w.str(names[i]);
+        w.multipolygon(geoms[i]);
+    }
+    return w.take();
+}
+
+PreparedZones PreparedZones::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.zones.v1");
+    PreparedZones z;
+    z.label = r.str();
+    z.path = r.str();
+    z.crs_label = r.str();
+    z.features = r.u64();
+    z.repaired = r.u64();
+    z.reprojected = r.u64() != 0;
+    z.warnings.resize(r.count());
+    for (auto& x : z.warnings) x = r.str();
+    const std::size_t n = r.count();
+    z.names.resize(n);
+    z.geoms.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        z.names[i] = r.str();
+        z.geoms[i] = r.multipolygon();
+    }
+    return z;
 }
 
 PreparedZones prepare_zones(const std::string& zones_ref, const std::string& target_crs_wkt,

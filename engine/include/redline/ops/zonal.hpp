@@ -57,6 +57,9 @@ struct ZonalResult {
     std::uint64_t cells_read = 0;
     // Adds a partial result of the same job (exact, order-free).
     void merge(const ZonalResult& other);
+    // Exact binary form for shipping partial results between processes.
+    std::string serialize() const;
+    static ZonalResult deserialize(const std::string& bytes);
 };
 
 // The number of tasks (busy tiles) of a job, for partitioning.

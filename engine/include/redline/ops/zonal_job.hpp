@@ -1,14 +1,21 @@
 #pragma once
-// `redline zonal` as a library call, shared by the CLI and the Python bindings so that both
-// produce the same rows and the same bytes.
+// `redline zonal` as a library call, shared by the CLI, the Python bindings and distributed runs,
+// so that all of them produce the same rows and the same bytes.
+//
+// A ZonalJob is prepared once (raster opened, zones read, checked, repaired, dissolved; cell
+// area model and zone set built). It runs any range of its tasks (busy tiles) into an exact
+// partial ZonalResult; partial results of disjoint ranges merge exactly; report() turns the
+// merged result into rows. A local run is report(run(0, task_count())); a Dask run ships the
+// serialized job to workers, runs ranges there and merges on the client: the same bytes.
 //
 // Output contract (issue #2): rows in zone order, then ascending class code, then `nodata`;
 // one row per (zone, class) with area > 0. Columns: zone, class, area_m2, share, then
 // class_name (with a class table), cells (coverage-weighted cell count), area_model,
 // ellipsoid. share = area / (zone area over valid cells); for the nodata row it is the nodata
 // area over the same denominator. Nothing in the output depends on --threads or --tile-size.
+// Thread-safety: a prepared job is immutable; run() may be called concurrently.
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,9 +23,12 @@
 #include <nlohmann/json.hpp>
 
 #include "redline/core/class_table.hpp"
+#include "redline/coverage/zone_set.hpp"
 #include "redline/exec/progress.hpp"
+#include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/raster_source.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/ops/zonal.hpp"
 #include "redline/ops/zone_preparation.hpp"
 
 namespace redline {
@@ -64,8 +74,39 @@ struct ZonalReport {
     void write(const std::string& output) const;
 };
 
-ZonalReport zonal_report(const RasterSource& raster, const PreparedZones& zones,
-                         const ZonalJobOptions& opts);
+class ZonalJob {
+public:
+    ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zones, ZonalJobOptions opts);
+    // Opens the raster by path and prepares the zones.
+    static ZonalJob from_request(const ZonalRequest& req);
+
+    std::size_t task_count() const;
+    // Runs tasks [begin, end) (clamped); uses the options' progress sink and cancel token.
+    ZonalResult run(std::size_t begin, std::size_t end) const;
+    ZonalResult run_all() const { return run(0, task_count()); }
+    ZonalReport report(const ZonalResult& result) const;
+
+    // Progress and cancellation for the next run() calls (not serialized).
+    void set_progress(ProgressSink* p) { m_opts.progress = p; }
+    void set_cancel(const CancelToken* c) { m_opts.cancel = c; }
+    void set_threads(int t) { m_opts.threads = t; }
+    const std::vector<std::string>& warnings() const { return m_warnings; }
+
+    // The prepared job as bytes for another process: raster path and band, prepared zones and
+    // options. Only for rasters opened from a path. deserialize() reopens the raster.
+    std::string serialize() const;
+    static ZonalJob deserialize(const std::string& bytes);
+
+private:
+    std::shared_ptr<const RasterSource> m_raster;
+    PreparedZones m_zones;
+    ZonalJobOptions m_opts;
+    std::optional<ClassTable> m_classes;
+    CellAreaModel m_areas;
+    ZoneSet m_zoneset;
+    std::vector<std::string> m_warnings;
+};
+
 ZonalReport run_zonal_job(const ZonalRequest& req);
 
 // Provenance shared by every command: engine and library versions.

@@ -46,6 +46,9 @@ struct PreparedZones {
     bool reprojected = false;
     std::vector<std::string> warnings;
     nlohmann::json describe() const;    // for output metadata
+    // Exact binary form (names, geometries, provenance) for distributed runs.
+    std::string serialize() const;
+    static PreparedZones deserialize(const std::string& bytes);
 };
 
 PreparedZones prepare_zones(const std::string& zones_ref, const std::string& target_crs_wkt,
