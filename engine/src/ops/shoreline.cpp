@@ -441,10 +441,18 @@ Worker& Engine::worker() {
 
 void Engine::locate(Worker& w, const MeasuredLine& ml, double s0, double s1, PieceOut& base,
                     ChunkOut& out) {
+    base.side = m_req.land_side;
+    if (!m_raster && !w.mainland && w.regions.empty()) {
+        // Attribute classes only: nothing to locate.
+        PieceOut p = base;
+        p.s0 = s0;
+        p.s1 = s1;
+        out.pieces.push_back(std::move(p));
+        return;
+    }
     const double smid = 0.5 * (s0 + s1);
     const Point mid = ml.point_at(smid);
     const LocalMetric metric = w.meas.metric_at(mid);
-    base.side = m_req.land_side;
     if (w.mainland) {
         const PolygonLocator& ml_loc = *w.mainland;
         const double smin = metric.min_scale(), smax = metric.max_scale();
