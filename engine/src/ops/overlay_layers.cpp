@@ -1,0 +1,101 @@
+#include "redline/ops/overlay_layers.hpp"
+
+#include <fmt/format.h>
+
+#include "redline/core/error.hpp"
+#include "redline/geodesy/crs_description.hpp"
+#include "redline/geodesy/transformer.hpp"
+#include "redline/geom/validity.hpp"
+#include "redline/io/crs.hpp"
+
+namespace redline {
+
+nlohmann::json OverlayLayer::describe() const {
+    nlohmann::json j{{"layer", label},     {"path", path},         {"crs", source_crs_label},
+                     {"features", size()}, {"repaired", repaired}, {"reprojected", reprojected}};
+    if (reprojected) j["reprojected_to"] = crs_label;
+    return j;
+}
+
+OverlayLayer read_overlay_layer(const std::string& layer_ref, const LayerReadOptions& read,
+                                const OverlayLayerOptions& opts) {
+    const std::string& pre = opts.option_prefix;
+    LayerReadOptions ro = read;
+    ro.assign_crs = opts.layer_crs;
+    VectorLayer vl = read_polygon_layer(parse_layer_ref(layer_ref), ro);
+    if (vl.crs_wkt.empty())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("layer '{}' in '{}' has no CRS, so its areas are unknown; declare it with "
+                         "{}layer-crs (e.g. {}layer-crs EPSG:4490 for CGCS2000 lon/lat)",
+                         vl.label, vl.ref.path, pre, pre));
+    OverlayLayer out;
+    out.label = vl.label;
+    out.path = vl.ref.path;
+    out.crs_wkt = vl.crs_wkt;
+    out.crs_label = vl.crs_label;
+    out.source_crs_label = vl.crs_label;
+    out.ids = std::move(vl.ids);
+    out.groups = std::move(vl.groups);
+    out.geoms = std::move(vl.polygons);
+    out.warnings = std::move(vl.warnings);
+    if (vl.crs_assigned)
+        out.warnings.push_back(
+            fmt::format("layer '{}' declares no CRS; using {} as given by {}layer-crs", out.label,
+                        out.crs_label, pre));
+    return out;
+}
+
+void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wkt,
+                           const std::string& target_label, const OverlayLayerOptions& opts) {
+    const std::string& pre = opts.option_prefix;
+    if (!same_crs(layer.crs_wkt, target_crs_wkt)) {
+        const std::string target_crs = crs_label_of(target_crs_wkt);
+        if (!opts.reproject)
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("CRS mismatch: layer '{}' is {}, layer '{}' in '{}' is {}. Reproject "
+                             "one of them, or pass {}reproject to transform '{}' into {} (edges "
+                             "densified to {} m).",
+                             target_label, target_crs, layer.label, layer.path, layer.crs_label,
+                             pre, layer.label, target_crs, opts.densify_m));
+        const CrsDescription src = describe_crs(layer.crs_wkt);
+        const double seg = src.kind == CrsKind::Geographic
+                               ? opts.densify_m / 111320.0
+                               : opts.densify_m / (src.unit_to_metre > 0 ? src.unit_to_metre : 1.0);
+        Transformer t(layer.crs_wkt, target_crs_wkt);
+        for (std::size_t i = 0; i < layer.geoms.size(); ++i) {
+            try {
+                reproject(layer.geoms[i], t, seg);
+            } catch (const Error& e) {
+                fail(ErrorKind::InvalidInput,
+                     fmt::format(
+                         "feature '{}' of layer '{}' cannot be transformed from {} to {}: {}",
+                         layer.ids[i], layer.label, layer.crs_label, target_crs, e.what()));
+            }
+        }
+        layer.reprojected = true;
+        layer.crs_wkt = target_crs_wkt;
+        layer.crs_label = target_crs;
+        layer.warnings.push_back(
+            fmt::format("layer '{}' was transformed from {} to {} (edges densified to {} m)",
+                        layer.label, layer.source_crs_label, target_crs, opts.densify_m));
+    }
+
+    auto issues = check_validity(layer.geoms, opts.threads);
+    if (!issues.empty()) {
+        if (!opts.make_valid)
+            fail(ErrorKind::InvalidInput,
+                 fmt::format(
+                     "layer '{}' in '{}' has {} invalid geometr{}: {}. Fix them (see 'redline "
+                     "validate'), or pass {}make-valid to repair them with GEOS MakeValid.",
+                     layer.label, layer.path, issues.size(), issues.size() == 1 ? "y" : "ies",
+                     describe_issues(issues, layer.ids), pre));
+        std::vector<std::size_t> which;
+        for (const auto& is : issues) which.push_back(is.index);
+        layer.repaired = make_valid(layer.geoms, which, opts.threads);
+        layer.warnings.push_back(
+            fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid",
+                        layer.repaired, layer.repaired == 1 ? "y" : "ies", layer.label));
+    }
+}
+
+}  // namespace redline
