@@ -158,6 +158,9 @@ void add_shoreline_command(CLI::App& app) {
     auto* mainland =
         cmd->add_option("--mainland", r.mainland,
                         "Mainland polygon(s) as PATH[:LAYER]: pieces off its boundary are islands");
+    cmd->add_option("--mainland-crs", r.mainland_crs,
+                    "CRS of a --mainland layer that declares none")
+        ->needs(mainland);
     cmd->add_option(
            "--snap-m", r.snap_m,
            "Distance from the mainland boundary within which a piece is mainland (default 50)")
@@ -177,8 +180,8 @@ void add_shoreline_command(CLI::App& app) {
         ->needs(by);
     cmd->add_flag(
         "--reproject", r.reproject,
-        "Transform the lines into the raster CRS, and the --mainland/--by polygons into the lines' "
-        "CRS, instead of failing on a CRS mismatch");
+        "Transform the lines into the raster CRS, and the --mainland/--by polygons into the "
+        "working CRS (the raster's, else the lines'), instead of failing on a CRS mismatch");
     cmd->add_flag("--make-valid", r.make_valid,
                   "Repair invalid --mainland/--by polygons with GEOS MakeValid");
     cmd->add_option("--target", r.target_percent, "Target natural share in percent (default 35)");

@@ -319,3 +319,15 @@ def test_full_coast_by_province_with_chinese_boundaries():
     assert not coastal & {"四川省", "西藏自治区", "新疆维吾尔自治区"}
     # Pieces more than 5 km from every province are left out of the regions only.
     assert 0.995 * float(rows[0]["total_m"]) < sum(totals.values()) <= float(rows[0]["total_m"]) + 1e-3
+
+
+def test_polygon_layer_without_crs_needs_its_crs_option(tmp_path):
+    lines = attribute_layer(tmp_path, [1000.0], ["natural"])
+    d = math.degrees(1000.0 / A)
+    ml = write_layer(tmp_path / "ml.shp", "ml", [box_wkt(0, 0, d, 1)], crs=None)  # no .prj
+    bad(tmp_path, "--lines", lines, "--class-field", "type", "--mainland", ml,
+        expect=("--mainland layer 'ml'", "has no CRS", "--mainland-crs"))
+    p = run("shoreline", "--lines", lines, "--class-field", "type", "--mainland", ml, "--mainland-crs", "EPSG:4326")
+    r = summary(p)[0]
+    assert r["natural_m"] == "1000.000" and r["island_m"] == "0.000"
+    assert "declares no CRS; using EPSG:4326 as given by --mainland-crs" in p.stderr

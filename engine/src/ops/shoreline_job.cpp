@@ -27,10 +27,10 @@ PreparedZones read_polygons(const ShorelineRequest& req, const std::string& opti
     VectorLayer layer = read_polygon_layer(parse_layer_ref(ref_text), ro);
     if (layer.crs_wkt.empty())
         fail(ErrorKind::InvalidInput,
-             fmt::format(
-                 "{} layer '{}' in '{}' has no CRS; assign one (e.g. ogr2ogr -a_srs EPSG:4326) "
-                 "so that it can be compared with {} ({})",
-                 option, layer.label, layer.ref.path, work_what, in.crs_label));
+             fmt::format("{} layer '{}' in '{}' has no CRS; declare it with {}-crs (e.g. {}-crs "
+                         "EPSG:4326) so that it can be compared with {} ({})",
+                         option, layer.label, layer.ref.path, option, option, work_what,
+                         in.crs_label));
     if (!same_crs(layer.crs_wkt, in.crs_wkt) && !req.reproject)
         fail(ErrorKind::InvalidInput,
              fmt::format(
