@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/text.hpp"
 
@@ -161,6 +162,41 @@ ClassTable ClassTable::load(const std::string& spec) {
                          "and one line per class",
                          spec));
     return ClassTable(spec, std::move(classes));
+}
+
+std::string ClassTable::serialize() const {
+    BinaryWriter w;
+    w.str("redline.classes.v1");
+    w.str(m_id);
+    w.u64(m_classes.size());
+    for (const auto& [code, info] : m_classes) {
+        w.i64(code);
+        w.str(info.name);
+        w.u64(info.groups.size());
+        for (const auto& g : info.groups) w.str(g);
+    }
+    w.u64(m_nodata.size());
+    for (auto c : m_nodata) w.i64(c);
+    return w.take();
+}
+
+ClassTable ClassTable::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.classes.v1");
+    ClassTable t;
+    t.m_id = r.str();
+    const std::size_t n = r.count();
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t code = r.i64();
+        ClassInfo info;
+        info.name = r.str();
+        info.groups.resize(r.count());
+        for (auto& g : info.groups) g = r.str();
+        t.m_classes[code] = std::move(info);
+    }
+    t.m_nodata.resize(r.count());
+    for (auto& c : t.m_nodata) c = r.i64();
+    return t;
 }
 
 std::optional<std::string> ClassTable::name_of(std::int64_t code) const {

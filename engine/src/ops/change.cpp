@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/coverage/zone_index.hpp"
 #include "redline/exec/ordered_executor.hpp"
@@ -17,26 +18,8 @@
 namespace redline {
 namespace {
 
-struct LocalPatch {
-    ChangePatch stats;
-    std::vector<std::pair<std::int64_t, std::int64_t>> border;  // cells on the tile's border
-};
-
-struct PairTally {
-    std::int64_t from, to;
-    ClassTally tally;
-};
-
-struct ZoneChange {
-    std::uint32_t zone;
-    std::vector<PairTally> pairs;
-};
-
-struct TileResult {
-    std::vector<ZoneChange> zones;
-    std::vector<LocalPatch> patches;
-    std::uint64_t cells = 0;
-};
+using LocalPatch = ChangeTile::Patch;
+using TileResult = ChangeTile;
 
 struct Scratch {
     std::unique_ptr<RasterReader> r0, r1;
@@ -106,30 +89,56 @@ struct BorderHash {
 std::int64_t ChangePatch::majority_from() const { return majority(from_area); }
 std::int64_t ChangePatch::majority_to() const { return majority(to_area); }
 
-ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
-                        const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
-                        const ChangeOptions& opts) {
-    if (opts.mode == CoverageMode::AllTouched)
-        fail(ErrorKind::InvalidInput, "change supports --mode exact or centroid");
-    if (opts.connectivity != 4 && opts.connectivity != 8)
-        fail(ErrorKind::InvalidInput, fmt::format("--connectivity {} is not 4 or 8", opts.connectivity));
-    if (rules.rules().size() > 32) fail(ErrorKind::Unsupported, "at most 32 change rules are supported");
+namespace {
+
+struct Plan {
+    TilePlan plan;
+    std::unique_ptr<ZoneIndex> index;
+};
+
+Plan make_plan(const RasterSource& t0, const ZoneSet& zones, const ChangeOptions& opts) {
     const RasterInfo& info = t0.info();
-    const TilePlan plan = TilePlan::for_blocks(info.grid, opts.tile_size > 0 ? opts.tile_size : 1024,
-                                               info.block_cols, info.block_rows);
-    const ZoneIndex index(zones, plan);
-    const auto& busy = index.busy_tiles();
-    std::uint64_t total_cells = 0;
-    for (auto t : busy) total_cells += static_cast<std::uint64_t>(plan.tile(t).cells());
-    const bool moments = areas.has_row_gradient();
-    const std::size_t nrules = rules.rules().size();
+    Plan p;
+    p.plan = TilePlan::for_blocks(info.grid, opts.tile_size > 0 ? opts.tile_size : 1024, info.block_cols,
+                                  info.block_rows);
+    p.index = std::make_unique<ZoneIndex>(zones, p.plan);
+    return p;
+}
+
+std::vector<std::pair<int, int>> neighbours(int connectivity) {
     std::vector<std::pair<int, int>> nbrs = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
-    if (opts.connectivity == 8) {
+    if (connectivity == 8) {
         nbrs.push_back({-1, -1});
         nbrs.push_back({-1, 1});
         nbrs.push_back({1, -1});
         nbrs.push_back({1, 1});
     }
+    return nbrs;
+}
+
+void check_options(const ChangeRules& rules, const ChangeOptions& opts) {
+    if (opts.mode == CoverageMode::AllTouched)
+        fail(ErrorKind::InvalidInput, "change supports --mode exact or centroid");
+    if (opts.connectivity != 4 && opts.connectivity != 8)
+        fail(ErrorKind::InvalidInput, fmt::format("--connectivity {} is not 4 or 8", opts.connectivity));
+    if (rules.rules().size() > 32) fail(ErrorKind::Unsupported, "at most 32 change rules are supported");
+}
+
+// Runs tasks [begin, end) in parallel, handing each tile to `sink` in task order.
+void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones, const CellAreaModel& areas,
+               const ChangeRules& rules, const ZoneSet* permitted, const ChangeOptions& opts, const Plan& pl,
+               std::size_t begin, std::size_t end, const std::function<void(TileResult&&)>& sink) {
+    check_options(rules, opts);
+    const TilePlan& plan = pl.plan;
+    const ZoneIndex& index = *pl.index;
+    const auto& busy = index.busy_tiles();
+    begin = std::min(begin, busy.size());
+    end = std::min(end, busy.size());
+    std::uint64_t total_cells = 0;
+    for (std::size_t k = begin; k < end; ++k) total_cells += static_cast<std::uint64_t>(plan.tile(busy[k]).cells());
+    const bool moments = areas.has_row_gradient();
+    const std::size_t nrules = rules.rules().size();
+    const auto nbrs = neighbours(opts.connectivity);
 
     tbb::enumerable_thread_specific<Scratch> scratch([&] {
         Scratch s;
@@ -139,7 +148,7 @@ ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const Zo
     });
 
     std::function<TileResult(std::size_t)> work = [&](std::size_t k) {
-        const std::size_t t = busy[k];
+        const std::size_t t = busy[begin + k];
         Scratch& s = scratch.local();
         if (!s.r0) s.r0 = t0.open_reader();
         if (!s.r1) s.r1 = t1.open_reader();
@@ -200,14 +209,11 @@ ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const Zo
                     any_bits |= s.match[pi];
                 }
             }
-            ZoneChange zc;
-            zc.zone = z;
             for (std::size_t a = 0; a < n0; ++a)
                 for (std::size_t b = 0; b < n1; ++b) {
                     const ClassTally& pt = s.pair_tally[a * n1 + b];
-                    if (!pt.zero()) zc.pairs.push_back(PairTally{value0(a), value1(b), pt});
+                    if (!pt.zero()) out.pairs.push_back(ChangeTile::Pair{z, value0(a), value1(b), pt});
                 }
-            if (!zc.pairs.empty()) out.zones.push_back(std::move(zc));
             // Patches per rule: flood fill in row-major order (the seed is the top-left cell).
             for (std::size_t rule = 0; rule < nrules; ++rule) {
                 const std::uint32_t bit = 1u << rule;
@@ -276,58 +282,223 @@ ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const Zo
         return out;
     };
 
+    std::uint64_t done = 0;
+    std::function<void(std::size_t, TileResult&&)> merge = [&](std::size_t, TileResult&& tr) {
+        done += tr.cells;
+        sink(std::move(tr));
+        if (opts.progress) opts.progress->update(done, total_cells, "change");
+    };
+    run_ordered<TileResult>(end - begin, opts.threads, work, merge, opts.cancel);
+    if (opts.progress) opts.progress->finish();
+}
+
+}  // namespace
+
+struct ChangeMerger::Impl {
     ChangeResult result;
-    result.scale = areas.scale();
-    result.matrix.resize(zones.size());
+    std::vector<std::pair<int, int>> nbrs;
     std::vector<ChangePatch> global;
     std::vector<std::size_t> parent;
     std::unordered_map<BorderKey, std::size_t, BorderHash> border;
-    auto find = [&](std::size_t x) {
+    std::size_t find(std::size_t x) {
         while (parent[x] != x) {
             parent[x] = parent[parent[x]];
             x = parent[x];
         }
         return x;
-    };
-    std::uint64_t done = 0;
-    std::function<void(std::size_t, TileResult&&)> merge = [&](std::size_t, TileResult&& tr) {
-        for (auto& zc : tr.zones)
-            for (const auto& pt : zc.pairs) result.matrix[zc.zone][{pt.from, pt.to}].add(pt.tally);
-        for (auto& lp : tr.patches) {
-            const std::size_t gid = global.size();
-            const auto zone = static_cast<std::uint32_t>(lp.stats.zone);
-            const auto rule = static_cast<std::uint32_t>(lp.stats.rule);
-            global.push_back(std::move(lp.stats));
-            parent.push_back(gid);
-            for (const auto& [r, c] : lp.border) {
-                for (const auto& [dr, dc] : nbrs) {
-                    auto it = border.find(BorderKey{zone, rule, r + dr, c + dc});
-                    if (it == border.end()) continue;
-                    const std::size_t a = find(gid), b = find(it->second);
-                    if (a != b) parent[std::max(a, b)] = std::min(a, b);
-                }
-                border.emplace(BorderKey{zone, rule, r, c}, gid);
-            }
-        }
-        done += tr.cells;
-        if (opts.progress) opts.progress->update(done, total_cells, "change");
-    };
-    run_ordered<TileResult>(busy.size(), opts.threads, work, merge, opts.cancel);
-    if (opts.progress) opts.progress->finish();
-
-    for (std::size_t g = 0; g < global.size(); ++g) {
-        const std::size_t root = find(g);
-        if (root != g) absorb(global[root], std::move(global[g]));
     }
-    for (std::size_t g = 0; g < global.size(); ++g)
-        if (find(g) == g) result.patches.push_back(std::move(global[g]));
-    for (auto& p : result.patches) std::sort(p.runs.begin(), p.runs.end(), [](const CellRun& a, const CellRun& b) {
-            return std::pair(a.row, a.col0) < std::pair(b.row, b.col0);
-        });
+};
+
+ChangeMerger::ChangeMerger(std::size_t zones, int connectivity, AreaScale scale) : m_impl(std::make_shared<Impl>()) {
+    m_impl->result.scale = scale;
+    m_impl->result.matrix.resize(zones);
+    m_impl->nbrs = neighbours(connectivity);
+}
+
+void ChangeMerger::add(ChangeTile&& tr) {
+    Impl& m = *m_impl;
+    for (const auto& pt : tr.pairs) m.result.matrix[pt.zone][{pt.from, pt.to}].add(pt.tally);
+    for (auto& lp : tr.patches) {
+        const std::size_t gid = m.global.size();
+        const auto zone = static_cast<std::uint32_t>(lp.stats.zone);
+        const auto rule = static_cast<std::uint32_t>(lp.stats.rule);
+        m.global.push_back(std::move(lp.stats));
+        m.parent.push_back(gid);
+        for (const auto& [r, c] : lp.border) {
+            for (const auto& [dr, dc] : m.nbrs) {
+                auto it = m.border.find(BorderKey{zone, rule, r + dr, c + dc});
+                if (it == m.border.end()) continue;
+                const std::size_t a = m.find(gid), b = m.find(it->second);
+                if (a != b) m.parent[std::max(a, b)] = std::min(a, b);
+            }
+            m.border.emplace(BorderKey{zone, rule, r, c}, gid);
+        }
+    }
+}
+
+ChangeResult ChangeMerger::finish() {
+    Impl& m = *m_impl;
+    ChangeResult result = std::move(m.result);
+    for (std::size_t g = 0; g < m.global.size(); ++g) {
+        const std::size_t root = m.find(g);
+        if (root != g) absorb(m.global[root], std::move(m.global[g]));
+    }
+    for (std::size_t g = 0; g < m.global.size(); ++g)
+        if (m.find(g) == g) result.patches.push_back(std::move(m.global[g]));
+    for (auto& p : result.patches)
+        std::sort(p.runs.begin(), p.runs.end(),
+                  [](const CellRun& a, const CellRun& b) { return std::pair(a.row, a.col0) < std::pair(b.row, b.col0); });
     std::sort(result.patches.begin(), result.patches.end(), [](const ChangePatch& a, const ChangePatch& b) {
         return std::tuple(a.zone, a.first_row, a.first_col, a.rule) < std::tuple(b.zone, b.first_row, b.first_col, b.rule);
     });
+    m.global.clear();
+    m.parent.clear();
+    m.border.clear();
     return result;
+}
+
+std::size_t change_task_count(const RasterSource& t0, const ZoneSet& zones, const ChangeOptions& opts) {
+    return make_plan(t0, zones, opts).index->busy_tiles().size();
+}
+
+ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+                        const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
+                        const ChangeOptions& opts) {
+    const Plan pl = make_plan(t0, zones, opts);
+    ChangeMerger merger(zones.size(), opts.connectivity, areas.scale());
+    run_tiles(t0, t1, zones, areas, rules, permitted, opts, pl, 0, pl.index->busy_tiles().size(),
+              [&](TileResult&& t) { merger.add(std::move(t)); });
+    return merger.finish();
+}
+
+ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+                               const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
+                               const ChangeOptions& opts, std::size_t begin, std::size_t end) {
+    const Plan pl = make_plan(t0, zones, opts);
+    ChangePartial part;
+    part.tasks_total = pl.index->busy_tiles().size();
+    part.begin = std::min(begin, part.tasks_total);
+    part.end = std::min(end, part.tasks_total);
+    run_tiles(t0, t1, zones, areas, rules, permitted, opts, pl, part.begin, part.end,
+              [&](TileResult&& t) { part.tiles.push_back(std::move(t)); });
+    return part;
+}
+
+namespace {
+void write_patch(BinaryWriter& w, const ChangePatch& p) {
+    w.u64(p.zone);
+    w.u64(p.rule);
+    w.i64(p.pixels);
+    w.i128(p.area);
+    w.i128(p.permitted_area);
+    w.i64(p.first_row);
+    w.i64(p.first_col);
+    w.i64(p.best_row);
+    w.i64(p.best_col);
+    w.i128(p.best_area);
+    for (const auto* m : {&p.from_area, &p.to_area}) {
+        w.u64(m->size());
+        for (const auto& [k, v] : *m) {
+            w.i64(k);
+            w.i128(v);
+        }
+    }
+    w.u64(p.runs.size());
+    for (const auto& r : p.runs) {
+        w.i64(r.row);
+        w.i64(r.col0);
+        w.i64(r.col1);
+    }
+}
+
+ChangePatch read_patch(BinaryReader& r) {
+    ChangePatch p;
+    p.zone = r.u64();
+    p.rule = r.u64();
+    p.pixels = r.i64();
+    p.area = r.i128();
+    p.permitted_area = r.i128();
+    p.first_row = r.i64();
+    p.first_col = r.i64();
+    p.best_row = r.i64();
+    p.best_col = r.i64();
+    p.best_area = r.i128();
+    for (auto* m : {&p.from_area, &p.to_area}) {
+        const std::size_t n = r.count();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int64_t k = r.i64();
+            (*m)[k] = r.i128();
+        }
+    }
+    p.runs.resize(r.count());
+    for (auto& run : p.runs) {
+        run.row = r.i64();
+        run.col0 = r.i64();
+        run.col1 = r.i64();
+    }
+    return p;
+}
+}  // namespace
+
+std::string ChangePartial::serialize() const {
+    BinaryWriter w;
+    w.str("redline.change.partial.v1");
+    w.u64(begin);
+    w.u64(end);
+    w.u64(tasks_total);
+    w.u64(tiles.size());
+    for (const auto& t : tiles) {
+        w.u64(t.cells);
+        w.u64(t.pairs.size());
+        for (const auto& p : t.pairs) {
+            w.u64(p.zone);
+            w.i64(p.from);
+            w.i64(p.to);
+            w.i128(p.tally.area);
+            w.i128(p.tally.coverage);
+        }
+        w.u64(t.patches.size());
+        for (const auto& p : t.patches) {
+            write_patch(w, p.stats);
+            w.u64(p.border.size());
+            for (const auto& [a, b] : p.border) {
+                w.i64(a);
+                w.i64(b);
+            }
+        }
+    }
+    return w.take();
+}
+
+ChangePartial ChangePartial::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.change.partial.v1");
+    ChangePartial part;
+    part.begin = r.u64();
+    part.end = r.u64();
+    part.tasks_total = r.u64();
+    part.tiles.resize(r.count());
+    for (auto& t : part.tiles) {
+        t.cells = r.u64();
+        t.pairs.resize(r.count());
+        for (auto& p : t.pairs) {
+            p.zone = static_cast<std::uint32_t>(r.u64());
+            p.from = r.i64();
+            p.to = r.i64();
+            p.tally.area = r.i128();
+            p.tally.coverage = r.i128();
+        }
+        t.patches.resize(r.count());
+        for (auto& p : t.patches) {
+            p.stats = read_patch(r);
+            p.border.resize(r.count());
+            for (auto& [a, b] : p.border) {
+                a = r.i64();
+                b = r.i64();
+            }
+        }
+    }
+    return part;
 }
 
 }  // namespace redline

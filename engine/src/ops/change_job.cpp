@@ -1,9 +1,11 @@
 #include "redline/ops/change_job.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
@@ -114,55 +116,151 @@ void ChangeReport::write_patches(const std::string& output) const {
     w->commit();
 }
 
-ChangeReport run_change_job(const ChangeRequest& req) {
-    auto r0 = GdalRasterSource::open(req.t0, req.band);
-    auto r1 = GdalRasterSource::open(req.t1, req.band);
-    const RasterInfo& info = r0->info();
-    check_same_grid(info, r1->info());
+ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
+    ChangeJob job;
+    job.m_req = req;
+    job.m_t0 = GdalRasterSource::open(req.t0, req.band);
+    job.m_t1 = GdalRasterSource::open(req.t1, req.band);
+    const RasterInfo& info = job.m_t0->info();
+    check_same_grid(info, job.m_t1->info());
     if (req.mmu_pixels < 1)
         fail(ErrorKind::InvalidInput, fmt::format("--mmu-pixels {} must be at least 1", req.mmu_pixels));
     if (!(req.permitted_min_share > 0 && req.permitted_min_share <= 1))
         fail(ErrorKind::InvalidInput,
              fmt::format("--permitted-min-share {} must be in (0, 1]", req.permitted_min_share));
-
-    ChangeReport rep;
-    rep.classes = ClassTable::load(req.classes);
-    const ChangeRules rules = req.rules_path.empty() ? ChangeRules::preset(req.preset, rep.classes)
-                                                     : ChangeRules::load(req.rules_path, rep.classes);
+    job.m_classes = ClassTable::load(req.classes);
+    job.m_rules = req.rules_path.empty() ? ChangeRules::preset(req.preset, job.m_classes)
+                                         : ChangeRules::load(req.rules_path, job.m_classes);
     ZonePrepOptions prep = req.prep;
     if (prep.threads == 0) prep.threads = req.threads;
     prep.target_name = "raster '" + req.t0 + "'";
-    PreparedZones zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
-    rep.warnings = zones.warnings;
-    for (const auto& w : info.warnings) rep.warnings.push_back(w);
-    for (const auto& w : r1->info().warnings) rep.warnings.push_back(w);
-
-    std::unique_ptr<ZoneSet> permitted;
-    nlohmann::json permitted_meta = nullptr;
+    job.m_zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
     if (!req.permitted.empty()) {
         ZonePrepOptions pp = prep;
         pp.id_field.clear();
         pp.dissolve = true;
         pp.dissolve_by.clear();
-        PreparedZones pz = prepare_zones(req.permitted, info.crs_wkt, info.crs_label, pp);
-        for (const auto& w : pz.warnings) rep.warnings.push_back(w);
-        permitted = std::make_unique<ZoneSet>(info.grid, pz.geoms, pz.names);
-        permitted_meta = pz.describe();
+        job.m_permitted = prepare_zones(req.permitted, info.crs_wkt, info.crs_label, pp);
     }
+    job.build();
+    return job;
+}
 
-    const CellAreaModel areas = CellAreaModel::build(info.grid, info.crs_wkt, req.threads);
-    for (const auto& w : areas.warnings()) rep.warnings.push_back(w);
-    const ZoneSet zs(info.grid, zones.geoms, zones.names);
+void ChangeJob::build() {
+    const RasterInfo& info = m_t0->info();
+    parse_coverage_mode(m_req.mode);
+    m_warnings = m_zones.warnings;
+    if (m_permitted)
+        for (const auto& w : m_permitted->warnings) m_warnings.push_back(w);
+    for (const auto& w : info.warnings) m_warnings.push_back(w);
+    for (const auto& w : m_t1->info().warnings) m_warnings.push_back(w);
+    auto areas = std::make_shared<CellAreaModel>(CellAreaModel::build(info.grid, info.crs_wkt, m_req.threads));
+    for (const auto& w : areas->warnings()) m_warnings.push_back(w);
+    m_areas = areas;
+    m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
+    if (m_permitted) m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
+}
+
+ChangeOptions ChangeJob::options() const {
     ChangeOptions co;
-    co.mode = parse_coverage_mode(req.mode);
-    co.connectivity = req.connectivity;
-    co.threads = req.threads;
-    co.tile_size = req.tile_size;
-    co.keep_cells = req.patch_geometry;
-    co.progress = req.progress;
-    co.cancel = req.cancel;
-    const ChangeResult res = run_change(*r0, *r1, zs, areas, rules, permitted.get(), co);
+    co.mode = parse_coverage_mode(m_req.mode);
+    co.connectivity = m_req.connectivity;
+    co.threads = m_req.threads;
+    co.tile_size = m_req.tile_size;
+    co.keep_cells = m_req.patch_geometry;
+    co.progress = m_req.progress;
+    co.cancel = m_req.cancel;
+    return co;
+}
 
+std::size_t ChangeJob::task_count() const { return change_task_count(*m_t0, *m_zoneset, options()); }
+
+ChangePartial ChangeJob::run(std::size_t begin, std::size_t end) const {
+    return run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), options(), begin, end);
+}
+
+ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const {
+    std::vector<const ChangePartial*> order;
+    for (const auto& p : partials) order.push_back(&p);
+    std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
+    const std::size_t total = task_count();
+    std::size_t next = 0;
+    ChangeMerger merger(m_zoneset->size(), m_req.connectivity, m_areas->scale());
+    for (const auto* p : order) {
+        if (p->begin != next || p->tasks_total != total)
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("change partial results do not cover tasks 0..{} exactly once (a partial starts "
+                             "at {}, expected {})",
+                             total, p->begin, next));
+        for (auto tile : p->tiles) merger.add(std::move(tile));
+        next = p->end;
+    }
+    if (next != total)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("change partial results cover tasks 0..{} of {}", next, total));
+    return report(merger.finish());
+}
+
+ChangeReport ChangeJob::run_local() const {
+    return report(run_change(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), options()));
+}
+
+std::string ChangeJob::serialize() const {
+    BinaryWriter w;
+    w.str("redline.change.job.v1");
+    w.str(m_req.t0);
+    w.str(m_req.t1);
+    w.i64(m_req.band);
+    w.str(m_req.mode);
+    w.i64(m_req.connectivity);
+    w.i64(m_req.tile_size);
+    w.i64(m_req.mmu_pixels);
+    w.f64(m_req.permitted_min_share);
+    w.u64(m_req.patch_geometry ? 1 : 0);
+    w.str(m_classes.serialize());
+    w.str(m_rules.serialize());
+    w.str(m_zones.serialize());
+    w.u64(m_permitted ? 1 : 0);
+    if (m_permitted) w.str(m_permitted->serialize());
+    return w.take();
+}
+
+ChangeJob ChangeJob::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.change.job.v1");
+    ChangeJob job;
+    job.m_req.t0 = r.str();
+    job.m_req.t1 = r.str();
+    job.m_req.band = static_cast<int>(r.i64());
+    job.m_req.mode = r.str();
+    job.m_req.connectivity = static_cast<int>(r.i64());
+    job.m_req.tile_size = r.i64();
+    job.m_req.mmu_pixels = static_cast<int>(r.i64());
+    job.m_req.permitted_min_share = r.f64();
+    job.m_req.patch_geometry = r.u64() != 0;
+    job.m_classes = ClassTable::deserialize(r.str());
+    job.m_rules = ChangeRules::deserialize(r.str());
+    job.m_zones = PreparedZones::deserialize(r.str());
+    if (r.u64()) job.m_permitted = PreparedZones::deserialize(r.str());
+    job.m_t0 = GdalRasterSource::open(job.m_req.t0, job.m_req.band);
+    job.m_t1 = GdalRasterSource::open(job.m_req.t1, job.m_req.band);
+    check_same_grid(job.m_t0->info(), job.m_t1->info());
+    job.build();
+    return job;
+}
+
+ChangeReport ChangeJob::report(ChangeResult&& res) const {
+    const RasterInfo& info = m_t0->info();
+    const ChangeRequest& req = m_req;
+    const ChangeRules& rules = m_rules;
+    const PreparedZones& zones = m_zones;
+    const CellAreaModel& areas = *m_areas;
+    const ChangeOptions co = options();
+    ChangeReport rep;
+    rep.classes = m_classes;
+    rep.warnings = m_warnings;
+    const bool permitted = m_permitted.has_value();
+    nlohmann::json permitted_meta = permitted ? m_permitted->describe() : nlohmann::json(nullptr);
     rep.zone_names = zones.names;
     rep.crs_wkt = info.crs_wkt;
     for (std::size_t z = 0; z < res.matrix.size(); ++z)
@@ -220,7 +318,7 @@ ChangeReport run_change_job(const ChangeRequest& req) {
     }
 
     nlohmann::json t0m = {{"path", info.path}, {"crs", info.crs_label}, {"grid", info.grid.describe()}};
-    nlohmann::json t1m = {{"path", r1->info().path}, {"crs", r1->info().crs_label}};
+    nlohmann::json t1m = {{"path", m_t1->info().path}, {"crs", m_t1->info().crs_label}};
     nlohmann::json rules_meta = nlohmann::json::array();
     for (const auto& r : rules.rules()) {
         rules_meta.push_back({{"name", r.name},
@@ -244,5 +342,7 @@ ChangeReport run_change_job(const ChangeRequest& req) {
     rep.meta["warnings"] = rep.warnings;
     return rep;
 }
+
+ChangeReport run_change_job(const ChangeRequest& req) { return ChangeJob::from_request(req).run_local(); }
 
 }  // namespace redline

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/text.hpp"
 
@@ -129,6 +130,39 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
         r.m_rules.push_back(std::move(rule));
     }
     return r;
+}
+
+std::string ChangeRules::serialize() const {
+    BinaryWriter w;
+    w.str("redline.rules.v1");
+    w.str(m_source);
+    w.u64(m_rules.size());
+    for (const auto& r : m_rules) {
+        w.str(r.name);
+        w.u64(r.to_except ? 1 : 0);
+        for (const auto* set : {&r.from, &r.to}) {
+            w.u64(set->size());
+            for (auto c : *set) w.i64(c);
+        }
+    }
+    return w.take();
+}
+
+ChangeRules ChangeRules::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.rules.v1");
+    ChangeRules out;
+    out.m_source = r.str();
+    out.m_rules.resize(r.count());
+    for (auto& rule : out.m_rules) {
+        rule.name = r.str();
+        rule.to_except = r.u64() != 0;
+        for (auto* set : {&rule.from, &rule.to}) {
+            const std::size_t n = r.count();
+            for (std::size_t i = 0; i < n; ++i) set->insert(r.i64());
+        }
+    }
+    return out;
 }
 
 }  // namespace redline

@@ -45,6 +45,9 @@ public:
     const std::map<std::int64_t, ClassInfo>& classes() const { return m_classes; }
     const std::vector<std::int64_t>& nodata_codes() const { return m_nodata; }
     bool empty() const { return m_classes.empty(); }
+    // Exact binary form (for jobs sent to other processes).
+    std::string serialize() const;
+    static ClassTable deserialize(const std::string& bytes);
 
 private:
     std::string m_id;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,9 +71,53 @@ struct ChangeResult {
     std::vector<ChangePatch> patches;  // ordered by zone, top-left cell, rule
 };
 
+// The result of one tile: matrix tallies and the tile's patches with their cells on the tile
+// border (to be stitched with neighbouring tiles).
+struct ChangeTile {
+    struct Pair {
+        std::uint32_t zone;
+        std::int64_t from, to;
+        ClassTally tally;
+    };
+    struct Patch {
+        ChangePatch stats;
+        std::vector<std::pair<std::int64_t, std::int64_t>> border;
+    };
+    std::vector<Pair> pairs;
+    std::vector<Patch> patches;
+    std::uint64_t cells = 0;
+};
+
+// Tiles of a range of tasks, in task order; exact and serializable (distributed runs).
+struct ChangePartial {
+    std::size_t begin = 0, end = 0, tasks_total = 0;
+    std::vector<ChangeTile> tiles;
+    std::string serialize() const;
+    static ChangePartial deserialize(const std::string& bytes);
+};
+
+// Stitches tiles into the final result; tiles must be added in task order.
+class ChangeMerger {
+public:
+    ChangeMerger(std::size_t zones, int connectivity, AreaScale scale);
+    void add(ChangeTile&& tile);
+    ChangeResult finish();
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> m_impl;
+};
+
 // `permitted`: a ZoneSet whose zone 0 is the union of the permitted polygons (may be null).
 ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
                         const CellAreaModel& areas, const ChangeRules& rules,
                         const ZoneSet* permitted, const ChangeOptions& opts);
+
+// The number of tasks (busy tiles) of a change job, and the tiles of tasks [begin, end).
+std::size_t change_task_count(const RasterSource& t0, const ZoneSet& zones, const ChangeOptions& opts);
+ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+                               const CellAreaModel& areas, const ChangeRules& rules,
+                               const ZoneSet* permitted, const ChangeOptions& opts, std::size_t begin,
+                               std::size_t end);
 
 }  // namespace redline

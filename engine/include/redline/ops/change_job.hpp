@@ -10,6 +10,8 @@
 // --permitted polygons (coverage-weighted), else `below-mmu` when pixels < --mmu-pixels
 // (DEFAULT 4), else `violation`. Every patch stays in the matrix and in the totals.
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,11 @@
 
 #include "redline/core/class_table.hpp"
 #include "redline/exec/progress.hpp"
+#include "redline/coverage/zone_set.hpp"
+#include "redline/geodesy/cell_area_model.hpp"
+#include "redline/io/raster_source.hpp"
+#include "redline/ops/change.hpp"
+#include "redline/ops/change_rules.hpp"
 #include "redline/ops/zone_preparation.hpp"
 
 namespace redline {
@@ -81,6 +88,42 @@ struct ChangeReport {
     void write_patches(const std::string& output) const;
     nlohmann::json summary_json() const;
     std::string summary_text() const;
+};
+
+// A prepared change audit (rasters opened, zones and permitted polygons prepared, rules parsed),
+// runnable locally or as task ranges in other processes (see ZonalJob for the pattern).
+class ChangeJob {
+public:
+    static ChangeJob from_request(const ChangeRequest& req);
+    std::size_t task_count() const;
+    // Tiles of tasks [begin, end): exact, serializable.
+    ChangePartial run(std::size_t begin, std::size_t end) const;
+    // Merges partials (in task order; together they must cover every task) into the report.
+    ChangeReport report(const std::vector<ChangePartial>& partials) const;
+    // A local run, merging tiles as they finish (bounded memory).
+    ChangeReport run_local() const;
+
+    void set_progress(ProgressSink* p) { m_req.progress = p; }
+    void set_cancel(const CancelToken* c) { m_req.cancel = c; }
+    void set_threads(int t) { m_req.threads = t; }
+
+    std::string serialize() const;
+    static ChangeJob deserialize(const std::string& bytes);
+
+private:
+    ChangeJob() = default;
+    void build();  // area model, zone sets, options from the prepared state
+    ChangeReport report(ChangeResult&& res) const;
+    ChangeRequest m_req;
+    std::shared_ptr<const RasterSource> m_t0, m_t1;
+    ClassTable m_classes;
+    ChangeRules m_rules;
+    PreparedZones m_zones;
+    std::optional<PreparedZones> m_permitted;
+    std::vector<std::string> m_warnings;
+    std::shared_ptr<const CellAreaModel> m_areas;
+    std::shared_ptr<const ZoneSet> m_zoneset, m_permset;
+    ChangeOptions options() const;
 };
 
 ChangeReport run_change_job(const ChangeRequest& req);

@@ -47,6 +47,8 @@ public:
 
     const std::vector<ChangeRule>& rules() const { return m_rules; }
     const std::string& source() const { return m_source; }
+    std::string serialize() const;
+    static ChangeRules deserialize(const std::string& bytes);
 
 private:
     std::vector<ChangeRule> m_rules;
