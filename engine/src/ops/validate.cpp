@@ -231,7 +231,10 @@ ValidationReport run_validate(const ValidateRequest& req) {
                 for (std::size_t i = r.begin(); i != r.end(); ++i)
                     for (const auto& poly : vl.polygons[i].polygons)
                         for (const auto& ring : poly.rings)
-                            for (const auto& pt : ring) {
+                            for (std::size_t v = 0; v < ring.size(); ++v) {
+                                const Point& pt = ring[v];
+                                if (v + 1 == ring.size() && v > 0 && pt == ring[0])
+                                    break;  // closing vertex
                                 if (!std::isfinite(pt.x) || !std::isfinite(pt.y))
                                     continue;  // invalid_geometry
                                 std::string why = dom.check(pt);
@@ -245,10 +248,11 @@ ValidationReport run_validate(const ValidateRequest& req) {
         });
         for (std::size_t i = 0; i < n; ++i)
             if (bad_count[i]) {
-                auto& p =
-                    add(i, ProblemKind::OutsideCrsArea,
-                        fmt::format("{} vertex{} cannot be in {}; the first: {}", bad_count[i],
-                                    bad_count[i] == 1 ? "" : "es", vl.crs_label, reason[i]));
+                usable[i] = 0;  // its area cannot be measured
+                auto& p = add(i, ProblemKind::OutsideCrsArea,
+                              fmt::format("{} {} cannot be in {}; the first: {}", bad_count[i],
+                                          bad_count[i] == 1 ? "vertex" : "vertices", vl.crs_label,
+                                          reason[i]));
                 p.has_location = true;
                 p.location = first_bad[i];
             }
@@ -276,14 +280,23 @@ ValidationReport run_validate(const ValidateRequest& req) {
         if (metric) calc = std::make_unique<ConcurrentAreaCalculator>(vl.crs_wkt, req.densify_m);
         if (calc)
             for (const auto& w : calc->prototype().warnings()) rep.warnings.push_back(w);
+        // A piece that cannot be measured (a vertex outside the projection's domain) must not stop
+        // the validation: its area is unknown (NaN) and reported as such.
         const AreaFunction measure = [&](const MultiPolygon& mp) {
-            return metric ? calc->area_m2(mp) : planar_area(mp);
+            if (!metric) return planar_area(mp);
+            try {
+                return calc->area_m2(mp);
+            } catch (const Error&) {
+                return std::nan("");
+            }
         };
-        std::vector<double> areas;
-        if (metric)
-            areas = measure_areas(geoms, *calc, threads);
-        else
-            for (const auto& g : geoms) areas.push_back(planar_area(g));
+        std::vector<double> areas(n, 0.0);
+        tbb::task_arena arena(resolve_threads(threads));
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const auto& r) {
+                for (std::size_t i = r.begin(); i != r.end(); ++i) areas[i] = measure(geoms[i]);
+            });
+        });
         OverlapOptions oo;
         oo.self = true;
         oo.locate = true;
@@ -298,7 +311,7 @@ ValidationReport run_validate(const ValidateRequest& req) {
         const auto overlaps = find_overlaps(geoms, {}, areas, {}, measure, oo);
         const std::string unit = metric ? "m2" : "square CRS units";
         for (const auto& ov : overlaps) {
-            if (!(ov.area_m2 > 0)) continue;
+            if (!(ov.area_m2 > 0) && !std::isnan(ov.area_m2)) continue;  // a contact without area
             if (ov.kind == OverlapKind::Equal) {
                 auto& p = add(
                     ov.b, ProblemKind::DuplicateGeometry,
