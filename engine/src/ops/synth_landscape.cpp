@@ -90,8 +90,30 @@ inline std::uint8_t natural_class(float m) {
     return 4;                 // grassland
 }
 
-inline std::uint8_t land_class(float e, float m, float u, std::uint8_t mask) {
+// Small enclaves from the fine texture field t (villages and ponds in farmland, clearings in
+// forest, shrubs in grassland): the few-cell patches of real 30 m maps.
+inline std::uint8_t enclave(std::uint8_t v, float u) {
+    switch (v) {
+        case 1:
+            return u > 0.5f ? 8 : 5;
+        case 2:
+            return 4;
+        case 3:
+            return 2;
+        case 4:
+            return u > 0.5f ? 3 : 1;
+        default:
+            return v;
+    }
+}
+
+inline std::uint8_t land_class(float e, float m, float u, float t, std::uint8_t mask) {
     using L = SynthLandscape;
+    m += 0.06f * (t - 0.5f);  // ragged class boundaries
+    if (t > 0.7f && e >= 0.33f && e <= 0.68f) {
+        // Enclaves, computed from the class the cell would have without them.
+        return enclave(land_class(e, m, u, 0.5f, mask), u);
+    }
     if (e < 0.29f) return 5;                  // lakes and rivers
     if (e < 0.32f && m > 0.48f) return 9;     // wetland around them
     if (e > 0.73f) return m > 0.52f ? 6 : 7;  // snow/ice, barren on the heights
@@ -195,7 +217,7 @@ void SynthLandscape::classify(const Window& w, std::uint8_t* out, std::uint8_t* 
         base = 64;
         while (base * 8 <= o.size) base *= 2;
     }
-    std::vector<float> e(n), m(n), u(n);
+    std::vector<float> e(n), m(n), u(n), t(n);
     std::vector<std::uint8_t> mask(n);
     float* fields[3] = {e.data(), m.data(), u.data()};
     for (int f = 0; f < 3; ++f) {
@@ -205,6 +227,7 @@ void SynthLandscape::classify(const Window& w, std::uint8_t* out, std::uint8_t* 
         fill_field(w, synth::hash_key(o.seed, kFields[f].id), std::max(step * 2, wl / step * step),
                    kFields[f].octaves, kFields[f].persistence, fields[f]);
     }
+    fill_field(w, synth::hash_key(o.seed, 0xF1E), 16, 3, 0.6f, t.data());
     layer_mask(w, mask.data());
     const std::int64_t size = o.size, mg = m_geometry.margin;
     for (std::int64_t r = 0; r < w.rows; ++r) {
@@ -220,10 +243,10 @@ void SynthLandscape::classify(const Window& w, std::uint8_t* out, std::uint8_t* 
             } else if (static_cast<double>(gc) + 0.5 > coast && !(mask[i] & kIsland)) {
                 v = 5;
             } else {
-                v = land_class(e[i], m[i], u[i], mask[i]);
+                v = land_class(e[i], m[i], u[i], t[i], mask[i]);
                 const std::uint64_t h = synth::hash_key(
                     o.seed, 0x5EC, static_cast<std::uint64_t>(gc), static_cast<std::uint64_t>(gr));
-                if ((h & 0x3FF) < 3 && v != 5)
+                if ((h & 0x3FF) < 10 && v != 5)
                     v = static_cast<std::uint8_t>(1 + ((h >> 20) & 3));  // speckle
             }
             out[i] = v;

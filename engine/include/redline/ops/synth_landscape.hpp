@@ -15,9 +15,12 @@
 //    cropland blocks mostly cropland, redline and protected areas mostly natural (a little
 //    cropland is left inside the redline, the conflicts an audit finds); membership uses the
 //    centre of the cell (CoverageRasterizer, centroid rule);
-//  - 0.3 % of cells get a speckle class (classification noise), from a per-cell hash;
+//  - a fine texture field (wavelengths 16, 8 and 4 cells) makes class boundaries ragged and
+//    puts few-cell enclaves into large patches (villages and ponds in farmland, clearings in
+//    forest), as real 30 m maps have;
+//  - 1 % of cells get a speckle class (classification noise), from a per-cell hash;
 //  - the sea east of the coast is water (5) except on islands; the margin is nodata (0).
-// Cost: about 20 lerps and one hash per cell; no allocation per cell.
+// Cost: about 25 lerps and one hash per cell; no allocation per cell.
 // Thread-safety: classify() is const and may run concurrently (scratch is per call).
 #include <cstdint>
 #include <vector>
