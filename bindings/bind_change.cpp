@@ -1,0 +1,151 @@
+// ChangeJob for Python: prepare from paths, run locally or by task ranges, merge partials.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+
+#include "bind_common.hpp"
+#include "bind_inputs.hpp"
+#include "py_table.hpp"
+#include "redline/ops/change_job.hpp"
+
+namespace redline::py {
+namespace {
+
+struct PyChangeReport {
+    std::shared_ptr<ChangeReport> rep;
+};
+
+struct PyChangeJob {
+    std::shared_ptr<ChangeJob> job;
+};
+
+ChangeRequest request_of(const pyb::dict& o) {
+    ChangeRequest r;
+    r.t0 = get<std::string>(o, "t0", "");
+    r.t1 = get<std::string>(o, "t1", "");
+    r.band = get<int>(o, "band", 1);
+    r.zones = get<std::string>(o, "zones", "");
+    r.prep = prep_options(o);
+    r.preset = get<std::string>(o, "preset", "redline");
+    r.rules_path = get<std::string>(o, "rules", "");
+    r.classes = get<std::string>(o, "classes", "clcd");
+    r.mmu_pixels = get<int>(o, "mmu_pixels", 4);
+    r.connectivity = get<int>(o, "connectivity", 8);
+    r.permitted = get<std::string>(o, "permitted", "");
+    r.permitted_min_share = get<double>(o, "permitted_min_share", 0.5);
+    r.mode = get<std::string>(o, "mode", "exact");
+    r.threads = get<int>(o, "threads", 0);
+    r.tile_size = get<std::int64_t>(o, "tile_size", 1024);
+    r.patch_geometry = get<bool>(o, "patch_geometry", false);
+    return r;
+}
+
+PyTable matrix_table(const std::shared_ptr<ChangeReport>& rep) {
+    PyTable t;
+    t.columns = {"zone", "from", "to", "area_m2", "cells", "from_name", "to_name"};
+    auto code = [](std::int64_t c) { return c == kNodataClass ? std::string("nodata") : std::to_string(c); };
+    auto name = [&](std::int64_t c) {
+        if (c == kNodataClass) return std::string("nodata");
+        auto n = rep->classes.name_of(c);
+        return n ? *n : std::to_string(c);
+    };
+    for (const auto& r : rep->matrix)
+        t.rows.push_back({rep->zone_names[r.zone], code(r.from), code(r.to), r.area_m2, r.cells, name(r.from), name(r.to)});
+    t.meta = rep->meta;
+    t.summary = rep->summary_json();
+    t.warnings = rep->warnings;
+    t.writer = [rep](const std::string& out) { rep->write_matrix(out); };
+    return t;
+}
+
+PyTable patch_table(const std::shared_ptr<ChangeReport>& rep) {
+    PyTable t;
+    t.columns = {"patch_id", "zone", "rule", "from", "to", "pixels", "area_m2", "x", "y", "lon", "lat", "status",
+                 "permitted_share", "from_name", "to_name"};
+    auto code = [](std::int64_t c) { return c == kNodataClass ? std::string("nodata") : std::to_string(c); };
+    auto name = [&](std::int64_t c) {
+        if (c == kNodataClass) return std::string("nodata");
+        auto n = rep->classes.name_of(c);
+        return n ? *n : std::to_string(c);
+    };
+    for (const auto& p : rep->patches)
+        t.rows.push_back({p.patch_id, rep->zone_names[p.zone], p.rule, code(p.from), code(p.to), p.pixels, p.area_m2,
+                          p.x, p.y, p.lon, p.lat, p.status, p.permitted_share, name(p.from), name(p.to)});
+    t.meta = rep->meta;
+    t.summary = rep->summary_json();
+    t.warnings = rep->warnings;
+    t.writer = [rep](const std::string& out) { rep->write_patches(out); };
+    return t;
+}
+
+}  // namespace
+
+void bind_change(pyb::module_& m) {
+    pyb::class_<PyChangeReport>(m, "ChangeReport")
+        .def("matrix", [](const PyChangeReport& r) { return matrix_table(r.rep); })
+        .def("patches", [](const PyChangeReport& r) { return patch_table(r.rep); })
+        .def("summary_json", [](const PyChangeReport& r) { return r.rep->summary_json().dump(); })
+        .def("summary_text", [](const PyChangeReport& r) { return r.rep->summary_text(); });
+
+    pyb::class_<PyChangeJob>(m, "ChangeJob")
+        .def_static("prepare",
+                    [](const pyb::dict& opts) {
+                        ChangeRequest req = request_of(opts);
+                        PyChangeJob out;
+                        out.job = run_interruptible<std::shared_ptr<ChangeJob>>(
+                            [&](ProgressSink*, const CancelToken*) {
+                                return std::make_shared<ChangeJob>(ChangeJob::from_request(req));
+                            },
+                            pyb::none());
+                        return out;
+                    })
+        .def("task_count", [](const PyChangeJob& j) { return j.job->task_count(); })
+        .def(
+            "run",
+            [](PyChangeJob& j, const pyb::object& progress, int threads) {
+                auto job = j.job;
+                job->set_threads(threads);
+                auto rep = run_interruptible<ChangeReport>(
+                    [&](ProgressSink* p, const CancelToken* c) {
+                        job->set_progress(p);
+                        job->set_cancel(c);
+                        return job->run_local();
+                    },
+                    progress);
+                return PyChangeReport{std::make_shared<ChangeReport>(std::move(rep))};
+            },
+            pyb::arg("progress") = pyb::none(), pyb::arg("threads") = 0)
+        .def(
+            "run_part",
+            [](PyChangeJob& j, std::size_t begin, std::size_t end, int threads) {
+                auto job = j.job;
+                job->set_threads(threads);
+                std::string bytes = run_interruptible<std::string>(
+                    [&](ProgressSink*, const CancelToken* c) {
+                        job->set_progress(nullptr);
+                        job->set_cancel(c);
+                        return job->run(begin, end).serialize();
+                    },
+                    pyb::none());
+                return pyb::bytes(bytes);
+            },
+            pyb::arg("begin"), pyb::arg("end"), pyb::arg("threads") = 0)
+        .def("finish",
+             [](const PyChangeJob& j, const std::vector<std::string>& parts) {
+                 pyb::gil_scoped_release release;
+                 std::vector<ChangePartial> partials;
+                 for (const auto& p : parts) partials.push_back(ChangePartial::deserialize(p));
+                 return PyChangeReport{std::make_shared<ChangeReport>(j.job->report(partials))};
+             })
+        .def("serialize", [](const PyChangeJob& j) { return pyb::bytes(j.job->serialize()); })
+        .def_static("deserialize", [](const pyb::bytes& b) {
+            std::string s = b;
+            PyChangeJob out;
+            pyb::gil_scoped_release release;
+            out.job = std::make_shared<ChangeJob>(ChangeJob::deserialize(s));
+            return out;
+        });
+}
+
+}  // namespace redline::py

@@ -1,0 +1,50 @@
+#pragma once
+// Conversions of Python inputs (option dicts, numpy arrays, WKB zone lists) to engine inputs.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "redline/io/memory_layer.hpp"
+#include "redline/io/raster_source.hpp"
+#include "redline/ops/zone_preparation.hpp"
+
+namespace redline::py {
+
+namespace pyb = pybind11;
+
+template <class T>
+T get(const pyb::dict& d, const char* key, T fallback) {
+    if (!d.contains(key)) return fallback;
+    pyb::object v = d[key];
+    if (v.is_none()) return fallback;
+    return v.cast<T>();
+}
+
+// A raster source plus the Python object whose memory it reads (numpy array), if any.
+struct RasterHandle {
+    std::shared_ptr<const RasterSource> source;
+    pyb::object keep_alive;
+};
+
+// opts: raster (path) and band, or, with `array`: transform (6-tuple), crs, nodata.
+std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::object& array);
+
+ZonePrepOptions prep_options(const pyb::dict& opts);
+
+struct ZoneInput {
+    std::string path;                    // PATH[:LAYER], or "" for memory
+    std::optional<MemoryLayerInput> memory;
+    bool memory_crs_is_raster = false;   // geometries without CRS: the raster's CRS
+};
+
+// opts: zones (path) or zone_wkb + zone_ids [+ zone_groups] [+ zones_crs_wkt].
+ZoneInput zone_input(const pyb::dict& opts);
+
+PreparedZones prepare_zone_input(const ZoneInput& in, const RasterInfo& raster, const ZonePrepOptions& prep);
+
+}  // namespace redline::py

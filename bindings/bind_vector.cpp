@@ -1,0 +1,155 @@
+// Vector operations for Python: area, conflicts, validate, shoreline (path inputs), each returning
+// a Table whose write() produces the CLI's files.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+
+#include "bind_common.hpp"
+#include "bind_inputs.hpp"
+#include "py_table.hpp"
+#include "redline/core/error.hpp"
+#include "redline/ops/area.hpp"
+#include "redline/ops/conflicts.hpp"
+#include "redline/ops/shoreline.hpp"
+#include "redline/ops/validate.hpp"
+
+namespace redline::py {
+namespace {
+
+OverlayLayerOptions overlay_options(const pyb::dict& o) {
+    OverlayLayerOptions p;
+    p.reproject = get<bool>(o, "reproject", false);
+    p.densify_m = get<double>(o, "densify", 100.0);
+    p.make_valid = get<bool>(o, "make_valid", false);
+    p.layer_crs = get<std::string>(o, "layer_crs", "");
+    p.threads = get<int>(o, "threads", 0);
+    return p;
+}
+
+template <class Report, class Row>
+PyTable table_of(std::shared_ptr<Report> rep, const TableSpec& spec, const std::vector<Row>& rows,
+                 std::vector<Value> (Report::*values)(const Row&) const) {
+    PyTable t = PyTable::from(spec, rows, *rep, values);
+    t.meta = rep->meta;
+    t.warnings = rep->warnings;
+    return t;
+}
+
+PyTable area(const pyb::dict& o, const pyb::object& progress) {
+    AreaRequest r;
+    r.layer = get<std::string>(o, "layer", "");
+    r.id_field = get<std::string>(o, "id", "");
+    r.dissolve = get<bool>(o, "dissolve", false);
+    r.dissolve_by = get<std::string>(o, "dissolve_by", "");
+    r.within = get<std::string>(o, "within", "");
+    r.prep = overlay_options(o);
+    r.threads = r.prep.threads;
+    auto rep = std::make_shared<AreaReport>(run_interruptible<AreaReport>(
+        [&](ProgressSink* p, const CancelToken* c) {
+            r.progress = p;
+            r.cancel = c;
+            return run_area(r);
+        },
+        progress));
+    PyTable t = table_of(rep, rep->table_spec(), rep->rows, &AreaReport::row_values);
+    t.summary = rep->summary();
+    t.writer = [rep](const std::string& out) { rep->write(out); };
+    return t;
+}
+
+PyTable conflicts(const pyb::dict& o, const pyb::object& progress) {
+    ConflictsRequest r;
+    r.layers = get<std::vector<std::string>>(o, "layers", {});
+    r.id_fields = get<std::vector<std::string>>(o, "ids", {});
+    r.min_area_m2 = get<double>(o, "min_area", 1.0);
+    r.self = get<bool>(o, "self", false);
+    r.keep_geometry = get<bool>(o, "keep_geometry", false);
+    r.prep = overlay_options(o);
+    r.threads = r.prep.threads;
+    auto rep = std::make_shared<ConflictsReport>(run_interruptible<ConflictsReport>(
+        [&](ProgressSink* p, const CancelToken* c) {
+            r.progress = p;
+            r.cancel = c;
+            return run_conflicts(r);
+        },
+        progress));
+    PyTable t = table_of(rep, rep->table_spec(false), rep->rows, &ConflictsReport::row_values);
+    t.summary = rep->summary_json();
+    t.writer = [rep](const std::string& out) { rep->write(out); };
+    return t;
+}
+
+PyTable validate(const pyb::dict& o, const pyb::object& progress) {
+    ValidateRequest r;
+    r.layer = get<std::string>(o, "layer", "");
+    r.id_field = get<std::string>(o, "id", "");
+    r.layer_crs = get<std::string>(o, "layer_crs", "");
+    r.min_overlap_m2 = get<double>(o, "min_overlap", 0.0);
+    r.margin_deg = get<double>(o, "margin_deg", 2.0);
+    r.densify_m = get<double>(o, "densify", 100.0);
+    r.threads = get<int>(o, "threads", 0);
+    auto rep = std::make_shared<ValidationReport>(run_interruptible<ValidationReport>(
+        [&](ProgressSink* p, const CancelToken* c) {
+            r.progress = p;
+            r.cancel = c;
+            return run_validate(r);
+        },
+        progress));
+    PyTable t = table_of(rep, rep->table_spec(), rep->problems, &ValidationReport::row_values);
+    t.summary = rep->summary_json();
+    t.writer = [rep](const std::string& out) { rep->write(out); };
+    return t;
+}
+
+PyTable shoreline(const pyb::dict& o, const pyb::object& progress) {
+    ShorelineRequest r;
+    r.lines = get<std::string>(o, "lines", "");
+    r.lines_crs = get<std::string>(o, "lines_crs", "");
+    r.class_field = get<std::string>(o, "class_field", "");
+    if (o.contains("natural") && !o["natural"].is_none()) r.natural_values = o["natural"].cast<std::vector<std::string>>();
+    if (o.contains("estuary") && !o["estuary"].is_none()) r.estuary_values = o["estuary"].cast<std::vector<std::string>>();
+    r.raster = get<std::string>(o, "raster", "");
+    r.band = get<int>(o, "band", 1);
+    r.classes = get<std::string>(o, "classes", "clcd");
+    r.artificial_classes = get<std::vector<std::string>>(o, "artificial_classes", {});
+    r.buffer_m = get<double>(o, "buffer_m", 100.0);
+    const auto side = get<std::string>(o, "land_side", "left");
+    if (side != "left" && side != "right")
+        fail(ErrorKind::InvalidInput, "land_side must be 'left' or 'right'");
+    r.land_side = side == "left" ? Side::Left : Side::Right;
+    r.densify_m = get<double>(o, "densify", 100.0);
+    r.mainland = get<std::string>(o, "mainland", "");
+    r.mainland_crs = get<std::string>(o, "mainland_crs", "");
+    r.snap_m = get<double>(o, "snap_m", 50.0);
+    r.by = get<std::string>(o, "by", "");
+    r.by_id = get<std::string>(o, "by_id", "");
+    r.by_crs = get<std::string>(o, "by_crs", "");
+    r.reproject = get<bool>(o, "reproject", false);
+    r.make_valid = get<bool>(o, "make_valid", false);
+    r.target_percent = get<double>(o, "target", 35.0);
+    r.keep_pieces = get<bool>(o, "keep_pieces", false);
+    r.threads = get<int>(o, "threads", 0);
+    auto rep = std::make_shared<ShorelineReport>(run_interruptible<ShorelineReport>(
+        [&](ProgressSink* p, const CancelToken* c) {
+            r.progress = p;
+            r.cancel = c;
+            return run_shoreline(r);
+        },
+        progress));
+    PyTable t = table_of(rep, rep->table_spec(), rep->rows, &ShorelineReport::row_values);
+    t.writer = [rep](const std::string& out) { rep->write(out); };
+    return t;
+}
+
+}  // namespace
+
+void bind_vector(pyb::module_& m) {
+    bind_table(m);
+    m.def("area", &area, pyb::arg("opts"), pyb::arg("progress") = pyb::none());
+    m.def("conflicts", &conflicts, pyb::arg("opts"), pyb::arg("progress") = pyb::none());
+    m.def("validate", &validate, pyb::arg("opts"), pyb::arg("progress") = pyb::none());
+    m.def("shoreline", &shoreline, pyb::arg("opts"), pyb::arg("progress") = pyb::none());
+}
+
+}  // namespace redline::py

@@ -1,0 +1,153 @@
+// ZonalJob for Python: prepare (from paths or from numpy + WKB), run locally or by task ranges,
+// merge partial results, report as columns, write the CLI's file formats.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "bind_common.hpp"
+#include "bind_inputs.hpp"
+#include "redline/io/gdal_raster_source.hpp"
+#include "redline/ops/zonal_job.hpp"
+
+namespace redline::py {
+namespace {
+
+struct PyZonalReport {
+    ZonalReport rep;
+
+    pyb::dict columns() const {
+        const std::size_t n = rep.rows.size();
+        pyb::list zone, klass, class_name;
+        pyb::array_t<double> area(static_cast<pyb::ssize_t>(n)), share(static_cast<pyb::ssize_t>(n)),
+            cells(static_cast<pyb::ssize_t>(n));
+        auto a = area.mutable_unchecked<1>();
+        auto s = share.mutable_unchecked<1>();
+        auto c = cells.mutable_unchecked<1>();
+        for (std::size_t i = 0; i < n; ++i) {
+            const ZonalRow& r = rep.rows[i];
+            const auto v = rep.row_values(r);
+            zone.append(std::get<std::string>(v[0]));
+            klass.append(std::get<std::string>(v[1]));
+            if (rep.classes) class_name.append(std::get<std::string>(v[4]));
+            a(static_cast<pyb::ssize_t>(i)) = r.area_m2;
+            s(static_cast<pyb::ssize_t>(i)) = r.share;
+            c(static_cast<pyb::ssize_t>(i)) = r.cells;
+        }
+        pyb::dict d;
+        d["zone"] = zone;
+        d["class"] = klass;
+        d["area_m2"] = area;
+        d["share"] = share;
+        if (rep.classes) d["class_name"] = class_name;
+        d["cells"] = cells;
+        d["area_model"] = rep.area_model;
+        d["ellipsoid"] = rep.ellipsoid;
+        return d;
+    }
+};
+
+struct PyZonalJob {
+    std::shared_ptr<ZonalJob> job;
+    std::shared_ptr<RasterHandle> raster;  // keeps a numpy array alive
+};
+
+PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array) {
+    PyZonalJob out;
+    out.raster = open_raster(opts, array);
+    ZonalJobOptions jo;
+    jo.mode = get<std::string>(opts, "mode", "exact");
+    jo.classes = get<std::string>(opts, "classes", "");
+    jo.threads = get<int>(opts, "threads", 0);
+    jo.tile_size = get<std::int64_t>(opts, "tile_size", 1024);
+    ZonePrepOptions prep = prep_options(opts);
+    prep.threads = jo.threads;
+    ZoneInput zin = zone_input(opts);
+    auto raster = out.raster;
+    out.job = run_interruptible<std::shared_ptr<ZonalJob>>(
+        [&](ProgressSink*, const CancelToken*) {
+            const RasterInfo& info = raster->source->info();
+            PreparedZones zones = prepare_zone_input(zin, info, prep);
+            return std::make_shared<ZonalJob>(raster->source, std::move(zones), jo);
+        },
+        pyb::none());
+    return out;
+}
+
+}  // namespace
+
+void bind_zonal(pyb::module_& m) {
+    pyb::class_<PyZonalReport>(m, "ZonalReport")
+        .def("columns", &PyZonalReport::columns, "Columns of the table as lists / float64 arrays")
+        .def("meta_json", [](const PyZonalReport& r) { return r.rep.meta.dump(); })
+        .def("warnings", [](const PyZonalReport& r) { return r.rep.warnings; })
+        .def(
+            "write",
+            [](const PyZonalReport& r, const std::string& output) {
+                pyb::gil_scoped_release release;
+                r.rep.write(output);
+            },
+            pyb::arg("output"), "Write the table as the CLI does (.csv, .json, .gpkg)");
+
+    pyb::class_<PyZonalJob>(m, "ZonalJob")
+        .def_static("prepare", &prepare, pyb::arg("opts"), pyb::arg("array") = pyb::none())
+        .def("task_count", [](const PyZonalJob& j) { return j.job->task_count(); })
+        .def("warnings", [](const PyZonalJob& j) { return j.job->warnings(); })
+        .def(
+            "run",
+            [](PyZonalJob& j, const pyb::object& progress, int threads) {
+                j.job->set_threads(threads);
+                auto job = j.job;
+                return PyZonalReport{run_interruptible<ZonalReport>(
+                    [&](ProgressSink* p, const CancelToken* c) {
+                        job->set_progress(p);
+                        job->set_cancel(c);
+                        return job->report(job->run_all());
+                    },
+                    progress)};
+            },
+            pyb::arg("progress") = pyb::none(), pyb::arg("threads") = 0)
+        .def(
+            "run_part",
+            [](PyZonalJob& j, std::size_t begin, std::size_t end, int threads) {
+                j.job->set_threads(threads);
+                auto job = j.job;
+                std::string bytes = run_interruptible<std::string>(
+                    [&](ProgressSink*, const CancelToken* c) {
+                        job->set_progress(nullptr);
+                        job->set_cancel(c);
+                        return job->run(begin, end).serialize();
+                    },
+                    pyb::none());
+                return pyb::bytes(bytes);
+            },
+            pyb::arg("begin"), pyb::arg("end"), pyb::arg("threads") = 0,
+            "Run tasks [begin, end) and return the exact partial result as bytes")
+        .def(
+            "finish",
+            [](const PyZonalJob& j, const std::vector<std::string>& parts) {
+                pyb::gil_scoped_release release;
+                ZonalResult merged;
+                for (std::size_t i = 0; i < parts.size(); ++i) {
+                    ZonalResult r = ZonalResult::deserialize(parts[i]);
+                    if (i == 0) merged = std::move(r);
+                    else merged.merge(r);
+                }
+                if (parts.empty()) merged = j.job->run(0, 0);
+                return PyZonalReport{j.job->report(merged)};
+            },
+            pyb::arg("parts"), "Merge partial results (any order) into the report")
+        .def("serialize", [](const PyZonalJob& j) { return pyb::bytes(j.job->serialize()); })
+        .def_static("deserialize", [](const pyb::bytes& b) {
+            PyZonalJob out;
+            std::string s = b;
+            pyb::gil_scoped_release release;
+            out.job = std::make_shared<ZonalJob>(ZonalJob::deserialize(s));
+            return out;
+        });
+}
+
+}  // namespace redline::py

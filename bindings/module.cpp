@@ -1,0 +1,39 @@
+// redline._core: the engine for Python. The pure-Python package (bindings/redline) wraps it into
+// pandas DataFrames; see `help(redline)`.
+#include <pybind11/pybind11.h>
+
+#include "bind_common.hpp"
+#include "redline/ops/zonal_job.hpp"
+
+namespace pyb = pybind11;
+
+namespace redline::py {
+
+void register_errors(pyb::module_& m) {
+    (void)m;
+    pyb::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const Error& e) {
+            switch (e.kind()) {
+                case ErrorKind::InvalidInput: PyErr_SetString(PyExc_ValueError, e.what()); return;
+                case ErrorKind::Io: PyErr_SetString(PyExc_OSError, e.what()); return;
+                case ErrorKind::Unsupported: PyErr_SetString(PyExc_NotImplementedError, e.what()); return;
+                case ErrorKind::Cancelled: PyErr_SetString(PyExc_KeyboardInterrupt, e.what()); return;
+                case ErrorKind::Internal: PyErr_SetString(PyExc_RuntimeError, e.what()); return;
+            }
+        }
+    });
+}
+
+}  // namespace redline::py
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "redline engine bindings (use the `redline` package, not this module directly)";
+    redline::py::register_errors(m);
+    m.def("provenance", [] { return redline::engine_provenance().dump(); },
+          "JSON with the engine and GDAL/GEOS/PROJ versions");
+    redline::py::bind_zonal(m);
+    redline::py::bind_change(m);
+    redline::py::bind_vector(m);
+}

@@ -1,0 +1,341 @@
+"""redline: exact, ellipsoidal, deterministic land-use x planning-layer analysis.
+
+Every function runs the same engine as the ``redline`` command line tool and gives the same
+numbers (and, with ``output=``, the same file bytes). Areas are in m2 on the CGCS2000/GRS80
+ellipsoid; results do not depend on ``threads``.
+
+Functions
+---------
+zonal(raster, zones, ...)      area of every land-use class inside every zone -> DataFrame
+change(t0, t1, zones, ...)     transition matrix and violation patches -> (matrix, patches)
+area(layer, ...)               ellipsoidal polygon areas, union (dissolve) areas -> DataFrame
+conflicts(layers, ...)         overlaps between planning layers -> DataFrame
+validate(layer, ...)           geometry and CRS problems per feature -> DataFrame
+shoreline(lines, ...)          natural-shoreline share with geodesic lengths -> DataFrame
+report(config, ...)            the national indicator report -> dict
+redline.distributed            zonal / change over a dask.distributed cluster, bit-identical
+
+Errors arrive as ValueError (invalid input), OSError (I/O), NotImplementedError (unsupported)
+and RuntimeError (internal), with the command line's message text. Ctrl-C cancels a running
+call cleanly (KeyboardInterrupt). The GIL is released while the engine works.
+"""
+import json
+import os
+import sys
+import warnings as _warnings
+
+import pandas as _pd
+
+from . import _core
+
+__all__ = ["zonal", "change", "area", "conflicts", "validate", "shoreline", "report", "version",
+           "RedlineWarning"]
+
+
+class RedlineWarning(UserWarning):
+    """A warning from the engine (the command line prints it as 'warning: ...')."""
+
+
+def version():
+    """Engine and library versions, e.g. {'engine': 'redline 0.1.0', 'libraries': [...]}."""
+    return json.loads(_core.provenance())
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _progress_callback(progress):
+    """None, a tqdm bar (progress=True; a plain stderr line without tqdm) or the user's callable
+    f(done, total, label) -- called from the calling thread, never inside the engine."""
+    if progress is None or progress is False:
+        return None, None
+    if callable(progress):
+        return progress, None
+    try:
+        from tqdm import tqdm  # noqa: F401
+        state = {}
+
+        def cb(done, total, label):
+            bar = state.get(label)
+            if bar is None:
+                bar = state[label] = tqdm(total=total, desc=label, unit="cell", unit_scale=True)
+            bar.update(done - bar.n)
+
+        def close():
+            for bar in state.values():
+                bar.close()
+        return cb, close
+    except ImportError:  # pragma: no cover - tqdm is a Debian package away
+        def cb(done, total, label):
+            pct = 100.0 * done / total if total else 100.0
+            sys.stderr.write(f"\r{label} {pct:5.1f}%")
+            if done >= total:
+                sys.stderr.write("\n")
+        return cb, None
+
+
+def _run_with_progress(fn, progress):
+    cb, close = _progress_callback(progress)
+    try:
+        return fn(cb)
+    finally:
+        if close:
+            close()
+
+
+def _emit_warnings(messages):
+    for m in messages:
+        _warnings.warn(m, RedlineWarning, stacklevel=3)
+
+
+def _path(p):
+    return os.fspath(p) if isinstance(p, os.PathLike) else p
+
+
+def _threads(threads):
+    return 0 if threads is None else int(threads)
+
+
+def _is_geodataframe(obj):
+    return type(obj).__name__ == "GeoDataFrame" and hasattr(obj, "geometry")
+
+
+def _zone_options(zones, id, dissolve_by, zones_crs):
+    """Zones as a path, a GeoDataFrame or a sequence of shapely geometries / WKB bytes."""
+    zones = _path(zones)
+    if isinstance(zones, str):
+        return {"zones": zones}
+    if _is_geodataframe(zones):
+        gdf = zones
+        wkb = [None if g is None or g.is_empty else g.wkb for g in gdf.geometry]
+        if id is not None:
+            if id not in gdf.columns:
+                raise ValueError(f"GeoDataFrame has no column '{id}' (id=); its columns are: {', '.join(map(str, gdf.columns))}")
+            ids = [str(v) for v in gdf[id]]
+        else:
+            ids = [str(v) for v in gdf.index]
+        groups = None
+        if dissolve_by is not None:
+            if dissolve_by not in gdf.columns:
+                raise ValueError(f"GeoDataFrame has no column '{dissolve_by}' (dissolve_by=)")
+            groups = [str(v) for v in gdf[dissolve_by]]
+        crs = zones_crs
+        if crs is None and gdf.crs is not None:
+            crs = gdf.crs.to_wkt()
+        return {"zone_wkb": wkb, "zone_ids": ids, "zone_groups": groups, "zones_crs_wkt": crs,
+                "zones_label": "GeoDataFrame"}
+    if isinstance(zones, (list, tuple)):
+        if dissolve_by is not None:
+            raise ValueError("dissolve_by needs zones with attributes (a path or a GeoDataFrame)")
+        wkb = []
+        for g in zones:
+            if g is None:
+                wkb.append(None)
+            elif isinstance(g, (bytes, bytearray, memoryview)):
+                wkb.append(bytes(g))
+            elif hasattr(g, "wkb"):
+                wkb.append(g.wkb)
+            else:
+                raise ValueError(f"zones: expected shapely geometries or WKB bytes, got {type(g).__name__}")
+        return {"zone_wkb": wkb, "zone_ids": [str(i) for i in range(len(wkb))], "zones_crs_wkt": zones_crs,
+                "zones_label": "zones"}
+    raise ValueError(f"zones: expected a path, a GeoDataFrame or a list of polygons, got {type(zones).__name__}")
+
+
+def _frame(columns, meta_json, warnings_list, summary_json=None):
+    df = _pd.DataFrame(columns)
+    df.attrs["meta"] = json.loads(meta_json)
+    if summary_json is not None:
+        df.attrs["summary"] = json.loads(summary_json)
+    df.attrs["warnings"] = list(warnings_list)
+    return df
+
+
+def _table_frame(table):
+    return _frame(table.columns(), table.meta_json(), table.warnings(), table.summary_json())
+
+
+# ----------------------------------------------------------------------------- zonal
+
+def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band, tile_size, reproject,
+                   make_valid, zones_crs, densify, transform, crs, nodata):
+    import numpy as np
+    opts = {"id": id, "mode": mode, "dissolve": dissolve, "dissolve_by": dissolve_by, "classes": classes,
+            "threads": _threads(threads), "tile_size": tile_size, "reproject": reproject, "make_valid": make_valid,
+            "zones_crs": zones_crs if isinstance(zones_crs, str) and not _is_geodataframe(zones) else None,
+            "densify": densify, "band": band}
+    array = None
+    raster = _path(raster)
+    if isinstance(raster, str):
+        opts["raster"] = raster
+    else:
+        array = np.asarray(raster)
+        if not array.flags["C_CONTIGUOUS"]:
+            array = np.ascontiguousarray(array)  # the only copy
+        opts.update({"transform": tuple(transform) if transform is not None else None, "crs": crs, "nodata": nodata})
+    zopts = _zone_options(zones, id, dissolve_by, zones_crs)
+    if "zone_wkb" in zopts and zopts.get("zone_ids") is not None and id is not None and not _is_geodataframe(zones):
+        raise ValueError("id= names a field; a list of geometries has none (ids are 0, 1, ...)")
+    opts.update(zopts)
+    return opts, array
+
+
+def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None, classes=None, threads=None,
+          progress=False, *, band=1, tile_size=1024, reproject=False, make_valid=False, zones_crs=None,
+          densify=100.0, transform=None, crs=None, nodata=None, output=None):
+    """Area (m2, ellipsoidal) of every land-use class inside every zone.
+
+    Parameters
+    ----------
+    raster : path or 2-D numpy integer array
+        A land-use raster with integer class codes. For an array give ``transform`` (GDAL order
+        ``(x0, dx, 0, y0, 0, -dy)``), ``crs`` (e.g. ``"EPSG:4490"``) and optionally ``nodata``; the
+        array is read in place (copied only if it is not C-contiguous).
+    zones : path ``"PATH[:LAYER]"``, GeoDataFrame, or list of shapely polygons / WKB bytes
+        A list of geometries is taken to be in the raster's CRS unless ``zones_crs`` is given; a
+        GeoDataFrame carries its own CRS.
+    id : field (or GeoDataFrame column) naming each zone; default the feature id (index).
+    mode : ``"exact"`` (default) weights each cell by the exact area of its intersection with the
+        polygon; ``"centroid"`` counts cells whose centre is inside (half-open edges);
+        ``"all-touched"`` counts every cell the polygon covers any part of.
+    dissolve / dissolve_by : union semantics: all features as one zone ``"all"``, or one zone per
+        value of a field; a cell covered by overlapping polygons counts once.
+    classes : ``"clcd"``, ``"worldcover"``, ``"globeland30"`` or a CSV path: adds ``class_name``.
+    threads : worker threads (default all cores); results do not depend on it.
+    progress : True for a progress bar (tqdm), or a callable ``f(done, total, label)``.
+    output : also write the table as the CLI does (``.csv``, ``.json``, ``.gpkg``).
+
+    Returns
+    -------
+    pandas.DataFrame with columns ``zone, class, area_m2, share[, class_name], cells, area_model,
+    ellipsoid`` -- the CLI's rows: zone order, ascending class code, ``nodata`` last. ``class``
+    holds the raster value as text or ``"nodata"``. Cell areas are ellipsoidal on CGCS2000/GRS80:
+    constant for equal-area CRSs, exact per row for geographic CRSs, per cell otherwise.
+    ``df.attrs["meta"]`` holds the provenance (ellipsoid, area model, inputs, versions).
+    """
+    opts, array = _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band, tile_size,
+                                 reproject, make_valid, zones_crs, densify, transform, crs, nodata)
+    job = _core.ZonalJob.prepare(opts, array)
+    rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads)), progress)
+    _emit_warnings(rep.warnings())
+    if output is not None:
+        rep.write(_path(output))
+    return _frame(rep.columns(), rep.meta_json(), rep.warnings())
+
+
+# ----------------------------------------------------------------------------- change
+
+def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode, threads,
+                    band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, patch_geometry):
+    zones = _path(zones)
+    if not isinstance(zones, str):
+        raise ValueError("change: zones must be a path 'PATH[:LAYER]'")
+    return {"t0": _path(t0), "t1": _path(t1), "zones": zones, "id": id, "preset": preset,
+            "rules": _path(rules), "classes": classes, "mmu_pixels": mmu_pixels, "connectivity": connectivity,
+            "permitted": _path(permitted), "mode": mode, "threads": _threads(threads), "band": band,
+            "tile_size": tile_size, "reproject": reproject, "make_valid": make_valid, "zones_crs": zones_crs,
+            "permitted_min_share": permitted_min_share, "patch_geometry": patch_geometry}
+
+
+def _change_frames(rep, matrix_output=None, patches_output=None):
+    m, p = rep.matrix(), rep.patches()
+    _emit_warnings(m.warnings())
+    if matrix_output is not None:
+        m.write(_path(matrix_output))
+    if patches_output is not None:
+        p.write(_path(patches_output))
+    return _table_frame(m), _table_frame(p)
+
+
+def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4, connectivity=8,
+           permitted=None, mode="exact", threads=None, progress=False, *, band=1, tile_size=1024, reproject=False,
+           make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None, patches_output=None):
+    """What changed inside each zone between two dates (same grid).
+
+    Returns ``(matrix, patches)`` DataFrames with the CLI's columns: the transition matrix
+    ``zone, from, to, area_m2, cells, from_name, to_name`` and the patches of cells breaking a rule
+    (``preset="redline"``: natural -> built-up/cropland; ``"cropland"``: cropland -> other; or a YAML
+    ``rules`` file) ``patch_id, zone, rule, from, to, pixels, area_m2, x, y, lon, lat, status,
+    permitted_share, from_name, to_name``. Status is ``violation``, ``permitted`` (inside
+    ``permitted`` polygons) or ``below-mmu`` (fewer than ``mmu_pixels`` cells). The per-rule
+    summary is in ``patches.attrs["summary"]``. ``patches_output`` ending in ``.gpkg`` writes the
+    patch polygons.
+    """
+    gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
+    opts = _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode,
+                           threads, band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, gpkg)
+    job = _core.ChangeJob.prepare(opts)
+    rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads)), progress)
+    return _change_frames(rep, matrix_output, patches_output)
+
+
+# ----------------------------------------------------------------------------- vector operations
+
+def area(layer, id=None, dissolve=False, dissolve_by=None, within=None, threads=None, progress=False, *,
+         reproject=False, make_valid=False, densify=100.0, layer_crs=None, output=None):
+    """Ellipsoidal area (m2) of every polygon, or of the union of each group (``dissolve`` /
+    ``dissolve_by``: columns ``group, area_m2, sum_m2, overlap_m2``); ``within`` clips to a boundary
+    layer and adds ``share``. Same columns and numbers as ``redline area``."""
+    opts = {"layer": _path(layer), "id": id, "dissolve": dissolve, "dissolve_by": dissolve_by,
+            "within": _path(within), "threads": _threads(threads), "reproject": reproject,
+            "make_valid": make_valid, "densify": densify, "layer_crs": layer_crs}
+    t = _run_with_progress(lambda cb: _core.area(opts, cb), progress)
+    _emit_warnings(t.warnings())
+    if output is not None:
+        t.write(_path(output))
+    return _table_frame(t)
+
+
+def conflicts(layers, id=None, min_area=1.0, self=False, threads=None, progress=False, *, reproject=False,
+              make_valid=False, densify=100.0, layer_crs=None, output=None):
+    """Overlaps between features of different layers (``layer_a, id_a, layer_b, id_b, area_m2``),
+    ellipsoidal; overlaps under ``min_area`` m2 are slivers (counted in ``attrs["summary"]``)."""
+    ids = [] if id is None else ([id] if isinstance(id, str) else list(id))
+    keep = output is not None and str(output).lower().endswith(".gpkg")
+    opts = {"layers": [_path(x) for x in layers], "ids": ids, "min_area": min_area, "self": self,
+            "keep_geometry": keep, "threads": _threads(threads), "reproject": reproject, "make_valid": make_valid,
+            "densify": densify, "layer_crs": layer_crs}
+    t = _run_with_progress(lambda cb: _core.conflicts(opts, cb), progress)
+    _emit_warnings(t.warnings())
+    if output is not None:
+        t.write(_path(output))
+    return _table_frame(t)
+
+
+def validate(layer, id=None, threads=None, progress=False, *, layer_crs=None, min_overlap=0.0, output=None):
+    """Problems per feature (invalid geometry with GEOS's reason, empty, non-polygonal, duplicates,
+    overlaps, missing CRS, coordinates outside the CRS's area of use). An empty DataFrame means the
+    layer is clean (the CLI exits 5 otherwise)."""
+    opts = {"layer": _path(layer), "id": id, "layer_crs": layer_crs, "min_overlap": min_overlap,
+            "threads": _threads(threads)}
+    t = _run_with_progress(lambda cb: _core.validate(opts, cb), progress)
+    _emit_warnings(t.warnings())
+    if output is not None:
+        t.write(_path(output))
+    return _table_frame(t)
+
+
+def shoreline(lines, class_field=None, natural=None, estuary=None, raster=None, *, artificial_classes=None,
+              buffer_m=100.0, classes="clcd", mainland=None, by=None, by_id=None, target=35.0, land_side="left",
+              reproject=False, make_valid=False, lines_crs=None, mainland_crs=None, by_crs=None, snap_m=50.0,
+              densify=100.0, band=1, threads=None, progress=False, output=None):
+    """Mainland natural-shoreline share with geodesic lengths (``region, natural_m, artificial_m,
+    estuary_m, total_m, natural_share_percent, ...``): region ``all`` first, then ``by`` regions."""
+    opts = {"lines": _path(lines), "class_field": class_field, "natural": natural, "estuary": estuary,
+            "raster": _path(raster), "artificial_classes": [str(c) for c in (artificial_classes or [])],
+            "buffer_m": buffer_m, "classes": classes, "mainland": _path(mainland), "by": _path(by), "by_id": by_id,
+            "target": target, "land_side": land_side, "reproject": reproject, "make_valid": make_valid,
+            "lines_crs": lines_crs, "mainland_crs": mainland_crs, "by_crs": by_crs, "snap_m": snap_m,
+            "densify": densify, "band": band, "threads": _threads(threads)}
+    t = _run_with_progress(lambda cb: _core.shoreline(opts, cb), progress)
+    _emit_warnings(t.warnings())
+    if output is not None:
+        t.write(_path(output))
+    return _table_frame(t)
+
+
+def report(config, output_dir=None, threads=None, progress=False):
+    """Runs the indicator report of ``redline report --config`` and returns report.json as a dict."""
+    if not hasattr(_core, "report"):
+        raise NotImplementedError("this build of redline has no report engine")
+    out = _run_with_progress(lambda cb: _core.report(_path(config), _path(output_dir), _threads(threads), cb), progress)
+    return json.loads(out)

@@ -1,0 +1,45 @@
+# Type hints for the redline package (see the docstrings in __init__.py for units and modes).
+import os
+from typing import Any, Callable, Literal, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+PathLike = Union[str, os.PathLike]
+Progress = Union[bool, None, Callable[[int, int, str], Any]]
+Zones = Union[PathLike, "geopandas.GeoDataFrame", Sequence[Any]]  # shapely geometries or WKB bytes
+
+class RedlineWarning(UserWarning): ...
+
+def version() -> dict: ...
+def zonal(raster: Union[PathLike, np.ndarray], zones: Zones, id: Optional[str] = ...,
+          mode: Literal["exact", "centroid", "all-touched"] = ..., dissolve: bool = ...,
+          dissolve_by: Optional[str] = ..., classes: Optional[str] = ..., threads: Optional[int] = ...,
+          progress: Progress = ..., *, band: int = ..., tile_size: int = ..., reproject: bool = ...,
+          make_valid: bool = ..., zones_crs: Optional[str] = ..., densify: float = ...,
+          transform: Optional[Tuple[float, float, float, float, float, float]] = ..., crs: Optional[str] = ...,
+          nodata: Optional[int] = ..., output: Optional[PathLike] = ...) -> pd.DataFrame: ...
+def change(t0: PathLike, t1: PathLike, zones: PathLike, id: Optional[str] = ...,
+           preset: Literal["redline", "cropland"] = ..., rules: Optional[PathLike] = ..., classes: str = ...,
+           mmu_pixels: int = ..., connectivity: Literal[4, 8] = ..., permitted: Optional[PathLike] = ...,
+           mode: Literal["exact", "centroid"] = ..., threads: Optional[int] = ..., progress: Progress = ..., *,
+           band: int = ..., tile_size: int = ..., reproject: bool = ..., make_valid: bool = ...,
+           zones_crs: Optional[str] = ..., permitted_min_share: float = ...,
+           matrix_output: Optional[PathLike] = ..., patches_output: Optional[PathLike] = ...
+           ) -> Tuple[pd.DataFrame, pd.DataFrame]: ...
+def area(layer: PathLike, id: Optional[str] = ..., dissolve: bool = ..., dissolve_by: Optional[str] = ...,
+         within: Optional[PathLike] = ..., threads: Optional[int] = ..., progress: Progress = ..., *,
+         reproject: bool = ..., make_valid: bool = ..., densify: float = ..., layer_crs: Optional[str] = ...,
+         output: Optional[PathLike] = ...) -> pd.DataFrame: ...
+def conflicts(layers: Sequence[PathLike], id: Union[None, str, Sequence[str]] = ..., min_area: float = ...,
+              self: bool = ..., threads: Optional[int] = ..., progress: Progress = ..., *, reproject: bool = ...,
+              make_valid: bool = ..., densify: float = ..., layer_crs: Optional[str] = ...,
+              output: Optional[PathLike] = ...) -> pd.DataFrame: ...
+def validate(layer: PathLike, id: Optional[str] = ..., threads: Optional[int] = ..., progress: Progress = ..., *,
+             layer_crs: Optional[str] = ..., min_overlap: float = ..., output: Optional[PathLike] = ...
+             ) -> pd.DataFrame: ...
+def shoreline(lines: PathLike, class_field: Optional[str] = ..., natural: Optional[Sequence[str]] = ...,
+              estuary: Optional[Sequence[str]] = ..., raster: Optional[PathLike] = ..., **kwargs: Any
+              ) -> pd.DataFrame: ...
+def report(config: PathLike, output_dir: Optional[PathLike] = ..., threads: Optional[int] = ...,
+           progress: Progress = ...) -> dict: ...
