@@ -18,6 +18,7 @@ struct ShorelineArgs {
     ShorelineRequest req;
     CommonOptions common;
     std::string land_side = "left";
+    std::string estuary_rule = "total";
     std::string output;
     std::string segments;
 };
@@ -32,6 +33,7 @@ void run(ShorelineArgs& a) {
         table_format_of(a.segments, {TableFormat::Gpkg, TableFormat::Csv}, "--segments");
     }
     a.req.land_side = a.land_side == "right" ? Side::Right : Side::Left;
+    a.req.estuary_rule = parse_estuary_rule(a.estuary_rule);
     a.req.keep_pieces = !a.segments.empty();
     a.req.threads = a.common.threads;
     auto progress = make_progress(a.common);
@@ -94,7 +96,7 @@ void add_shoreline_command(CLI::App& app) {
         "Mainland: with --mainland, only pieces whose midpoint is within --snap-m of the mainland\n"
         "polygon's boundary count; the others (islands) are summed in island_m and excluded from "
         "the\n"
-        "share. Estuary pieces count in total_m but not in natural_m.");
+        "share. Estuary pieces count in total_m but not in natural_m (--estuary-rule).");
     cmd->add_option("--lines", r.lines,
                     "Shoreline layer as PATH[:LAYER] (LineString / MultiLineString)")
         ->required();
@@ -122,6 +124,12 @@ void add_shoreline_command(CLI::App& app) {
                "Values of --class-field that are artificial; when given, a value in none of the "
                "three lists is an error (default: every other value is artificial)")
             ->delimiter(',');
+    auto* rule =
+        cmd->add_option("--estuary-rule", args->estuary_rule,
+                        "How estuary shoreline enters the share: total (default: in total_m, not "
+                        "natural), natural (in both), excluded (in neither)")
+            ->check(CLI::IsMember({"total", "natural", "excluded"}));
+    rule->needs(field);
     nat->needs(field);
     est->needs(field);
     art->needs(field);

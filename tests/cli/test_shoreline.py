@@ -78,6 +78,10 @@ def test_estuary_in_total_not_natural_and_target_option(tmp_path):
     assert r["estuary_m"] == "10000.000" and r["total_m"] == "100000.000"
     assert r["natural_share_percent"] == "30.000000" and r["pass"] == "true"
     assert r["target_percent"] == "30.000000"
+    r = summary(run("shoreline", "--lines", lines, "--class-field", "type", "--estuary-rule", "natural"))[0]
+    assert r["natural_share_percent"] == "40.000000" and r["natural_m"] == "30000.000"
+    r = summary(run("shoreline", "--lines", lines, "--class-field", "type", "--estuary-rule", "excluded"))[0]
+    assert r["total_m"] == "90000.000" and r["natural_share_percent"] == "33.333333"
 
 
 def test_regions_all_first_then_layer_order_and_json(tmp_path):

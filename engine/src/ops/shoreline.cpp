@@ -52,9 +52,34 @@ const std::vector<std::string>& default_estuary_values() {
 
 bool meets_target(double value, double target) { return value >= target * (1.0 - 1e-12); }
 
+EstuaryRule parse_estuary_rule(const std::string& s) {
+    if (s == "total") return EstuaryRule::Total;
+    if (s == "natural") return EstuaryRule::Natural;
+    if (s == "excluded") return EstuaryRule::Excluded;
+    fail(ErrorKind::InvalidInput,
+         fmt::format("unknown estuary rule '{}'; use total, natural or excluded", s));
+}
+
+const char* estuary_rule_name(EstuaryRule r) {
+    switch (r) {
+        case EstuaryRule::Total:
+            return "total";
+        case EstuaryRule::Natural:
+            return "natural";
+        case EstuaryRule::Excluded:
+            return "excluded";
+    }
+    return "?";
+}
+
+double ShorelineTotals::total_m() const {
+    return natural_m + artificial_m + (estuary_rule == EstuaryRule::Excluded ? 0.0 : estuary_m);
+}
+
 double ShorelineTotals::share_percent() const {
     const double t = total_m();
-    return t > 0 ? 100.0 * natural_m / t : std::numeric_limits<double>::quiet_NaN();
+    const double nat = natural_m + (estuary_rule == EstuaryRule::Natural ? estuary_m : 0.0);
+    return t > 0 ? 100.0 * nat / t : std::numeric_limits<double>::quiet_NaN();
 }
 
 namespace {
@@ -767,6 +792,7 @@ ShorelineReport Engine::run() {
     rep.rows.push_back(ShorelineRow{"all", all.value()});
     for (std::size_t r = 0; r < regions.size(); ++r)
         rep.rows.push_back(ShorelineRow{m_in.region_names[r], regions[r].value()});
+    for (auto& row : rep.rows) row.totals.estuary_rule = m_req.estuary_rule;
 
     // Warnings.
     const ShorelineTotals at = rep.rows[0].totals;
@@ -849,7 +875,13 @@ ShorelineReport Engine::run() {
     if (m_in.mainland) rep.meta["mainland"] = {{"snap_m", m_req.snap_m}};
     if (!m_in.regions.empty())
         rep.meta["by"] = {{"regions", m_in.regions.size()}, {"by_snap_m", m_req.by_snap_m}};
-    rep.meta["estuary"] = "counted in total_m, not in natural_m (R18 default)";
+    rep.meta["estuary"] = {
+        {"rule", estuary_rule_name(m_req.estuary_rule)},
+        {"meaning", m_req.estuary_rule == EstuaryRule::Total
+                        ? "in total_m, not in the natural share (R18 default)"
+                    : m_req.estuary_rule == EstuaryRule::Natural
+                        ? "in total_m and in the natural share"
+                        : "in neither total_m nor the share (estuary_m still reported)"}};
     rep.meta["target"] = {{"percent", m_req.target_percent}, {"comparator", ">="}, {"rule", "R3"}};
     rep.meta["pieces"] = rep.piece_count;
     rep.warnings = m_warnings;

@@ -102,6 +102,23 @@ TEST(ShorelineTest, EstuaryCountsInTheTotalNotInTheNaturalLength) {
     EXPECT_NEAR(t.share_percent(), 30.0, 1e-9);
 }
 
+TEST(ShorelineTest, EstuaryRuleNaturalOrExcluded) {
+    const auto in = lonlat_inputs({{30000.0, "natural"}, {10000.0, "estuary"}, {60000.0, "port"}});
+    ShorelineRequest req = attribute_request();
+    req.estuary_rule = EstuaryRule::Natural;
+    auto t = compute_shoreline(req, in).rows[0].totals;
+    EXPECT_NEAR(t.total_m(), 100000.0, 1e-6);
+    EXPECT_NEAR(t.share_percent(), 40.0, 1e-9);
+    EXPECT_NEAR(t.natural_m, 30000.0, 1e-6);  // the column stays the natural length
+    req.estuary_rule = EstuaryRule::Excluded;
+    t = compute_shoreline(req, in).rows[0].totals;
+    EXPECT_NEAR(t.total_m(), 90000.0, 1e-6);
+    EXPECT_NEAR(t.share_percent(), 100.0 / 3.0, 1e-9);
+    EXPECT_NEAR(t.estuary_m, 10000.0, 1e-6);
+    EXPECT_EQ(parse_estuary_rule("excluded"), EstuaryRule::Excluded);
+    EXPECT_THROW(parse_estuary_rule("half"), Error);
+}
+
 TEST(ShorelineTest, PiecesAreAtMostPieceLengthAndAddUpToTheLine) {
     ShorelineRequest req = attribute_request();
     req.keep_pieces = true;

@@ -44,9 +44,9 @@
 //   region,natural_m,artificial_m,estuary_m,total_m,natural_share_percent,
 //   target_percent,pass,margin_percent,island_m,unclassified_m
 // total_m = natural_m + artificial_m + estuary_m (mainland pieces; estuary counts in the total,
-// not in the natural length: R18 default); share = 100 natural_m / total_m (empty when the
-// total is 0); pass = "true" iff share >= target (1 - 1e-12) (R3); margin = share - target.
-// Segments: one row per piece (see segment_spec()).
+// not in the natural length: R18 default, see EstuaryRule); share = 100 natural_m / total_m
+// (empty when the total is 0); pass = "true" iff share >= target (1 - 1e-12) (R3); margin = share -
+// target. Segments: one row per piece (see segment_spec()).
 //
 // Determinism: features are measured in parallel and pieces are processed in chunks of
 // consecutive pieces (fixed by the data, not by the thread count) with oneTBB, and results are
@@ -68,6 +68,13 @@
 namespace redline {
 
 enum class ShoreClass { Natural, Artificial, Estuary, Unclassified };
+
+// How estuary shoreline enters the share (R18; not settled nationally, domain.md §13):
+// Total (DEFAULT): in the denominator only; Natural: in both terms; Excluded: in neither.
+enum class EstuaryRule { Total, Natural, Excluded };
+// "total" | "natural" | "excluded"; throws InvalidInput otherwise.
+EstuaryRule parse_estuary_rule(const std::string& s);
+const char* estuary_rule_name(EstuaryRule r);
 const char* shore_class_name(ShoreClass c);
 
 // Default attribute values (R18: L_nat = bedrock + sandy + muddy + biological + restored).
@@ -85,7 +92,8 @@ struct ShorelineRequest {
     std::string class_field;
     std::vector<std::string> natural_values = default_natural_values();
     std::vector<std::string> estuary_values = default_estuary_values();
-    std::vector<std::string> artificial_values;  // DEFAULT empty: every other value
+    std::vector<std::string> artificial_values;     // DEFAULT empty: every other value
+    EstuaryRule estuary_rule = EstuaryRule::Total;  // DEFAULT total (R18)
 
     // Classification by land-use raster.
     std::string raster;
@@ -132,8 +140,11 @@ struct ShorelineInputs {
 
 struct ShorelineTotals {
     double natural_m = 0, artificial_m = 0, estuary_m = 0, unclassified_m = 0, island_m = 0;
-    double total_m() const { return natural_m + artificial_m + estuary_m; }
-    double share_percent() const;  // NaN when total_m() == 0
+    EstuaryRule estuary_rule = EstuaryRule::Total;
+    // natural + artificial, plus estuary unless the rule is Excluded.
+    double total_m() const;
+    // 100 x (natural, plus estuary when the rule is Natural) / total_m(); NaN when the total is 0.
+    double share_percent() const;
 };
 
 struct ShorelineRow {
