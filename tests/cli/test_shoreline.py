@@ -335,3 +335,30 @@ def test_polygon_layer_without_crs_needs_its_crs_option(tmp_path):
     r = summary(p)[0]
     assert r["natural_m"] == "1000.000" and r["island_m"] == "0.000"
     assert "declares no CRS; using EPSG:4326 as given by --mainland-crs" in p.stderr
+
+
+def test_real_clip_landward_strips_fall_on_the_land(tmp_path):
+    """Burn the clip's mainland polygon as impervious (8) and its islands as forest (2) on a sea of
+    nodata: with land on the left every mainland piece is artificial and every island piece
+    natural, with nothing unclassified; the opposite side falls into the sea."""
+    from osgeo import gdal
+    gdal.UseExceptions()
+    lc = str(tmp_path / "land.tif")
+    ds = gdal.GetDriverByName("GTiff").Create(lc, 1250, 1250, 1, gdal.GDT_Byte)
+    ds.SetGeoTransform((113.5, 0.0002, 0, 22.3, 0, -0.0002))
+    ds.SetSpatialRef(srs_of("EPSG:4326"))
+    ds.GetRasterBand(1).SetNoDataValue(0)
+    src = ogr.Open(str(CLIP))
+    gdal.RasterizeLayer(ds, [1], src.GetLayerByName("mainland"), burn_values=[8])
+    gdal.RasterizeLayer(ds, [1], src.GetLayerByName("islands"), burn_values=[2])
+    ds = None
+    with_ml = summary(run("shoreline", "--lines", f"{CLIP}:coast_all", "--raster", lc,
+                          "--mainland", f"{CLIP}:mainland"))[0]
+    left = summary(run("shoreline", "--lines", f"{CLIP}:coast_all", "--raster", lc))[0]
+    right = summary(run("shoreline", "--lines", f"{CLIP}:coast_all", "--raster", lc, "--land-side", "right"))[0]
+    assert float(with_ml["natural_m"]) == 0.0 and float(with_ml["unclassified_m"]) == 0.0
+    assert float(with_ml["artificial_m"]) > 41000 and float(with_ml["island_m"]) > 46000
+    assert float(left["natural_m"]) == pytest.approx(float(with_ml["island_m"]), abs=1e-3)
+    assert float(left["artificial_m"]) == pytest.approx(float(with_ml["artificial_m"]), abs=1e-3)
+    assert float(left["unclassified_m"]) == 0.0
+    assert float(right["unclassified_m"]) > 1000
