@@ -279,3 +279,20 @@ def test_real_provinces_union_and_share_of_the_nation(tmp_path):
     assert abs(nation_km2 / 9507711 - 1) < 1e-5
     assert 0.9999 < row["share"] <= 1.0
     assert 0 <= row["overlap_m2"] < 1e5  # the provinces tile the nation: overlaps are slivers
+
+
+def test_dissolve_of_disjoint_features_has_exactly_zero_overlap(tmp_path):
+    """Disjoint parts (multipolygon features included) are not re-noded: the union is the parts,
+    and its area equals their sum to the last bit."""
+    wkts, rects = [], []
+    for i in range(40):
+        x, y = 100 + 0.3 * (i % 8), 25 + 0.3 * (i // 8)
+        r1, r2 = (x, y, x + 0.1, y + 0.1), (x + 0.15, y, x + 0.2, y + 0.05)
+        rects += [r1, r2]
+        wkts.append(f"MULTIPOLYGON((({r1[0]} {r1[1]},{r1[2]} {r1[1]},{r1[2]} {r1[3]},{r1[0]} {r1[3]},{r1[0]} {r1[1]})),"
+                    f"(({r2[0]} {r2[1]},{r2[2]} {r2[1]},{r2[2]} {r2[3]},{r2[0]} {r2[3]},{r2[0]} {r2[1]})))")
+    path = write_layer(tmp_path / "d.gpkg", "d", wkts, crs="EPSG:4490")
+    (row,) = read_csv_text(run("area", "--layer", path, "--dissolve").stdout)
+    assert row["overlap_m2"] == "0.000000"
+    assert row["area_m2"] == row["sum_m2"]
+    assert rel(float(row["area_m2"]), sum(rect_area(*r) for r in rects)) < REL

@@ -141,11 +141,13 @@ double PolygonAreaCalculator::polygon_area(const Polygon& p) const {
 
 double PolygonAreaCalculator::area_m2(const Polygon& p) const { return polygon_area(p); }
 
-double PolygonAreaCalculator::area_m2(const MultiPolygon& mp) const {
-    double total = 0.0;
-    for (const auto& p : mp.polygons) total += polygon_area(p);
-    return total;
+ExactAreaSum PolygonAreaCalculator::area_sum(const MultiPolygon& mp) const {
+    ExactAreaSum sum;
+    for (const auto& p : mp.polygons) sum.add(polygon_area(p));
+    return sum;
 }
+
+double PolygonAreaCalculator::area_m2(const MultiPolygon& mp) const { return area_sum(mp).value(); }
 
 struct ConcurrentAreaCalculator::Impl {
     std::string wkt;
@@ -171,19 +173,31 @@ double ConcurrentAreaCalculator::area_m2(const Polygon& p) const {
     return m_impl->local.local().area_m2(p);
 }
 
+ExactAreaSum ConcurrentAreaCalculator::area_sum(const MultiPolygon& mp) const {
+    return m_impl->local.local().area_sum(mp);
+}
+
 const PolygonAreaCalculator& ConcurrentAreaCalculator::prototype() const {
     return m_impl->prototype;
 }
 
-std::vector<double> measure_areas(const std::vector<MultiPolygon>& geoms,
-                                  const ConcurrentAreaCalculator& calc, int threads) {
-    std::vector<double> out(geoms.size(), 0.0);
+std::vector<ExactAreaSum> measure_area_sums(const std::vector<MultiPolygon>& geoms,
+                                            const ConcurrentAreaCalculator& calc, int threads) {
+    std::vector<ExactAreaSum> out(geoms.size());
     tbb::task_arena arena(resolve_threads(threads));
     arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geoms.size(), 16), [&](const auto& r) {
-            for (std::size_t i = r.begin(); i != r.end(); ++i) out[i] = calc.area_m2(geoms[i]);
+            for (std::size_t i = r.begin(); i != r.end(); ++i) out[i] = calc.area_sum(geoms[i]);
         });
     });
+    return out;
+}
+
+std::vector<double> measure_areas(const std::vector<MultiPolygon>& geoms,
+                                  const ConcurrentAreaCalculator& calc, int threads) {
+    const auto sums = measure_area_sums(geoms, calc, threads);
+    std::vector<double> out(sums.size());
+    for (std::size_t i = 0; i < sums.size(); ++i) out[i] = sums[i].value();
     return out;
 }
 
@@ -197,9 +211,9 @@ double measure_area(const MultiPolygon& mp, const ConcurrentAreaCalculator& calc
                                   parts[i] = calc.area_m2(mp.polygons[i]);
                           });
     });
-    double total = 0.0;
-    for (double a : parts) total += a;
-    return total;
+    ExactAreaSum total;
+    for (double a : parts) total.add(a);
+    return total.value();
 }
 
 }  // namespace redline

@@ -10,8 +10,8 @@
 #include "redline/core/error.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/polygon_area.hpp"
+#include "redline/geom/polygon_dissolve.hpp"
 #include "redline/geom/polygon_overlap.hpp"
-#include "redline/geom/polygon_union.hpp"
 #include "redline/ops/zonal_job.hpp"
 
 namespace redline {
@@ -44,13 +44,14 @@ std::vector<Value> AreaReport::row_values(const AreaRow& row) const {
 }
 
 nlohmann::json AreaReport::summary() const {
-    double area = 0, sum = 0;
+    ExactAreaSum area_sum, sum_sum;
     std::size_t features = 0;
     for (const auto& r : rows) {
-        area += r.area_m2;
-        sum += r.sum_m2;
+        area_sum.add(r.area_m2);
+        sum_sum.add(r.sum_m2);
         features += r.features;
     }
+    const double area = area_sum.value(), sum = sum_sum.value();
     nlohmann::json j{{"rows", rows.size()}, {"features", features}, {"area_m2", area}};
     if (dissolved) {
         j["sum_m2"] = sum;
@@ -96,7 +97,9 @@ AreaReport run_area(const AreaRequest& req) {
     for (const auto& w : calc.prototype().warnings()) rep.warnings.push_back(w);
     rep.ellipsoid = calc.prototype().ellipsoid();
     rep.area_method = calc.prototype().description();
-    const std::vector<double> areas = measure_areas(layer.geoms, calc, threads);
+    const std::vector<ExactAreaSum> feature_sums = measure_area_sums(layer.geoms, calc, threads);
+    std::vector<double> areas(feature_sums.size());
+    for (std::size_t i = 0; i < areas.size(); ++i) areas[i] = feature_sums[i].value();
 
     // The part of every feature inside the boundary (union of the boundary layer).
     std::vector<double> inside;
@@ -111,7 +114,7 @@ AreaReport run_area(const AreaRequest& req) {
         std::vector<const MultiPolygon*> parts;
         for (const auto& g : boundary.geoms) parts.push_back(&g);
         std::vector<MultiPolygon> bound(1);
-        bound[0] = union_all(parts, threads);
+        bound[0] = dissolve(parts, threads);
         if (bound[0].empty())
             fail(ErrorKind::InvalidInput,
                  fmt::format(
@@ -143,6 +146,11 @@ AreaReport run_area(const AreaRequest& req) {
     }
     const std::vector<double>& measured = rep.within ? inside : areas;
     const std::vector<MultiPolygon>& geoms = rep.within ? pieces : layer.geoms;
+    // Exact per-feature sums of polygon areas: the union of disjoint parts then has exactly the
+    // parts' total (overlap 0), whatever the order of the polygons in the union.
+    std::vector<ExactAreaSum> part_sums;
+    if (dissolving)
+        part_sums = rep.within ? measure_area_sums(pieces, calc, threads) : feature_sums;
 
     if (!dissolving) {
         rep.rows.resize(layer.size());
@@ -167,17 +175,17 @@ AreaReport run_area(const AreaRequest& req) {
                 throw Error(ErrorKind::Cancelled, "interrupted; no output was written");
             const auto& idx = members.at(order[g]);
             std::vector<const MultiPolygon*> parts;
-            double sum = 0.0;
+            ExactAreaSum sum;
             for (std::size_t i : idx) {
                 parts.push_back(&geoms[i]);
-                sum += measured[i];
+                sum.add(part_sums[i]);
             }
-            const MultiPolygon u = union_all(parts, inner_threads);
+            const MultiPolygon u = dissolve(parts, inner_threads);
             AreaRow& r = rep.rows[g];
             r.key = order[g];
             r.area_m2 = measure_area(u, calc, inner_threads);
-            r.sum_m2 = sum;
-            r.overlap_m2 = sum - r.area_m2;
+            r.sum_m2 = sum.value();
+            r.overlap_m2 = r.sum_m2 - r.area_m2;
             r.features = idx.size();
         };
         const int n = resolve_threads(threads);

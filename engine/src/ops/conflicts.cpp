@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "redline/core/error.hpp"
+#include "redline/core/exact_area_sum.hpp"
 #include "redline/core/text.hpp"
 #include "redline/geodesy/polygon_area.hpp"
 #include "redline/geom/polygon_overlap.hpp"
@@ -192,13 +193,16 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
                 if (x.feature_a != y.feature_a) return x.feature_a < y.feature_a;
                 return x.feature_b < y.feature_b;
             });
-            // Totals in output order, so they are the same bits for any thread count.
+            // Exact (order-free) totals.
+            ExactAreaSum listed, slivers;
             for (const auto& r : rows) {
                 ++s.conflicts;
-                s.area_m2 += r.area_m2;
+                listed.add(r.area_m2);
             }
             for (const auto& ov : overlaps)
-                if (ov.area_m2 > 0 && ov.area_m2 < req.min_area_m2) s.sliver_area_m2 += ov.area_m2;
+                if (ov.area_m2 > 0 && ov.area_m2 < req.min_area_m2) slivers.add(ov.area_m2);
+            s.area_m2 = listed.value();
+            s.sliver_area_m2 = slivers.value();
             rep.summaries.push_back(s);
             for (auto& r : rows) rep.rows.push_back(std::move(r));
         }

@@ -130,6 +130,26 @@ TEST(PolygonAreaTest, ConcurrentMeasuresEqualSequentialOnesForAnyThreadCount) {
     EXPECT_EQ(measure_area(all, conc, 1), seq.area_m2(all));
 }
 
+TEST(PolygonAreaTest, ExactAreaSumDoesNotDependOnOrder) {
+    std::vector<double> v;
+    for (int i = 0; i < 1000; ++i) v.push_back(std::ldexp(1.0 + i * 0.37, (i * 7) % 40) + 1e-7 * i);
+    ExactAreaSum fwd, rev, halves;
+    for (double x : v) fwd.add(x);
+    for (auto it = v.rbegin(); it != v.rend(); ++it) rev.add(*it);
+    ExactAreaSum a, b;
+    for (std::size_t i = 0; i < v.size(); ++i) (i % 2 ? a : b).add(v[i]);
+    halves.add(b);
+    halves.add(a);
+    EXPECT_EQ(fwd.value(), rev.value());
+    EXPECT_EQ(fwd.value(), halves.value());
+    long double exact = 0;
+    for (double x : v) exact += x;
+    EXPECT_NEAR(fwd.value() / static_cast<double>(exact) - 1, 0, 1e-15);
+    ExactAreaSum nan;
+    nan.add(std::nan(""));
+    EXPECT_TRUE(std::isnan(nan.value()));
+}
+
 TEST(PolygonAreaTest, RejectsMissingCrsAndUnprojectablePoints) {
     try {
         PolygonAreaCalculator calc("");

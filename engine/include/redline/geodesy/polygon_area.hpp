@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "redline/core/exact_area_sum.hpp"
 #include "redline/core/geometry.hpp"
 
 namespace redline {
@@ -36,9 +37,11 @@ class PolygonAreaCalculator {
     PolygonAreaCalculator(PolygonAreaCalculator&&) noexcept;
     PolygonAreaCalculator& operator=(PolygonAreaCalculator&&) noexcept;
 
-    // Area in m2 (>= 0): exteriors minus holes, parts added. Throws InvalidInput naming the
+    // Area in m2 (>= 0): exteriors minus holes, parts added (as an ExactAreaSum of the parts'
+    // areas, so the result does not depend on their order). Throws InvalidInput naming the
     // first vertex that cannot be inverse-projected.
     double area_m2(const MultiPolygon& mp) const;
+    ExactAreaSum area_sum(const MultiPolygon& mp) const;
     double area_m2(const Polygon& p) const;
 
     // "geographic" (lon/lat edges), "equal-area" (plane area) or "densified" (inverse-projected).
@@ -72,6 +75,7 @@ class ConcurrentAreaCalculator {
     ~ConcurrentAreaCalculator();
     double area_m2(const MultiPolygon& mp) const;
     double area_m2(const Polygon& p) const;
+    ExactAreaSum area_sum(const MultiPolygon& mp) const;
     const PolygonAreaCalculator& prototype() const;  // description(), warnings()
 
   private:
@@ -83,8 +87,12 @@ class ConcurrentAreaCalculator {
 // thread count (each area depends only on its geometry). DEFAULT threads 0 = all cores.
 std::vector<double> measure_areas(const std::vector<MultiPolygon>& geoms,
                                   const ConcurrentAreaCalculator& calc, int threads = 0);
+// Exact sums of the polygons' areas of each geometry (sums[i].value() == area_m2(geoms[i])), to
+// be added up without depending on the order. DEFAULT threads 0 = all cores.
+std::vector<ExactAreaSum> measure_area_sums(const std::vector<MultiPolygon>& geoms,
+                                            const ConcurrentAreaCalculator& calc, int threads = 0);
 // Area (m2) of one large multipolygon (e.g. a national union): its polygons are measured in
-// parallel and summed in polygon order, so the result does not depend on the thread count.
+// parallel and added exactly, so the result equals area_m2(mp) for any thread count.
 double measure_area(const MultiPolygon& mp, const ConcurrentAreaCalculator& calc, int threads = 0);
 
 }  // namespace redline
