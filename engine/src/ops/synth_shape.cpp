@@ -49,7 +49,8 @@ StarRing make_star_ring(Point centre, double max_radius, int vertices, double ro
         const double theta = start + kTwoPi * (i + rng.uniform(-0.35, 0.35)) / n;
         double rho = 0.68;
         for (int k = 0; k < kHarmonics; ++k) rho += amp[k] * std::sin((k + 1) * theta + phase[k]);
-        rho += roughness * rng.uniform(-1.0, 1.0);
+        // Per-vertex jitter no larger than about the vertex spacing: jagged, not spiky.
+        rho += std::min(roughness, 0.5 * kTwoPi / n) * rng.uniform(-1.0, 1.0);
         rho = std::clamp(rho, 0.3, 1.0);
         ring.points.push_back(Point{centre.x + max_radius * rho * std::cos(theta),
                                     centre.y + max_radius * rho * std::sin(theta)});

@@ -60,8 +60,9 @@ struct StarRing {
 };
 
 // A star ring of `vertices` distinct vertices (>= 8) around `centre` with radii in
-// (0.3, 1] x max_radius: a few random harmonics plus per-vertex jitter of relative size
-// `roughness` (DEFAULT-like 0.06), angle gaps jittered within +-35 % of 2 pi / vertices.
+// [0.3, 1] x max_radius: a few random harmonics plus per-vertex radial jitter of relative size
+// min(`roughness`, pi / vertices) (so edges stay about as long as the vertex spacing), angle
+// gaps jittered within +-35 % of 2 pi / vertices.
 StarRing make_star_ring(Point centre, double max_radius, int vertices, double roughness,
                         SplitMix64& rng);
 
