@@ -12,6 +12,7 @@
 #include "redline/core/error.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geom/candidate_pairs.hpp"
+#include "redline/geom/planar_overlap_area.hpp"
 
 namespace redline {
 namespace {
@@ -96,21 +97,26 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
         if (first[i] == first[i + 1]) return;
         Worker& w = workers.local();
         const detail::GeosContext& ctx = w.ctx;
+        const bool fast = opts.plane_area_scale > 0 && !opts.keep_pieces && !opts.locate;
         detail::GeomPtr own_a;
         PreparedPtr own_pa;
         const GEOSGeometry* ga = nullptr;
         const GEOSPreparedGeometry* pa = nullptr;
-        if (opts.self) {
-            ga = w.geom(a, i);
-            pa = w.prep(a, i);
-        } else {
-            own_a = detail::to_geos(ctx, a[i]);
-            ga = own_a.get();
-            own_pa = PreparedPtr(GEOSPrepare_r(ctx.get(), ga), PreparedDeleter{ctx.get()});
-            if (!own_pa)
-                fail(ErrorKind::Internal, "GEOS cannot prepare a geometry: " + ctx.last_error());
-            pa = own_pa.get();
-        }
+        auto prepare_a = [&] {
+            if (pa) return;
+            if (opts.self) {
+                ga = w.geom(a, i);
+                pa = w.prep(a, i);
+            } else {
+                own_a = detail::to_geos(ctx, a[i]);
+                ga = own_a.get();
+                own_pa = PreparedPtr(GEOSPrepare_r(ctx.get(), ga), PreparedDeleter{ctx.get()});
+                if (!own_pa)
+                    fail(ErrorKind::Internal,
+                         "GEOS cannot prepare a geometry: " + ctx.last_error());
+                pa = own_pa.get();
+            }
+        };
         auto geos_fail = [&](std::size_t j, const char* what) {
             fail(ErrorKind::InvalidInput,
                  fmt::format("GEOS cannot {} {}: {}; check the layers with 'redline validate' or "
@@ -120,6 +126,20 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
         std::vector<PolygonOverlap>& out = found[i];
         for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
             const std::size_t j = pairs[k].second;
+            if (fast) {
+                if (const auto plane = planar_overlap_area(a[i], b[j])) {
+                    if (*plane > 0) {
+                        PolygonOverlap ov;
+                        ov.a = i;
+                        ov.b = j;
+                        ov.kind = OverlapKind::Partial;
+                        ov.area_m2 = *plane * opts.plane_area_scale;
+                        out.push_back(std::move(ov));
+                    }
+                    continue;
+                }
+            }
+            prepare_a();
             const GEOSGeometry* gb = w.geom(b, j);
             const char hit = GEOSPreparedIntersects_r(ctx.get(), pa, gb);
             if (hit == 2) geos_fail(j, "test the intersection of");

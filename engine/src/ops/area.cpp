@@ -126,6 +126,7 @@ AreaReport run_area(const AreaRequest& req) {
 
         OverlapOptions oo;
         oo.keep_pieces = dissolving;
+        oo.plane_area_scale = calc.prototype().plane_area_scale();
         oo.threads = threads;
         oo.cancel = req.cancel;
         oo.progress = req.progress;

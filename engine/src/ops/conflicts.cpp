@@ -150,6 +150,7 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
             OverlapOptions oo;
             oo.self = self;
             oo.keep_pieces = req.keep_geometry;
+            oo.plane_area_scale = calc.prototype().plane_area_scale();
             oo.threads = prep.threads;
             oo.cancel = req.cancel;
             oo.progress = req.progress;

@@ -52,6 +52,8 @@ class PolygonAreaCalculator {
     const std::string& ellipsoid() const;
     const std::vector<std::string>& warnings() const { return m_warnings; }
     double densify_m() const { return m_densify_m; }
+    // m2 per square plane unit when the area is the plane area (equal-area method), else 0.
+    double plane_area_scale() const { return m_kind == Method::EqualArea ? m_unit * m_unit : 0.0; }
 
   private:
     enum class Method { Geographic, EqualArea, Densified };

@@ -44,7 +44,12 @@ struct OverlapOptions {
     bool self = false;  // `b` is ignored and pairs (a, b) with a < b of the first set are used
     bool keep_pieces = false;  // DEFAULT false: fill PolygonOverlap::piece
     bool locate = false;       // DEFAULT false: fill PolygonOverlap::location (GEOS PointOnSurface)
-    int threads = 0;           // DEFAULT 0 = all cores
+    // When > 0, `measure` is this factor times the plane area (an equal-area CRS): without
+    // keep_pieces and locate, overlaps are then measured by planar_overlap_area (no overlay;
+    // kind Partial whatever the containment), and GEOS is used only for the degenerate pairs
+    // (touching or collinear boundaries) that it declines. DEFAULT 0: always GEOS.
+    double plane_area_scale = 0;
+    int threads = 0;  // DEFAULT 0 = all cores
     const CancelToken* cancel = nullptr;
     ProgressSink* progress = nullptr;  // work units: features of the first set
     std::string progress_label = "overlaps";
