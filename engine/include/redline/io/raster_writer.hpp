@@ -16,7 +16,7 @@ namespace redline {
 
 struct RasterWriteSpec {
     Grid grid;
-    std::string crs_wkt;               // WKT or PROJ string accepted by crs_from_user's caller
+    std::string crs_wkt;               // WKT, PROJ string or EPSG:n (SetFromUserInput); "" = none
     std::int64_t block = 512;          // DEFAULT 512: square block side, a multiple of 16
     std::optional<int> nodata;         // declared nodata value (0..255); DEFAULT none
     std::string compress = "DEFLATE";  // DEFAULT DEFLATE (any GTiff COMPRESS value)
