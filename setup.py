@@ -14,6 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parent
 
 class CMakeBuildPy(build_py):
     def run(self):
+        super().run()  # the pure-Python files of bindings/redline
         build = ROOT / "build-pip"
         subprocess.check_call(["cmake", "-S", str(ROOT), "-B", str(build), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
                                "-DREDLINE_BUILD_TESTS=OFF", "-DREDLINE_BUILD_BENCHMARKS=OFF",
@@ -21,7 +22,7 @@ class CMakeBuildPy(build_py):
         subprocess.check_call(["cmake", "--build", str(build), "--target", "_core"])
         target = pathlib.Path(self.build_lib) / "redline"
         target.mkdir(parents=True, exist_ok=True)
-        for f in (build / "bindings" / "redline").iterdir():
+        for f in (build / "bindings" / "redline").glob("_core*.so"):
             shutil.copy2(f, target / f.name)
 
 
@@ -31,5 +32,6 @@ class BinaryDistribution(Distribution):
 
 
 setup(name="redline", version="0.1.0", description="Exact, ellipsoidal land-use x planning-layer analysis",
-      packages=[], cmdclass={"build_py": CMakeBuildPy}, distclass=BinaryDistribution,
+      packages=["redline"], package_dir={"redline": "bindings/redline"},
+      package_data={"redline": ["*.pyi", "py.typed"]}, cmdclass={"build_py": CMakeBuildPy}, distclass=BinaryDistribution,
       python_requires=">=3.9", install_requires=["numpy", "pandas"])

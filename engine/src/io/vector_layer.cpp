@@ -261,6 +261,18 @@ VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts
     return read_layer(ref, opts, Want::Polygons);
 }
 
+std::string read_layer_crs(const LayerRef& ref) {
+    detail::ensure_gdal_registered();
+    detail::GdalErrorCapture cap;
+    DsPtr ds(GDALDataset::FromHandle(
+        GDALOpenEx(ref.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    if (!ds) fail(ErrorKind::Io, fmt::format("cannot open '{}'{}", ref.path, detail::gdal_reason(cap)));
+    OGRLayer* layer = ref.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(ref.layer.c_str());
+    if (!layer) fail(ErrorKind::InvalidInput, fmt::format("'{}' has no layer '{}'", ref.path, ref.layer));
+    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    return srs ? crs_to_wkt(srs) : std::string();
+}
+
 VectorLayer read_line_layer(const LayerRef& ref, const LayerReadOptions& opts) {
     return read_layer(ref, opts, Want::Lines);
 }

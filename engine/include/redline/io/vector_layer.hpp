@@ -49,5 +49,7 @@ struct VectorLayer {
 
 VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts);
 VectorLayer read_line_layer(const LayerRef& ref, const LayerReadOptions& opts);
+// The CRS (WKT, "" when none) of a layer, without reading its features.
+std::string read_layer_crs(const LayerRef& ref);
 
 }  // namespace redline

@@ -1,0 +1,36 @@
+#pragma once
+// The report's map picture: the land-cover raster (nearest-neighbour preview coloured by class
+// group), the land and region outlines, the redline outline and the change patches as dots
+// (violation magenta, below-MMU orange, permitted blue). Pure pixels; PNG encoding is in io/.
+// Thread-safety: reentrant.
+#include <string>
+#include <vector>
+
+#include "redline/core/class_table.hpp"
+#include "redline/core/geometry.hpp"
+#include "redline/report/report_job.hpp"
+
+namespace redline {
+
+struct MapPatch {
+    Point at;
+    std::string status;
+};
+
+struct MapLayers {
+    Box extent;                  // map extent in the layers' CRS
+    std::string raster_path;     // "" = no background
+    int raster_band = 1;
+    const ClassTable* classes = nullptr;
+    const MultiPolygon* land = nullptr;
+    std::vector<const MultiPolygon*> regions;
+    const MultiPolygon* redline = nullptr;
+    std::vector<MapPatch> patches;
+};
+
+ReportMap render_map(const MapLayers& layers, int width);
+
+// Colour (RGB) of a class by its group; white for unknown codes.
+void class_colour(const ClassTable& t, std::int64_t code, std::uint8_t rgb[3]);
+
+}  // namespace redline

@@ -1,0 +1,248 @@
+"""`redline report` / `redline demo` (issue #6): every indicator against hand-computed values on a tiny
+scene, pass/fail at exactly the target, unit conversions, manifest digests, --verify, the HTML in
+headless Chromium, and bad configs."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from osgeo import gdal
+
+from redline_testkit import ALBERS, box_wkt, run, write_layer, write_raster
+
+X0, Y0 = 600000.0, 3610000.0          # top-left of a 10 km x 10 km land square (Albers, equal-area)
+CELL = 100.0                          # 100 x 100 cells of 1 ha
+
+
+def km(x0, y0, x1, y1):
+    """Box in km offsets from the land's lower-left corner (X0, Y0 - 10 km)."""
+    return box_wkt(X0 + 1000 * x0, Y0 - 10000 + 1000 * y0, X0 + 1000 * x1, Y0 - 10000 + 1000 * y1)
+
+
+CONFIG = """version: 1
+title: tiny
+year: 2020
+inputs:
+  landcover_t0: lc0.tif
+  landcover_t1: lc1.tif
+  classes: clcd
+  redline: plan.gpkg:redline
+  cropland: plan.gpkg:cropland
+  protected: plan.gpkg:protected
+  urban: plan.gpkg:urban
+  permitted: plan.gpkg:permitted
+  land: plan.gpkg:land
+  shoreline: coast.gpkg:coast
+  shoreline_class_field: type
+  regions: plan.gpkg:regions
+  regions_id: name
+options:
+  reproject: true
+"""
+
+
+@pytest.fixture
+def scene(tmp_path):
+    # Land cover: west half (x < 5 km) forest, east half cropland; t1 adds a 3x3 block of impervious
+    # in the forest (inside the redline) and a 2x2 block inside the permitted corridor.
+    t0 = np.full((100, 100), 2, dtype=np.uint8)
+    t0[:, 50:] = 1
+    t1 = t0.copy()
+    t1[10:13, 10:13] = 8
+    t1[80:82, 20:22] = 8
+    gt = (X0, CELL, 0, Y0, 0, -CELL)
+    write_raster(tmp_path / "lc0.tif", t0, gt, ALBERS, nodata=0)
+    write_raster(tmp_path / "lc1.tif", t1, gt, ALBERS, nodata=0)
+    plan = tmp_path / "plan.gpkg"
+    write_layer(plan, "land", [km(0, 0, 10, 10)], ALBERS, {"name": ["land"]})
+    write_layer(plan, "redline", [km(0, 0, 5, 10)], ALBERS, {"code": ["R1"]}, append=True)            # 50 km2
+    write_layer(plan, "cropland", [km(4.9, 0, 10, 10)], ALBERS, {"code": ["C1"]}, append=True)        # overlaps 1 km2
+    write_layer(plan, "protected", [km(0, 0, 3, 3), km(2, 2, 5, 5)], ALBERS, {"code": ["P1", "P2"]}, append=True)
+    write_layer(plan, "urban", [km(8, 8, 9, 9)], ALBERS, {"code": ["U1"]}, append=True)               # inside cropland
+    write_layer(plan, "permitted", [km(1.5, 1.5, 2.5, 2.5)], ALBERS, {"code": ["road"]}, append=True)
+    write_layer(plan, "regions", [km(0, 0, 5, 10), km(5, 0, 10, 10)], ALBERS, {"name": ["West", "East"]}, append=True)
+    # Shoreline on the equator: 0.35 degrees natural + 0.65 degrees artificial = exactly 35 %.
+    write_layer(tmp_path / "coast.gpkg", "coast", ["LINESTRING(105 0, 105.35 0)", "LINESTRING(105.35 0, 106 0)"],
+                "EPSG:4490", {"type": ["sandy", "artificial"]})
+    cfg = tmp_path / "indicators.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    return tmp_path, cfg
+
+
+def indicators(out):
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return rep, {i["id"]: i for i in rep["indicators"]}
+
+
+def test_every_indicator_on_the_tiny_scene(scene):
+    d, cfg = scene
+    out = d / "out"
+    p = run("report", "--config", cfg, "--output-dir", out)
+    assert p.returncode == 0, p.stderr
+    rep, ind = indicators(out)
+    assert ind["ecr_area"]["value"] == pytest.approx(50.0, abs=1e-9) and ind["ecr_area"]["pass"] is False
+    assert ind["ecr_area"]["details"]["land_part_km2"] == pytest.approx(50.0, abs=1e-9)
+    assert ind["cropland_area"]["value"] == pytest.approx(51.0, abs=1e-9)
+    assert ind["cropland_area"]["details"]["mu"] == pytest.approx(51e6 * 0.0015, rel=1e-12)
+    assert ind["cropland_area"]["details"]["yi_mu"] == pytest.approx(51e6 * 0.0015 / 1e8, rel=1e-12)
+    assert ind["protected_area_share"]["value"] == pytest.approx(17.0, abs=1e-9)     # (9 + 9 - 1) / 100
+    assert ind["protected_area_share"]["pass"] is False
+    assert ind["forest_coverage"]["value"] == pytest.approx(50.0 - 0.09 - 0.04, abs=1e-9)
+    assert ind["forest_coverage"]["pass"] is True and ind["forest_coverage"]["proxy"] is True
+    assert ind["cropland_cover"]["value"] == pytest.approx(50.0, abs=1e-9) and ind["cropland_cover"]["pass"] is None
+    assert ind["three_lines_overlap"]["value"] == pytest.approx(2e6, rel=1e-9)        # R∩C 1 km2 + C∩U 1 km2
+    assert ind["three_lines_overlap"]["details"]["conflicts"] == 2
+    assert ind["natural_shoreline_share"]["value"] == pytest.approx(35.0, abs=1e-9)
+    assert ind["natural_shoreline_share"]["pass"] is True                            # equality passes
+    assert ind["ecr_nature_unchanged"]["value"] == pytest.approx(90000.0, abs=1e-6)   # 9 ha; the corridor's 4 ha permitted
+    assert ind["ecr_nature_unchanged"]["details"]["permitted_m2"] == pytest.approx(40000.0, abs=1e-6)
+    regions = {r["region"]: r for r in rep["regions"]}
+    assert regions["West"]["ecr_area_km2"] == pytest.approx(50.0, abs=1e-9)
+    assert regions["East"]["cropland_area_km2"] == pytest.approx(50.0, abs=1e-9)
+    assert regions["West"]["violation_area_m2"] == pytest.approx(90000.0) and regions["East"]["violation_patches"] == 0
+    assert rep["land"]["computed_km2"] == pytest.approx(100.0, abs=1e-9)
+    for f in ("report.md", "report.html", "map.png", "manifest.json"):
+        assert (out / f).exists()
+    assert "PASS" in p.stdout and "FAIL" in p.stdout
+
+
+def test_targets_from_config_with_unit_conversion_and_equality(scene):
+    d, cfg = scene
+    text = cfg.read_text(encoding="utf-8") + """indicators:
+  - id: ecr_area
+    target: 5000
+    unit: ha
+  - id: cropland_area
+    target: 76500
+    unit: mu
+  - id: protected_area_share
+    target: 17
+"""
+    cfg.write_text(text, encoding="utf-8")
+    out = d / "out"
+    assert run("report", "--config", cfg, "--output-dir", out).returncode == 0
+    rep, ind = indicators(out)
+    assert list(ind) == ["ecr_area", "cropland_area", "protected_area_share"]
+    assert ind["ecr_area"]["target"] == pytest.approx(50.0) and ind["ecr_area"]["pass"] is True       # 50 km2 = 5000 ha
+    assert ind["cropland_area"]["target"] == pytest.approx(51.0) and ind["cropland_area"]["pass"] is True  # 76 500 mu
+    assert ind["protected_area_share"]["pass"] is True and ind["protected_area_share"]["margin"] == pytest.approx(0, abs=1e-9)
+
+
+def test_same_report_for_any_thread_count(scene):
+    d, cfg = scene
+    a, b = d / "a", d / "b"
+    assert run("report", "--config", cfg, "--output-dir", a, "--threads", "1").returncode == 0
+    assert run("report", "--config", cfg, "--output-dir", b, "--threads", "8").returncode == 0
+    for f in ("report.json", "report.md", "report.html", "map.png"):
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_manifest_digests_and_verify(scene):
+    d, cfg = scene
+    out = d / "out"
+    assert run("report", "--config", cfg, "--output-dir", out).returncode == 0
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    roles = {i["role"]: i for i in m["inputs"]}
+    assert roles["landcover_t1"]["crs"].startswith("'") or roles["landcover_t1"]["crs"]
+    assert roles["landcover_t1"]["ellipsoid"] == "GRS 1980"
+    assert len(roles["redline"]["sha256"]) == 64 and roles["redline"]["layer"] == "redline"
+    assert {o["file"] for o in m["outputs"]} == {"report.json", "report.md", "report.html", "map.png"}
+    assert "GDAL" in " ".join(m["libraries"]) and m["engine"].startswith("redline")
+    v = run("report", "--verify", out / "manifest.json")
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert "indicator ecr_area" in v.stdout and "identical" in v.stdout and "bit for bit" in v.stdout
+    # Edit one byte of an input (a pixel of t1): the digest changes and the report no longer verifies.
+    before = roles["landcover_t1"]["sha256"]
+    ds = gdal.Open(str(d / "lc1.tif"), gdal.GA_Update)
+    arr = ds.GetRasterBand(1).ReadAsArray()
+    arr[40, 40] = 8
+    ds.GetRasterBand(1).WriteArray(arr)
+    ds = None
+    v = run("report", "--verify", out / "manifest.json")
+    assert v.returncode == 6, v.stdout + v.stderr
+    assert "landcover_t1" in v.stdout and "CHANGED" in v.stdout
+    assert re.search(r"indicator ecr_nature_unchanged +DIFFERS \(report: 90000\.0, now: 100000\.0\)", v.stdout)
+    assert re.search(r"indicator ecr_area +identical", v.stdout) and "NOT verified" in v.stdout
+    out2 = d / "out2"
+    assert run("report", "--config", cfg, "--output-dir", out2).returncode == 0
+    m2 = json.loads((out2 / "manifest.json").read_text(encoding="utf-8"))
+    assert {i["role"]: i for i in m2["inputs"]}["landcover_t1"]["sha256"] != before
+
+
+def test_html_opens_in_headless_chromium(scene):
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is required (scripts/debian-packages.txt)"
+    d, cfg = scene
+    out = d / "out"
+    assert run("report", "--config", cfg, "--output-dir", out).returncode == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    # Self-contained: the map is embedded, charts are inline SVG, nothing is fetched.
+    assert "data:image/png;base64," in html and "<svg" in html
+    assert not re.search(r"(src|href)=\"(https?:|//)", html)
+    shot = d / "shot.png"
+    p = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={d / 'profile'}", "--enable-logging=stderr", "--v=0",
+                        "--window-size=1280,2400", f"--screenshot={shot}", f"file://{out / 'report.html'}"],
+                       capture_output=True, text=True, timeout=120)
+    assert shot.exists(), p.stderr[-2000:]
+    console = [l for l in p.stderr.splitlines() if "CONSOLE" in l or "Uncaught" in l]
+    assert not console, console
+    img = gdal.Open(str(shot)).ReadAsArray()      # bands x rows x cols
+    assert img.shape[1] >= 1000 and img.shape[2] == 1280
+    # The page shows colour: pass/fail badges (green, red) and the map.
+    rgb = img[:3].reshape(3, -1).T
+    green = ((rgb[:, 1] > 120) & (rgb[:, 0] < 80) & (rgb[:, 2] < 100)).sum()
+    red = ((rgb[:, 0] > 180) & (rgb[:, 1] < 80) & (rgb[:, 2] < 80)).sum()
+    assert green > 200 and red > 200
+
+
+def test_demo_runs_on_the_embedded_data(tmp_path):
+    p = run("demo", "--output-dir", tmp_path / "demo", timeout=900)
+    assert p.returncode == 0, p.stderr
+    assert "ecr_area" in p.stdout and "natural_shoreline_share" in p.stdout
+    rep, ind = indicators(tmp_path / "demo")
+    assert len(ind) == 8 and all(i["computed"] for i in ind.values())
+    assert len(rep["regions"]) == 34
+
+
+# ---------------------------------------------------------------- bad configs
+
+def expect_config_error(d, cfg_text, *fragments, code=2):
+    cfg = d / "bad.yaml"
+    cfg.write_text(cfg_text, encoding="utf-8")
+    out = d / "never"
+    p = run("report", "--config", cfg, "--output-dir", out)
+    assert p.returncode == code, (p.returncode, p.stderr)
+    for f in fragments:
+        assert f in p.stderr, (f, p.stderr)
+    assert not out.exists()
+    assert not [x for x in os.listdir(d) if ".tmp-" in x]
+
+
+def test_bad_configs(scene):
+    d, cfg = scene
+    good = cfg.read_text(encoding="utf-8")
+    expect_config_error(d, good.replace("plan.gpkg:redline", "nothere.gpkg:redline"), "bad.yaml' line 8", "'redline'",
+                        "nothere.gpkg", "does not exist")
+    expect_config_error(d, good.replace("redline: plan", "redlines: plan"), "line 8", "unknown input 'redlines'")
+    expect_config_error(d, good.replace("title: tiny", "titel: tiny"), "line 2", "unknown key 'titel'")
+    expect_config_error(d, good + "indicators:\n  - id: ecr_area\n    target: 18\n    unit: percent\n", "line 23",
+                        "cannot be converted", "'km2'")
+    expect_config_error(d, good.replace("plan.gpkg:redline", "plan.gpkg:nolayer"), "(redline)", "no layer 'nolayer'")
+    expect_config_error(d, good.replace("inputs:", "inputs: [\n"), "bad.yaml' line")
+    shutil.copy(d / "lc0.tif", d.parent / "outside_lc0.tif")
+    expect_config_error(d, good.replace("lc0.tif", "../outside_lc0.tif"), "line 5", "outside the config's folder",
+                        "allow_outside_paths")
+    expect_config_error(d, good + "indicators:\n  - id: ecr_area\n    comparator: '>'\n", "comparator must be")
+
+
+def test_verify_needs_a_manifest(tmp_path):
+    p = run("report", "--verify", tmp_path / "nope.json")
+    assert p.returncode == 3 and "cannot open manifest" in p.stderr
+    (tmp_path / "x.json").write_text("{}", encoding="utf-8")
+    p = run("report", "--verify", tmp_path / "x.json")
+    assert p.returncode == 2 and "not a redline report manifest" in p.stderr
