@@ -1,13 +1,17 @@
 #include "redline/ops/conflicts.hpp"
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 
 #include "redline/core/error.hpp"
 #include "redline/core/exact_area_sum.hpp"
 #include "redline/core/text.hpp"
+#include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/polygon_area.hpp"
 #include "redline/geom/polygon_overlap.hpp"
 #include "redline/ops/zonal_job.hpp"
@@ -114,16 +118,27 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
                                  "itself. Use --self for overlaps inside one layer",
                                  req.layers[i]));
 
-    std::vector<OverlayLayer> layers;
-    layers.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        LayerReadOptions ro;
-        ro.id_field = req.id_fields.empty()       ? std::string()
-                      : req.id_fields.size() == 1 ? req.id_fields[0]
-                                                  : req.id_fields[i];
-        ro.unique_ids = true;
-        layers.push_back(read_overlay_layer(req.layers[i], ro, prep));
-    }
+    // Layers are read concurrently (each opens its own dataset); the first failing layer in
+    // --layer order decides the error, so messages do not depend on timing.
+    std::vector<OverlayLayer> layers(n);
+    std::vector<std::exception_ptr> errors(n);
+    tbb::task_arena arena(resolve_threads(prep.threads));
+    arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+            try {
+                LayerReadOptions ro;
+                ro.id_field = req.id_fields.empty()       ? std::string()
+                              : req.id_fields.size() == 1 ? req.id_fields[0]
+                                                          : req.id_fields[i];
+                ro.unique_ids = true;
+                layers[i] = read_overlay_layer(req.layers[i], ro, prep);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        });
+    });
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
     for (auto& l : layers) conform_overlay_layer(l, layers[0].crs_wkt, layers[0].label, prep);
 
     ConflictsReport rep;
