@@ -116,5 +116,6 @@ void register_errors(pyb::module_& m);
 void bind_zonal(pyb::module_& m);
 void bind_change(pyb::module_& m);
 void bind_vector(pyb::module_& m);
+void bind_report(pyb::module_& m);
 
 }  // namespace redline::py

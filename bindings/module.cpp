@@ -36,4 +36,5 @@ PYBIND11_MODULE(_core, m) {
     redline::py::bind_zonal(m);
     redline::py::bind_change(m);
     redline::py::bind_vector(m);
+    redline::py::bind_report(m);
 }

@@ -334,8 +334,8 @@ def shoreline(lines, class_field=None, natural=None, estuary=None, raster=None, 
 
 
 def report(config, output_dir=None, threads=None, progress=False):
-    """Runs the indicator report of ``redline report --config`` and returns report.json as a dict."""
-    if not hasattr(_core, "report"):
-        raise NotImplementedError("this build of redline has no report engine")
+    """Runs the indicator report of ``redline report --config`` and returns report.json as a dict
+    (indicators with value, unit, target, comparator, pass, margin, year; regions; inputs with
+    SHA-256 digests). With ``output_dir`` it also writes the report directory as the CLI does."""
     out = _run_with_progress(lambda cb: _core.report(_path(config), _path(output_dir), _threads(threads), cb), progress)
     return json.loads(out)

@@ -224,3 +224,17 @@ def test_ctrl_c_cancels_cleanly(big):
 def test_help_explains_units_and_modes():
     doc = redline.zonal.__doc__
     assert "m2" in doc and "exact" in doc and "centroid" in doc and "all-touched" in doc and "ellipsoid" in doc
+
+
+def test_report_matches_cli(tmp_path):
+    demo = redline_testkit_source() / "testdata" / "demo" / "indicators.yaml"
+    p = run("report", "--config", demo, "--output-dir", tmp_path / "cli")
+    assert p.returncode == 0, p.stderr
+    rep = redline.report(demo, output_dir=tmp_path / "py")
+    assert (tmp_path / "py" / "report.json").read_bytes() == (tmp_path / "cli" / "report.json").read_bytes()
+    assert [i["id"] for i in rep["indicators"]][0] == "ecr_area" and rep["indicators"][0]["pass"] in (True, False)
+
+
+def redline_testkit_source():
+    from redline_testkit import SOURCE_DIR
+    return SOURCE_DIR

@@ -1,0 +1,35 @@
+// redline.report(config) for Python: the indicator report as a dict (report.json), optionally
+// writing the report directory as the CLI does.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bind_common.hpp"
+#include "redline/report/report_config.hpp"
+#include "redline/report/report_job.hpp"
+#include "redline/report/report_writer.hpp"
+
+namespace redline::py {
+
+void bind_report(pyb::module_& m) {
+    m.def(
+        "report",
+        [](const std::string& config, const pyb::object& output_dir, int threads, const pyb::object& progress) {
+            const std::string out = output_dir.is_none() ? std::string() : output_dir.cast<std::string>();
+            return run_interruptible<std::string>(
+                [&](ProgressSink* p, const CancelToken* c) {
+                    const ReportConfig cfg = ReportConfig::load(config);
+                    ReportRunOptions ro;
+                    ro.threads = threads;
+                    ro.progress = p;
+                    ro.cancel = c;
+                    const ReportResult r = compute_report(cfg, ro);
+                    if (!out.empty()) write_report_dir(r, cfg, out, threads);
+                    return r.to_json().dump();
+                },
+                progress);
+        },
+        pyb::arg("config"), pyb::arg("output_dir") = pyb::none(), pyb::arg("threads") = 0,
+        pyb::arg("progress") = pyb::none());
+}
+
+}  // namespace redline::py
