@@ -25,6 +25,7 @@ case "$mode" in
   demo)
     echo "== redline demo"
     "$build/cli/redline" demo --output-dir "${DEMO_DIR:-out/demo}"
+    echo "== open ${DEMO_DIR:-out/demo}/report.html in a browser"
     ;;
   test)
     echo "== running every test"

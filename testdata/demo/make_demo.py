@@ -1320,6 +1320,7 @@ inputs:
   shoreline_class_field: type
   regions: china.gpkg:provinces
   regions_id: name
+  shoreline_artificial: [artificial]
 """
 
 
