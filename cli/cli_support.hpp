@@ -11,6 +11,12 @@
 
 namespace redline::cli {
 
+// Thrown by a command whose output is complete to end with a documented non-zero status that is
+// not an error (validate: 5 = problems found; report --verify: 6 = differs). main() returns it.
+struct ExitStatus {
+    int code;
+};
+
 struct CommonOptions {
     int threads = 0;
     bool progress = false;

@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
+    } catch (const cli::ExitStatus& s) {
+        std::fflush(stdout);
+        return s.code;
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         std::fprintf(stderr, "       run 'redline --help' or 'redline <command> --help' for usage.\n");

@@ -74,7 +74,7 @@ void add_report_command(CLI::App& app) {
             ro.cancel = &cancel_token();
             const int rc = verify_report(a->verify, ro, std::cout);
             std::cout.flush();
-            if (rc != 0) std::exit(rc);
+            if (rc != 0) throw ExitStatus{rc};
             return;
         }
         if (a->config.empty()) throw Error(ErrorKind::InvalidInput, "report needs --config FILE.yaml (or --verify DIR/manifest.json)");

@@ -34,12 +34,7 @@ void run(ValidateArgs& a) {
     for (const auto& line : rep.summary_lines()) info(a.common, line);
     if (!a.output.empty())
         info(a.common, fmt::format("wrote {} problem rows to {}", rep.problems.size(), a.output));
-    if (!rep.clean()) {
-        // The output is complete and committed; end with the documented status. main() has no
-        // other way to return a non-error status, and nothing remains to be cleaned up.
-        std::fflush(nullptr);
-        std::_Exit(kProblemsFound);
-    }
+    if (!rep.clean()) throw ExitStatus{kProblemsFound};  // the output is complete and committed
 }
 
 void add_validate_command(CLI::App& app) {
