@@ -37,6 +37,8 @@ struct RowWalker {
     double cl, cr;
     std::int64_t col0;
     int dir;
+    std::vector<std::uint64_t>* touched;
+    std::size_t base;  // offset of acc[0] in the buffer
 
     // A piece of an edge inside one row and one column strip (or left/right of the window).
     inline void segment(const RowPoint& a, const RowPoint& b) const {
@@ -47,6 +49,7 @@ struct RowWalker {
         if (m <= cl) {
             acc[0] += static_cast<std::uint64_t>(dir * d);
             if (mom) mom[0] += static_cast<std::uint64_t>(dir * dm);
+            touched->push_back(base);
             return;
         }
         const double fk = std::floor(m);
@@ -56,6 +59,8 @@ struct RowWalker {
         const auto idx = static_cast<std::size_t>(k - col0);
         acc[idx] += static_cast<std::uint64_t>(dir * (d - right));
         acc[idx + 1] += static_cast<std::uint64_t>(dir * right);
+        touched->push_back(base + idx);
+        touched->push_back(base + idx + 1);
         if (mom) {
             // Moment of the part of cell k right of the piece: integral of (1 - u) eta d eta with u
             // the position across the cell, linear along the piece (Simpson is exact here).
@@ -90,15 +95,17 @@ const char* coverage_mode_name(CoverageMode m) {
 }
 
 void CoverageRasterizer::begin(const Window& window) {
+    // Clear what an unfinished polygon may have left (the buffer is all zero otherwise).
+    for (std::uint64_t off : m_touched) {
+        m_acc[off] = 0;
+        if (m_moments) m_mom[off] = 0;
+    }
+    m_touched.clear();
     m_window = window;
     m_stride = static_cast<std::size_t>(window.cols) + 1;
     const std::size_t n = m_stride * static_cast<std::size_t>(std::max<std::int64_t>(window.rows, 0));
-    if (m_acc.size() < n) m_acc.resize(n);
-    std::fill(m_acc.begin(), m_acc.begin() + static_cast<std::ptrdiff_t>(n), 0);
-    if (m_moments) {
-        if (m_mom.size() < n) m_mom.resize(n);
-        std::fill(m_mom.begin(), m_mom.begin() + static_cast<std::ptrdiff_t>(n), 0);
-    }
+    if (m_acc.size() < n) m_acc.resize(n, 0);
+    if (m_moments && m_mom.size() < n) m_mom.resize(n, 0);
 }
 
 void CoverageRasterizer::add_edge(double xa, double ya, double xb, double yb, int sign) {
@@ -128,7 +135,7 @@ void CoverageRasterizer::add_edge_exact(double xa, double ya, double xb, double 
 
     const std::int64_t jb = std::max(static_cast<std::int64_t>(std::floor(yl)), w.row0);
     const std::int64_t je = std::min(static_cast<std::int64_t>(std::ceil(yh)), w.row_end());
-    RowWalker walk{nullptr, nullptr, cl, cr, w.col0, dir};
+    RowWalker walk{nullptr, nullptr, cl, cr, w.col0, dir, &m_touched, 0};
     const bool moments = m_moments;
     for (std::int64_t j = jb; j < je; ++j) {
         const double rj = static_cast<double>(j);
@@ -140,6 +147,7 @@ void CoverageRasterizer::add_edge_exact(double xa, double ya, double xb, double 
         const std::size_t off = static_cast<std::size_t>(j - w.row0) * m_stride;
         walk.acc = m_acc.data() + off;
         walk.mom = moments ? m_mom.data() + off : nullptr;
+        walk.base = off;
         auto point = [&](double x, double y) {
             RowPoint p{x, y - rj, quantize_y(y), 0};
             if (moments) p.m = quantize_moment(p.eta);
@@ -196,42 +204,37 @@ void CoverageRasterizer::add_edge_centroid(double xa, double ya, double xb, doub
         if (first >= cr) continue;
         const std::size_t idx =
             first <= cl ? 0 : static_cast<std::size_t>(static_cast<std::int64_t>(first) - w.col0);
-        m_acc[static_cast<std::size_t>(j - w.row0) * m_stride + idx] +=
-            static_cast<std::uint64_t>(dir * kFullCoverage);
+        const std::size_t off = static_cast<std::size_t>(j - w.row0) * m_stride + idx;
+        m_acc[off] += static_cast<std::uint64_t>(dir * kFullCoverage);
+        touch(off);
     }
 }
 
 void CoverageRasterizer::finish() {
     const Window& w = m_window;
-    const auto cols = static_cast<std::size_t>(w.cols);
-    const bool touched = (m_mode == CoverageMode::AllTouched);
-    for (std::int64_t r = 0; r < w.rows; ++r) {
-        std::uint64_t* acc = m_acc.data() + static_cast<std::size_t>(r) * m_stride;
-        std::uint64_t run = 0;
-        for (std::size_t i = 0; i < cols; ++i) {
-            run += acc[i];
-            auto c = static_cast<std::int64_t>(run);
-            if (c <= 0) c = 0;
-            else if (c >= kFullCoverage || touched) c = kFullCoverage;
-            acc[i] = static_cast<std::uint64_t>(c);
+    const auto cols = static_cast<std::size_t>(std::max<std::int64_t>(w.cols, 0));
+    const std::size_t n = cols * static_cast<std::size_t>(std::max<std::int64_t>(w.rows, 0));
+    m_cov.assign(n, 0);
+    if (m_moments) m_cov_mom.assign(n, 0);
+    struct Dense {
+        CoverageRasterizer& r;
+        std::size_t cols;
+        void cell(std::int64_t row, std::int64_t col, std::int64_t c, const std::int64_t* mom) {
+            const std::size_t i = static_cast<std::size_t>(row) * cols + static_cast<std::size_t>(col);
+            r.m_cov[i] = c;
+            if (mom) r.m_cov_mom[i] = *mom;
         }
-        acc[cols] = 0;
-        if (m_moments) {
-            std::uint64_t* mom = m_mom.data() + static_cast<std::size_t>(r) * m_stride;
-            std::uint64_t mrun = 0;
-            for (std::size_t i = 0; i < cols; ++i) {
-                mrun += mom[i];
-                const auto c = static_cast<std::int64_t>(acc[i]);
-                auto mv = static_cast<std::int64_t>(mrun);
-                // The moment of a covered part lies within [0, coverage]; clamp rounding residue.
-                if (c == 0) mv = 0;
-                else if (c == kFullCoverage) mv = kFullCoverage / 2;
-                else mv = std::clamp<std::int64_t>(mv, 0, c);
-                mom[i] = static_cast<std::uint64_t>(mv);
-            }
-            mom[cols] = 0;
+        void span(std::int64_t row, std::int64_t b, std::int64_t e, std::int64_t c) {
+            const std::size_t i = static_cast<std::size_t>(row) * cols;
+            std::fill(r.m_cov.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(b)),
+                      r.m_cov.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(e)), c);
+            if (r.m_moments)
+                std::fill(r.m_cov_mom.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(b)),
+                          r.m_cov_mom.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(e)),
+                          c == kFullCoverage ? kFullCoverage / 2 : c / 2);
         }
-    }
+    };
+    scan(Dense{*this, cols});
 }
 
 void CoverageRasterizer::rasterize(const ZoneSet& zones, std::size_t z, const Window& window) {

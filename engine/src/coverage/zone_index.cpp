@@ -46,9 +46,17 @@ ZoneIndex::ZoneIndex(const ZoneSet& zones, const TilePlan& plan)
 }
 
 void ZoneIndex::rasterize(CoverageRasterizer& r, std::size_t z, std::size_t tile, const Window& window) const {
+    rasterize_edges(r, z, tile, window);
+    r.finish();
+}
+
+void ZoneIndex::rasterize_edges(CoverageRasterizer& r, std::size_t z, std::size_t tile, const Window& window) const {
     const std::int64_t b = m_bucket_of[z];
     if (b < 0) {
-        r.rasterize(m_zones, z, window);
+        r.begin(window);
+        m_zones.for_each_edge(z, [&](double xa, double ya, double xb, double yb, int sign) {
+            r.add_edge(xa, ya, xb, yb, sign);
+        });
         return;
     }
     const Buckets& bk = m_buckets[static_cast<std::size_t>(b)];
@@ -63,7 +71,6 @@ void ZoneIndex::rasterize(CoverageRasterizer& r, std::size_t z, std::size_t tile
         const int sign = (e & 0x80000000u) ? -1 : 1;
         r.add_edge(xs[i], ys[i], xs[i + 1], ys[i + 1], sign);
     }
-    r.finish();
 }
 
 }  // namespace redline

@@ -38,9 +38,73 @@ public:
             fail(ErrorKind::Io, fmt::format("cannot reopen raster '{}'{}", info.path,
                                             detail::gdal_reason(cap)));
         m_band = GDALGetRasterBand(m_ds.get(), info.band);
+        m_type = GDALGetRasterDataType(m_band);
+        int bx = 0, by = 0;
+        GDALGetBlockSize(m_band, &bx, &by);
+        m_bx = bx;
+        m_by = by;
     }
 
     void read(const Window& w, std::int32_t* values, std::uint8_t* valid) override {
+        bool done = false;
+        switch (m_type) {
+            case GDT_Byte: done = read_blocks<std::uint8_t>(w, values); break;
+            case GDT_Int16: done = read_blocks<std::int16_t>(w, values); break;
+            case GDT_UInt16: done = read_blocks<std::uint16_t>(w, values); break;
+            case GDT_Int32: done = read_blocks<std::int32_t>(w, values); break;
+            default: break;
+        }
+        if (!done) read_rasterio(w, values);
+        fill_valid(w, values, valid);
+    }
+
+    bool read_u8(const Window& w, std::uint8_t* values, std::uint8_t* valid) override {
+        if (m_type != GDT_Byte) return false;
+        if (!read_blocks<std::uint8_t>(w, values)) {
+            detail::GdalErrorCapture cap;
+            if (GDALRasterIO(m_band, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0), static_cast<int>(w.cols),
+                             static_cast<int>(w.rows), values, static_cast<int>(w.cols), static_cast<int>(w.rows),
+                             GDT_Byte, 0, 0) != CE_None)
+                read_failed(w, cap);
+        }
+        fill_valid(w, values, valid);
+        return true;
+    }
+
+private:
+    [[noreturn]] void read_failed(const Window& w, const detail::GdalErrorCapture& cap) const {
+        fail(ErrorKind::Io,
+             fmt::format("cannot read raster '{}' band {}: cells of rows {}-{}, columns {}-{} are unreadable{}",
+                         m_info.path, m_info.band, w.row0, w.row_end() - 1, w.col0, w.col_end() - 1,
+                         detail::gdal_reason(cap)));
+    }
+
+    // Reads the window block by block with GDALReadBlock, which bypasses GDAL's block cache: the
+    // tile plan reads every block once, so caching would only cost copies and page faults.
+    template <class T, class Out>
+    bool read_blocks(const Window& w, Out* out) {
+        if (m_bx <= 0 || m_by <= 0) return false;
+        const std::int64_t bx0 = w.col0 / m_bx, bx1 = (w.col_end() - 1) / m_bx;
+        const std::int64_t by0 = w.row0 / m_by, by1 = (w.row_end() - 1) / m_by;
+        m_block.resize(static_cast<std::size_t>(m_bx * m_by) * sizeof(T));
+        detail::GdalErrorCapture cap;
+        for (std::int64_t by = by0; by <= by1; ++by)
+            for (std::int64_t bx = bx0; bx <= bx1; ++bx) {
+                if (GDALReadBlock(m_band, static_cast<int>(bx), static_cast<int>(by), m_block.data()) != CE_None)
+                    read_failed(Window{bx * m_bx, by * m_by, m_bx, m_by}.intersect(w), cap);
+                const T* blk = reinterpret_cast<const T*>(m_block.data());
+                const std::int64_t r0 = std::max(w.row0, by * m_by), r1 = std::min(w.row_end(), (by + 1) * m_by);
+                const std::int64_t c0 = std::max(w.col0, bx * m_bx), c1 = std::min(w.col_end(), (bx + 1) * m_bx);
+                for (std::int64_t r = r0; r < r1; ++r) {
+                    const T* src = blk + (r - by * m_by) * m_bx + (c0 - bx * m_bx);
+                    Out* dst = out + (r - w.row0) * w.cols + (c0 - w.col0);
+                    for (std::int64_t c = 0; c < c1 - c0; ++c) dst[c] = static_cast<Out>(src[c]);
+                }
+            }
+        return true;
+    }
+
+    void read_rasterio(const Window& w, std::int32_t* values) {
         detail::GdalErrorCapture cap;
         const auto n = static_cast<std::size_t>(w.cells());
         CPLErr err;
@@ -65,35 +129,38 @@ public:
                                static_cast<int>(w.cols), static_cast<int>(w.rows), values,
                                static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_Int32, 0, 0);
         }
-        if (err != CE_None)
-            fail(ErrorKind::Io,
-                 fmt::format("cannot read raster '{}' band {}: cells of rows {}-{}, columns {}-{} "
-                             "are unreadable{}",
-                             m_info.path, m_info.band, w.row0, w.row_end() - 1, w.col0,
-                             w.col_end() - 1, detail::gdal_reason(cap)));
+        if (err != CE_None) read_failed(w, cap);
+    }
+
+    template <class V>
+    void fill_valid(const Window& w, const V* values, std::uint8_t* valid) {
+        const auto n = static_cast<std::size_t>(w.cells());
         if (m_mask_band) {
+            detail::GdalErrorCapture cap;
             GDALRasterBandH mask = GDALGetMaskBand(m_band);
-            err = GDALRasterIO(mask, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
-                               static_cast<int>(w.cols), static_cast<int>(w.rows), valid,
-                               static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_Byte, 0, 0);
+            const CPLErr err = GDALRasterIO(mask, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
+                                            static_cast<int>(w.cols), static_cast<int>(w.rows), valid,
+                                            static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_Byte, 0, 0);
             if (err != CE_None)
                 fail(ErrorKind::Io,
                      fmt::format("cannot read the mask of raster '{}' at rows {}-{}{}",
                                  m_info.path, w.row0, w.row_end() - 1, detail::gdal_reason(cap)));
             for (std::size_t i = 0; i < n; ++i) valid[i] = valid[i] ? 1 : 0;
         } else if (m_nodata_compare) {
-            const auto nd = static_cast<std::int32_t>(*m_info.nodata);
+            const auto nd = static_cast<V>(*m_info.nodata);
             for (std::size_t i = 0; i < n; ++i) valid[i] = values[i] != nd;
         } else {
             std::fill(valid, valid + n, std::uint8_t{1});
         }
     }
 
-private:
     const RasterInfo& m_info;
     bool m_uint32, m_nodata_compare, m_mask_band;
     DatasetPtr m_ds;
     GDALRasterBandH m_band = nullptr;
+    GDALDataType m_type = GDT_Unknown;
+    std::int64_t m_bx = 0, m_by = 0;
+    std::vector<std::uint8_t> m_block;
     std::vector<std::uint32_t> m_u32;
 };
 

@@ -14,10 +14,28 @@ void TileClasses::load(RasterReader& reader, const Window& tile) {
     m_raw.resize(n);
     m_valid.resize(n);
     m_local.resize(n);
-    reader.read(tile, m_raw.data(), m_valid.data());
     m_values.clear();
     m_large.clear();
     std::fill(std::begin(m_small), std::end(m_small), std::uint16_t{0});
+    // Byte rasters: map through a 256-entry table without widening to int32.
+    m_bytes.resize(n);
+    if (reader.read_u8(tile, m_bytes.data(), m_valid.data())) {
+        m_raw.clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!m_valid[i]) {
+                m_local[i] = 0;
+                continue;
+            }
+            std::uint16_t& slot = m_small[m_bytes[i]];
+            if (slot == 0) {
+                m_values.push_back(m_bytes[i]);
+                slot = static_cast<std::uint16_t>(m_values.size());
+            }
+            m_local[i] = slot;
+        }
+        return;
+    }
+    reader.read(tile, m_raw.data(), m_valid.data());
     for (std::size_t i = 0; i < n; ++i) {
         if (!m_valid[i]) {
             m_local[i] = 0;

@@ -34,6 +34,8 @@ struct Scratch {
     CoverageRasterizer rasterizer;
     std::vector<ClassTally> tally;
     std::vector<std::int64_t> cell_area;
+    std::vector<std::int64_t> counts;
+    std::vector<std::uint16_t> dirty;
 };
 
 TilePlan plan_for(const RasterSource& raster, const ZonalOptions& opts) {
@@ -42,41 +44,86 @@ TilePlan plan_for(const RasterSource& raster, const ZonalOptions& opts) {
                                 info.block_rows);
 }
 
-// Tallies one zone over its window of the tile.
-void tally_zone(const CoverageRasterizer& rast, const TileClasses& tc, const Window& tile,
-                const CellAreaModel& areas, std::vector<ClassTally>& tally, std::vector<std::int64_t>& cell_area) {
-    const Window& w = rast.window();
-    for (std::int64_t r = 0; r < w.rows; ++r) {
-        const std::int64_t* cov = rast.row(r);
-        const std::uint16_t* cls = tc.row(w.row0 + r - tile.row0) + (w.col0 - tile.col0);
-        const std::int64_t grid_row = w.row0 + r;
-        if (areas.uniform_rows()) {
-            const std::int64_t a = areas.row_area_units(grid_row);
-            const Int128 full_area = static_cast<Int128>(a) << kCoverageBits;
-            const std::int64_t* mom = rast.moments() ? rast.moment_row(r) : nullptr;
-            const double g = mom ? areas.row_gradient(grid_row) : 0.0;
-            for (std::int64_t i = 0; i < w.cols; ++i) {
-                const std::int64_t c = cov[i];
-                if (c == 0) continue;
-                ClassTally& t = tally[cls[i]];
-                // Full cells on the fast path; partial ones weighted by where in the row the
-                // covered part lies (geographic rasters), see ops/cell_weight.hpp.
-                t.area += c == kFullCoverage ? full_area : cell_weight(c, a, mom ? mom + i : nullptr, g);
-                t.coverage += c;
+// Tallies one zone over its window of the tile from the rasterizer's sparse scan: cells on edges
+// one by one, interior runs as per-class counters flushed once per row (full cells of a row
+// share one area on uniform-row models).
+class ZoneTallier {
+public:
+    ZoneTallier(const TileClasses& tc, const Window& tile, const Window& w, const CellAreaModel& areas,
+                std::vector<ClassTally>& tally, std::vector<std::int64_t>& cell_area, std::vector<std::int64_t>& counts,
+                std::vector<std::uint16_t>& dirty)
+        : m_tc(tc), m_tile(tile), m_w(w), m_areas(areas), m_tally(tally), m_cell_area(cell_area), m_counts(counts),
+          m_dirty(dirty), m_uniform(areas.uniform_rows()) {
+        m_counts.assign(tally.size(), 0);
+        m_dirty.clear();
+    }
+    ~ZoneTallier() { flush(); }
+
+    void cell(std::int64_t r, std::int64_t c, std::int64_t cov, const std::int64_t* mom) {
+        set_row(r);
+        ClassTally& t = m_tally[m_cls[c]];
+        const std::int64_t a = m_uniform ? m_a : m_cell_area[static_cast<std::size_t>(c)];
+        t.area += cell_weight(cov, a, mom, m_g);
+        t.coverage += cov;
+    }
+    void span(std::int64_t r, std::int64_t b, std::int64_t e, std::int64_t cov) {
+        set_row(r);
+        if (m_uniform && cov == kFullCoverage) {
+            for (std::int64_t i = b; i < e; ++i) {
+                std::int64_t& n = m_counts[m_cls[i]];
+                if (n++ == 0) m_dirty.push_back(m_cls[i]);
             }
-        } else {
-            cell_area.resize(static_cast<std::size_t>(w.cols));
-            areas.cell_area_units(grid_row, w.col0, w.cols, cell_area.data());
-            for (std::int64_t i = 0; i < w.cols; ++i) {
-                const std::int64_t c = cov[i];
-                if (c == 0) continue;
-                ClassTally& t = tally[cls[i]];
-                t.area += static_cast<Int128>(c) * cell_area[static_cast<std::size_t>(i)];
-                t.coverage += c;
-            }
+            return;
+        }
+        for (std::int64_t i = b; i < e; ++i) {
+            ClassTally& t = m_tally[m_cls[i]];
+            const std::int64_t a = m_uniform ? m_a : m_cell_area[static_cast<std::size_t>(i)];
+            t.area += cell_weight(cov, a, nullptr, 0.0);
+            t.coverage += cov;
         }
     }
-}
+
+private:
+    void set_row(std::int64_t r) {
+        if (r == m_row) return;
+        flush();
+        m_row = r;
+        const std::int64_t grid_row = m_w.row0 + r;
+        m_cls = m_tc.row(grid_row - m_tile.row0) + (m_w.col0 - m_tile.col0);
+        if (m_uniform) {
+            m_a = m_areas.row_area_units(grid_row);
+            m_full = static_cast<Int128>(m_a) << kCoverageBits;
+            m_g = m_areas.row_gradient(grid_row);
+        } else {
+            m_cell_area.resize(static_cast<std::size_t>(m_w.cols));
+            m_areas.cell_area_units(grid_row, m_w.col0, m_w.cols, m_cell_area.data());
+        }
+    }
+    void flush() {
+        for (std::uint16_t k : m_dirty) {
+            const std::int64_t n = m_counts[k];
+            m_tally[k].area += static_cast<Int128>(n) * m_full;
+            m_tally[k].coverage += static_cast<Int128>(n) * kFullCoverage;
+            m_counts[k] = 0;
+        }
+        m_dirty.clear();
+    }
+
+    const TileClasses& m_tc;
+    const Window& m_tile;
+    const Window& m_w;
+    const CellAreaModel& m_areas;
+    std::vector<ClassTally>& m_tally;
+    std::vector<std::int64_t>& m_cell_area;
+    std::vector<std::int64_t>& m_counts;
+    std::vector<std::uint16_t>& m_dirty;
+    const bool m_uniform;
+    std::int64_t m_row = -1;
+    const std::uint16_t* m_cls = nullptr;
+    std::int64_t m_a = 0;
+    Int128 m_full = 0;
+    double m_g = 0;
+};
 
 }  // namespace
 
@@ -174,9 +221,12 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
         for (std::uint32_t z : index.zones_of(t)) {
             const Window w = zones.zone(z).window.intersect(tile);
             if (w.empty()) continue;
-            index.rasterize(s.rasterizer, z, t, w);
+            index.rasterize_edges(s.rasterizer, z, t, w);
             s.tally.assign(s.classes.count() + 1, ClassTally{});
-            tally_zone(s.rasterizer, s.classes, tile, areas, s.tally, s.cell_area);
+            {
+                ZoneTallier tallier(s.classes, tile, w, areas, s.tally, s.cell_area, s.counts, s.dirty);
+                s.rasterizer.scan(tallier);
+            }
             ZoneTile zt;
             zt.zone = z;
             zt.nodata = s.tally[0];

@@ -29,6 +29,7 @@
 // (CellAreaModel::row_gradient), which makes areas exact to second order.
 //
 // Thread-safety: one rasterizer per thread (it owns its accumulation buffer).
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -49,22 +50,30 @@ public:
     explicit CoverageRasterizer(CoverageMode mode = CoverageMode::Exact, bool moments = false)
         : m_mode(mode), m_moments(moments && mode == CoverageMode::Exact) {}
 
-    // Starts a polygon over `window` (global cell indices). DEFAULT buffer grows as needed.
+    // Starts a polygon over `window` (global cell indices). The buffer grows as needed and is
+    // kept all-zero between polygons (scan() clears what it touched), so begin() costs nothing.
     void begin(const Window& window);
     // Adds the edge (xa, ya) -> (xb, yb) in global cell coordinates with orientation `sign`.
     void add_edge(double xa, double ya, double xb, double yb, int sign);
-    // Turns the accumulated edges into coverage.
+    // Turns the accumulated edges into dense coverage rows (row(), moment_row()).
     void finish();
+
+    // Sparse alternative to finish(): visits only what is covered. Cells an edge passes through
+    // (or next to) come one by one, v.cell(row, col, coverage, moment); the runs between them,
+    // whose coverage is constant and non-zero (full inside a valid polygon), come as
+    // v.span(row, col_begin, col_end, coverage). Rows and columns are relative to the window,
+    // cells in increasing column order per row. `moment` is null without moments. Cost:
+    // O(edge cells) plus the visitor's work, independent of the window's empty area.
+    template <class Visitor>
+    void scan(Visitor&& v);
     // After finish(): coverage of row r of the window (0-based), one value per column, in units
     // of 2^-40 of a cell: 0 outside, kFullCoverage fully inside.
     const std::int64_t* row(std::int64_t r) const {
-        return reinterpret_cast<const std::int64_t*>(m_acc.data()) +
-               static_cast<std::size_t>(r) * m_stride;
+        return m_cov.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(m_window.cols);
     }
     // After finish(), with moments: the first moment of each cell of row r (units 2^-40).
     const std::int64_t* moment_row(std::int64_t r) const {
-        return reinterpret_cast<const std::int64_t*>(m_mom.data()) +
-               static_cast<std::size_t>(r) * m_stride;
+        return m_cov_mom.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(m_window.cols);
     }
     const Window& window() const { return m_window; }
     CoverageMode mode() const { return m_mode; }
@@ -77,12 +86,87 @@ private:
     void add_edge_exact(double xa, double ya, double xb, double yb, int sign);
     void add_edge_centroid(double xa, double ya, double xb, double yb, int sign);
 
+    void touch(std::size_t offset) { m_touched.push_back(offset); }
+
     CoverageMode m_mode;
     bool m_moments = false;
     Window m_window;
     std::size_t m_stride = 0;
-    std::vector<std::uint64_t> m_acc;
+    std::vector<std::uint64_t> m_acc;     // accumulation, all zero outside a polygon's lifetime
     std::vector<std::uint64_t> m_mom;
+    std::vector<std::uint64_t> m_touched;  // offsets of accumulation cells written since begin()
+    std::vector<std::uint64_t> m_sorted;   // scan(): touched offsets grouped by row
+    std::vector<std::size_t> m_row_start, m_fill;
+    std::vector<std::int64_t> m_cov;      // finish(): dense coverage
+    std::vector<std::int64_t> m_cov_mom;  // finish(): dense moments
 };
+
+template <class Visitor>
+void CoverageRasterizer::scan(Visitor&& v) {
+    // Bucket the touched offsets by row (rows are visited in order), then sort each short row list.
+    const auto rows = static_cast<std::size_t>(std::max<std::int64_t>(m_window.rows, 0));
+    m_row_start.assign(rows + 1, 0);
+    for (std::uint64_t off : m_touched) ++m_row_start[off / m_stride + 1];
+    for (std::size_t r = 0; r < rows; ++r) m_row_start[r + 1] += m_row_start[r];
+    m_sorted.resize(m_touched.size());
+    m_fill.assign(m_row_start.begin(), m_row_start.end() - 1);
+    for (std::uint64_t off : m_touched) m_sorted[m_fill[off / m_stride]++] = off;
+    const auto cols = static_cast<std::size_t>(m_window.cols);
+    const bool touched_mode = (m_mode == CoverageMode::AllTouched);
+    auto clamp = [&](std::uint64_t run) {
+        auto c = static_cast<std::int64_t>(run);
+        if (c <= 0) return std::int64_t{0};
+        if (c >= kFullCoverage || touched_mode) return kFullCoverage;
+        return c;
+    };
+    for (std::size_t row = 0; row < rows; ++row) {
+        const std::size_t b = m_row_start[row], e = m_row_start[row + 1];
+        if (b == e) continue;
+        std::sort(m_sorted.begin() + static_cast<std::ptrdiff_t>(b), m_sorted.begin() + static_cast<std::ptrdiff_t>(e));
+        const std::size_t base = row * m_stride;
+        std::uint64_t run = 0, mrun = 0;
+        std::size_t next = 0;  // first column not yet visited
+        std::uint64_t last = ~std::uint64_t{0};
+        for (std::size_t k = b; k < e; ++k) {
+            const std::uint64_t off = m_sorted[k];
+            if (off == last) continue;  // duplicates
+            last = off;
+            const std::size_t col = off - base;
+            if (col >= cols) {  // the slot right of the window: only clear it
+                m_acc[off] = 0;
+                if (m_moments) m_mom[off] = 0;
+                continue;
+            }
+            if (col > next) {
+                const std::int64_t c = clamp(run);
+                if (c) v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next), static_cast<std::int64_t>(col), c);
+            }
+            run += m_acc[off];
+            m_acc[off] = 0;
+            if (m_moments) {
+                mrun += m_mom[off];
+                m_mom[off] = 0;
+            }
+            const std::int64_t c = clamp(run);
+            if (c) {
+                if (m_moments) {
+                    // The moment of a covered part lies within [0, coverage]; clamp rounding residue.
+                    const std::int64_t mom =
+                        c == kFullCoverage ? kFullCoverage / 2
+                                           : std::clamp<std::int64_t>(static_cast<std::int64_t>(mrun), 0, c);
+                    v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c, &mom);
+                } else {
+                    v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c, nullptr);
+                }
+            }
+            next = col + 1;
+        }
+        if (next < cols) {
+            const std::int64_t c = clamp(run);
+            if (c) v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next), static_cast<std::int64_t>(cols), c);
+        }
+    }
+    m_touched.clear();
+}
 
 }  // namespace redline

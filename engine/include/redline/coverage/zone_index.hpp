@@ -23,8 +23,11 @@ public:
     const std::vector<std::uint32_t>& zones_of(std::size_t tile) const { return m_tile_zones[tile]; }
     // Tiles that have at least one zone, ascending (the tasks of a job).
     const std::vector<std::size_t>& busy_tiles() const { return m_busy; }
-    // Rasterizes zone z over `window` (inside tile `tile`) with only the edges that can matter.
+    // Rasterizes zone z over `window` (inside tile `tile`) with only the edges that can matter
+    // (dense coverage: r.row()).
     void rasterize(CoverageRasterizer& r, std::size_t z, std::size_t tile, const Window& window) const;
+    // The same without finish(): the caller consumes the edges with r.scan().
+    void rasterize_edges(CoverageRasterizer& r, std::size_t z, std::size_t tile, const Window& window) const;
     std::uint64_t pairs() const { return m_pairs; }
 
 private:

@@ -31,6 +31,12 @@ public:
     // Reads the window (inside the grid) row-major into values[cols*rows] and valid[cols*rows].
     // Throws Error(Io) naming the file and the window on a read failure.
     virtual void read(const Window& w, std::int32_t* values, std::uint8_t* valid) = 0;
+    // The same for a raster holding bytes, without widening; returns false (and reads nothing)
+    // when the raster does not hold bytes. DEFAULT: false.
+    virtual bool read_u8(const Window& w, std::uint8_t* values, std::uint8_t* valid) {
+        (void)w, (void)values, (void)valid;
+        return false;
+    }
 };
 
 class RasterSource {

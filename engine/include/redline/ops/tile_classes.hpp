@@ -22,12 +22,11 @@ public:
     std::int32_t value(std::size_t k) const { return m_values[k - 1]; }
     // Local indices of a row of the tile (row relative to the tile).
     const std::uint16_t* row(std::int64_t r) const { return m_local.data() + static_cast<std::size_t>(r * m_cols); }
-    const std::int32_t* raw_values() const { return m_raw.data(); }
-    const std::uint8_t* valid() const { return m_valid.data(); }
 
 private:
     std::int64_t m_cols = 0;
     std::vector<std::int32_t> m_raw;
+    std::vector<std::uint8_t> m_bytes;
     std::vector<std::uint8_t> m_valid;
     std::vector<std::uint16_t> m_local;
     std::vector<std::int32_t> m_values;
