@@ -15,6 +15,15 @@ ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
                  const std::vector<std::string>& names)
     : m_grid(grid) {
     m_zones.reserve(zones.size());
+    std::size_t points = 0, rings = 0;
+    for (const auto& z : zones)
+        for (const auto& p : z.polygons) {
+            rings += p.rings.size();
+            for (const auto& r : p.rings) points += r.size();
+        }
+    m_x.reserve(points);
+    m_y.reserve(points);
+    m_rings.reserve(rings);
     for (std::size_t z = 0; z < zones.size(); ++z) {
         ZoneRef zr;
         zr.ring_begin = m_rings.size();
