@@ -6,6 +6,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/io/checkpoint_store.hpp"
 #include "redline/ops/change_job.hpp"
 
 namespace redline::cli {
@@ -14,6 +15,7 @@ namespace {
 struct ChangeArgs {
     ChangeRequest req;
     CommonOptions common;
+    CheckpointOptions checkpoint;
     std::string matrix, patches;
 };
 
@@ -28,12 +30,25 @@ void run(ChangeArgs& a) {
     auto progress = make_progress(a.common);
     a.req.progress = progress.get();
     a.req.cancel = &cancel_token();
-    ChangeReport rep = run_change_job(a.req);
+    ChangeJob job = ChangeJob::from_request(a.req);
+    verbose(a.common, job.describe_plan());
+    std::unique_ptr<CheckpointStore> store;
+    ChangeReport rep;
+    if (!a.checkpoint.dir.empty()) {
+        store = std::make_unique<CheckpointStore>(a.checkpoint.dir, job.fingerprint(), "change", job.task_count(),
+                                                  a.checkpoint.resume);
+        verbose(a.common, fmt::format("checkpoint '{}': {} of {} chunks already done", a.checkpoint.dir,
+                                      store->done_count(), store->chunk_count()));
+        rep = job.run_checkpointed(*store);
+    } else {
+        rep = job.run_local();
+    }
     if (progress) progress->finish();
     warn_all(rep.warnings);
     const bool to_stdout = a.matrix.empty() && a.patches.empty();
     if (!a.matrix.empty() || to_stdout) rep.write_matrix(a.matrix == "-" ? "" : a.matrix);
     if (!a.patches.empty()) rep.write_patches(a.patches);
+    if (store) store->remove();
     std::fputs(rep.summary_text().c_str(), stderr);
 }
 
@@ -86,6 +101,7 @@ void add_change_command(CLI::App& app) {
     cmd->add_flag("--make-valid", args->req.prep.make_valid, "Repair invalid geometries instead of failing");
     cmd->add_option("--zones-crs", args->req.prep.zones_crs, "CRS of a zones layer that declares none");
     add_common_options(cmd, args->common);
+    add_checkpoint_options(cmd, args->checkpoint);
     cmd->footer(
         "\nMatrix columns: zone,from,to,area_m2,cells,from_name,to_name (nodata as 'nodata').\n"
         "Patch columns: patch_id,zone,rule,from,to,pixels,area_m2,x,y,lon,lat,status,permitted_share,\n"

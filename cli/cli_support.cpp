@@ -25,14 +25,8 @@ std::string human_duration(double s) {
     return fmt::format("{}:{:02}", t / 60, t % 60);
 }
 
-std::string human_count(double v) {
-    if (v >= 1e9) return fmt::format("{:.2f} G", v / 1e9);
-    if (v >= 1e6) return fmt::format("{:.1f} M", v / 1e6);
-    if (v >= 1e3) return fmt::format("{:.1f} k", v / 1e3);
-    return fmt::format("{:.0f} ", v);
-}
-
-// Progress bar: percent of cells done, rate and ETA, redrawn at most 5 times a second.
+// Progress bar: percent of the estimated work done (tiles weighted by cells and edges), elapsed
+// time and ETA, redrawn at most 5 times a second on a terminal (every 2 s otherwise).
 class TerminalProgress : public ProgressSink {
 public:
     TerminalProgress() : m_start(clock::now()), m_tty(::isatty(STDERR_FILENO) != 0) {}
@@ -43,22 +37,21 @@ public:
             m_label = label;
             m_start = now;
             m_last = clock::time_point{};
+            m_eta = EtaEstimator{};
         }
+        const double elapsed = std::chrono::duration<double>(now - m_start).count();
+        m_eta.update(done, total, elapsed);
         const bool last = done >= total;
         if (!last && now - m_last < std::chrono::milliseconds(m_tty ? 200 : 2000)) return;
         m_last = now;
-        const double elapsed = std::chrono::duration<double>(now - m_start).count();
-        const double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
-        const double eta = frac > 0 ? elapsed * (1.0 - frac) / frac : -1;
+        const double frac = m_eta.fraction();
         const int width = 30;
-        const int filled = static_cast<int>(frac * width);
+        const int filled = static_cast<int>(std::min(1.0, frac) * width);
         std::string bar(static_cast<std::size_t>(filled), '#');
         bar.append(static_cast<std::size_t>(width - filled), '.');
-        const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
-        std::string line = fmt::format("{:<8} {:5.1f}% [{}] {}cells  {}cells/s  elapsed {}  ETA {}", label,
-                                       100.0 * frac, bar, human_count(static_cast<double>(done)),
-                                       human_count(rate), human_duration(elapsed),
-                                       last ? "0:00" : human_duration(eta));
+        const double eta = m_eta.eta_seconds();
+        std::string line = fmt::format("{:<8} {:5.1f}% [{}]  elapsed {}  ETA {}", label, 100.0 * frac, bar,
+                                       human_duration(elapsed), last ? "0:00" : human_duration(eta));
         if (m_tty) std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
         else std::fprintf(stderr, "%s\n", line.c_str());
         m_open = m_tty;
@@ -75,6 +68,7 @@ private:
     }
     clock::time_point m_start, m_last{};
     std::string m_label;
+    EtaEstimator m_eta;
     bool m_tty;
     bool m_open = false;
 };
@@ -86,6 +80,17 @@ void add_common_options(CLI::App* cmd, CommonOptions& opts) {
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--progress", opts.progress, "Show a progress bar with ETA on stderr even when it is not a terminal");
     cmd->add_flag("--quiet", opts.quiet, "No progress bar and no informational messages (warnings still print)");
+    cmd->add_flag("--verbose", opts.verbose, "Print the tile plan and the settings the engine chose (stderr)");
+}
+
+void add_checkpoint_options(CLI::App* cmd, CheckpointOptions& opts) {
+    auto* dir = cmd->add_option("--checkpoint", opts.dir,
+                                "Record finished chunks of tiles in DIR so that an interrupted run (even by SIGKILL) "
+                                "can be finished with --resume; the output is then identical to an uninterrupted "
+                                "run. DIR is removed after success");
+    cmd->add_flag("--resume", opts.resume, "Continue the run recorded in --checkpoint DIR (same inputs and options; "
+                                           "--threads may differ)")
+        ->needs(dir);
 }
 
 std::unique_ptr<ProgressSink> make_progress(const CommonOptions& opts) {
@@ -102,6 +107,10 @@ void warn_all(const std::vector<std::string>& messages) {
 
 void info(const CommonOptions& opts, const std::string& message) {
     if (!opts.quiet) std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+void verbose(const CommonOptions& opts, const std::string& message) {
+    if (opts.verbose) std::fprintf(stderr, "%s\n", message.c_str());
 }
 
 CancelToken& cancel_token() {

@@ -21,7 +21,15 @@ struct CommonOptions {
     int threads = 0;
     bool progress = false;
     bool quiet = false;
+    bool verbose = false;
 };
+
+// --checkpoint DIR / --resume for long raster commands.
+struct CheckpointOptions {
+    std::string dir;
+    bool resume = false;
+};
+void add_checkpoint_options(CLI::App* cmd, CheckpointOptions& opts);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);
@@ -32,6 +40,8 @@ std::unique_ptr<ProgressSink> make_progress(const CommonOptions& opts);
 void warn(const std::string& message);
 void warn_all(const std::vector<std::string>& messages);
 void info(const CommonOptions& opts, const std::string& message);
+// Printed with --verbose only (plans, settings chosen by the engine).
+void verbose(const CommonOptions& opts, const std::string& message);
 
 // Set by SIGINT / SIGTERM; polled by the engine between tiles.
 CancelToken& cancel_token();

@@ -4,6 +4,8 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "redline/io/checkpoint_store.hpp"
+#include "redline/io/table_writer.hpp"
 #include "redline/ops/zonal_job.hpp"
 
 namespace redline::cli {
@@ -12,19 +14,36 @@ namespace {
 struct ZonalArgs {
     ZonalRequest req;
     CommonOptions common;
+    CheckpointOptions checkpoint;
     std::string output;
 };
 
 void run(ZonalArgs& a) {
     a.req.job.threads = a.common.threads;
     a.req.prep.threads = a.common.threads;
+    // Check the output path before the run so a typo does not cost a whole pass.
+    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     auto progress = make_progress(a.common);
     a.req.job.progress = progress.get();
     a.req.job.cancel = &cancel_token();
-    ZonalReport rep = run_zonal_job(a.req);
+    ZonalJob job = ZonalJob::from_request(a.req);
+    verbose(a.common, job.describe_plan());
+    ZonalResult result;
+    std::unique_ptr<CheckpointStore> store;
+    if (!a.checkpoint.dir.empty()) {
+        store = std::make_unique<CheckpointStore>(a.checkpoint.dir, job.fingerprint(), "zonal", job.task_count(),
+                                                  a.checkpoint.resume);
+        verbose(a.common, fmt::format("checkpoint '{}': {} of {} chunks already done", a.checkpoint.dir,
+                                      store->done_count(), store->chunk_count()));
+        result = job.run_checkpointed(*store);
+    } else {
+        result = job.run_all();
+    }
+    ZonalReport rep = job.report(result);
     if (progress) progress->finish();
     warn_all(rep.warnings);
     rep.write(a.output);
+    if (store) store->remove();
     if (!a.output.empty())
         info(a.common, fmt::format("wrote {} rows for {} zones to {} (areas in m2 on {}, {} cell areas)",
                                    rep.rows.size(), rep.zone_names.size(), a.output, rep.ellipsoid,
@@ -85,6 +104,7 @@ void add_zonal_command(CLI::App& app) {
                     "CRS of a zones layer that declares none (e.g. EPSG:4326 for TopoJSON); never overrides a "
                     "declared CRS");
     add_common_options(cmd, args->common);
+    add_checkpoint_options(cmd, args->checkpoint);
     cmd->footer(
         "\nOutput columns: zone,class,area_m2,share[,class_name],cells,area_model,ellipsoid\n"
         "  one row per (zone, class) with area > 0, in zone order then ascending class; class 'nodata'\n"

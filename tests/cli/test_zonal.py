@@ -273,8 +273,9 @@ def test_layer_and_field_problems(small, tmp_path):
     expect_error(["zonal", "--raster", r, "--zones", tmp_path / "missing.gpkg"], 3, "no such file")
     nocrs = write_layer(tmp_path / "nocrs.geojson", "n", [box_wkt(X0, Y0 - 10, X0 + 10, Y0)], None)
     p = run("zonal", "--raster", r, "--zones", nocrs)
-    # GeoJSON is WGS84 by definition, so this is a CRS mismatch rather than a missing CRS.
-    assert p.returncode == 2 and "CRS mismatch" in p.stderr
+    # GeoJSON is WGS84 by definition: Albers metres read as degrees are caught at read time.
+    assert p.returncode == 2, p.stderr
+    assert "nocrs" in p.stderr and "beyond +-90 degrees" in p.stderr and "another CRS" in p.stderr
 
 
 def test_invalid_geometry_is_reported_and_repaired_on_request(small, tmp_path):

@@ -24,6 +24,12 @@ TilePlan TilePlan::for_blocks(const Grid& grid, std::int64_t tile_size, std::int
              fmt::format("--tile-size {} is not a positive number of cells", tile_size));
     block_cols = std::clamp<std::int64_t>(block_cols, 1, grid.cols());
     block_rows = std::clamp<std::int64_t>(block_rows, 1, grid.rows());
+    // Blocks far larger than a tile (a raster stored as one strip): do not align to them -- a tile
+    // would be the whole block. Tiles are then bands read through GDAL's cache.
+    if (block_cols * block_rows > 4 * tile_size * tile_size) {
+        block_rows = 1;
+        if (block_cols < grid.cols()) block_cols = 1;
+    }
     auto round_up = [](std::int64_t v, std::int64_t b) { return ((v + b - 1) / b) * b; };
     std::int64_t tc = round_up(tile_size, block_cols);
     std::int64_t tr = round_up(tile_size, block_rows);

@@ -14,6 +14,8 @@
 namespace redline {
 namespace {
 
+constexpr std::int64_t kHugeBlockBytes = 16 << 20;
+
 struct DatasetCloser {
     void operator()(GDALDatasetH h) const {
         if (h) GDALClose(h);
@@ -43,6 +45,9 @@ public:
         GDALGetBlockSize(m_band, &bx, &by);
         m_bx = bx;
         m_by = by;
+        // Huge blocks (a raster stored as one strip): read through GDAL's cache, which the
+        // source sized to hold them, instead of decoding the block again for every tile.
+        if (static_cast<std::int64_t>(bx) * by * GDALGetDataTypeSizeBytes(m_type) > kHugeBlockBytes) m_bx = m_by = 0;
     }
 
     void read(const Window& w, std::int32_t* values, std::uint8_t* valid) override {
@@ -227,6 +232,16 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
              fmt::format("raster '{}' has a rotated geotransform (terms {} and {}); warp it to a "
                          "north-up grid first (gdalwarp)",
                          path, gt[2], gt[4]));
+    // A NaN or absurd origin/cell size (1e300) cannot place a cell: say which raster it is here,
+    // before cell indices computed from it overflow (2^50 cells from the CRS origin at most).
+    const double far_cells = 1125899906842624.0;
+    if (!(std::isfinite(gt[0]) && std::isfinite(gt[1]) && std::isfinite(gt[3]) && std::isfinite(gt[5])) ||
+        gt[1] == 0 || gt[5] == 0 || std::abs(gt[0] / gt[1]) > far_cells || std::abs(gt[3] / gt[5]) > far_cells)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("raster '{}' has an unusable geotransform: origin ({}, {}), cell size ({}, {}); "
+                         "expected a finite origin within 2^50 cells of the CRS origin and a non-zero cell "
+                         "size; fix its georeferencing (gdal_edit.py -a_ullr ... '{}')",
+                         path, gt[0], gt[3], gt[1], gt[5], path));
     const int cols = GDALGetRasterXSize(h), rows = GDALGetRasterYSize(h);
     if (cols <= 0 || rows <= 0)
         fail(ErrorKind::InvalidInput, fmt::format("raster '{}' has no cells ({} x {})", path, cols, rows));
@@ -246,6 +261,25 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     GDALGetBlockSize(b, &bx, &by);
     info.block_cols = bx > 0 ? bx : 256;
     info.block_rows = by > 0 ? by : 256;
+    const std::int64_t block_bytes = info.block_cols * info.block_rows * GDALGetDataTypeSizeBytes(dt);
+    if (block_bytes > kHugeBlockBytes) {
+        // Tiles are full-width bands aligned to the blocks (TilePlan::for_blocks); a block that is
+        // several tiles tall is decoded once into GDAL's cache and shared by its tiles.
+        const std::int64_t cache = std::max<std::int64_t>(256 << 20, 3 * block_bytes);
+        if (GDALGetCacheMax64() < cache) GDALSetCacheMax64(cache);
+        info.read_strategy = fmt::format("blocks of {} x {} cells ({:.0f} MB) read through GDAL's block cache "
+                                         "({:.0f} MB)",
+                                         info.block_cols, info.block_rows, block_bytes / 1048576.0,
+                                         GDALGetCacheMax64() / 1048576.0);
+        info.warnings.push_back(fmt::format(
+            "raster '{}' is stored in blocks of {} x {} cells ({:.0f} MB each){}: every block is decoded whole, "
+            "and memory must hold it; rewrite it tiled for speed (gdal_translate -co TILED=YES -co COMPRESS=DEFLATE)",
+            path, info.block_cols, info.block_rows, block_bytes / 1048576.0,
+            info.block_rows >= rows ? ", i.e. as one strip" : ""));
+    } else {
+        info.read_strategy = fmt::format("blocks of {} x {} cells read one by one with GDALReadBlock (no block cache)",
+                                         info.block_cols, info.block_rows);
+    }
 
     int has_nd = 0;
     const double nd = GDALGetRasterNoDataValue(b, &has_nd);

@@ -1,5 +1,6 @@
 #include "redline/io/vector_layer.hpp"
 
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -21,38 +22,44 @@ using DsPtr = std::unique_ptr<GDALDataset, DsCloser>;
 
 enum class Want { Polygons, Lines };
 
-Ring to_ring(const OGRLinearRing* r) {
+// Rings are closed here (the last point joined to the first) when the source left them open;
+// `unclosed` counts them so that the reader can say so.
+Ring to_ring(const OGRLinearRing* r, int& unclosed) {
     Ring ring;
     const int n = r->getNumPoints();
     ring.reserve(static_cast<std::size_t>(n) + 1);
     for (int i = 0; i < n; ++i) ring.push_back(Point{r->getX(i), r->getY(i)});
-    if (!ring.empty() && !(ring.front() == ring.back())) ring.push_back(ring.front());
+    if (!ring.empty() && !(ring.front() == ring.back())) {
+        ring.push_back(ring.front());
+        ++unclosed;
+    }
     return ring;
 }
 
-void add_polygon(const OGRPolygon* p, MultiPolygon& out) {
+void add_polygon(const OGRPolygon* p, MultiPolygon& out, int& unclosed) {
     if (p->IsEmpty()) return;
     Polygon poly;
-    poly.rings.push_back(to_ring(p->getExteriorRing()));
-    for (int i = 0; i < p->getNumInteriorRings(); ++i) poly.rings.push_back(to_ring(p->getInteriorRing(i)));
+    poly.rings.push_back(to_ring(p->getExteriorRing(), unclosed));
+    for (int i = 0; i < p->getNumInteriorRings(); ++i)
+        poly.rings.push_back(to_ring(p->getInteriorRing(i), unclosed));
     out.polygons.push_back(std::move(poly));
 }
 
 // Returns "" on success or the offending geometry type name.
-std::string convert_polygonal(const OGRGeometry* g, MultiPolygon& out) {
+std::string convert_polygonal(const OGRGeometry* g, MultiPolygon& out, int& unclosed) {
     switch (wkbFlatten(g->getGeometryType())) {
-        case wkbPolygon: add_polygon(g->toPolygon(), out); return {};
+        case wkbPolygon: add_polygon(g->toPolygon(), out, unclosed); return {};
         case wkbMultiPolygon:
-            for (const auto* p : *g->toMultiPolygon()) add_polygon(p, out);
+            for (const auto* p : *g->toMultiPolygon()) add_polygon(p, out, unclosed);
             return {};
         case wkbCurvePolygon:
         case wkbMultiSurface: {
             std::unique_ptr<OGRGeometry> lin(g->getLinearGeometry());
-            return lin ? convert_polygonal(lin.get(), out) : std::string(g->getGeometryName());
+            return lin ? convert_polygonal(lin.get(), out, unclosed) : std::string(g->getGeometryName());
         }
         case wkbGeometryCollection: {
             for (const auto* m : *g->toGeometryCollection()) {
-                auto bad = convert_polygonal(m, out);
+                auto bad = convert_polygonal(m, out, unclosed);
                 if (!bad.empty()) return std::string("GeometryCollection containing ") + bad;
             }
             return {};
@@ -90,6 +97,44 @@ std::string convert_lineal(const OGRGeometry* g, MultiLineString& out) {
         }
         default: return OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
     }
+}
+
+// Bounds of plausible coordinates: a geographic CRS holds longitudes in [-540, 540] and latitudes
+// in [-90, 90] degrees; no projected CRS of the Earth reaches 1e9 of its units from its origin.
+// Anything beyond (1e300, NaN, swapped lon/lat axes) is corrupt data, and would otherwise give
+// meaningless areas or overflow cell indices downstream.
+struct CoordinateBounds {
+    bool geographic = false;
+    double deg_per_unit = 1.0;
+    bool known = false;  // a CRS is known (else only finiteness is checked)
+
+    // "" when p is plausible, else what is wrong with it.
+    std::string check(double x, double y) const {
+        if (!std::isfinite(x) || !std::isfinite(y)) return "is not finite";
+        if (!known) return {};
+        if (geographic) {
+            const double lon = x * deg_per_unit, lat = y * deg_per_unit;
+            if (std::abs(lat) > 90.0 + 1e-9)
+                return fmt::format("has latitude {:.10g} beyond +-90 degrees (are longitude and latitude swapped?)", lat);
+            if (std::abs(lon) > 540.0) return fmt::format("has longitude {:.10g} beyond +-540 degrees", lon);
+            return {};
+        }
+        if (std::abs(x) > 1e9 || std::abs(y) > 1e9)
+            return "lies more than 1e9 units from the origin of a projected CRS";
+        return {};
+    }
+};
+
+template <class Points>
+std::string first_implausible(const Points& pts, const CoordinateBounds& bounds, Point& where) {
+    for (const auto& p : pts) {
+        auto why = bounds.check(p.x, p.y);
+        if (!why.empty()) {
+            where = p;
+            return why;
+        }
+    }
+    return {};
 }
 
 std::vector<std::string> layer_names(GDALDataset* ds) {
@@ -163,16 +208,26 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         vl.crs_assigned = true;
     }
     vl.crs_label = crs_label_of(vl.crs_wkt);
+    CoordinateBounds bounds;
+    if (!vl.crs_wkt.empty()) {
+        OGRSpatialReference s;
+        if (s.importFromWkt(vl.crs_wkt.c_str()) == OGRERR_NONE && (s.IsGeographic() || s.IsProjected())) {
+            bounds.known = true;
+            bounds.geographic = s.IsGeographic() != 0;
+            if (bounds.geographic) bounds.deg_per_unit = s.GetAngularUnits(nullptr) * 180.0 / M_PI;
+        }
+    }
 
     const int id_idx = opts.id_field.empty() ? -1 : find_field(layer, opts.id_field, "--id", vl);
     const int group_idx = opts.group_field.empty() ? -1 : find_field(layer, opts.group_field, "--dissolve-by", vl);
     std::vector<int> extra_idx;
     for (const auto& f : opts.extra_fields) extra_idx.push_back(find_field(layer, f, "field", vl));
 
-    std::vector<std::string> wrong_type, null_ids;
+    std::vector<std::string> wrong_type, null_ids, unclosed_ids;
     std::map<std::string, std::int64_t> seen;
     std::vector<std::string> duplicates;
     layer->ResetReading();
+    const std::size_t errors_before = cap.messages().size();
     for (auto& feat : *layer) {
         const std::int64_t fid = feat->GetFID();
         std::string id;
@@ -208,11 +263,29 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         if (!g || g->IsEmpty()) {
             vl.empty_ids.push_back(id);
         } else {
-            std::string bad = (want == Want::Polygons) ? convert_polygonal(g, mp) : convert_lineal(g, ml);
+            int unclosed = 0;
+            std::string bad = (want == Want::Polygons) ? convert_polygonal(g, mp, unclosed) : convert_lineal(g, ml);
             if (!bad.empty()) {
                 wrong_type.push_back(fmt::format("{} ({})", id, bad));
                 mp = MultiPolygon{};
                 ml = MultiLineString{};
+            }
+            if (unclosed > 0) unclosed_ids.push_back(id);
+            // validate reports implausible coordinates itself (outside_crs_area) and reads leniently.
+            if (!opts.allow_invalid_types) {
+                Point where;
+                std::string why;
+                for (const auto& p : mp.polygons)
+                    for (const auto& r : p.rings)
+                        if (why.empty()) why = first_implausible(r, bounds, where);
+                for (const auto& l : ml.lines)
+                    if (why.empty()) why = first_implausible(l, bounds, where);
+                if (!why.empty())
+                    fail(ErrorKind::InvalidInput,
+                         fmt::format("layer '{}' in '{}': feature '{}' (fid {}) has the coordinate ({:.10g}, "
+                                     "{:.10g}), which {} in {}: the coordinates are corrupt or in another "
+                                     "CRS than the layer declares; check the layer with 'redline validate'",
+                                     vl.label, ref.path, id, fid, where.x, where.y, why, vl.crs_label));
             }
         }
         vl.fids.push_back(fid);
@@ -225,6 +298,14 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     if (!cap.messages().empty() && vl.fids.empty())
         fail(ErrorKind::Io, fmt::format("cannot read layer '{}' in '{}'{}", vl.label, ref.path,
                                         detail::gdal_reason(cap)));
+    // GDAL reports unreadable records (a truncated .shp, a corrupt page) as errors while still
+    // returning the feature with a null geometry: never take such a layer for a complete one.
+    if (cap.messages().size() > errors_before)
+        fail(ErrorKind::Io,
+             fmt::format("cannot read layer '{}' in '{}': GDAL failed on {} record(s) of its {} "
+                         "feature(s); the file is truncated or corrupt{}",
+                         vl.label, ref.path, cap.messages().size() - errors_before, vl.fids.size(),
+                         detail::gdal_reason(cap)));
     if (vl.fids.empty())
         fail(ErrorKind::InvalidInput,
              fmt::format("layer '{}' in '{}' has no features", vl.label, ref.path));
@@ -248,6 +329,10 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                              wrong_type.size(), text::join_limited(wrong_type)));
         }
     }
+    if (!unclosed_ids.empty())
+        vl.warnings.push_back(fmt::format("layer '{}' in '{}': {} feature(s) have a ring whose last point "
+                                          "is not its first; it was closed by joining them: {}",
+                                          vl.label, ref.path, unclosed_ids.size(), text::join_limited(unclosed_ids)));
     if (!vl.empty_ids.empty())
         vl.warnings.push_back(fmt::format("layer '{}': {} feature(s) have an empty or null geometry "
                                           "and cover nothing: {}",

@@ -91,19 +91,6 @@ std::int64_t ChangePatch::majority_to() const { return majority(to_area); }
 
 namespace {
 
-struct Plan {
-    TilePlan plan;
-    std::unique_ptr<ZoneIndex> index;
-};
-
-Plan make_plan(const RasterSource& t0, const ZoneSet& zones, const ChangeOptions& opts) {
-    const RasterInfo& info = t0.info();
-    Plan p;
-    p.plan = TilePlan::for_blocks(info.grid, opts.tile_size > 0 ? opts.tile_size : 1024, info.block_cols,
-                                  info.block_rows);
-    p.index = std::make_unique<ZoneIndex>(zones, p.plan);
-    return p;
-}
 
 std::vector<std::pair<int, int>> neighbours(int connectivity) {
     std::vector<std::pair<int, int>> nbrs = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
@@ -126,16 +113,16 @@ void check_options(const ChangeRules& rules, const ChangeOptions& opts) {
 
 // Runs tasks [begin, end) in parallel, handing each tile to `sink` in task order.
 void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones, const CellAreaModel& areas,
-               const ChangeRules& rules, const ZoneSet* permitted, const ChangeOptions& opts, const Plan& pl,
-               std::size_t begin, std::size_t end, const std::function<void(TileResult&&)>& sink) {
+               const ChangeRules& rules, const ZoneSet* permitted, const ChangeOptions& opts, const ZonalPlan& pl,
+               std::size_t begin, std::size_t end, const std::function<void(TileResult&&)>& sink,
+               std::uint64_t progress_offset, std::uint64_t progress_total) {
     check_options(rules, opts);
     const TilePlan& plan = pl.plan;
     const ZoneIndex& index = *pl.index;
     const auto& busy = index.busy_tiles();
     begin = std::min(begin, busy.size());
     end = std::min(end, busy.size());
-    std::uint64_t total_cells = 0;
-    for (std::size_t k = begin; k < end; ++k) total_cells += static_cast<std::uint64_t>(plan.tile(busy[k]).cells());
+    const std::uint64_t total = progress_total ? progress_total : pl.cost_of(begin, end);
     const bool moments = areas.has_row_gradient();
     const std::size_t nrules = rules.rules().size();
     const auto nbrs = neighbours(opts.connectivity);
@@ -282,14 +269,13 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
         return out;
     };
 
-    std::uint64_t done = 0;
-    std::function<void(std::size_t, TileResult&&)> merge = [&](std::size_t, TileResult&& tr) {
-        done += tr.cells;
+    std::uint64_t done = progress_offset;
+    std::function<void(std::size_t, TileResult&&)> merge = [&](std::size_t k, TileResult&& tr) {
+        done += pl.cost[begin + k];
         sink(std::move(tr));
-        if (opts.progress) opts.progress->update(done, total_cells, "change");
+        if (opts.progress) opts.progress->update(done, total + (progress_total ? 0 : progress_offset), "change");
     };
     run_ordered<TileResult>(end - begin, opts.threads, work, merge, opts.cancel);
-    if (opts.progress) opts.progress->finish();
 }
 
 }  // namespace
@@ -358,29 +344,42 @@ ChangeResult ChangeMerger::finish() {
 }
 
 std::size_t change_task_count(const RasterSource& t0, const ZoneSet& zones, const ChangeOptions& opts) {
-    return make_plan(t0, zones, opts).index->busy_tiles().size();
+    return ZonalPlan(t0, zones, opts.tile_size).tasks();
 }
 
 ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
                         const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
                         const ChangeOptions& opts) {
-    const Plan pl = make_plan(t0, zones, opts);
+    const ZonalPlan pl(t0, zones, opts.tile_size);
+    return run_change(t0, t1, zones, areas, rules, permitted, pl, opts);
+}
+
+ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+                        const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
+                        const ZonalPlan& pl, const ChangeOptions& opts) {
     ChangeMerger merger(zones.size(), opts.connectivity, areas.scale());
-    run_tiles(t0, t1, zones, areas, rules, permitted, opts, pl, 0, pl.index->busy_tiles().size(),
-              [&](TileResult&& t) { merger.add(std::move(t)); });
+    run_tiles(t0, t1, zones, areas, rules, permitted, opts, pl, 0, pl.tasks(),
+              [&](TileResult&& t) { merger.add(std::move(t)); }, 0, 0);
     return merger.finish();
 }
 
 ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
                                const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
                                const ChangeOptions& opts, std::size_t begin, std::size_t end) {
-    const Plan pl = make_plan(t0, zones, opts);
+    const ZonalPlan pl(t0, zones, opts.tile_size);
+    return run_change_tasks(t0, t1, zones, areas, rules, permitted, pl, opts, begin, end, 0, 0);
+}
+
+ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+                               const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
+                               const ZonalPlan& pl, const ChangeOptions& opts, std::size_t begin, std::size_t end,
+                               std::uint64_t progress_offset, std::uint64_t progress_total) {
     ChangePartial part;
-    part.tasks_total = pl.index->busy_tiles().size();
+    part.tasks_total = pl.tasks();
     part.begin = std::min(begin, part.tasks_total);
     part.end = std::min(end, part.tasks_total);
     run_tiles(t0, t1, zones, areas, rules, permitted, opts, pl, part.begin, part.end,
-              [&](TileResult&& t) { part.tiles.push_back(std::move(t)); });
+              [&](TileResult&& t) { part.tiles.push_back(std::move(t)); }, progress_offset, progress_total);
     return part;
 }
 

@@ -7,6 +7,7 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/sha256.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/geodesy/transformer.hpp"
@@ -159,6 +160,7 @@ void ChangeJob::build() {
     m_areas = areas;
     m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
     if (m_permitted) m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
+    m_plan = std::make_shared<const ZonalPlan>(*m_t0, *m_zoneset, m_req.tile_size);
 }
 
 ChangeOptions ChangeJob::options() const {
@@ -173,10 +175,46 @@ ChangeOptions ChangeJob::options() const {
     return co;
 }
 
-std::size_t ChangeJob::task_count() const { return change_task_count(*m_t0, *m_zoneset, options()); }
+std::size_t ChangeJob::task_count() const { return m_plan->tasks(); }
 
 ChangePartial ChangeJob::run(std::size_t begin, std::size_t end) const {
-    return run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), options(), begin, end);
+    return run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan, options(), begin,
+                            end, 0, 0);
+}
+
+ChangeReport ChangeJob::run_checkpointed(CheckpointStore& store) const {
+    const std::uint64_t total = m_plan->cost_of(0, task_count());
+    std::uint64_t done = 0;
+    const ChangeOptions co = options();
+    ChangeMerger merger(m_zoneset->size(), m_req.connectivity, m_areas->scale());
+    for (std::size_t c = 0; c < store.chunk_count(); ++c) {
+        const auto [b, e] = store.chunk(c);
+        ChangePartial part;
+        if (store.done(c)) {
+            part = ChangePartial::deserialize(store.load(c));
+            if (part.begin != b || part.end != e)
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the checkpoint directory", c,
+                                 store.dir()));
+        } else {
+            part = run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan, co, b, e,
+                                    done, total);
+            store.store(c, part.serialize());
+        }
+        done += m_plan->cost_of(b, e);
+        if (co.progress) co.progress->update(done, total, "change");
+        for (auto& tile : part.tiles) merger.add(std::move(tile));
+    }
+    return report(merger.finish());
+}
+
+std::string ChangeJob::fingerprint() const {
+    return sha256_hex(serialize() + "|" + file_identity(m_req.t0) + "|" + file_identity(m_req.t1));
+}
+
+std::string ChangeJob::describe_plan() const {
+    return m_plan->describe(m_t0->info()) + fmt::format("; {} zones, {} tasks; cell areas: {}", m_zoneset->size(),
+                                                        task_count(), m_areas->description());
 }
 
 ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const {
@@ -202,7 +240,7 @@ ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const
 }
 
 ChangeReport ChangeJob::run_local() const {
-    return report(run_change(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), options()));
+    return report(run_change(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan, options()));
 }
 
 std::string ChangeJob::serialize() const {

@@ -26,6 +26,7 @@ struct ZoneTile {
 struct TileResult {
     std::vector<ZoneTile> zones;
     std::uint64_t cells = 0;
+    std::uint64_t cost = 0;
 };
 
 struct Scratch {
@@ -38,11 +39,6 @@ struct Scratch {
     std::vector<std::uint16_t> dirty;
 };
 
-TilePlan plan_for(const RasterSource& raster, const ZonalOptions& opts) {
-    const auto& info = raster.info();
-    return TilePlan::for_blocks(info.grid, opts.tile_size > 0 ? opts.tile_size : 1024, info.block_cols,
-                                info.block_rows);
-}
 
 // Tallies one zone over its window of the tile from the rasterizer's sparse scan: cells on edges
 // one by one, interior runs as per-class counters flushed once per row (full cells of a row
@@ -183,16 +179,56 @@ ZonalResult ZonalResult::deserialize(const std::string& bytes) {
     return z;
 }
 
+ZonalPlan::ZonalPlan(const RasterSource& raster, const ZoneSet& zones, std::int64_t tile_size) {
+    const auto& info = raster.info();
+    plan = TilePlan::for_blocks(info.grid, tile_size > 0 ? tile_size : 1024, info.block_cols, info.block_rows);
+    index = std::make_unique<ZoneIndex>(zones, plan);
+    const auto& busy = index->busy_tiles();
+    cost.resize(busy.size());
+    for (std::size_t k = 0; k < busy.size(); ++k) {
+        const Window tile = plan.tile(busy[k]);
+        double c = static_cast<double>(tile.cells());
+        for (std::uint32_t z : index->zones_of(busy[k])) {
+            const auto& zr = zones.zone(z);
+            const double in_tile = static_cast<double>(zr.window.intersect(tile).cells());
+            const double share = zr.window.cells() > 0 ? in_tile / static_cast<double>(zr.window.cells()) : 0.0;
+            c += 0.5 * in_tile + 50.0 * static_cast<double>(zr.edges) * share;
+        }
+        cost[k] = static_cast<std::uint64_t>(c) + 1;
+    }
+}
+
+std::uint64_t ZonalPlan::cost_of(std::size_t begin, std::size_t end) const {
+    std::uint64_t s = 0;
+    for (std::size_t k = begin; k < std::min(end, cost.size()); ++k) s += cost[k];
+    return s;
+}
+
+std::size_t ZonalPlan::tasks() const { return index->busy_tiles().size(); }
+
+std::string ZonalPlan::describe(const RasterInfo& info) const {
+    return fmt::format("tile plan: {} x {} tiles of {} x {} cells over {}; {} busy tiles (touched by zones); "
+                       "raster '{}' ({}): {}",
+                       plan.tiles_x(), plan.tiles_y(), plan.tile_cols(), plan.tile_rows(), info.grid.describe(),
+                       tasks(), info.path, info.data_type,
+                       info.read_strategy.empty() ? std::string("in memory") : info.read_strategy);
+}
+
 std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts) {
-    const TilePlan plan = plan_for(raster, opts);
-    const ZoneIndex index(zones, plan);
-    return index.busy_tiles().size();
+    return ZonalPlan(raster, zones, opts.tile_size).tasks();
 }
 
 ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const CellAreaModel& areas,
                       const ZonalOptions& opts) {
-    const TilePlan plan = plan_for(raster, opts);
-    const ZoneIndex index(zones, plan);
+    const ZonalPlan plan(raster, zones, opts.tile_size);
+    return run_zonal(raster, zones, areas, plan, opts);
+}
+
+ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const CellAreaModel& areas,
+                      const ZonalPlan& zp, const ZonalOptions& opts, std::uint64_t progress_offset,
+                      std::uint64_t progress_total) {
+    const TilePlan& plan = zp.plan;
+    const ZoneIndex& index = *zp.index;
     const auto& busy = index.busy_tiles();
     const std::size_t begin = std::min(opts.task_begin, busy.size());
     const std::size_t end = std::min(opts.task_end, busy.size());
@@ -201,8 +237,7 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
     result.scale = areas.scale();
     result.zones.resize(zones.size());
     result.tasks_total = busy.size();
-    std::uint64_t total_cells = 0;
-    for (std::size_t k = begin; k < end; ++k) total_cells += static_cast<std::uint64_t>(plan.tile(busy[k]).cells());
+    const std::uint64_t total = progress_total ? progress_total : zp.cost_of(begin, end);
 
     tbb::enumerable_thread_specific<Scratch> scratch([&] {
         Scratch s;
@@ -218,6 +253,7 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
         s.classes.load(*s.reader, tile);
         TileResult out;
         out.cells = static_cast<std::uint64_t>(tile.cells());
+        out.cost = zp.cost[begin + k];
         for (std::uint32_t z : index.zones_of(t)) {
             const Window w = zones.zone(z).window.intersect(tile);
             if (w.empty()) continue;
@@ -236,20 +272,19 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
         }
         return out;
     };
-    std::uint64_t done = 0;
+    std::uint64_t done = progress_offset;
     std::function<void(std::size_t, TileResult&&)> merge = [&](std::size_t, TileResult&& tr) {
         for (auto& zt : tr.zones) {
             ZoneTally& zone = result.zones[zt.zone];
             for (const auto& [v, t] : zt.classes) zone.classes[v].add(t);
             zone.nodata.add(zt.nodata);
         }
-        done += tr.cells;
+        done += tr.cost;
         result.cells_read += tr.cells;
         ++result.tasks_run;
-        if (opts.progress) opts.progress->update(done, total_cells, "zonal");
+        if (opts.progress) opts.progress->update(done, total + (progress_total ? 0 : progress_offset), "zonal");
     };
     run_ordered<TileResult>(end - begin, opts.threads, work, merge, opts.cancel);
-    if (opts.progress) opts.progress->finish();
     return result;
 }
 

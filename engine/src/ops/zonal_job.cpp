@@ -4,6 +4,7 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/sha256.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/geodesy/proj_version.hpp"
@@ -67,15 +68,16 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zon
     parse_coverage_mode(m_opts.mode);  // validates
     m_areas = CellAreaModel::build(info.grid, info.crs_wkt, m_opts.threads);
     for (const auto& w : m_areas.warnings()) m_warnings.push_back(w);
-    m_zoneset = ZoneSet(info.grid, m_zones.geoms, m_zones.names);
+    m_zoneset = std::make_shared<const ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
+    m_plan = std::make_shared<const ZonalPlan>(*m_raster, *m_zoneset, m_opts.tile_size);
     std::size_t outside = 0;
     std::vector<std::string> outside_names;
-    for (std::size_t z = 0; z < m_zoneset.size(); ++z)
-        if (m_zoneset.zone(z).window.empty()) {
+    for (std::size_t z = 0; z < m_zoneset->size(); ++z)
+        if (m_zoneset->zone(z).window.empty()) {
             ++outside;
             if (outside_names.size() < 10) outside_names.push_back(m_zones.names[z]);
         }
-    if (m_zoneset.size() > 0 && outside == m_zoneset.size())
+    if (m_zoneset->size() > 0 && outside == m_zoneset->size())
         m_warnings.push_back(fmt::format("no zone of layer '{}' touches the raster '{}' (extent {}); "
                                          "the table is empty",
                                          m_zones.label, info.path, info.grid.describe()));
@@ -108,15 +110,53 @@ ZonalOptions engine_options(const ZonalJobOptions& o) {
 }
 }  // namespace
 
-std::size_t ZonalJob::task_count() const {
-    return zonal_task_count(*m_raster, m_zoneset, engine_options(m_opts));
-}
+std::size_t ZonalJob::task_count() const { return m_plan->tasks(); }
 
 ZonalResult ZonalJob::run(std::size_t begin, std::size_t end) const {
     ZonalOptions zo = engine_options(m_opts);
     zo.task_begin = begin;
     zo.task_end = end;
-    return run_zonal(*m_raster, m_zoneset, m_areas, zo);
+    return run_zonal(*m_raster, *m_zoneset, m_areas, *m_plan, zo);
+}
+
+ZonalResult ZonalJob::run_checkpointed(CheckpointStore& store) const {
+    const std::uint64_t total = m_plan->cost_of(0, task_count());
+    std::uint64_t done = 0;
+    ZonalResult merged;
+    bool first = true;
+    for (std::size_t c = 0; c < store.chunk_count(); ++c) {
+        const auto [b, e] = store.chunk(c);
+        ZonalResult part;
+        if (store.done(c)) {
+            part = ZonalResult::deserialize(store.load(c));
+            if (part.tasks_run != e - b)
+                fail(ErrorKind::InvalidInput, fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the "
+                                                          "checkpoint directory",
+                                                          c, store.dir()));
+        } else {
+            ZonalOptions zo = engine_options(m_opts);
+            zo.task_begin = b;
+            zo.task_end = e;
+            part = run_zonal(*m_raster, *m_zoneset, m_areas, *m_plan, zo, done, total);
+            store.store(c, part.serialize());
+        }
+        done += m_plan->cost_of(b, e);
+        if (m_opts.progress) m_opts.progress->update(done, total, "zonal");
+        if (first) merged = std::move(part);
+        else merged.merge(part);
+        first = false;
+    }
+    if (first) merged = run(0, 0);
+    return merged;
+}
+
+std::string ZonalJob::fingerprint() const {
+    return sha256_hex(serialize() + "|" + file_identity(m_raster->info().path));
+}
+
+std::string ZonalJob::describe_plan() const {
+    return m_plan->describe(m_raster->info()) +
+           fmt::format("; {} zones, {} tasks; cell areas: {}", m_zoneset->size(), task_count(), m_areas.description());
 }
 
 ZonalReport ZonalJob::report(const ZonalResult& res) const {

@@ -120,9 +120,9 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
     if (!issues.empty()) {
         if (!opts.make_valid)
             fail(ErrorKind::InvalidInput,
-                 fmt::format("layer '{}' has {} invalid geometr{}: {}. Fix them, or pass "
+                 fmt::format("layer '{}' in '{}' has {} invalid geometr{}: {}. Fix them, or pass "
                              "{}make-valid to repair them with GEOS MakeValid.",
-                             layer.label, issues.size(), issues.size() == 1 ? "y" : "ies",
+                             layer.label, layer.ref.path, issues.size(), issues.size() == 1 ? "y" : "ies",
                              describe_issues(issues, layer.ids), pre));
         std::vector<std::size_t> which;
         for (const auto& is : issues) which.push_back(is.index);

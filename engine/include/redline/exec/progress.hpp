@@ -17,6 +17,37 @@ public:
     virtual void finish() {}
 };
 
+// Remaining time from progress reports: the average rate since the first report (so work done
+// before it -- e.g. chunks loaded from a checkpoint -- does not inflate the rate). Work units
+// should be proportional to cost (tasks are weighted by cells and edges, see ZonalPlan), which
+// keeps the estimate within a few percent once a tenth of the work is done on uniform data.
+class EtaEstimator {
+public:
+    void update(std::uint64_t done, std::uint64_t total, double seconds) {
+        if (!m_started) {
+            m_started = true;
+            m_done0 = done;
+            m_t0 = seconds;
+        }
+        m_done = done;
+        m_total = total;
+        m_t = seconds;
+    }
+    // Seconds left; negative when unknown (no progress yet).
+    double eta_seconds() const {
+        if (!m_started || m_done <= m_done0 || m_t <= m_t0) return -1.0;
+        if (m_done >= m_total) return 0.0;
+        const double rate = static_cast<double>(m_done - m_done0) / (m_t - m_t0);
+        return static_cast<double>(m_total - m_done) / rate;
+    }
+    double fraction() const { return m_total ? static_cast<double>(m_done) / static_cast<double>(m_total) : 1.0; }
+
+private:
+    bool m_started = false;
+    std::uint64_t m_done0 = 0, m_done = 0, m_total = 0;
+    double m_t0 = 0, m_t = 0;
+};
+
 // A cancellation flag polled between tiles; set it from a signal handler or another thread.
 class CancelToken {
 public:

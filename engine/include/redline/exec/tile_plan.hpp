@@ -20,7 +20,8 @@ public:
     // Tiles of tile_cols x tile_rows cells (the last row/column of tiles may be smaller).
     TilePlan(const Grid& grid, std::int64_t tile_cols, std::int64_t tile_rows);
     // A plan of about `tile_size` x `tile_size` cells (DEFAULT 1024) rounded up to whole
-    // blocks of block_cols x block_rows.
+    // blocks of block_cols x block_rows (full-width bands for strips; not rounded when a block is
+    // more than 4 tiles, e.g. a raster stored as one strip).
     static TilePlan for_blocks(const Grid& grid, std::int64_t tile_size, std::int64_t block_cols,
                                std::int64_t block_rows);
 

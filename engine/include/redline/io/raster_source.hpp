@@ -22,6 +22,7 @@ struct RasterInfo {
     std::string data_type;         // "Byte", "Int16", ...
     std::int64_t block_cols = 256, block_rows = 256;
     bool has_mask = false;         // a per-dataset mask or alpha band defines validity
+    std::string read_strategy;     // how blocks are read and cached (for --verbose)
     std::vector<std::string> warnings;
 };
 

@@ -113,6 +113,15 @@ ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const Zo
                         const CellAreaModel& areas, const ChangeRules& rules,
                         const ZoneSet* permitted, const ChangeOptions& opts);
 
+// With a prebuilt plan (see ZonalPlan; progress in its work units).
+ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+                        const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
+                        const ZonalPlan& plan, const ChangeOptions& opts);
+ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+                               const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
+                               const ZonalPlan& plan, const ChangeOptions& opts, std::size_t begin,
+                               std::size_t end, std::uint64_t progress_offset, std::uint64_t progress_total);
+
 // The number of tasks (busy tiles) of a change job, and the tiles of tasks [begin, end).
 std::size_t change_task_count(const RasterSource& t0, const ZoneSet& zones, const ChangeOptions& opts);
 ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,

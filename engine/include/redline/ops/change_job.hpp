@@ -21,6 +21,7 @@
 #include "redline/exec/progress.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
+#include "redline/io/checkpoint_store.hpp"
 #include "redline/io/raster_source.hpp"
 #include "redline/ops/change.hpp"
 #include "redline/ops/change_rules.hpp"
@@ -102,6 +103,10 @@ public:
     ChangeReport report(const std::vector<ChangePartial>& partials) const;
     // A local run, merging tiles as they finish (bounded memory).
     ChangeReport run_local() const;
+    // A local run in chunks stored in `store` (--checkpoint / --resume); same bytes as run_local().
+    ChangeReport run_checkpointed(CheckpointStore& store) const;
+    std::string fingerprint() const;
+    std::string describe_plan() const;
 
     void set_progress(ProgressSink* p) { m_req.progress = p; }
     void set_cancel(const CancelToken* c) { m_req.cancel = c; }
@@ -123,6 +128,7 @@ private:
     std::vector<std::string> m_warnings;
     std::shared_ptr<const CellAreaModel> m_areas;
     std::shared_ptr<const ZoneSet> m_zoneset, m_permset;
+    std::shared_ptr<const ZonalPlan> m_plan;
     ChangeOptions options() const;
 };
 

@@ -11,12 +11,15 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "redline/core/fixed_area.hpp"
 #include "redline/coverage/coverage_rasterizer.hpp"
+#include "redline/coverage/zone_index.hpp"
 #include "redline/coverage/zone_set.hpp"
+#include "redline/exec/tile_plan.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/raster_source.hpp"
@@ -62,10 +65,30 @@ struct ZonalResult {
     static ZonalResult deserialize(const std::string& bytes);
 };
 
+// The tile plan of a job, the zones of each tile, and an estimate of each task's cost (work
+// units: cells decoded + cells scanned per zone + 50 per edge) for honest progress and ETAs.
+// Built once per job; read concurrently.
+struct ZonalPlan {
+    ZonalPlan(const RasterSource& raster, const ZoneSet& zones, std::int64_t tile_size);
+    ZonalPlan(const ZonalPlan&) = delete;
+    ZonalPlan& operator=(const ZonalPlan&) = delete;
+    TilePlan plan;
+    std::unique_ptr<ZoneIndex> index;
+    std::vector<std::uint64_t> cost;  // per task (busy tile)
+    std::uint64_t cost_of(std::size_t begin, std::size_t end) const;
+    std::size_t tasks() const;
+    std::string describe(const RasterInfo& info) const;  // for --verbose
+};
+
 // The number of tasks (busy tiles) of a job, for partitioning.
 std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts);
 
 ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const CellAreaModel& areas,
                       const ZonalOptions& opts);
+// With a prebuilt plan; progress is reported in the plan's work units, offset by
+// `progress_offset` out of `progress_total` (0 = the range's own total).
+ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const CellAreaModel& areas,
+                      const ZonalPlan& plan, const ZonalOptions& opts, std::uint64_t progress_offset = 0,
+                      std::uint64_t progress_total = 0);
 
 }  // namespace redline

@@ -26,6 +26,7 @@
 #include "redline/coverage/zone_set.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
+#include "redline/io/checkpoint_store.hpp"
 #include "redline/io/raster_source.hpp"
 #include "redline/io/table_writer.hpp"
 #include "redline/ops/zonal.hpp"
@@ -84,6 +85,13 @@ public:
     // Runs tasks [begin, end) (clamped); uses the options' progress sink and cancel token.
     ZonalResult run(std::size_t begin, std::size_t end) const;
     ZonalResult run_all() const { return run(0, task_count()); }
+    // All tasks in chunks, storing each finished chunk in `store` and skipping the chunks it
+    // already holds (--checkpoint / --resume). The result equals run_all() exactly.
+    ZonalResult run_checkpointed(CheckpointStore& store) const;
+    // Identity of the job's inputs and options for checkpoints (paths, sizes, mtimes, zones).
+    std::string fingerprint() const;
+    // One paragraph on the plan and settings for --verbose.
+    std::string describe_plan() const;
     ZonalReport report(const ZonalResult& result) const;
 
     // Progress and cancellation for the next run() calls (not serialized).
@@ -103,7 +111,8 @@ private:
     ZonalJobOptions m_opts;
     std::optional<ClassTable> m_classes;
     CellAreaModel m_areas;
-    ZoneSet m_zoneset;
+    std::shared_ptr<const ZoneSet> m_zoneset;  // shared: the plan's index refers to it
+    std::shared_ptr<const ZonalPlan> m_plan;
     std::vector<std::string> m_warnings;
 };
 
