@@ -6,7 +6,6 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/io/checkpoint_store.hpp"
 #include "redline/ops/change_job.hpp"
 
 namespace redline::cli {
@@ -15,12 +14,13 @@ namespace {
 struct ChangeArgs {
     ChangeRequest req;
     CommonOptions common;
-    CheckpointOptions checkpoint;
+    LongRunOptions long_run;
     std::string matrix, patches;
 };
 
 void run(ChangeArgs& a) {
     a.req.threads = a.common.threads;
+    a.req.max_memory = max_memory_bytes(a.long_run);
     // Validate output paths before the run so a typo does not cost a whole pass.
     if (!a.matrix.empty()) table_format_of(a.matrix, {TableFormat::Csv, TableFormat::Json}, "--matrix");
     if (!a.patches.empty()) {
@@ -32,13 +32,10 @@ void run(ChangeArgs& a) {
     a.req.cancel = &cancel_token();
     ChangeJob job = ChangeJob::from_request(a.req);
     verbose(a.common, job.describe_plan());
-    std::unique_ptr<CheckpointStore> store;
     ChangeReport rep;
-    if (!a.checkpoint.dir.empty()) {
-        store = std::make_unique<CheckpointStore>(a.checkpoint.dir, job.fingerprint(), "change", job.task_count(),
-                                                  a.checkpoint.resume);
-        verbose(a.common, fmt::format("checkpoint '{}': {} of {} chunks already done", a.checkpoint.dir,
-                                      store->done_count(), store->chunk_count()));
+    std::unique_ptr<CheckpointStore> store =
+        open_checkpoint(a.long_run, a.common, job.fingerprint(), "change", job.task_count());
+    if (store) {
         rep = job.run_checkpointed(*store);
     } else {
         rep = job.run_local();
@@ -101,7 +98,7 @@ void add_change_command(CLI::App& app) {
     cmd->add_flag("--make-valid", args->req.prep.make_valid, "Repair invalid geometries instead of failing");
     cmd->add_option("--zones-crs", args->req.prep.zones_crs, "CRS of a zones layer that declares none");
     add_common_options(cmd, args->common);
-    add_checkpoint_options(cmd, args->checkpoint);
+    add_long_run_options(cmd, args->long_run);
     cmd->footer(
         "\nMatrix columns: zone,from,to,area_m2,cells,from_name,to_name (nodata as 'nodata').\n"
         "Patch columns: patch_id,zone,rule,from,to,pixels,area_m2,x,y,lon,lat,status,permitted_share,\n"

@@ -1,5 +1,7 @@
 #include "cli_support.hpp"
 
+#include "redline/exec/memory_budget.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -83,7 +85,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& opts) {
     cmd->add_flag("--verbose", opts.verbose, "Print the tile plan and the settings the engine chose (stderr)");
 }
 
-void add_checkpoint_options(CLI::App* cmd, CheckpointOptions& opts) {
+void add_long_run_options(CLI::App* cmd, LongRunOptions& opts) {
     auto* dir = cmd->add_option("--checkpoint", opts.dir,
                                 "Record finished chunks of tiles in DIR so that an interrupted run (even by SIGKILL) "
                                 "can be finished with --resume; the output is then identical to an uninterrupted "
@@ -91,6 +93,27 @@ void add_checkpoint_options(CLI::App* cmd, CheckpointOptions& opts) {
     cmd->add_flag("--resume", opts.resume, "Continue the run recorded in --checkpoint DIR (same inputs and options; "
                                            "--threads may differ)")
         ->needs(dir);
+    cmd->add_option("--max-memory", opts.max_memory,
+                    "Keep the run's memory under SIZE (e.g. 2G, 512M): tiles are made smaller until the memory "
+                    "model fits (zones + GDAL block cache + threads x tile); exit 2 before any work when even "
+                    "64-cell tiles do not fit. Without it, a job that would need more than the machine's "
+                    "available memory is warned about. Results do not change");
+}
+
+std::int64_t max_memory_bytes(const LongRunOptions& opts) {
+    return opts.max_memory.empty() ? 0 : parse_byte_size(opts.max_memory);
+}
+
+std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts, const CommonOptions& common,
+                                                 const std::string& fingerprint, const std::string& command,
+                                                 std::size_t tasks) {
+    if (opts.dir.empty()) return nullptr;
+    auto store = std::make_unique<CheckpointStore>(opts.dir, fingerprint, command, tasks, opts.resume);
+    if (opts.resume && store->fresh())
+        warn(fmt::format("checkpoint '{}' holds no run to resume; starting from the beginning", opts.dir));
+    verbose(common, fmt::format("checkpoint '{}': {} of {} chunks already done", opts.dir, store->done_count(),
+                                store->chunk_count()));
+    return store;
 }
 
 std::unique_ptr<ProgressSink> make_progress(const CommonOptions& opts) {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "redline/exec/progress.hpp"
+#include "redline/io/checkpoint_store.hpp"
 
 namespace redline::cli {
 
@@ -24,12 +25,20 @@ struct CommonOptions {
     bool verbose = false;
 };
 
-// --checkpoint DIR / --resume for long raster commands.
-struct CheckpointOptions {
+// --checkpoint DIR / --resume / --max-memory SIZE for long raster commands.
+struct LongRunOptions {
     std::string dir;
     bool resume = false;
+    std::string max_memory;  // as typed; see max_memory_bytes()
 };
-void add_checkpoint_options(CLI::App* cmd, CheckpointOptions& opts);
+// --max-memory in bytes (0 when not given); InvalidInput on a malformed size.
+std::int64_t max_memory_bytes(const LongRunOptions& opts);
+void add_long_run_options(CLI::App* cmd, LongRunOptions& opts);
+// The checkpoint store of a job, or null without --checkpoint. Says with --verbose how much is
+// already done, and warns when --resume finds nothing to resume.
+std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts, const CommonOptions& common,
+                                                 const std::string& fingerprint, const std::string& command,
+                                                 std::size_t tasks);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);

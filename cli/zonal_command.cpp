@@ -4,7 +4,6 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "redline/io/checkpoint_store.hpp"
 #include "redline/io/table_writer.hpp"
 #include "redline/ops/zonal_job.hpp"
 
@@ -14,12 +13,13 @@ namespace {
 struct ZonalArgs {
     ZonalRequest req;
     CommonOptions common;
-    CheckpointOptions checkpoint;
+    LongRunOptions long_run;
     std::string output;
 };
 
 void run(ZonalArgs& a) {
     a.req.job.threads = a.common.threads;
+    a.req.job.max_memory = max_memory_bytes(a.long_run);
     a.req.prep.threads = a.common.threads;
     // Check the output path before the run so a typo does not cost a whole pass.
     table_format_of(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
@@ -29,12 +29,9 @@ void run(ZonalArgs& a) {
     ZonalJob job = ZonalJob::from_request(a.req);
     verbose(a.common, job.describe_plan());
     ZonalResult result;
-    std::unique_ptr<CheckpointStore> store;
-    if (!a.checkpoint.dir.empty()) {
-        store = std::make_unique<CheckpointStore>(a.checkpoint.dir, job.fingerprint(), "zonal", job.task_count(),
-                                                  a.checkpoint.resume);
-        verbose(a.common, fmt::format("checkpoint '{}': {} of {} chunks already done", a.checkpoint.dir,
-                                      store->done_count(), store->chunk_count()));
+    std::unique_ptr<CheckpointStore> store =
+        open_checkpoint(a.long_run, a.common, job.fingerprint(), "zonal", job.task_count());
+    if (store) {
         result = job.run_checkpointed(*store);
     } else {
         result = job.run_all();
@@ -104,7 +101,7 @@ void add_zonal_command(CLI::App& app) {
                     "CRS of a zones layer that declares none (e.g. EPSG:4326 for TopoJSON); never overrides a "
                     "declared CRS");
     add_common_options(cmd, args->common);
-    add_checkpoint_options(cmd, args->checkpoint);
+    add_long_run_options(cmd, args->long_run);
     cmd->footer(
         "\nOutput columns: zone,class,area_m2,share[,class_name],cells,area_model,ellipsoid\n"
         "  one row per (zone, class) with area > 0, in zone order then ascending class; class 'nodata'\n"

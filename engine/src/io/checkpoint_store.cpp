@@ -54,8 +54,13 @@ CheckpointStore::CheckpointStore(std::string dir, std::string fingerprint, std::
                  fmt::format("checkpoint '{}' belongs to another job (its inputs or options differ: fingerprint {} "
                              "vs {}); remove it or point --checkpoint elsewhere",
                              m_dir, j.value("fingerprint", std::string("?")).substr(0, 16), fingerprint.substr(0, 16)));
-        chunk_tasks = j.value("chunk_tasks", chunk_tasks);
+        chunk_tasks = j.value("chunk_tasks", std::size_t{0});
+        if (chunk_tasks == 0)
+            fail(ErrorKind::InvalidInput, fmt::format("checkpoint '{}' has a job.json without a chunk size; remove the "
+                                                      "directory to start afresh",
+                                                      m_dir));
     } else {
+        m_fresh = true;
         fs::create_directories(m_dir, ec);
         if (ec || !fs::is_directory(m_dir))
             fail(ErrorKind::Io, fmt::format("cannot create checkpoint directory '{}': {}", m_dir, ec.message()));

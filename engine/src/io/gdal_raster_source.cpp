@@ -267,6 +267,7 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
         // several tiles tall is decoded once into GDAL's cache and shared by its tiles.
         const std::int64_t cache = std::max<std::int64_t>(256 << 20, 3 * block_bytes);
         if (GDALGetCacheMax64() < cache) GDALSetCacheMax64(cache);
+        info.cache_bytes = cache;
         info.read_strategy = fmt::format("blocks of {} x {} cells ({:.0f} MB) read through GDAL's block cache "
                                          "({:.0f} MB)",
                                          info.block_cols, info.block_rows, block_bytes / 1048576.0,
@@ -279,6 +280,25 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     } else {
         info.read_strategy = fmt::format("blocks of {} x {} cells read one by one with GDALReadBlock (no block cache)",
                                          info.block_cols, info.block_rows);
+    }
+    // One reader per worker thread: GDAL's own decoding threads would only compete with them.
+    const char* gdal_threads = CPLGetConfigOption("GDAL_NUM_THREADS", nullptr);
+    info.read_strategy += fmt::format("; GDAL block cache max {} MiB; GDAL_NUM_THREADS={}",
+                                      GDALGetCacheMax64() >> 20, gdal_threads ? gdal_threads : "1 (default)");
+    // A GeoTIFF stored as one compressed strip is shown by GDAL as 1-row blocks that it decodes in
+    // sequence: each reader (one per worker) decodes the strip from its top to the rows it needs,
+    // so the strip is decoded once per worker. Tiles are full-width bands in order, which keeps
+    // that to a sequential pass per worker (no quadratic re-reads).
+    GDALDriverH drv = GDALGetDatasetDriver(h);
+    if (info.block_rows == 1 && rows > 1 && drv && std::string(GDALGetDriverShortName(drv)) == "GTiff" &&
+        GDALGetMetadataItem(b, "BLOCK_OFFSET_0_0", "TIFF") && !GDALGetMetadataItem(b, "BLOCK_OFFSET_0_1", "TIFF")) {
+        const char* size = GDALGetMetadataItem(b, "BLOCK_SIZE_0_0", "TIFF");
+        info.read_strategy += "; the file is one strip, decoded in sequence by each worker";
+        info.warnings.push_back(fmt::format(
+            "raster '{}' is stored as one strip ({} bytes) that can only be decoded from its start: every "
+            "worker decodes it again up to the rows it reads; rewrite it tiled for speed "
+            "(gdal_translate -co TILED=YES -co COMPRESS=DEFLATE)",
+            path, size ? size : "?"));
     }
 
     int has_nd = 0;

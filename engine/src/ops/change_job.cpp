@@ -160,7 +160,12 @@ void ChangeJob::build() {
     m_areas = areas;
     m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
     if (m_permitted) m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
-    m_plan = std::make_shared<const ZonalPlan>(*m_t0, *m_zoneset, m_req.tile_size);
+    PlanBudget budget;
+    budget.max_memory = m_req.max_memory;
+    budget.bytes_per_tile_cell = 28;  // two dates, dense coverage, patch labels
+    budget.extra_cache_bytes = m_t1->info().cache_bytes;
+    m_plan = plan_within_memory(*m_t0, *m_zoneset, m_req.tile_size, m_req.threads, budget, m_warnings, m_memory_note);
+    m_req.max_memory = 0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
 }
 
 ChangeOptions ChangeJob::options() const {
@@ -213,8 +218,8 @@ std::string ChangeJob::fingerprint() const {
 }
 
 std::string ChangeJob::describe_plan() const {
-    return m_plan->describe(m_t0->info()) + fmt::format("; {} zones, {} tasks; cell areas: {}", m_zoneset->size(),
-                                                        task_count(), m_areas->description());
+    return m_plan->describe(m_t0->info()) + fmt::format("; {} zones, {} tasks; cell areas: {}; {}", m_zoneset->size(),
+                                                        task_count(), m_areas->description(), m_memory_note);
 }
 
 ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const {

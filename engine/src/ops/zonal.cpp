@@ -9,6 +9,7 @@
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/coverage/zone_index.hpp"
+#include "redline/exec/memory_budget.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/exec/tile_plan.hpp"
 #include "redline/ops/cell_weight.hpp"
@@ -212,6 +213,47 @@ std::string ZonalPlan::describe(const RasterInfo& info) const {
                        plan.tiles_x(), plan.tiles_y(), plan.tile_cols(), plan.tile_rows(), info.grid.describe(),
                        tasks(), info.path, info.data_type,
                        info.read_strategy.empty() ? std::string("in memory") : info.read_strategy);
+}
+
+std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster, const ZoneSet& zones,
+                                                    std::int64_t& tile_size, int threads, const PlanBudget& budget,
+                                                    std::vector<std::string>& warnings, std::string& note) {
+    const RasterInfo& info = raster.info();
+    const int workers = resolve_threads(threads);
+    MemoryModel model;
+    model.fixed_bytes = zones_memory_bytes(zones.xs().size(), zones.size());
+    model.cache_bytes = info.cache_bytes + budget.extra_cache_bytes;
+    model.bytes_per_tile_cell = budget.bytes_per_tile_cell;
+    const std::int64_t requested = tile_size > 0 ? tile_size : 1024;
+    auto cells = [&](std::int64_t side) {
+        const TilePlan p = TilePlan::for_blocks(info.grid, side, info.block_cols, info.block_rows);
+        return p.tile_cols() * p.tile_rows();
+    };
+    const TileChoice c = choose_tile_size(model, requested, 64, workers, budget.max_memory, cells);
+    if (!c.fits)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("--max-memory {} is too small for this job: it needs about {} even with tiles of {} cells "
+                         "({} for {} zones with {} vertices, {} of GDAL block cache, {} per worker x {}); raise "
+                         "--max-memory, use fewer --threads or split the zones",
+                         format_bytes(budget.max_memory), format_bytes(c.need_bytes), c.tile_size,
+                         format_bytes(model.fixed_bytes), zones.size(), zones.xs().size(),
+                         format_bytes(model.cache_bytes), format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell),
+                         workers));
+    const std::int64_t avail = available_memory_bytes();
+    if (avail > 0 && c.need_bytes > avail)
+        warnings.push_back(fmt::format("this job needs about {} of memory ({} zones with {} vertices, tiles of {} "
+                                       "cells on {} workers) but only {} is available; it may swap or be killed: "
+                                       "pass --max-memory to shrink the tiles, or use fewer --threads",
+                                       format_bytes(c.need_bytes), zones.size(), zones.xs().size(), c.tile_size,
+                                       workers, format_bytes(avail)));
+    note = fmt::format("memory: about {} expected (zones and process {}, GDAL block cache {}, {} per worker x {})",
+                       format_bytes(c.need_bytes), format_bytes(model.fixed_bytes), format_bytes(model.cache_bytes),
+                       format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell), workers);
+    if (budget.max_memory > 0)
+        note += fmt::format("; --max-memory {}: tile size {}{}", format_bytes(budget.max_memory), c.tile_size,
+                            c.tile_size != requested ? fmt::format(" (reduced from {})", requested) : std::string());
+    tile_size = c.tile_size;
+    return std::make_shared<const ZonalPlan>(raster, zones, tile_size);
 }
 
 std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts) {

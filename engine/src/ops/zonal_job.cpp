@@ -69,7 +69,12 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zon
     m_areas = CellAreaModel::build(info.grid, info.crs_wkt, m_opts.threads);
     for (const auto& w : m_areas.warnings()) m_warnings.push_back(w);
     m_zoneset = std::make_shared<const ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
-    m_plan = std::make_shared<const ZonalPlan>(*m_raster, *m_zoneset, m_opts.tile_size);
+    PlanBudget budget;
+    budget.max_memory = m_opts.max_memory;
+    budget.bytes_per_tile_cell = 10;
+    m_plan = plan_within_memory(*m_raster, *m_zoneset, m_opts.tile_size, m_opts.threads, budget, m_warnings,
+                                m_memory_note);
+    m_opts.max_memory = 0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
     std::size_t outside = 0;
     std::vector<std::string> outside_names;
     for (std::size_t z = 0; z < m_zoneset->size(); ++z)
@@ -156,7 +161,8 @@ std::string ZonalJob::fingerprint() const {
 
 std::string ZonalJob::describe_plan() const {
     return m_plan->describe(m_raster->info()) +
-           fmt::format("; {} zones, {} tasks; cell areas: {}", m_zoneset->size(), task_count(), m_areas.description());
+           fmt::format("; {} zones, {} tasks; cell areas: {}; {}", m_zoneset->size(), task_count(),
+                       m_areas.description(), m_memory_note);
 }
 
 ZonalReport ZonalJob::report(const ZonalResult& res) const {

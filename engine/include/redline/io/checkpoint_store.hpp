@@ -35,10 +35,13 @@ public:
     // Removes the directory after a successful run.
     void remove();
     const std::string& dir() const { return m_dir; }
+    // True when DIR held no run (it was created or was empty): a --resume has nothing to resume.
+    bool fresh() const { return m_fresh; }
 
 private:
     std::string path_of(std::size_t i) const;
     std::string m_dir;
+    bool m_fresh = false;
     std::vector<std::pair<std::size_t, std::size_t>> m_chunks;
 };
 

@@ -23,6 +23,7 @@ struct RasterInfo {
     std::int64_t block_cols = 256, block_rows = 256;
     bool has_mask = false;         // a per-dataset mask or alpha band defines validity
     std::string read_strategy;     // how blocks are read and cached (for --verbose)
+    std::int64_t cache_bytes = 0;  // GDAL block cache the reader needs (bytes; 0 = reads bypass it)
     std::vector<std::string> warnings;
 };
 

@@ -43,7 +43,8 @@ struct ChangeRequest {
     double permitted_min_share = 0.5;
     std::string mode = "exact";
     int threads = 0;
-    std::int64_t tile_size = 1024;
+    std::int64_t tile_size = 1024;  // cells (the tile side used, after --max-memory)
+    std::int64_t max_memory = 0;    // bytes, 0 = no limit; applied once when the job is prepared
     bool patch_geometry = false;  // polygonise patches (GeoPackage output)
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
@@ -129,6 +130,7 @@ private:
     std::shared_ptr<const CellAreaModel> m_areas;
     std::shared_ptr<const ZoneSet> m_zoneset, m_permset;
     std::shared_ptr<const ZonalPlan> m_plan;
+    std::string m_memory_note;
     ChangeOptions options() const;
 };
 

@@ -80,6 +80,22 @@ struct ZonalPlan {
     std::string describe(const RasterInfo& info) const;  // for --verbose
 };
 
+// Memory limits of a job's plan (--max-memory).
+struct PlanBudget {
+    std::int64_t max_memory = 0;           // bytes; DEFAULT 0 = no limit (warn above the available memory)
+    std::int64_t bytes_per_tile_cell = 10;  // per worker (see exec/memory_budget.hpp)
+    std::int64_t extra_cache_bytes = 0;     // block cache of other rasters read alongside
+};
+
+// The plan of a job within a memory budget: the requested tile side when the memory model fits
+// the limit, else the largest halving of it that does. Throws InvalidInput when even 64-cell
+// tiles do not fit (naming the need and the limit); adds a warning when the need exceeds the
+// memory the machine has available. `tile_size` becomes the side used; `note` (for --verbose)
+// says what was chosen and why.
+std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster, const ZoneSet& zones,
+                                                    std::int64_t& tile_size, int threads, const PlanBudget& budget,
+                                                    std::vector<std::string>& warnings, std::string& note);
+
 // The number of tasks (busy tiles) of a job, for partitioning.
 std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts);
 

@@ -38,7 +38,8 @@ struct ZonalJobOptions {
     std::string mode = "exact";     // exact | centroid | all-touched
     std::string classes;            // "" | clcd | worldcover | globeland30 | PATH.csv
     int threads = 0;                // 0 = all cores
-    std::int64_t tile_size = 1024;  // cells
+    std::int64_t tile_size = 1024;  // cells (the tile side used, after --max-memory)
+    std::int64_t max_memory = 0;    // bytes, 0 = no limit; applied once when the job is prepared
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
 };
@@ -114,6 +115,7 @@ private:
     std::shared_ptr<const ZoneSet> m_zoneset;  // shared: the plan's index refers to it
     std::shared_ptr<const ZonalPlan> m_plan;
     std::vector<std::string> m_warnings;
+    std::string m_memory_note;
 };
 
 ZonalReport run_zonal_job(const ZonalRequest& req);
