@@ -7,6 +7,7 @@
 #include "bind_common.hpp"
 #include "bind_inputs.hpp"
 #include "py_table.hpp"
+#include "redline/exec/memory_budget.hpp"
 #include "redline/ops/change_job.hpp"
 
 namespace redline::py {
@@ -37,6 +38,8 @@ ChangeRequest request_of(const pyb::dict& o) {
     r.mode = get<std::string>(o, "mode", "exact");
     r.threads = get<int>(o, "threads", 0);
     r.tile_size = get<std::int64_t>(o, "tile_size", 1024);
+    const auto max_memory = get<std::string>(o, "max_memory", "");
+    if (!max_memory.empty()) r.max_memory = parse_byte_size(max_memory, "max_memory");
     r.patch_geometry = get<bool>(o, "patch_geometry", false);
     return r;
 }

@@ -11,6 +11,7 @@
 #include "bind_common.hpp"
 #include "bind_inputs.hpp"
 #include "redline/io/gdal_raster_source.hpp"
+#include "redline/exec/memory_budget.hpp"
 #include "redline/ops/zonal_job.hpp"
 
 namespace redline::py {
@@ -63,6 +64,8 @@ PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array) {
     jo.classes = get<std::string>(opts, "classes", "");
     jo.threads = get<int>(opts, "threads", 0);
     jo.tile_size = get<std::int64_t>(opts, "tile_size", 1024);
+    const auto max_memory = get<std::string>(opts, "max_memory", "");
+    if (!max_memory.empty()) jo.max_memory = parse_byte_size(max_memory, "max_memory");
     ZonePrepOptions prep = prep_options(opts);
     prep.threads = jo.threads;
     ZoneInput zin = zone_input(opts);

@@ -156,13 +156,18 @@ def _table_frame(table):
 
 # ----------------------------------------------------------------------------- zonal
 
+def _memory(max_memory):
+    """max_memory as the engine parses it: bytes (int) or a size such as "2G"."""
+    return "" if max_memory is None else str(max_memory)
+
+
 def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band, tile_size, reproject,
-                   make_valid, zones_crs, densify, transform, crs, nodata):
+                   make_valid, zones_crs, densify, transform, crs, nodata, max_memory=None):
     import numpy as np
     opts = {"id": id, "mode": mode, "dissolve": dissolve, "dissolve_by": dissolve_by, "classes": classes,
             "threads": _threads(threads), "tile_size": tile_size, "reproject": reproject, "make_valid": make_valid,
             "zones_crs": zones_crs if isinstance(zones_crs, str) and not _is_geodataframe(zones) else None,
-            "densify": densify, "band": band}
+            "densify": densify, "band": band, "max_memory": _memory(max_memory)}
     array = None
     raster = _path(raster)
     if isinstance(raster, str):
@@ -181,7 +186,7 @@ def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, thre
 
 def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None, classes=None, threads=None,
           progress=False, *, band=1, tile_size=1024, reproject=False, make_valid=False, zones_crs=None,
-          densify=100.0, transform=None, crs=None, nodata=None, output=None):
+          densify=100.0, transform=None, crs=None, nodata=None, output=None, max_memory=None):
     """Area (m2, ellipsoidal) of every land-use class inside every zone.
 
     Parameters
@@ -203,6 +208,8 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
     threads : worker threads (default all cores); results do not depend on it.
     progress : True for a progress bar (tqdm), or a callable ``f(done, total, label)``.
     output : also write the table as the CLI does (``.csv``, ``.json``, ``.gpkg``).
+    max_memory : bytes or a size such as ``"2G"``: tiles shrink until the engine's memory model
+        fits, else ``ValueError`` before any work (the CLI's ``--max-memory``).
 
     Returns
     -------
@@ -213,7 +220,7 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
     ``df.attrs["meta"]`` holds the provenance (ellipsoid, area model, inputs, versions).
     """
     opts, array = _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band, tile_size,
-                                 reproject, make_valid, zones_crs, densify, transform, crs, nodata)
+                                 reproject, make_valid, zones_crs, densify, transform, crs, nodata, max_memory)
     job = _core.ZonalJob.prepare(opts, array)
     rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads)), progress)
     _emit_warnings(rep.warnings())
@@ -225,7 +232,8 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
 # ----------------------------------------------------------------------------- change
 
 def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode, threads,
-                    band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, patch_geometry):
+                    band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, patch_geometry,
+                    max_memory=None):
     zones = _path(zones)
     if not isinstance(zones, str):
         raise ValueError("change: zones must be a path 'PATH[:LAYER]'")
@@ -233,7 +241,8 @@ def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, conne
             "rules": _path(rules), "classes": classes, "mmu_pixels": mmu_pixels, "connectivity": connectivity,
             "permitted": _path(permitted), "mode": mode, "threads": _threads(threads), "band": band,
             "tile_size": tile_size, "reproject": reproject, "make_valid": make_valid, "zones_crs": zones_crs,
-            "permitted_min_share": permitted_min_share, "patch_geometry": patch_geometry}
+            "permitted_min_share": permitted_min_share, "patch_geometry": patch_geometry,
+            "max_memory": _memory(max_memory)}
 
 
 def _change_frames(rep, matrix_output=None, patches_output=None):
@@ -248,7 +257,8 @@ def _change_frames(rep, matrix_output=None, patches_output=None):
 
 def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4, connectivity=8,
            permitted=None, mode="exact", threads=None, progress=False, *, band=1, tile_size=1024, reproject=False,
-           make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None, patches_output=None):
+           make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None, patches_output=None,
+           max_memory=None):
     """What changed inside each zone between two dates (same grid).
 
     Returns ``(matrix, patches)`` DataFrames with the CLI's columns: the transition matrix
@@ -258,11 +268,12 @@ def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd",
     permitted_share, from_name, to_name``. Status is ``violation``, ``permitted`` (inside
     ``permitted`` polygons) or ``below-mmu`` (fewer than ``mmu_pixels`` cells). The per-rule
     summary is in ``patches.attrs["summary"]``. ``patches_output`` ending in ``.gpkg`` writes the
-    patch polygons.
+    patch polygons. ``max_memory`` as in :func:`zonal`.
     """
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
     opts = _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode,
-                           threads, band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, gpkg)
+                           threads, band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, gpkg,
+                           max_memory)
     job = _core.ChangeJob.prepare(opts)
     rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads)), progress)
     return _change_frames(rep, matrix_output, patches_output)

@@ -158,6 +158,20 @@ def test_errors_have_python_types_and_cli_text(data, tmp_path):
         redline.change(data["raster"], data["t1"], z, preset="forest")
 
 
+def test_max_memory(data):
+    z = f"{data['zones']}:redline"
+    ref = redline.zonal(data["raster"], z, tile_size=4096)
+    small = redline.zonal(data["raster"], z, tile_size=4096, max_memory="100M")
+    assert small.equals(ref)
+    with pytest.raises(ValueError, match="max.memory 1 MiB is too small for this job"):
+        redline.zonal(data["raster"], z, max_memory=1 << 20)
+    with pytest.raises(ValueError, match="max_memory 'lots' is not a size"):
+        redline.change(data["raster"], data["t1"], z, max_memory="lots")
+    m0, p0 = redline.change(data["raster"], data["t1"], z)
+    m1, p1 = redline.change(data["raster"], data["t1"], z, max_memory="2G")
+    assert m1.equals(m0) and p1.equals(p0)
+
+
 def test_progress_callable_and_warnings(data):
     calls = []
     redline.zonal(data["raster"], f"{data['zones']}:redline", tile_size=64,
