@@ -34,7 +34,7 @@ void run(ChangeArgs& a) {
     verbose(a.common, job.describe_plan());
     ChangeReport rep;
     std::unique_ptr<CheckpointStore> store =
-        open_checkpoint(a.long_run, a.common, job.fingerprint(), "change", job.task_count());
+        open_checkpoint(a.long_run, a.common, [&] { return job.fingerprint(); }, "change", job.task_count());
     if (store) {
         rep = job.run_checkpointed(*store);
     } else {

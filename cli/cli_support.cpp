@@ -105,10 +105,10 @@ std::int64_t max_memory_bytes(const LongRunOptions& opts) {
 }
 
 std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts, const CommonOptions& common,
-                                                 const std::string& fingerprint, const std::string& command,
-                                                 std::size_t tasks) {
+                                                 const std::function<std::string()>& fingerprint,
+                                                 const std::string& command, std::size_t tasks) {
     if (opts.dir.empty()) return nullptr;
-    auto store = std::make_unique<CheckpointStore>(opts.dir, fingerprint, command, tasks, opts.resume);
+    auto store = std::make_unique<CheckpointStore>(opts.dir, fingerprint(), command, tasks, opts.resume);
     if (opts.resume && store->fresh())
         warn(fmt::format("checkpoint '{}' holds no run to resume; starting from the beginning", opts.dir));
     verbose(common, fmt::format("checkpoint '{}': {} of {} chunks already done", opts.dir, store->done_count(),

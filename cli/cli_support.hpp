@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the command-line tool: the common options, the progress bar, warnings and the
 // cancellation token set by SIGINT/SIGTERM.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,11 +35,12 @@ struct LongRunOptions {
 // --max-memory in bytes (0 when not given); InvalidInput on a malformed size.
 std::int64_t max_memory_bytes(const LongRunOptions& opts);
 void add_long_run_options(CLI::App* cmd, LongRunOptions& opts);
-// The checkpoint store of a job, or null without --checkpoint. Says with --verbose how much is
+// The checkpoint store of a job, or null without --checkpoint (the fingerprint, which hashes the
+// whole prepared job, is only computed with it). Says with --verbose how much is
 // already done, and warns when --resume finds nothing to resume.
 std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts, const CommonOptions& common,
-                                                 const std::string& fingerprint, const std::string& command,
-                                                 std::size_t tasks);
+                                                 const std::function<std::string()>& fingerprint,
+                                                 const std::string& command, std::size_t tasks);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);

@@ -30,7 +30,7 @@ void run(ZonalArgs& a) {
     verbose(a.common, job.describe_plan());
     ZonalResult result;
     std::unique_ptr<CheckpointStore> store =
-        open_checkpoint(a.long_run, a.common, job.fingerprint(), "zonal", job.task_count());
+        open_checkpoint(a.long_run, a.common, [&] { return job.fingerprint(); }, "zonal", job.task_count());
     if (store) {
         result = job.run_checkpointed(*store);
     } else {
