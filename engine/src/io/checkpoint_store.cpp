@@ -10,8 +10,11 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <cpl_string.h>
+#include <gdal.h>
 #include <nlohmann/json.hpp>
 
+#include "gdal_util.hpp"
 #include "redline/core/error.hpp"
 
 namespace fs = std::filesystem;
@@ -26,6 +29,25 @@ std::string file_identity(const std::string& path) {
     const auto time = fs::last_write_time(path, ec);
     return fmt::format("{}|{}|{}", fs::absolute(path, ec).string(), ec ? 0 : size,
                        time.time_since_epoch().count());
+}
+
+std::string dataset_identity(const std::string& path) {
+    detail::ensure_gdal_registered();
+    std::string file = path;
+    if (!fs::exists(file)) {
+        const auto colon = path.rfind(':');
+        if (colon != std::string::npos && fs::exists(path.substr(0, colon))) file = path.substr(0, colon);
+    }
+    std::string id;
+    GDALDatasetH h = GDALOpenEx(file.c_str(), GDAL_OF_RASTER | GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
+                                nullptr);
+    if (h) {
+        char** files = GDALGetFileList(h);
+        for (char** f = files; f && *f; ++f) id += file_identity(*f) + "\n";
+        CSLDestroy(files);
+        GDALClose(h);
+    }
+    return id.empty() ? file_identity(file) : id;
 }
 
 CheckpointStore::CheckpointStore(std::string dir, std::string fingerprint, std::string command, std::size_t tasks,

@@ -281,6 +281,10 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
         info.read_strategy = fmt::format("blocks of {} x {} cells read one by one with GDALReadBlock (no block cache)",
                                          info.block_cols, info.block_rows);
     }
+    GDALDriverH drv = GDALGetDatasetDriver(h);
+    const std::string driver = drv ? GDALGetDriverShortName(drv) : "";
+    if (driver == "VRT")
+        info.read_strategy += "; the VRT's sources are read through GDAL's block cache";
     // One reader per worker thread: GDAL's own decoding threads would only compete with them.
     const char* gdal_threads = CPLGetConfigOption("GDAL_NUM_THREADS", nullptr);
     info.read_strategy += fmt::format("; GDAL block cache max {} MiB; GDAL_NUM_THREADS={}",
@@ -289,8 +293,7 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     // sequence: each reader (one per worker) decodes the strip from its top to the rows it needs,
     // so the strip is decoded once per worker. Tiles are full-width bands in order, which keeps
     // that to a sequential pass per worker (no quadratic re-reads).
-    GDALDriverH drv = GDALGetDatasetDriver(h);
-    if (info.block_rows == 1 && rows > 1 && drv && std::string(GDALGetDriverShortName(drv)) == "GTiff" &&
+    if (info.block_rows == 1 && rows > 1 && driver == "GTiff" &&
         GDALGetMetadataItem(b, "BLOCK_OFFSET_0_0", "TIFF") && !GDALGetMetadataItem(b, "BLOCK_OFFSET_0_1", "TIFF")) {
         const char* size = GDALGetMetadataItem(b, "BLOCK_SIZE_0_0", "TIFF");
         info.read_strategy += "; the file is one strip, decoded in sequence by each worker";

@@ -189,8 +189,12 @@ ChangePartial ChangeJob::run(std::size_t begin, std::size_t end) const {
 
 ChangeReport ChangeJob::run_checkpointed(CheckpointStore& store) const {
     const std::uint64_t total = m_plan->cost_of(0, task_count());
-    std::uint64_t done = 0;
     const ChangeOptions co = options();
+    // The chunks already done count as done from the start (an honest ETA for this run's work).
+    std::uint64_t done = 0;
+    for (std::size_t c = 0; c < store.chunk_count(); ++c)
+        if (store.done(c)) done += m_plan->cost_of(store.chunk(c).first, store.chunk(c).second);
+    if (co.progress) co.progress->update(done, total, "change");
     ChangeMerger merger(m_zoneset->size(), m_req.connectivity, m_areas->scale());
     for (std::size_t c = 0; c < store.chunk_count(); ++c) {
         const auto [b, e] = store.chunk(c);
@@ -205,16 +209,40 @@ ChangeReport ChangeJob::run_checkpointed(CheckpointStore& store) const {
             part = run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan, co, b, e,
                                     done, total);
             store.store(c, part.serialize());
+            done += m_plan->cost_of(b, e);
+            if (co.progress) co.progress->update(done, total, "change");
         }
-        done += m_plan->cost_of(b, e);
-        if (co.progress) co.progress->update(done, total, "change");
         for (auto& tile : part.tiles) merger.add(std::move(tile));
     }
     return report(merger.finish());
 }
 
 std::string ChangeJob::fingerprint() const {
-    return sha256_hex(serialize() + "|" + file_identity(m_req.t0) + "|" + file_identity(m_req.t1));
+    // As ZonalJob::fingerprint: options, dataset files (path, size, mtime) and zone summaries.
+    BinaryWriter w;
+    w.str("redline.change.checkpoint.v2");
+    w.str(dataset_identity(m_req.t0));
+    w.str(dataset_identity(m_req.t1));
+    w.i64(m_req.band);
+    w.str(m_req.mode);
+    w.i64(m_req.connectivity);
+    w.i64(m_req.tile_size);
+    w.i64(m_req.mmu_pixels);
+    w.f64(m_req.permitted_min_share);
+    w.u64(m_req.patch_geometry ? 1 : 0);
+    w.str(m_classes.serialize());
+    w.str(m_rules.serialize());
+    w.str(dataset_identity(m_zones.path));
+    w.str(m_zones.label);
+    w.u64(m_zones.features);
+    w.u64(m_zones.repaired);
+    write_zone_summary(w, m_zones.names, *m_zoneset);
+    w.u64(m_permitted ? 1 : 0);
+    if (m_permitted) {
+        w.str(dataset_identity(m_permitted->path));
+        write_zone_summary(w, m_permitted->names, *m_permset);
+    }
+    return sha256_hex(w.take());
 }
 
 std::string ChangeJob::describe_plan() const {

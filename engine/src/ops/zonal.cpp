@@ -136,14 +136,21 @@ void ZonalResult::merge(const ZonalResult& other) {
 }
 
 std::string ZonalResult::serialize() const {
+    // Sparse: a partial result of a few tiles touches few of the zones.
     BinaryWriter w;
-    w.str("redline.zonal.partial.v1");
+    w.str("redline.zonal.partial.v2");
     w.i64(scale.exponent);
     w.u64(tasks_total);
     w.u64(tasks_run);
     w.u64(cells_read);
     w.u64(zones.size());
-    for (const auto& z : zones) {
+    std::size_t used = 0;
+    for (const auto& z : zones) used += (!z.classes.empty() || !z.nodata.zero()) ? 1 : 0;
+    w.u64(used);
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+        const auto& z = zones[i];
+        if (z.classes.empty() && z.nodata.zero()) continue;
+        w.u64(i);
         w.u64(z.classes.size());
         for (const auto& [k, t] : z.classes) {
             w.i64(k);
@@ -158,16 +165,23 @@ std::string ZonalResult::serialize() const {
 
 ZonalResult ZonalResult::deserialize(const std::string& bytes) {
     BinaryReader r(bytes);
-    r.expect_magic("redline.zonal.partial.v1");
+    r.expect_magic("redline.zonal.partial.v2");
     ZonalResult z;
     z.scale.exponent = static_cast<int>(r.i64());
     z.tasks_total = r.u64();
     z.tasks_run = r.u64();
     z.cells_read = r.u64();
-    z.zones.resize(r.count());
-    for (auto& zone : z.zones) {
+    const std::uint64_t zones = r.u64();  // sparse: may exceed the buffer's size
+    if (zones > (std::uint64_t{1} << 32))
+        fail(ErrorKind::InvalidInput, "corrupt zonal partial result: zone count out of range");
+    z.zones.resize(static_cast<std::size_t>(zones));
+    const std::size_t used = r.count();
+    for (std::size_t u = 0; u < used; ++u) {
+        const std::uint64_t i = r.u64();
+        if (i >= z.zones.size()) fail(ErrorKind::InvalidInput, "corrupt zonal partial result: zone index out of range");
+        auto& zone = z.zones[i];
         const std::size_t n = r.count();
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < n; ++j) {
             const std::int64_t k = r.i64();
             ClassTally t;
             t.area = r.i128();
@@ -254,6 +268,20 @@ std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster, 
                             c.tile_size != requested ? fmt::format(" (reduced from {})", requested) : std::string());
     tile_size = c.tile_size;
     return std::make_shared<const ZonalPlan>(raster, zones, tile_size);
+}
+
+void write_zone_summary(BinaryWriter& w, const std::vector<std::string>& names, const ZoneSet& zones) {
+    w.u64(zones.size());
+    w.u64(zones.xs().size());
+    for (const auto& n : names) w.str(n);
+    for (std::size_t z = 0; z < zones.size(); ++z) {
+        const auto& zr = zones.zone(z);
+        w.f64(zr.cmin);
+        w.f64(zr.cmax);
+        w.f64(zr.rmin);
+        w.f64(zr.rmax);
+        w.u64(zr.edges);
+    }
 }
 
 std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts) {

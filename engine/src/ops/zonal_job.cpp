@@ -126,7 +126,12 @@ ZonalResult ZonalJob::run(std::size_t begin, std::size_t end) const {
 
 ZonalResult ZonalJob::run_checkpointed(CheckpointStore& store) const {
     const std::uint64_t total = m_plan->cost_of(0, task_count());
+    // The chunks already done count as done from the start, so that the ETA measures only the
+    // work this run does.
     std::uint64_t done = 0;
+    for (std::size_t c = 0; c < store.chunk_count(); ++c)
+        if (store.done(c)) done += m_plan->cost_of(store.chunk(c).first, store.chunk(c).second);
+    if (m_opts.progress) m_opts.progress->update(done, total, "zonal");
     ZonalResult merged;
     bool first = true;
     for (std::size_t c = 0; c < store.chunk_count(); ++c) {
@@ -144,9 +149,9 @@ ZonalResult ZonalJob::run_checkpointed(CheckpointStore& store) const {
             zo.task_end = e;
             part = run_zonal(*m_raster, *m_zoneset, m_areas, *m_plan, zo, done, total);
             store.store(c, part.serialize());
+            done += m_plan->cost_of(b, e);
+            if (m_opts.progress) m_opts.progress->update(done, total, "zonal");
         }
-        done += m_plan->cost_of(b, e);
-        if (m_opts.progress) m_opts.progress->update(done, total, "zonal");
         if (first) merged = std::move(part);
         else merged.merge(part);
         first = false;
@@ -156,7 +161,24 @@ ZonalResult ZonalJob::run_checkpointed(CheckpointStore& store) const {
 }
 
 std::string ZonalJob::fingerprint() const {
-    return sha256_hex(serialize() + "|" + file_identity(m_raster->info().path));
+    // Cheap but complete: options, the files of both datasets (path, size, mtime; a VRT's sources
+    // included) and the prepared zones' names and bounds (not every vertex: hashing 50 M vertices
+    // cost more than a tenth of the run).
+    const RasterInfo& info = m_raster->info();
+    BinaryWriter w;
+    w.str("redline.zonal.checkpoint.v2");
+    w.str(dataset_identity(info.path));
+    w.i64(info.band);
+    w.str(m_opts.mode);
+    w.str(m_opts.classes);
+    w.i64(m_opts.tile_size);
+    w.str(dataset_identity(m_zones.path));
+    w.str(m_zones.label);
+    w.u64(m_zones.features);
+    w.u64(m_zones.repaired);
+    w.u64(m_zones.reprojected ? 1 : 0);
+    write_zone_summary(w, m_zones.names, *m_zoneset);
+    return sha256_hex(w.take());
 }
 
 std::string ZonalJob::describe_plan() const {

@@ -52,4 +52,9 @@ std::size_t checkpoint_chunk_tasks(std::size_t tasks);
 // each file (hashing terabytes would cost more than the run).
 std::string file_identity(const std::string& path);
 
+// file_identity of every file of a GDAL dataset (raster or vector): a VRT's sources, a
+// shapefile's .shp/.dbf/.shx/.prj. PATH:LAYER references use the file part. Falls back to the
+// path itself when GDAL cannot open it.
+std::string dataset_identity(const std::string& path);
+
 }  // namespace redline

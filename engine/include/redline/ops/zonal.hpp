@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/fixed_area.hpp"
 #include "redline/coverage/coverage_rasterizer.hpp"
 #include "redline/coverage/zone_index.hpp"
@@ -95,6 +96,10 @@ struct PlanBudget {
 std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster, const ZoneSet& zones,
                                                     std::int64_t& tile_size, int threads, const PlanBudget& budget,
                                                     std::vector<std::string>& warnings, std::string& note);
+
+// Writes what identifies prepared zones for a checkpoint fingerprint: count, names, and each
+// zone's bounds in cell coordinates and edge count (cheap: no vertex is hashed).
+void write_zone_summary(BinaryWriter& w, const std::vector<std::string>& names, const ZoneSet& zones);
 
 // The number of tasks (busy tiles) of a job, for partitioning.
 std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts);
