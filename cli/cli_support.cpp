@@ -147,6 +147,9 @@ void install_signal_handlers() {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    // A file-size limit (ulimit -f) must turn into a failed write (EFBIG) that the writers report
+    // as an I/O error naming the output, not kill the process before it can remove its temporary.
+    std::signal(SIGXFSZ, SIG_IGN);
 }
 
 int cancelled_exit_code() { return g_signal ? 128 + g_signal : 130; }

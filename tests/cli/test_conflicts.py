@@ -131,7 +131,7 @@ def test_reproject_and_crs_mismatch(tmp_path):
     out = tmp_path / "c.csv"
     r = run("conflicts", "--layer", f"{a}:ecr", "--layer", f"{b}:pbf", "--output", out)
     assert r.returncode == 2
-    assert "CRS mismatch" in r.stderr and "'ecr' is EPSG:4490" in r.stderr and "'pbf'" in r.stderr
+    assert "CRS mismatch" in r.stderr and f"'ecr' in '{a}' is EPSG:4490" in r.stderr and "'pbf'" in r.stderr
     assert "EPSG:4523" in r.stderr and "--reproject" in r.stderr
     assert not out.exists()
     # The pbf square written in EPSG:4523 axis order is far away; write it properly in GK.

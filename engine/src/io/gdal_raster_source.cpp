@@ -77,10 +77,17 @@ public:
     }
 
 private:
-    [[noreturn]] void read_failed(const Window& w, const detail::GdalErrorCapture& cap) const {
+    // bx, by: the block (tile or strip) that failed, when reading block by block.
+    [[noreturn]] void read_failed(const Window& w, const detail::GdalErrorCapture& cap, std::int64_t bx = -1,
+                                  std::int64_t by = -1) const {
+        const std::string block =
+            bx < 0 ? std::string()
+                   : fmt::format(" of block {} (block column {}, block row {}, {} x {} cells)",
+                                 by * ((m_info.grid.cols() + m_bx - 1) / m_bx) + bx, bx, by, m_bx, m_by);
         fail(ErrorKind::Io,
-             fmt::format("cannot read raster '{}' band {}: cells of rows {}-{}, columns {}-{} are unreadable{}",
-                         m_info.path, m_info.band, w.row0, w.row_end() - 1, w.col0, w.col_end() - 1,
+             fmt::format("cannot read raster '{}' band {}: cells of rows {}-{}, columns {}-{}{} are unreadable{}; "
+                         "the file is truncated or corrupt",
+                         m_info.path, m_info.band, w.row0, w.row_end() - 1, w.col0, w.col_end() - 1, block,
                          detail::gdal_reason(cap)));
     }
 
@@ -96,7 +103,7 @@ private:
         for (std::int64_t by = by0; by <= by1; ++by)
             for (std::int64_t bx = bx0; bx <= bx1; ++bx) {
                 if (GDALReadBlock(m_band, static_cast<int>(bx), static_cast<int>(by), m_block.data()) != CE_None)
-                    read_failed(Window{bx * m_bx, by * m_by, m_bx, m_by}.intersect(w), cap);
+                    read_failed(Window{bx * m_bx, by * m_by, m_bx, m_by}.intersect(w), cap, bx, by);
                 const T* blk = reinterpret_cast<const T*>(m_block.data());
                 const std::int64_t r0 = std::max(w.row0, by * m_by), r1 = std::min(w.row_end(), (by + 1) * m_by);
                 const std::int64_t c0 = std::max(w.col0, bx * m_bx), c1 = std::min(w.col_end(), (bx + 1) * m_bx);

@@ -1,7 +1,9 @@
 #include "redline/io/table_writer.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -87,18 +89,28 @@ public:
         if (m_owned && m_f) std::fclose(m_f);
     }
     void put(const std::string& s) {
-        if (std::fwrite(s.data(), 1, s.size(), m_f) != s.size()) m_failed = true;
+        if (!m_failed && std::fwrite(s.data(), 1, s.size(), m_f) != s.size()) {
+            m_failed = true;
+            m_errno = errno;
+        }
     }
+    // The output as the user named it ("stdout" without a path).
+    std::string name() const { return m_atomic ? m_atomic->target() : std::string("stdout"); }
+    // Why the first failed write failed (EFBIG under a file-size limit, ENOSPC on a full disk).
+    std::string reason() const { return std::strerror(m_errno ? m_errno : errno); }
     void commit() {
-        if (std::fflush(m_f) != 0) m_failed = true;
+        if (std::fflush(m_f) != 0 && !m_failed) {
+            m_failed = true;
+            m_errno = errno;
+        }
         if (m_owned) {
-            if (std::fclose(m_f) != 0) m_failed = true;
+            if (std::fclose(m_f) != 0 && !m_failed) {
+                m_failed = true;
+                m_errno = errno;
+            }
             m_f = nullptr;
         }
-        if (m_failed)
-            fail(ErrorKind::Io, fmt::format("cannot write '{}': {} (disk full?)",
-                                            m_atomic ? m_atomic->target() : "stdout",
-                                            std::strerror(errno)));
+        if (m_failed) fail(ErrorKind::Io, fmt::format("cannot write '{}': {} (disk full?)", name(), reason()));
         if (m_atomic) m_atomic->commit();
     }
     bool failed() const { return m_failed; }
@@ -107,6 +119,7 @@ private:
     std::FILE* m_f = nullptr;
     bool m_owned = false;
     bool m_failed = false;
+    int m_errno = 0;
     std::unique_ptr<AtomicFile> m_atomic;
 };
 
@@ -130,7 +143,7 @@ public:
         m_line += '\n';
         m_sink.put(m_line);
         if (m_sink.failed())
-            fail(ErrorKind::Io, fmt::format("cannot write output: {} (disk full?)", std::strerror(errno)));
+            fail(ErrorKind::Io, fmt::format("cannot write '{}': {} (disk full?)", m_sink.name(), m_sink.reason()));
     }
     void add_extra(const std::string&, const nlohmann::json&) override {}
     void commit() override { m_sink.commit(); }

@@ -5,6 +5,8 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <cpl_conv.h>
+#include <cpl_string.h>
 #include <ogrsf_frmts.h>
 
 #include "gdal_util.hpp"
@@ -162,6 +164,32 @@ int find_field(OGRLayer* layer, const std::string& field, const std::string& wha
     return idx;
 }
 
+// A shapefile whose .dbf is unreadable is opened by GDAL without its attributes and without a
+// word (DBFOpen failing is not an error for the driver): ids, groups and classes would silently
+// become feature numbers. GDAL then leaves the .dbf out of the dataset's file list.
+void check_shapefile_attributes(GDALDataset* ds, const std::string& path) {
+    if (!ds->GetDriver() || std::string(ds->GetDriver()->GetDescription()) != "ESRI Shapefile") return;
+    const std::string ext = CPLGetExtension(path.c_str());
+    if (!EQUAL(ext.c_str(), "shp")) return;
+    std::string dbf;
+    for (const char* e : {"dbf", "DBF"}) {
+        VSIStatBufL st;
+        const std::string cand = CPLResetExtension(path.c_str(), e);
+        if (dbf.empty() && VSIStatL(cand.c_str(), &st) == 0) dbf = cand;
+    }
+    if (dbf.empty()) return;  // no attribute table at all: features are named by their ids
+    bool listed = false;
+    char** files = ds->GetFileList();
+    for (char** f = files; f && *f; ++f)
+        if (EQUAL(CPLGetFilename(*f), CPLGetFilename(dbf.c_str()))) listed = true;
+    CSLDestroy(files);
+    if (!listed)
+        fail(ErrorKind::Io, fmt::format("cannot read the attribute table '{}' of the shapefile '{}': GDAL "
+                                        "cannot open it (corrupt, truncated or not a dBASE file); restore it "
+                                        "from the original data",
+                                        dbf, path));
+}
+
 VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want want) {
     detail::ensure_gdal_registered();
     detail::GdalErrorCapture cap;
@@ -200,6 +228,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     }
     vl.layer_name = layer->GetName();
     if (ref.layer.empty()) vl.label = ref.label();
+    check_shapefile_attributes(ds.get(), ref.path);
     const OGRSpatialReference* srs = layer->GetSpatialRef();
     if (srs) {
         vl.crs_wkt = crs_to_wkt(srs);
@@ -223,7 +252,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     std::vector<int> extra_idx;
     for (const auto& f : opts.extra_fields) extra_idx.push_back(find_field(layer, f, "field", vl));
 
-    std::vector<std::string> wrong_type, null_ids, unclosed_ids;
+    std::vector<std::string> wrong_type, null_ids, unclosed_ids, short_line_ids;
     std::map<std::string, std::int64_t> seen;
     std::vector<std::string> duplicates;
     layer->ResetReading();
@@ -250,9 +279,9 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         if (group_idx >= 0) {
             if (!feat->IsFieldSetAndNotNull(group_idx))
                 fail(ErrorKind::InvalidInput,
-                     fmt::format("feature {} of layer '{}' has no value in --dissolve-by field '{}'; "
+                     fmt::format("feature {} of layer '{}' in '{}' has no value in --dissolve-by field '{}'; "
                                  "fill it or filter the layer",
-                                 fid, vl.label, opts.group_field));
+                                 fid, vl.label, ref.path, opts.group_field));
             group = feat->GetFieldAsString(group_idx);
         }
         std::vector<std::string> extras;
@@ -270,7 +299,15 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                 mp = MultiPolygon{};
                 ml = MultiLineString{};
             }
-            if (unclosed > 0) unclosed_ids.push_back(id);
+            if (unclosed > 0) {
+                unclosed_ids.push_back(id);
+                vl.unclosed.push_back(vl.fids.size());
+            }
+            for (const auto& l : ml.lines)
+                if (l.size() < 2) {
+                    short_line_ids.push_back(id);
+                    break;
+                }
             // validate reports implausible coordinates itself (outside_crs_area) and reads leniently.
             if (!opts.allow_invalid_types) {
                 Point where;
@@ -311,14 +348,14 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
              fmt::format("layer '{}' in '{}' has no features", vl.label, ref.path));
     if (!null_ids.empty())
         fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}': {} feature(s) have no value in --id field '{}' (feature ids "
+             fmt::format("layer '{}' in '{}': {} feature(s) have no value in --id field '{}' (feature ids "
                          "{}); fill the field or pick another key",
-                         vl.label, null_ids.size(), opts.id_field, text::join_limited(null_ids)));
+                         vl.label, ref.path, null_ids.size(), opts.id_field, text::join_limited(null_ids)));
     if (!duplicates.empty())
         fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}': --id field '{}' is not unique: {}; pick a unique key, or "
+             fmt::format("layer '{}' in '{}': --id field '{}' is not unique: {}; pick a unique key, or "
                          "use --dissolve-by {} to merge features that share a value",
-                         vl.label, opts.id_field, text::join_limited(duplicates), opts.id_field));
+                         vl.label, ref.path, opts.id_field, text::join_limited(duplicates), opts.id_field));
     if (!wrong_type.empty()) {
         if (opts.allow_invalid_types) {
             vl.type_problems = wrong_type;
@@ -333,10 +370,20 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         vl.warnings.push_back(fmt::format("layer '{}' in '{}': {} feature(s) have a ring whose last point "
                                           "is not its first; it was closed by joining them: {}",
                                           vl.label, ref.path, unclosed_ids.size(), text::join_limited(unclosed_ids)));
+    if (!short_line_ids.empty())
+        vl.warnings.push_back(fmt::format("layer '{}' in '{}': {} feature(s) have a line of a single point, "
+                                          "which has no length: {}",
+                                          vl.label, ref.path, short_line_ids.size(),
+                                          text::join_limited(short_line_ids)));
+    if (!opts.allow_invalid_types && vl.empty_ids.size() == vl.fids.size())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("layer '{}' in '{}' has {} feature(s) but every geometry is empty or null; "
+                         "check that it is the right layer (see 'redline validate')",
+                         vl.label, ref.path, vl.fids.size()));
     if (!vl.empty_ids.empty())
-        vl.warnings.push_back(fmt::format("layer '{}': {} feature(s) have an empty or null geometry "
+        vl.warnings.push_back(fmt::format("layer '{}' in '{}': {} feature(s) have an empty or null geometry "
                                           "and cover nothing: {}",
-                                          vl.label, vl.empty_ids.size(), text::join_limited(vl.empty_ids)));
+                                          vl.label, ref.path, vl.empty_ids.size(), text::join_limited(vl.empty_ids)));
     return vl;
 }
 

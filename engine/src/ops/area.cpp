@@ -86,14 +86,21 @@ AreaReport run_area(const AreaRequest& req) {
     ro.group_field = req.dissolve_by;
     ro.unique_ids = !dissolving;
     OverlayLayer layer = read_overlay_layer(req.layer, ro, prep);
-    conform_overlay_layer(layer, layer.crs_wkt, layer.label, prep);
+    const std::string layer_text = fmt::format("layer '{}' in '{}'", layer.label, layer.path);
+    conform_overlay_layer(layer, layer.crs_wkt, layer_text, prep);
 
     AreaReport rep;
     rep.dissolved = dissolving;
     rep.within = !req.within.empty();
     rep.warnings = layer.warnings;
 
-    const ConcurrentAreaCalculator calc(layer.crs_wkt, prep.densify_m);
+    const ConcurrentAreaCalculator calc = [&] {
+        try {
+            return ConcurrentAreaCalculator(layer.crs_wkt, prep.densify_m);
+        } catch (const Error& e) {
+            fail(e.kind(), fmt::format("{}: {}", layer_text, e.what()));
+        }
+    }();
     for (const auto& w : calc.prototype().warnings()) rep.warnings.push_back(w);
     rep.ellipsoid = calc.prototype().ellipsoid();
     rep.area_method = calc.prototype().description();
@@ -109,7 +116,7 @@ AreaReport run_area(const AreaRequest& req) {
         LayerReadOptions bro;
         bro.unique_ids = false;
         OverlayLayer boundary = read_overlay_layer(req.within, bro, prep);
-        conform_overlay_layer(boundary, layer.crs_wkt, layer.label, prep);
+        conform_overlay_layer(boundary, layer.crs_wkt, layer_text, prep);
         for (const auto& w : boundary.warnings) rep.warnings.push_back(w);
         std::vector<const MultiPolygon*> parts;
         for (const auto& g : boundary.geoms) parts.push_back(&g);

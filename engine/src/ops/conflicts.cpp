@@ -139,7 +139,8 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
     });
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
-    for (auto& l : layers) conform_overlay_layer(l, layers[0].crs_wkt, layers[0].label, prep);
+    const std::string first_text = fmt::format("layer '{}' in '{}'", layers[0].label, layers[0].path);
+    for (auto& l : layers) conform_overlay_layer(l, layers[0].crs_wkt, first_text, prep);
 
     ConflictsReport rep;
     rep.min_area_m2 = req.min_area_m2;
@@ -148,7 +149,13 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
         rep.layer_labels.push_back(l.label);
         for (const auto& w : l.warnings) rep.warnings.push_back(w);
     }
-    const ConcurrentAreaCalculator calc(rep.crs_wkt, prep.densify_m);
+    const ConcurrentAreaCalculator calc = [&] {
+        try {
+            return ConcurrentAreaCalculator(rep.crs_wkt, prep.densify_m);
+        } catch (const Error& e) {
+            fail(e.kind(), fmt::format("{}: {}", first_text, e.what()));
+        }
+    }();
     for (const auto& w : calc.prototype().warnings()) rep.warnings.push_back(w);
     rep.ellipsoid = calc.prototype().ellipsoid();
     rep.area_method = calc.prototype().description();

@@ -84,7 +84,7 @@ void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wk
         const std::string target_crs = crs_label_of(target_crs_wkt);
         if (!opts.reproject)
             fail(ErrorKind::InvalidInput,
-                 fmt::format("CRS mismatch: layer '{}' is {}, layer '{}' in '{}' is {}. Reproject "
+                 fmt::format("CRS mismatch: {} is {}, layer '{}' in '{}' is {}. Reproject "
                              "one of them, or pass {}reproject to transform '{}' into {} (edges "
                              "densified to {} m).",
                              target_label, target_crs, layer.label, layer.path, layer.crs_label,

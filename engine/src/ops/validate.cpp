@@ -206,6 +206,12 @@ ValidationReport run_validate(const ValidateRequest& req) {
         }
     }
 
+    // Rings the source left open (the reader closed them, so GEOS sees a valid ring).
+    for (std::size_t i : vl.unclosed)
+        if (usable[i])
+            add(i, ProblemKind::InvalidGeometry,
+                "ring not closed: its last point is not its first (the other commands close it by joining them)");
+
     // Validity (GEOS)
     for (const auto& is : check_validity(vl.polygons, threads)) {
         usable[is.index] = 0;
@@ -217,7 +223,13 @@ ValidationReport run_validate(const ValidateRequest& req) {
     // Coordinates outside the CRS's area of use
     nlohmann::json domain_meta;
     if (!vl.crs_wkt.empty()) {
-        const CrsDomain proto(vl.crs_wkt, req.margin_deg);
+        const CrsDomain proto = [&] {
+            try {
+                return CrsDomain(vl.crs_wkt, req.margin_deg);
+            } catch (const Error& e) {
+                fail(e.kind(), fmt::format("layer '{}' in '{}': {}", vl.label, vl.ref.path, e.what()));
+            }
+        }();
         domain_meta = proto.describe();
         std::vector<std::size_t> bad_count(n, 0);
         std::vector<Point> first_bad(n);
@@ -352,7 +364,7 @@ ValidationReport run_validate(const ValidateRequest& req) {
                          return a.other < b.other;
                      });
 
-    // vl.warnings only repeat the empty geometries, which are rows here.
+    // vl.warnings only repeat the empty geometries and open rings, which are rows here.
     rep.meta = engine_provenance();
     rep.meta["command"] = "validate";
     rep.meta["layer"] = {{"layer", vl.label},

@@ -167,7 +167,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             l.layer = read_overlay_layer(cfg.input(key), rd, lo);
             if (ref_wkt.empty()) {
                 ref_wkt = l.layer.crs_wkt;
-                ref_label = fmt::format("layer '{}' ({})", l.layer.label, l.layer.crs_label);
+                ref_label = fmt::format("layer '{}' in '{}'", l.layer.label, l.layer.path);
             }
             conform_overlay_layer(l.layer, ref_wkt, ref_label, lo);
             for (const auto& w : l.layer.warnings) res.warnings.push_back(w);

@@ -330,6 +330,12 @@ void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std:
         manifest["outputs"] = outputs;
         write_text((d / "manifest.json").string(), manifest.dump(1) + "\n");
         commit_directory(tmp, out_dir);
+    } catch (const Error& e) {
+        // The files are written into a temporary folder beside the target: say which report
+        // failed (the temporary's name means nothing to the user) and that nothing was left.
+        std::error_code ec;
+        fs::remove_all(tmp, ec);
+        fail(e.kind(), fmt::format("cannot write the report '{}' (nothing was written): {}", out_dir, e.what()));
     } catch (...) {
         std::error_code ec;
         fs::remove_all(tmp, ec);

@@ -44,6 +44,7 @@ struct VectorLayer {
     std::vector<MultiLineString> lines;  // line layers
     std::vector<std::string> empty_ids;  // null or empty geometries
     std::vector<std::string> type_problems;  // "id: LineString" (allow_invalid_types)
+    std::vector<std::size_t> unclosed;       // features with a ring left open by the source (closed here)
     std::vector<std::string> warnings;
 };
 
