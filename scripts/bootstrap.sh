@@ -2,6 +2,8 @@
 # One-step set-up for a fresh Debian 12 machine.
 #   scripts/bootstrap.sh demo   install packages, build, run the demo report on embedded data
 #   scripts/bootstrap.sh test   install packages, build, run every test (what CI runs)
+#   scripts/bootstrap.sh asan   ASan+UBSan build (build-asan, gcc, -O1 -g), unit and CLI tests
+#   scripts/bootstrap.sh fuzz   libFuzzer build (build-fuzz, clang), short fuzz runs (FUZZ_SECONDS)
 # Packages come from Debian's archive only (scripts/debian-packages.txt); nothing is downloaded
 # at build time. Uses sudo when not root. BUILD_DIR (default build) and JOBS may be set.
 set -euo pipefail
@@ -16,6 +18,42 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
+
+# Sanitizer runs (tests/README.md, "Sanitizers and fuzzing"): a failure aborts the test.
+# detect_leaks stays on; tests/sanitizers/lsan.supp suppresses what GDAL, PROJ, GEOS and TBB
+# keep until exit (their caches and singletons), so our own leaks are still reported.
+san_env() {
+  export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1"
+  export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=0:print_stacktrace=1"
+  export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
+}
+
+case "$mode" in
+  asan)
+    build="${BUILD_DIR:-build-asan}"
+    echo "== configuring and building with ASan+UBSan ($build)"
+    # Only what the unit and CLI tests run (no benchmarks, no Python module: an ASan-built
+    # extension cannot be loaded by an uninstrumented python3 without LD_PRELOAD tricks).
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DREDLINE_SANITIZE=address,undefined \
+      -DREDLINE_BUILD_BENCHMARKS=OFF -DREDLINE_BUILD_PYTHON=OFF >/dev/null
+    cmake --build "$build" -j "${JOBS:-$(nproc)}" --target redline redline_tests
+    echo "== unit and CLI tests under ASan+UBSan"
+    san_env
+    ctest --test-dir "$build" --output-on-failure -j "${JOBS:-$(nproc)}" --timeout 900 -L 'unit|cli'
+    exit 0
+    ;;
+  fuzz)
+    build="${BUILD_DIR:-build-fuzz}"
+    echo "== configuring and building the fuzz targets with clang ($build)"
+    CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DREDLINE_FUZZ=ON \
+      -DREDLINE_FUZZ_SECONDS="${FUZZ_SECONDS:-30}" -DREDLINE_BUILD_TESTS=OFF \
+      -DREDLINE_BUILD_BENCHMARKS=OFF -DREDLINE_BUILD_PYTHON=OFF >/dev/null
+    cmake --build "$build" -j "${JOBS:-$(nproc)}" --target fuzz
+    echo "== short fuzz runs (${FUZZ_SECONDS:-30} s per target)"
+    ctest --test-dir "$build" --output-on-failure -j "${JOBS:-$(nproc)}" -L fuzz
+    exit 0
+    ;;
+esac
 
 echo "== configuring and building ($build)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -32,7 +70,7 @@ case "$mode" in
     ctest --test-dir "$build" --output-on-failure -j "${JOBS:-$(nproc)}" --timeout 900
     ;;
   *)
-    echo "usage: scripts/bootstrap.sh demo|test" >&2
+    echo "usage: scripts/bootstrap.sh demo|test|asan|fuzz" >&2
     exit 2
     ;;
 esac

@@ -55,6 +55,9 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
         fail(ErrorKind::InvalidInput,
              fmt::format("rules file '{}' line {}: {}", path, e.mark.line + 1, e.msg));
     }
+    // Any yaml-cpp conversion left unchecked below (a list or mapping where a scalar is expected)
+    // is bad input, not an internal error (found by tests/fuzz/fuzz_config).
+    try {
     auto where = [&](const YAML::Node& n) {
         return n.Mark().line >= 0 ? fmt::format("rules file '{}' line {}", path, n.Mark().line + 1)
                                   : fmt::format("rules file '{}'", path);
@@ -94,16 +97,22 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
                  fmt::format("{}: rule '{}' needs 'from' and exactly one of 'to' or 'to_except'", where(item),
                              rule.name));
         auto parse_list = [&](const YAML::Node& node, std::set<std::int64_t>& out, const char* key) {
-            YAML::Node list = node;
-            if (node.IsScalar()) {
-                list = YAML::Node(YAML::NodeType::Sequence);
-                list.push_back(node);
-            }
-            if (!list.IsSequence() || list.size() == 0)
+            // A scalar is a one-item list. (Not via `YAML::Node list = node; list = Node(Sequence)`:
+            // yaml-cpp's assignment rebinds the referenced node, which turned `from: natural` into
+            // a sequence containing itself and threw a bad conversion; found by fuzz_config.)
+            std::vector<YAML::Node> list;
+            if (node.IsScalar()) list.push_back(node);
+            else if (node.IsSequence())
+                for (const auto& v : node) list.push_back(v);
+            if (list.empty())
                 fail(ErrorKind::InvalidInput,
                      fmt::format("{}: '{}' of rule '{}' must be a non-empty list of groups or codes", where(node),
                                  key, rule.name));
             for (const auto& v : list) {
+                if (!v.IsScalar())
+                    fail(ErrorKind::InvalidInput,
+                         fmt::format("{}: '{}' of rule '{}' must list groups or codes, not nested lists or mappings",
+                                     where(v), key, rule.name));
                 const auto s = text::trim(v.as<std::string>());
                 if (auto code = text::parse_int(s)) {
                     if (!table.classes().count(*code))
@@ -130,6 +139,12 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
         r.m_rules.push_back(std::move(rule));
     }
     return r;
+    } catch (const YAML::Exception& e) {
+        fail(ErrorKind::InvalidInput,
+             fmt::format("rules file '{}'{}: a value of the wrong kind (a list or mapping where a single value is "
+                         "expected): {}",
+                         path, e.mark.is_null() ? std::string() : fmt::format(" line {}", e.mark.line + 1), e.msg));
+    }
 }
 
 std::string ChangeRules::serialize() const {

@@ -57,6 +57,9 @@ ReportConfig ReportConfig::load(const std::string& path) {
     }
     auto at = [&](const YAML::Node& n) { return fmt::format("config '{}' line {}", path, n.Mark().line + 1); };
     if (!doc.IsMap()) fail(ErrorKind::InvalidInput, fmt::format("config '{}': expected a mapping with version, inputs, ...", path));
+    // Any yaml-cpp conversion left unchecked below (a list or mapping where a scalar is expected,
+    // as a key or a value) is bad input, not an internal error (found by tests/fuzz/fuzz_config).
+    try {
     const std::set<std::string> top = {"version", "title", "year", "inputs", "options", "indicators"};
     for (auto it = doc.begin(); it != doc.end(); ++it) {
         const auto key = it->first.as<std::string>();
@@ -229,6 +232,12 @@ ReportConfig ReportConfig::load(const std::string& path) {
         }
     } else {
         c.m_indicators = default_indicators();
+    }
+    } catch (const YAML::Exception& e) {
+        fail(ErrorKind::InvalidInput,
+             fmt::format("config '{}'{}: a value of the wrong kind (a list or mapping where a single value is "
+                         "expected, or the reverse): {}",
+                         path, e.mark.is_null() ? std::string() : fmt::format(" line {}", e.mark.line + 1), e.msg));
     }
     for (auto& s : c.m_indicators)
         if (s.year.empty()) s.year = c.m_year ? std::to_string(c.m_year) : std::string("every year");
