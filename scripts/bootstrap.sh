@@ -26,6 +26,8 @@ san_env() {
   export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1"
   export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=0:print_stacktrace=1"
   export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
+  # Tests skip what instrumentation distorts (peak RSS and speed assertions), nothing else.
+  export REDLINE_SANITIZED=1
 }
 
 case "$mode" in

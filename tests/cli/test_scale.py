@@ -17,6 +17,9 @@ from redline_testkit import ALBERS, BIN, read_csv, run, write_layer, write_raste
 
 gdal.UseExceptions()
 
+# Under ASan/UBSan (scripts/bootstrap.sh asan) memory and time are the instrumentation's.
+SANITIZED = bool(os.environ.get("REDLINE_SANITIZED"))
+
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
@@ -137,8 +140,9 @@ def test_max_memory_shrinks_tiles_and_keeps_the_numbers(province, tmp_path):
     assert m, p.stderr
     assert int(m.group(1)) < 8192
     assert limited.read_bytes() == big.read_bytes()
-    assert rss_limited < 300 * 1024, rss_limited
-    assert rss_big > 300 * 1024, "the unlimited run should need more than the limit, or the test proves nothing"
+    if not SANITIZED:
+        assert rss_limited < 300 * 1024, rss_limited
+        assert rss_big > 300 * 1024, "the unlimited run should need more than the limit, or the test proves nothing"
 
 
 def test_max_memory_too_small_or_malformed(province, tmp_path):
@@ -203,6 +207,8 @@ def test_pathological_block_layouts_give_identical_numbers(province, tmp_path):
     assert outputs["row_strips"] == outputs["tiled"]
     assert outputs["huge_tiles"] == outputs["tiled"]
     # Stay fast: no layout costs more than a few times the tiled one (re-reads would cost 10-100x).
+    if SANITIZED:
+        return
     assert times["one_strip"] < 4 * times["tiled"] + 5, times
     assert times["row_strips"] < 4 * times["tiled"] + 5, times
     assert times["huge_tiles"] < 4 * times["tiled"] + 5, times
@@ -242,7 +248,7 @@ def test_multipolygon_with_100k_parts(flat, tmp_path):
     p, secs = timed(["zonal", "--raster", r, "--zones", zones, "--id", "code", "--output", out, "--quiet"])
     assert p.returncode == 0, p.stderr
     assert total_area(out) == pytest.approx(len(parts) * side * side, rel=1e-9)
-    assert secs < 60, secs
+    assert SANITIZED or secs < 60, secs
 
 
 def test_polygon_with_a_million_vertices(flat, tmp_path):
@@ -260,4 +266,4 @@ def test_polygon_with_a_million_vertices(flat, tmp_path):
     assert p.returncode == 0, p.stderr
     assert total_area(out) == pytest.approx(expected, rel=1e-9)
     assert expected == pytest.approx(0.5 * n * radius ** 2 * math.sin(2 * math.pi / n), rel=1e-6)
-    assert secs < 60, secs
+    assert SANITIZED or secs < 60, secs
