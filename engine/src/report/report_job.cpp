@@ -128,7 +128,9 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         return false;
     };
 
-    // Inputs: sizes, digests, CRSs (manifest and report).
+    // Inputs: sizes, digests, CRSs (manifest and report). A file serving several roles (one
+    // GeoPackage with every planning layer) is hashed once.
+    std::map<std::string, std::string> digests;
     for (const auto& [role, path] : cfg.input_files()) {
         ReportInputInfo info;
         info.role = role;
@@ -138,7 +140,11 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             info.layer = value.substr(path.size() + 1);
         std::error_code ec;
         info.size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
-        info.sha256 = fs::is_regular_file(path, ec) ? sha256_file_hex(path) : "";
+        if (fs::is_regular_file(path, ec)) {
+            auto it = digests.find(path);
+            if (it == digests.end()) it = digests.emplace(path, sha256_file_hex(path)).first;
+            info.sha256 = it->second;
+        }
         std::string wkt;
         if (role == "landcover_t0" || role == "landcover_t1")
             wkt = stage(cfg, role, [&] { return GdalRasterSource::open(path)->info().crs_wkt; });

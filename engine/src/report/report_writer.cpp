@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -363,9 +364,13 @@ int verify_report(const std::string& manifest_path, const ReportRunOptions& opts
         out << fmt::format("config    {}: CHANGED since the report\n", config_path);
         same = false;
     }
+    std::map<std::string, std::string> digests;  // a file serving several roles is hashed once
     for (const auto& i : m["inputs"]) {
         const std::string path = i["path"].get<std::string>();
-        const std::string now = fs::exists(path, ec) ? sha256_file_hex(path) : std::string("missing");
+        auto it = digests.find(path);
+        if (it == digests.end())
+            it = digests.emplace(path, fs::exists(path, ec) ? sha256_file_hex(path) : std::string("missing")).first;
+        const std::string& now = it->second;
         const bool ok = now == i["sha256"].get<std::string>();
         out << fmt::format("input     {:<22} {}: {}\n", i["role"].get<std::string>(), path, ok ? "unchanged" : "CHANGED");
         same = same && ok;
