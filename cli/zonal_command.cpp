@@ -27,6 +27,7 @@ void run(ZonalArgs& a) {
     a.req.job.progress = progress.get();
     a.req.job.cancel = &cancel_token();
     ZonalJob job = ZonalJob::from_request(a.req);
+    job.release_geometry();  // a local run needs only the zone set from here on
     verbose(a.common, job.describe_plan());
     ZonalResult result;
     std::unique_ptr<CheckpointStore> store =

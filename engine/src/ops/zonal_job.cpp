@@ -4,6 +4,7 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/memory.hpp"
 #include "redline/core/sha256.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
@@ -237,7 +238,15 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
     return rep;
 }
 
+void ZonalJob::release_geometry() {
+    std::vector<MultiPolygon>().swap(m_zones.geoms);
+    m_geometry_released = true;
+    release_free_memory();
+}
+
 std::string ZonalJob::serialize() const {
+    if (m_geometry_released)
+        fail(ErrorKind::Internal, "this zonal job released its zone geometry and cannot be serialized");
     const RasterInfo& info = m_raster->info();
     if (info.path.empty() || info.path == "<array>")
         fail(ErrorKind::Unsupported,
