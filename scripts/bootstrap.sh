@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # One-step set-up for a fresh Debian 12 machine.
 #   scripts/bootstrap.sh demo   install packages, build, run the demo report on embedded data
-#   scripts/bootstrap.sh test   install packages, build, run every test (what CI runs)
+#   scripts/bootstrap.sh test   install packages, build, run every test (what CI runs): the
+#                               three steps below, in this order
+#   scripts/bootstrap.sh check  release build (build): unit, CLI and Python tests, lint
 #   scripts/bootstrap.sh asan   ASan+UBSan build (build-asan, gcc, -O1 -g), unit and CLI tests
 #   scripts/bootstrap.sh fuzz   libFuzzer build (build-fuzz, clang), short fuzz runs (FUZZ_SECONDS)
 # Packages come from Debian's archive only (scripts/debian-packages.txt); nothing is downloaded
 # at build time. Uses sudo when not root. BUILD_DIR (default build) and JOBS may be set.
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
 build="${BUILD_DIR:-build}"
@@ -31,6 +34,15 @@ san_env() {
 }
 
 case "$mode" in
+  test)
+    # Every test, each step timed: the release build's tests, then ASan+UBSan, then fuzzing.
+    for step in check asan fuzz; do
+      t0=$SECONDS
+      "$self" "$step"
+      echo "== bootstrap test: step '$step' took $((SECONDS - t0)) s"
+    done
+    exit 0
+    ;;
   asan)
     build="${BUILD_DIR:-build-asan}"
     echo "== configuring and building with ASan+UBSan ($build)"
@@ -69,12 +81,12 @@ case "$mode" in
     "$build/cli/redline" demo --output-dir "${DEMO_DIR:-out/demo}"
     echo "== open ${DEMO_DIR:-out/demo}/report.html in a browser"
     ;;
-  test)
-    echo "== running every test"
+  check)
+    echo "== running the unit, CLI and Python tests"
     ctest --test-dir "$build" --output-on-failure -j "${JOBS:-$(nproc)}" --timeout 900
     ;;
   *)
-    echo "usage: scripts/bootstrap.sh demo|test|asan|fuzz" >&2
+    echo "usage: scripts/bootstrap.sh demo|test|check|asan|fuzz" >&2
     exit 2
     ;;
 esac
