@@ -47,14 +47,17 @@ ChangeRequest request_of(const pyb::dict& o) {
 PyTable matrix_table(const std::shared_ptr<ChangeReport>& rep) {
     PyTable t;
     t.columns = {"zone", "from", "to", "area_m2", "cells", "from_name", "to_name"};
-    auto code = [](std::int64_t c) { return c == kNodataClass ? std::string("nodata") : std::to_string(c); };
+    auto code = [](std::int64_t c) {
+        return c == kNodataClass ? std::string("nodata") : std::to_string(c);
+    };
     auto name = [&](std::int64_t c) {
         if (c == kNodataClass) return std::string("nodata");
         auto n = rep->classes.name_of(c);
         return n ? *n : std::to_string(c);
     };
     for (const auto& r : rep->matrix)
-        t.rows.push_back({rep->zone_names[r.zone], code(r.from), code(r.to), r.area_m2, r.cells, name(r.from), name(r.to)});
+        t.rows.push_back({rep->zone_names[r.zone], code(r.from), code(r.to), r.area_m2, r.cells,
+                          name(r.from), name(r.to)});
     t.meta = rep->meta;
     t.summary = rep->summary_json();
     t.warnings = rep->warnings;
@@ -64,17 +67,21 @@ PyTable matrix_table(const std::shared_ptr<ChangeReport>& rep) {
 
 PyTable patch_table(const std::shared_ptr<ChangeReport>& rep) {
     PyTable t;
-    t.columns = {"patch_id", "zone", "rule", "from", "to", "pixels", "area_m2", "x", "y", "lon", "lat", "status",
+    t.columns = {"patch_id",        "zone",      "rule",   "from", "to",  "pixels",
+                 "area_m2",         "x",         "y",      "lon",  "lat", "status",
                  "permitted_share", "from_name", "to_name"};
-    auto code = [](std::int64_t c) { return c == kNodataClass ? std::string("nodata") : std::to_string(c); };
+    auto code = [](std::int64_t c) {
+        return c == kNodataClass ? std::string("nodata") : std::to_string(c);
+    };
     auto name = [&](std::int64_t c) {
         if (c == kNodataClass) return std::string("nodata");
         auto n = rep->classes.name_of(c);
         return n ? *n : std::to_string(c);
     };
     for (const auto& p : rep->patches)
-        t.rows.push_back({p.patch_id, rep->zone_names[p.zone], p.rule, code(p.from), code(p.to), p.pixels, p.area_m2,
-                          p.x, p.y, p.lon, p.lat, p.status, p.permitted_share, name(p.from), name(p.to)});
+        t.rows.push_back({p.patch_id, rep->zone_names[p.zone], p.rule, code(p.from), code(p.to),
+                          p.pixels, p.area_m2, p.x, p.y, p.lon, p.lat, p.status, p.permitted_share,
+                          name(p.from), name(p.to)});
     t.meta = rep->meta;
     t.summary = rep->summary_json();
     t.warnings = rep->warnings;

@@ -26,7 +26,7 @@ namespace pyb = pybind11;
 
 // Progress reported by the engine thread and read by the Python thread.
 class SharedProgress : public ProgressSink {
-public:
+  public:
     void update(std::uint64_t done, std::uint64_t total, const std::string& label) override {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_done = done;
@@ -44,14 +44,15 @@ public:
         return true;
     }
 
-private:
+  private:
     std::mutex m_mutex;
     std::uint64_t m_done = 0, m_total = 0;
     std::string m_label;
     bool m_changed = false;
 };
 
-// job(ProgressSink*, const CancelToken*) -> R. `progress` is None or a callable(done, total, label).
+// job(ProgressSink*, const CancelToken*) -> R. `progress` is None or a callable(done, total,
+// label).
 template <class R, class Job>
 R run_interruptible(Job&& job, const pyb::object& progress) {
     SharedProgress sink;
@@ -88,7 +89,8 @@ R run_interruptible(Job&& job, const pyb::object& progress) {
             }
             std::uint64_t done, total;
             std::string label;
-            if (!interrupted && !callback_error && !progress.is_none() && sink.take(done, total, label)) {
+            if (!interrupted && !callback_error && !progress.is_none() &&
+                sink.take(done, total, label)) {
                 try {
                     progress(done, total, label);
                 } catch (pyb::error_already_set& e) {

@@ -13,8 +13,10 @@ namespace redline::py {
 void bind_report(pyb::module_& m) {
     m.def(
         "report",
-        [](const std::string& config, const pyb::object& output_dir, int threads, const pyb::object& progress) {
-            const std::string out = output_dir.is_none() ? std::string() : output_dir.cast<std::string>();
+        [](const std::string& config, const pyb::object& output_dir, int threads,
+           const pyb::object& progress) {
+            const std::string out =
+                output_dir.is_none() ? std::string() : output_dir.cast<std::string>();
             return run_interruptible<std::string>(
                 [&](ProgressSink* p, const CancelToken* c) {
                     const ReportConfig cfg = ReportConfig::load(config);

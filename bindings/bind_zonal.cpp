@@ -1,17 +1,16 @@
 // ZonalJob for Python: prepare (from paths or from numpy + WKB), run locally or by task ranges,
 // merge partial results, report as columns, write the CLI's file formats.
+#include <fmt/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <memory>
 
-#include <fmt/format.h>
-
 #include "bind_common.hpp"
 #include "bind_inputs.hpp"
-#include "redline/io/gdal_raster_source.hpp"
 #include "redline/exec/memory_budget.hpp"
+#include "redline/io/gdal_raster_source.hpp"
 #include "redline/ops/zonal_job.hpp"
 
 namespace redline::py {
@@ -23,8 +22,8 @@ struct PyZonalReport {
     pyb::dict columns() const {
         const std::size_t n = rep.rows.size();
         pyb::list zone, klass, class_name;
-        pyb::array_t<double> area(static_cast<pyb::ssize_t>(n)), share(static_cast<pyb::ssize_t>(n)),
-            cells(static_cast<pyb::ssize_t>(n));
+        pyb::array_t<double> area(static_cast<pyb::ssize_t>(n)),
+            share(static_cast<pyb::ssize_t>(n)), cells(static_cast<pyb::ssize_t>(n));
         auto a = area.mutable_unchecked<1>();
         auto s = share.mutable_unchecked<1>();
         auto c = cells.mutable_unchecked<1>();
@@ -136,8 +135,10 @@ void bind_zonal(pyb::module_& m) {
                 ZonalResult merged;
                 for (std::size_t i = 0; i < parts.size(); ++i) {
                     ZonalResult r = ZonalResult::deserialize(parts[i]);
-                    if (i == 0) merged = std::move(r);
-                    else merged.merge(r);
+                    if (i == 0)
+                        merged = std::move(r);
+                    else
+                        merged.merge(r);
                 }
                 if (parts.empty()) merged = j.job->run(0, 0);
                 return PyZonalReport{j.job->report(merged)};

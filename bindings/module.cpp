@@ -16,11 +16,21 @@ void register_errors(pyb::module_& m) {
             if (p) std::rethrow_exception(p);
         } catch (const Error& e) {
             switch (e.kind()) {
-                case ErrorKind::InvalidInput: PyErr_SetString(PyExc_ValueError, e.what()); return;
-                case ErrorKind::Io: PyErr_SetString(PyExc_OSError, e.what()); return;
-                case ErrorKind::Unsupported: PyErr_SetString(PyExc_NotImplementedError, e.what()); return;
-                case ErrorKind::Cancelled: PyErr_SetString(PyExc_KeyboardInterrupt, e.what()); return;
-                case ErrorKind::Internal: PyErr_SetString(PyExc_RuntimeError, e.what()); return;
+                case ErrorKind::InvalidInput:
+                    PyErr_SetString(PyExc_ValueError, e.what());
+                    return;
+                case ErrorKind::Io:
+                    PyErr_SetString(PyExc_OSError, e.what());
+                    return;
+                case ErrorKind::Unsupported:
+                    PyErr_SetString(PyExc_NotImplementedError, e.what());
+                    return;
+                case ErrorKind::Cancelled:
+                    PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+                    return;
+                case ErrorKind::Internal:
+                    PyErr_SetString(PyExc_RuntimeError, e.what());
+                    return;
             }
         }
     });
@@ -31,8 +41,9 @@ void register_errors(pyb::module_& m) {
 PYBIND11_MODULE(_core, m) {
     m.doc() = "redline engine bindings (use the `redline` package, not this module directly)";
     redline::py::register_errors(m);
-    m.def("provenance", [] { return redline::engine_provenance().dump(); },
-          "JSON with the engine and GDAL/GEOS/PROJ versions");
+    m.def(
+        "provenance", [] { return redline::engine_provenance().dump(); },
+        "JSON with the engine and GDAL/GEOS/PROJ versions");
     redline::py::bind_zonal(m);
     redline::py::bind_change(m);
     redline::py::bind_vector(m);
