@@ -217,12 +217,7 @@ ChangeReport ChangeJob::run_checkpointed(CheckpointStore& store) const {
     return report(merger.finish());
 }
 
-std::string ChangeJob::fingerprint() const {
-    // As ZonalJob::fingerprint: options, dataset files (path, size, mtime) and zone summaries.
-    BinaryWriter w;
-    w.str("redline.change.checkpoint.v2");
-    w.str(dataset_identity(m_req.t0));
-    w.str(dataset_identity(m_req.t1));
+void ChangeJob::write_options(BinaryWriter& w) const {
     w.i64(m_req.band);
     w.str(m_req.mode);
     w.i64(m_req.connectivity);
@@ -232,6 +227,15 @@ std::string ChangeJob::fingerprint() const {
     w.u64(m_req.patch_geometry ? 1 : 0);
     w.str(m_classes.serialize());
     w.str(m_rules.serialize());
+}
+
+std::string ChangeJob::fingerprint() const {
+    // As ZonalJob::fingerprint: options, dataset files (path, size, mtime) and zone summaries.
+    BinaryWriter w;
+    w.str("redline.change.checkpoint.v2");
+    w.str(dataset_identity(m_req.t0));
+    w.str(dataset_identity(m_req.t1));
+    write_options(w);
     w.str(dataset_identity(m_zones.path));
     w.str(m_zones.label);
     w.u64(m_zones.features);
@@ -281,15 +285,7 @@ std::string ChangeJob::serialize() const {
     w.str("redline.change.job.v1");
     w.str(m_req.t0);
     w.str(m_req.t1);
-    w.i64(m_req.band);
-    w.str(m_req.mode);
-    w.i64(m_req.connectivity);
-    w.i64(m_req.tile_size);
-    w.i64(m_req.mmu_pixels);
-    w.f64(m_req.permitted_min_share);
-    w.u64(m_req.patch_geometry ? 1 : 0);
-    w.str(m_classes.serialize());
-    w.str(m_rules.serialize());
+    write_options(w);
     w.str(m_zones.serialize());
     w.u64(m_permitted ? 1 : 0);
     if (m_permitted) w.str(m_permitted->serialize());

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "redline/core/binary_codec.hpp"
 #include "redline/core/class_table.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/coverage/zone_set.hpp"
@@ -131,6 +132,8 @@ private:
     std::shared_ptr<const ZoneSet> m_zoneset, m_permset;
     std::shared_ptr<const ZonalPlan> m_plan;
     std::string m_memory_note;
+    // The options that decide the result, shared by serialize() and fingerprint().
+    void write_options(BinaryWriter& w) const;
     ChangeOptions options() const;
 };
 
