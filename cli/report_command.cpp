@@ -30,6 +30,7 @@ int run_report(const std::string& config_path, const std::string& out_dir, const
     ro.threads = common.threads;
     ro.progress = progress.get();
     ro.cancel = &cancel_token();
+    ro.log = [&common](const std::string& line) { verbose(common, line); };
     const ReportResult r = compute_report(cfg, ro);
     if (progress) progress->finish();
     warn_all(r.warnings);

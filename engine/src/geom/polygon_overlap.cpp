@@ -84,6 +84,12 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
                                   : fmt::format("features #{} and #{}", i, j);
     };
 
+    // Vertex counts for the large-against-small path of the fast mode (0 = never taken).
+    std::vector<std::size_t> vertices_a(a.size(), 0), large_b(b.size(), 0);
+    if (opts.plane_area_scale > 0 && !opts.keep_pieces && !opts.locate) {
+        for (std::size_t i = 0; i < a.size(); ++i) vertices_a[i] = a[i].num_points();
+        for (std::size_t j = 0; j < b.size(); ++j) large_b[j] = b[j].num_points();
+    }
     std::vector<std::vector<PolygonOverlap>> found(a.size());
     tbb::enumerable_thread_specific<Worker> workers;
     std::atomic<std::size_t> done{0};
@@ -102,14 +108,21 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
         PreparedPtr own_pa;
         const GEOSGeometry* ga = nullptr;
         const GEOSPreparedGeometry* pa = nullptr;
-        auto prepare_a = [&] {
-            if (pa) return;
+        auto convert_a = [&] {
+            if (ga) return;
             if (opts.self) {
                 ga = w.geom(a, i);
-                pa = w.prep(a, i);
             } else {
                 own_a = detail::to_geos(ctx, a[i]);
                 ga = own_a.get();
+            }
+        };
+        auto prepare_a = [&] {
+            if (pa) return;
+            convert_a();
+            if (opts.self) {
+                pa = w.prep(a, i);
+            } else {
                 own_pa = PreparedPtr(GEOSPrepare_r(ctx.get(), ga), PreparedDeleter{ctx.get()});
                 if (!own_pa)
                     fail(ErrorKind::Internal,
@@ -127,6 +140,27 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
         for (std::size_t k = first[i]; k < first[i + 1]; ++k) {
             const std::size_t j = pairs[k].second;
             if (fast) {
+                // A small polygon against a large one (a redline patch against a province):
+                // the large one is prepared once per worker, and containment, the common case,
+                // costs O(|a| log |b|) instead of the sweep's O(|a| + |b|).
+                if (large_b[j] > 4 * vertices_a[i] + 256) {
+                    convert_a();
+                    const GEOSPreparedGeometry* pb = w.prep(b, j);
+                    const char hit = GEOSPreparedIntersects_r(ctx.get(), pb, ga);
+                    if (hit == 2) geos_fail(j, "test the intersection of");
+                    if (hit == 0) continue;
+                    const char inside = GEOSPreparedContains_r(ctx.get(), pb, ga);
+                    if (inside == 2) geos_fail(j, "test containment of");
+                    if (inside == 1) {
+                        PolygonOverlap ov;
+                        ov.a = i;
+                        ov.b = j;
+                        ov.kind = OverlapKind::AInsideB;
+                        ov.area_m2 = area_a[i];
+                        out.push_back(std::move(ov));
+                        continue;
+                    }
+                }
                 if (const auto plane = planar_overlap_area(a[i], b[j])) {
                     if (*plane > 0) {
                         PolygonOverlap ov;

@@ -9,10 +9,15 @@
 #include "geos_handle.hpp"
 #include "redline/core/error.hpp"
 #include "redline/exec/ordered_executor.hpp"
+#include "redline/geom/simple_ring_check.hpp"
 
 namespace redline {
 
-std::vector<ValidityIssue> check_validity(const std::vector<MultiPolygon>& geoms, int threads) {
+namespace {
+
+// GEOS validity of every geometry not marked in `skip` (nullptr: none skipped).
+std::vector<ValidityIssue> geos_validity(const std::vector<MultiPolygon>& geoms, const std::vector<char>* skip,
+                                         int threads) {
     std::vector<int> bad(geoms.size(), 0);
     std::vector<ValidityIssue> found(geoms.size());
     tbb::enumerable_thread_specific<detail::GeosContext> contexts;
@@ -21,7 +26,7 @@ std::vector<ValidityIssue> check_validity(const std::vector<MultiPolygon>& geoms
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geoms.size(), 64), [&](const auto& range) {
             auto& ctx = contexts.local();
             for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                if (geoms[i].empty()) continue;
+                if (geoms[i].empty() || (skip && (*skip)[i])) continue;
                 // Non-finite coordinates first: GEOS reports them, but without a location.
                 bool finite = true;
                 Point where;
@@ -75,6 +80,24 @@ std::vector<ValidityIssue> check_validity(const std::vector<MultiPolygon>& geoms
     for (std::size_t i = 0; i < geoms.size(); ++i)
         if (bad[i]) out.push_back(found[i]);
     return out;
+}
+
+}  // namespace
+
+std::vector<ValidityIssue> check_validity(const std::vector<MultiPolygon>& geoms, int threads) {
+    return geos_validity(geoms, nullptr, threads);
+}
+
+std::vector<ValidityIssue> find_validity_issues(const std::vector<MultiPolygon>& geoms, int threads) {
+    std::vector<char> certified(geoms.size(), 0);
+    tbb::task_arena arena(resolve_threads(threads));
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geoms.size(), 64), [&](const auto& r) {
+            for (std::size_t i = r.begin(); i != r.end(); ++i)
+                certified[i] = !geoms[i].empty() && certainly_valid_simple_polygon(geoms[i]);
+        });
+    });
+    return geos_validity(geoms, &certified, threads);
 }
 
 std::size_t make_valid(std::vector<MultiPolygon>& geoms, const std::vector<std::size_t>& which, int threads) {

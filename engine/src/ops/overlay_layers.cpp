@@ -1,15 +1,10 @@
 #include "redline/ops/overlay_layers.hpp"
 
 #include <fmt/format.h>
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "redline/core/error.hpp"
-#include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/transformer.hpp"
-#include "redline/geom/simple_ring_check.hpp"
 #include "redline/geom/validity.hpp"
 #include "redline/io/crs.hpp"
 
@@ -50,32 +45,6 @@ OverlayLayer read_overlay_layer(const std::string& layer_ref, const LayerReadOpt
     return out;
 }
 
-namespace {
-
-// GEOS's validity check, run only on the geometries the fast certificate cannot vouch for
-// (simple_ring_check.hpp); issues keep the layer's indices and order.
-std::vector<ValidityIssue> validity_issues(const std::vector<MultiPolygon>& geoms, int threads) {
-    std::vector<char> certified(geoms.size(), 0);
-    tbb::task_arena arena(resolve_threads(threads));
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geoms.size(), 64), [&](const auto& r) {
-            for (std::size_t i = r.begin(); i != r.end(); ++i)
-                certified[i] = geoms[i].empty() || certainly_valid_simple_polygon(geoms[i]);
-        });
-    });
-    std::vector<std::size_t> rest;
-    for (std::size_t i = 0; i < geoms.size(); ++i)
-        if (!certified[i]) rest.push_back(i);
-    if (rest.size() == geoms.size()) return check_validity(geoms, threads);
-    std::vector<MultiPolygon> subset;
-    subset.reserve(rest.size());
-    for (std::size_t i : rest) subset.push_back(geoms[i]);
-    auto issues = check_validity(subset, threads);
-    for (auto& is : issues) is.index = rest[is.index];
-    return issues;
-}
-
-}  // namespace
 
 void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wkt,
                            const std::string& target_label, const OverlayLayerOptions& opts) {
@@ -112,7 +81,7 @@ void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wk
                         layer.label, layer.source_crs_label, target_crs, opts.densify_m));
     }
 
-    auto issues = validity_issues(layer.geoms, opts.threads);
+    auto issues = find_validity_issues(layer.geoms, opts.threads);
     if (!issues.empty()) {
         if (!opts.make_valid)
             fail(ErrorKind::InvalidInput,

@@ -9,7 +9,7 @@
 #include "redline/core/text.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/transformer.hpp"
-#include "redline/geom/polygon_union.hpp"
+#include "redline/geom/polygon_dissolve.hpp"
 #include "redline/geom/validity.hpp"
 #include "redline/io/crs.hpp"
 
@@ -116,7 +116,7 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
     }
 
     // Validity
-    auto issues = check_validity(layer.polygons, opts.threads);
+    auto issues = find_validity_issues(layer.polygons, opts.threads);
     if (!issues.empty()) {
         if (!opts.make_valid)
             fail(ErrorKind::InvalidInput,
@@ -143,7 +143,7 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
         }
         out.names = order;
         out.geoms.resize(order.size());
-        for (std::size_t g = 0; g < order.size(); ++g) out.geoms[g] = union_all(groups[order[g]], opts.threads);
+        for (std::size_t g = 0; g < order.size(); ++g) out.geoms[g] = dissolve(groups[order[g]], opts.threads);
     } else {
         out.names = std::move(layer.ids);
         out.geoms = std::move(layer.polygons);

@@ -109,8 +109,10 @@ ReportMap render_map(const MapLayers& L, int width) {
                 }
     };
     for (const auto* r : L.regions) outline(*r, Rgb{110, 110, 110});
-    if (L.land) outline(*L.land, Rgb{0, 0, 0});
-    if (L.redline) outline(*L.redline, Rgb{200, 0, 0});
+    if (L.land)
+        for (const auto& mp : *L.land) outline(mp, Rgb{0, 0, 0});
+    if (L.redline)
+        for (const auto& mp : *L.redline) outline(mp, Rgb{200, 0, 0});
     // Permitted first, violations last (on top).
     for (const char* st : {"permitted", "below-mmu", "violation"})
         for (const auto& p : L.patches) {

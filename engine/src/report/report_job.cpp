@@ -1,6 +1,7 @@
 #include "redline/report/report_job.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -12,6 +13,8 @@
 
 #include "redline/core/class_table.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/exact_area_sum.hpp"
+#include "redline/core/memory.hpp"
 #include "redline/core/sha256.hpp"
 #include "redline/core/units.hpp"
 #include "redline/exec/ordered_executor.hpp"
@@ -19,7 +22,6 @@
 #include "redline/geodesy/polygon_area.hpp"
 #include "redline/geom/polygon_dissolve.hpp"
 #include "redline/geom/polygon_locator.hpp"
-#include "redline/geom/polygon_union.hpp"
 #include "redline/io/crs.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/layer_ref.hpp"
@@ -27,6 +29,7 @@
 #include "redline/ops/change.hpp"
 #include "redline/ops/change_job.hpp"
 #include "redline/ops/conflicts.hpp"
+#include "redline/ops/disjoint_union.hpp"
 #include "redline/ops/overlay_layers.hpp"
 #include "redline/ops/shoreline.hpp"
 #include "redline/ops/zonal_job.hpp"
@@ -48,9 +51,12 @@ auto stage(const ReportConfig& cfg, const std::string& key, F&& fn) -> decltype(
     }
 }
 
+// A planning layer after its union: the features themselves are freed (a national cropland
+// layer is gigabytes), the union is kept as interior-disjoint pieces for overlap areas.
 struct Layer {
-    OverlayLayer layer;
-    MultiPolygon uni;      // union of all features
+    OverlayLayer layer;    // metadata; geoms emptied after the union
+    std::size_t features = 0;
+    DisjointUnion uni;     // union of all features
     double union_m2 = 0;
     double sum_m2 = 0;
 };
@@ -63,6 +69,21 @@ std::string ellipsoid_of(const std::string& wkt) {
         return "";
     }
 }
+
+// Per-stage wall times for --verbose: lap(name) logs the time since the previous lap.
+class StageClock {
+  public:
+    explicit StageClock(const std::function<void(const std::string&)>& log) : m_log(log) {}
+    void lap(const std::string& name) {
+        const auto now = std::chrono::steady_clock::now();
+        if (m_log) m_log(fmt::format("report: {} {:.1f} s", name, std::chrono::duration<double>(now - m_last).count()));
+        m_last = now;
+    }
+
+  private:
+    const std::function<void(const std::string&)>& m_log;
+    std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
+};
 
 nlohmann::json num_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
@@ -110,6 +131,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                    {"min_overlap_m2", opt.min_overlap_m2},
                    {"land_reference_km2", opt.land_reference_km2}};
     const int threads = ro.threads;
+    StageClock clock(ro.log);
     const ClassTable classes = stage(cfg, "classes", [&] { return ClassTable::load(cfg.input("classes")); });
     auto need = [&](const std::string& id, std::initializer_list<const char*> keys) -> std::string {
         for (const char* k : keys)
@@ -155,6 +177,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         res.inputs.push_back(info);
     }
 
+    clock.lap("inputs (digests, CRSs)");
     // Reference frame.
     std::shared_ptr<const RasterSource> t1;
     if (cfg.has("landcover_t1")) t1 = stage(cfg, "landcover_t1", [&] { return GdalRasterSource::open(cfg.input("landcover_t1")); });
@@ -187,21 +210,28 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     const ConcurrentAreaCalculator* calc_ptr = nullptr;
     std::unique_ptr<ConcurrentAreaCalculator> calc;
     auto unite = [&](Layer& l) {
-        std::vector<const MultiPolygon*> parts;
-        for (const auto& g : l.layer.geoms) parts.push_back(&g);
-        l.uni = dissolve(parts, threads);
         if (!calc) {
             calc = std::make_unique<ConcurrentAreaCalculator>(ref_wkt, 100.0);
             calc_ptr = calc.get();
         }
-        l.union_m2 = measure_area(l.uni, *calc_ptr, threads);
-        for (const auto& g : l.layer.geoms) l.sum_m2 += calc_ptr->area_m2(g);
+        std::vector<const MultiPolygon*> parts;
+        for (const auto& g : l.layer.geoms) parts.push_back(&g);
+        MultiPolygon uni = dissolve(parts, threads);
+        ExactAreaSum sum;
+        for (const auto& a : measure_area_sums(l.layer.geoms, *calc_ptr, threads)) sum.add(a);
+        l.sum_m2 = sum.value();
+        l.features = l.layer.geoms.size();
+        std::vector<MultiPolygon>().swap(l.layer.geoms);
+        release_free_memory();
+        l.uni = DisjointUnion(std::move(uni), *calc_ptr, threads);
+        l.union_m2 = l.uni.area_m2();
     };
 
     std::optional<Layer> land, redline, cropland, protected_l, urban;
     if (cfg.has("land")) {
         land = read_layer("land");
         unite(*land);
+        clock.lap("land: read, dissolve, area");
         res.land = {{"computed_km2", units::m2_to_km2(land->union_m2)},
                     {"reference_km2", opt.land_reference_km2},
                     {"source", cfg.input("land")},
@@ -212,13 +242,13 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         if (cfg.has(key)) {
             slot = read_layer(key);
             unite(*slot);
+            clock.lap(key + ": read, dissolve, area");
         }
     };
     read_union("redline", redline);
     read_union("cropland", cropland);
     read_union("protected", protected_l);
     read_union("urban", urban);
-    auto area_of = [&](const MultiPolygon& mp) { return mp.empty() ? 0.0 : measure_area(mp, *calc_ptr, threads); };
 
     std::map<std::string, IndicatorResult> results;
     auto skip = [&](const std::string& id, const std::string& reason) {
@@ -235,20 +265,21 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     };
 
     // ecr_area
-    MultiPolygon pa_land;
+    std::optional<DisjointUnion> pa_land;  // protected areas on land
     if (wants("ecr_area")) {
         if (auto why = need("ecr_area", {"redline"}); !why.empty()) skip("ecr_area", why);
         else {
             nlohmann::json d = {{"union_m2", redline->union_m2},
                                 {"sum_of_parts_m2", redline->sum_m2},
                                 {"overlap_m2", redline->sum_m2 - redline->union_m2},
-                                {"features", redline->layer.size()}};
+                                {"features", redline->features}};
             if (land) {
-                const double on_land = area_of(intersection(redline->uni, land->uni));
+                const double on_land = redline->uni.overlap_area_m2(land->uni, *calc_ptr, threads, ro.cancel);
                 d["land_part_km2"] = units::m2_to_km2(on_land);
                 d["marine_part_km2"] = units::m2_to_km2(redline->union_m2 - on_land);
                 d["land_part_share_of_land_percent"] = 100.0 * on_land / land->union_m2;
             }
+            clock.lap("ecr_area: redline on land");
             results["ecr_area"] = evaluate(spec_of("ecr_area"), units::m2_to_km2(redline->union_m2), d);
         }
     }
@@ -260,20 +291,21 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                                 {"yi_mu", units::m2_to_yi_mu(m2)},
                                 {"mu", units::m2_to_mu(m2)},
                                 {"sum_of_parts_m2", cropland->sum_m2},
-                                {"features", cropland->layer.size()}};
+                                {"features", cropland->features}};
             results["cropland_area"] = evaluate(spec_of("cropland_area"), units::m2_to_km2(m2), d);
         }
     }
     if (wants("protected_area_share")) {
         if (auto why = need("protected_area_share", {"protected", "land"}); !why.empty()) skip("protected_area_share", why);
         else {
-            pa_land = intersection(protected_l->uni, land->uni);
-            const double on_land = area_of(pa_land);
+            pa_land = protected_l->uni.intersection(land->uni, *calc_ptr, threads, ro.cancel);
+            const double on_land = pa_land->area_m2();
             nlohmann::json d = {{"protected_union_km2", units::m2_to_km2(protected_l->union_m2)},
                                 {"protected_on_land_km2", units::m2_to_km2(on_land)},
                                 {"land_area_km2", units::m2_to_km2(land->union_m2)},
                                 {"share_of_reference_land_percent",
                                  100.0 * units::m2_to_km2(on_land) / opt.land_reference_km2}};
+            clock.lap("protected_area_share: protected on land");
             results["protected_area_share"] = evaluate(spec_of("protected_area_share"), 100.0 * on_land / land->union_m2, d);
         }
     }
@@ -304,6 +336,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                                  {"sliver_area_m2", s.sliver_area_m2}});
             }
             for (const auto& w : rep.warnings) res.warnings.push_back(w);
+            clock.lap("three_lines_overlap: conflicts");
             results["three_lines_overlap"] = evaluate(spec_of("three_lines_overlap"), total,
                                                       {{"pairs", pairs}, {"conflicts", count},
                                                        {"min_overlap_m2", opt.min_overlap_m2}});
@@ -327,6 +360,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         }
         for (const auto& n : region_names) region_geoms.push_back(dissolve(groups[n], 1));
         if (!calc) calc = std::make_unique<ConcurrentAreaCalculator>(ref_wkt, 100.0), calc_ptr = calc.get();
+        clock.lap("regions: read, dissolve");
     }
 
     // Land-cover proxies (zonal over the land and over the regions).
@@ -350,12 +384,13 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             lz.path = cfg.input("land");
             lz.crs_label = crs_label_of(ref_wkt);
             lz.names = {"land"};
-            lz.geoms = {land->uni};
-            lz.features = land->layer.size();
+            lz.geoms = {land->uni.merged()};
+            lz.features = land->features;
             const ZonalReport zr = stage(cfg, "landcover_t1", [&] {
                 ZonalJob job(t1, std::move(lz), zo);
                 return job.report(job.run_all());
             });
+            clock.lap("cover: zonal over the land");
             std::map<std::int64_t, double> cover;
             double valid = 0, nodata = 0;
             for (const auto& r : zr.rows) {
@@ -404,6 +439,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                     ZonalJob job(t1, std::move(rz), zo);
                     return job.report(job.run_all());
                 });
+                clock.lap("cover: zonal over the regions");
                 region_cover.resize(region_names.size());
                 for (const auto& r : rr.rows)
                     if (!r.nodata) region_cover[r.zone][r.klass] += r.area_m2;
@@ -434,6 +470,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             sr.threads = threads;
             sr.cancel = ro.cancel;
             const ShorelineReport sh = stage(cfg, "shoreline", [&] { return run_shoreline(sr); });
+            clock.lap("natural_shoreline_share: shoreline");
             const ShorelineTotals& t = sh.rows.at(0).totals;
             nlohmann::json d = {{"natural_km", t.natural_m / 1000.0},
                                 {"artificial_km", t.artificial_m / 1000.0},
@@ -473,6 +510,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.progress = ro.progress;
             cq.cancel = ro.cancel;
             change = stage(cfg, "landcover_t0", [&] { return run_change_job(cq); });
+            clock.lap("ecr_nature_unchanged: change in the redline");
             double value = 0;
             std::map<std::string, std::pair<std::int64_t, double>> by_status;
             for (const auto& p : change->patches) {
@@ -544,6 +582,20 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             res.region_columns.push_back("violation_patches");
         }
         res.regions.resize(region_names.size());
+        // Overlap areas of every layer with every region: one pass over polygon pairs per layer.
+        std::vector<DisjointUnion> region_pieces;
+        for (const auto& g : region_geoms) region_pieces.emplace_back(g, *calc_ptr, threads);
+        std::vector<const DisjointUnion*> region_ptrs;
+        for (const auto& r : region_pieces) region_ptrs.push_back(&r);
+        auto by_region = [&](const DisjointUnion& u) { return u.overlap_areas_m2(region_ptrs, *calc_ptr, threads, ro.cancel); };
+        std::vector<double> redline_r, cropland_r, land_r, pa_land_r;
+        if (redline) redline_r = by_region(redline->uni);
+        if (cropland) cropland_r = by_region(cropland->uni);
+        if (protected_l && land) {
+            if (!pa_land) pa_land = protected_l->uni.intersection(land->uni, *calc_ptr, threads, ro.cancel);
+            land_r = by_region(land->uni);
+            pa_land_r = by_region(*pa_land);
+        }
         std::vector<PolygonLocator> locators;
         for (const auto& g : region_geoms) locators.emplace_back(g);
         tbb::task_arena arena(resolve_threads(threads));
@@ -551,18 +603,13 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             tbb::parallel_for(std::size_t{0}, region_names.size(), [&](std::size_t i) {
                 ReportRegion& r = res.regions[i];
                 r.name = region_names[i];
-                const MultiPolygon& g = region_geoms[i];
-                const double area = calc_ptr->area_m2(g);
+                const double area = region_pieces[i].area_m2();
                 r.values["area_km2"] = units::m2_to_km2(area);
-                if (redline) r.values["ecr_area_km2"] = units::m2_to_km2(calc_ptr->area_m2(intersection(redline->uni, g)));
-                if (cropland)
-                    r.values["cropland_area_km2"] = units::m2_to_km2(calc_ptr->area_m2(intersection(cropland->uni, g)));
-                if (protected_l && land) {
-                    const MultiPolygon pl = pa_land.empty() ? intersection(protected_l->uni, land->uni) : pa_land;
-                    const double land_r = calc_ptr->area_m2(intersection(land->uni, g));
+                if (redline) r.values["ecr_area_km2"] = units::m2_to_km2(redline_r[i]);
+                if (cropland) r.values["cropland_area_km2"] = units::m2_to_km2(cropland_r[i]);
+                if (protected_l && land)
                     r.values["protected_share_percent"] =
-                        num_or_null(land_r > 0 ? 100.0 * calc_ptr->area_m2(intersection(pl, g)) / land_r : std::nan(""));
-                }
+                        num_or_null(land_r[i] > 0 ? 100.0 * pa_land_r[i] / land_r[i] : std::nan(""));
                 if (!region_cover.empty()) {
                     double forest = 0, crop = 0;
                     for (const auto& [k, v] : region_cover[i]) {
@@ -598,6 +645,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         }
     }
 
+    if (!region_names.empty()) clock.lap("regions: per-region values");
     for (const auto& s : cfg.indicators()) {
         auto it = results.find(s.id);
         if (it != results.end()) res.indicators.push_back(it->second);
@@ -605,18 +653,19 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
 
     // Map.
     MapLayers ml;
-    ml.extent = t1 ? t1->info().grid.extent() : land ? land->uni.bounds() : Box{};
+    ml.extent = t1 ? t1->info().grid.extent() : land ? land->uni.merged().bounds() : Box{};
     if (t1) {
         ml.raster_path = t1->info().path;
         ml.raster_band = t1->info().band;
     }
     ml.classes = &classes;
-    if (land) ml.land = &land->uni;
+    if (land) ml.land = &land->uni.pieces();
     for (const auto& g : region_geoms) ml.regions.push_back(&g);
-    if (redline) ml.redline = &redline->uni;
+    if (redline) ml.redline = &redline->uni.pieces();
     if (change)
         for (const auto& p : change->patches) ml.patches.push_back({Point{p.x, p.y}, p.status});
     if (!ml.extent.empty()) res.map = render_map(ml, ro.map_width);
+    clock.lap("map");
     return res;
 }
 

@@ -22,9 +22,9 @@ struct MapLayers {
     std::string raster_path;     // "" = no background
     int raster_band = 1;
     const ClassTable* classes = nullptr;
-    const MultiPolygon* land = nullptr;
+    const std::vector<MultiPolygon>* land = nullptr;     // outlined: pieces of the land union
     std::vector<const MultiPolygon*> regions;
-    const MultiPolygon* redline = nullptr;
+    const std::vector<MultiPolygon>* redline = nullptr;  // outlined: pieces of the redline union
     std::vector<MapPatch> patches;
 };
 

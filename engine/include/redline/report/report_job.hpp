@@ -8,6 +8,7 @@
 // result depends on the thread count; report.json is byte-identical for any --threads.
 // Thread-safety: reentrant.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,9 @@ struct ReportRunOptions {
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
     int map_width = 1200;  // DEFAULT 1200 px
+    // DEFAULT none: called with one line per finished stage ("report: dissolve redline 1.2 s"),
+    // from the calling thread (--verbose).
+    std::function<void(const std::string&)> log;
 };
 
 ReportResult compute_report(const ReportConfig& config, const ReportRunOptions& opts);
