@@ -52,6 +52,17 @@ def test_hand_computed_areas_and_row_order(small):
     assert float(rows[3]["cells"]) == pytest.approx(0.25, abs=1e-12)
 
 
+def test_progress_shows_reading_the_zones_then_the_raster_pass(small):
+    d, r, z = small
+    p = run("zonal", "--raster", r, "--zones", f"{z}:redline", "--progress", "--output", d / "z.csv")
+    assert p.returncode == 0, p.stderr
+    stages = [line.split()[0] for line in p.stderr.splitlines() if "%" in line]
+    assert stages[0] == "zones" and stages[-1] == "zonal", p.stderr
+    assert stages == sorted(stages, key=["zones", "zonal"].index), p.stderr  # zones first, then the pass
+    zones = [line for line in p.stderr.splitlines() if line.startswith("zones")]
+    assert "100.0%" in zones[-1], p.stderr
+
+
 def test_default_zone_key_is_the_feature_id(small):
     d, r, z = small
     rows = read_csv_text(run("zonal", "--raster", r, "--zones", f"{z}:redline").stdout)

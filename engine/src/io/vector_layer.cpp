@@ -1,13 +1,14 @@
 #include "redline/io/vector_layer.hpp"
 
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <fmt/format.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
-
-#include <fmt/format.h>
-#include <cpl_conv.h>
-#include <cpl_string.h>
-#include <ogrsf_frmts.h>
 
 #include "gdal_util.hpp"
 #include "redline/core/error.hpp"
@@ -50,14 +51,17 @@ void add_polygon(const OGRPolygon* p, MultiPolygon& out, int& unclosed) {
 // Returns "" on success or the offending geometry type name.
 std::string convert_polygonal(const OGRGeometry* g, MultiPolygon& out, int& unclosed) {
     switch (wkbFlatten(g->getGeometryType())) {
-        case wkbPolygon: add_polygon(g->toPolygon(), out, unclosed); return {};
+        case wkbPolygon:
+            add_polygon(g->toPolygon(), out, unclosed);
+            return {};
         case wkbMultiPolygon:
             for (const auto* p : *g->toMultiPolygon()) add_polygon(p, out, unclosed);
             return {};
         case wkbCurvePolygon:
         case wkbMultiSurface: {
             std::unique_ptr<OGRGeometry> lin(g->getLinearGeometry());
-            return lin ? convert_polygonal(lin.get(), out, unclosed) : std::string(g->getGeometryName());
+            return lin ? convert_polygonal(lin.get(), out, unclosed)
+                       : std::string(g->getGeometryName());
         }
         case wkbGeometryCollection: {
             for (const auto* m : *g->toGeometryCollection()) {
@@ -66,7 +70,8 @@ std::string convert_polygonal(const OGRGeometry* g, MultiPolygon& out, int& uncl
             }
             return {};
         }
-        default: return OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
+        default:
+            return OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
     }
 }
 
@@ -80,7 +85,9 @@ void add_line(const OGRLineString* l, MultiLineString& out) {
 
 std::string convert_lineal(const OGRGeometry* g, MultiLineString& out) {
     switch (wkbFlatten(g->getGeometryType())) {
-        case wkbLineString: add_line(g->toLineString(), out); return {};
+        case wkbLineString:
+            add_line(g->toLineString(), out);
+            return {};
         case wkbMultiLineString:
             for (const auto* l : *g->toMultiLineString()) add_line(l, out);
             return {};
@@ -97,7 +104,8 @@ std::string convert_lineal(const OGRGeometry* g, MultiLineString& out) {
             }
             return {};
         }
-        default: return OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
+        default:
+            return OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
     }
 }
 
@@ -117,8 +125,12 @@ struct CoordinateBounds {
         if (geographic) {
             const double lon = x * deg_per_unit, lat = y * deg_per_unit;
             if (std::abs(lat) > 90.0 + 1e-9)
-                return fmt::format("has latitude {:.10g} beyond +-90 degrees (are longitude and latitude swapped?)", lat);
-            if (std::abs(lon) > 540.0) return fmt::format("has longitude {:.10g} beyond +-540 degrees", lon);
+                return fmt::format(
+                    "has latitude {:.10g} beyond +-90 degrees (are longitude and latitude "
+                    "swapped?)",
+                    lat);
+            if (std::abs(lon) > 540.0)
+                return fmt::format("has longitude {:.10g} beyond +-540 degrees", lon);
             return {};
         }
         if (std::abs(x) > 1e9 || std::abs(y) > 1e9)
@@ -147,11 +159,13 @@ std::vector<std::string> layer_names(GDALDataset* ds) {
 
 std::vector<std::string> field_names(OGRFeatureDefn* defn) {
     std::vector<std::string> names;
-    for (int i = 0; i < defn->GetFieldCount(); ++i) names.push_back(defn->GetFieldDefn(i)->GetNameRef());
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+        names.push_back(defn->GetFieldDefn(i)->GetNameRef());
     return names;
 }
 
-int find_field(OGRLayer* layer, const std::string& field, const std::string& what, const VectorLayer& vl) {
+int find_field(OGRLayer* layer, const std::string& field, const std::string& what,
+               const VectorLayer& vl) {
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     const int idx = defn->GetFieldIndex(field.c_str());
     if (idx < 0) {
@@ -168,7 +182,8 @@ int find_field(OGRLayer* layer, const std::string& field, const std::string& wha
 // word (DBFOpen failing is not an error for the driver): ids, groups and classes would silently
 // become feature numbers. GDAL then leaves the .dbf out of the dataset's file list.
 void check_shapefile_attributes(GDALDataset* ds, const std::string& path) {
-    if (!ds->GetDriver() || std::string(ds->GetDriver()->GetDescription()) != "ESRI Shapefile") return;
+    if (!ds->GetDriver() || std::string(ds->GetDriver()->GetDescription()) != "ESRI Shapefile")
+        return;
     const std::string ext = CPLGetExtension(path.c_str());
     if (!EQUAL(ext.c_str(), "shp")) return;
     std::string dbf;
@@ -184,10 +199,11 @@ void check_shapefile_attributes(GDALDataset* ds, const std::string& path) {
         if (EQUAL(CPLGetFilename(*f), CPLGetFilename(dbf.c_str()))) listed = true;
     CSLDestroy(files);
     if (!listed)
-        fail(ErrorKind::Io, fmt::format("cannot read the attribute table '{}' of the shapefile '{}': GDAL "
-                                        "cannot open it (corrupt, truncated or not a dBASE file); restore it "
-                                        "from the original data",
-                                        dbf, path));
+        fail(ErrorKind::Io,
+             fmt::format("cannot read the attribute table '{}' of the shapefile '{}': GDAL "
+                         "cannot open it (corrupt, truncated or not a dBASE file); restore it "
+                         "from the original data",
+                         dbf, path));
 }
 
 VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want want) {
@@ -196,19 +212,19 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     VectorLayer vl;
     vl.ref = ref;
     vl.label = ref.label();
-    DsPtr ds(GDALDataset::FromHandle(GDALOpenEx(ref.path.c_str(),
-                                                GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
-                                                nullptr, nullptr, nullptr)));
+    DsPtr ds(GDALDataset::FromHandle(
+        GDALOpenEx(ref.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                   nullptr, nullptr, nullptr)));
     if (!ds) {
         VSIStatBufL st;
         if (VSIStatL(ref.path.c_str(), &st) != 0)
-            fail(ErrorKind::Io,
-                 fmt::format("cannot open layer '{}': no such file '{}'{}", ref.text, ref.path,
-                             detail::gdal_reason(cap)));
-        fail(ErrorKind::Io,
-             fmt::format("cannot open '{}' as a vector dataset: GDAL does not recognise it or it is "
-                         "corrupt{}",
-                         ref.path, detail::gdal_reason(cap)));
+            fail(ErrorKind::Io, fmt::format("cannot open layer '{}': no such file '{}'{}", ref.text,
+                                            ref.path, detail::gdal_reason(cap)));
+        fail(
+            ErrorKind::Io,
+            fmt::format("cannot open '{}' as a vector dataset: GDAL does not recognise it or it is "
+                        "corrupt{}",
+                        ref.path, detail::gdal_reason(cap)));
     }
     OGRLayer* layer = nullptr;
     if (ref.layer.empty()) {
@@ -217,7 +233,8 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         if (ds->GetLayerCount() > 1)
             fail(ErrorKind::InvalidInput,
                  fmt::format("'{}' holds {} layers ({}); name one as '{}:LAYER'", ref.path,
-                             ds->GetLayerCount(), text::join_limited(layer_names(ds.get()), 20), ref.path));
+                             ds->GetLayerCount(), text::join_limited(layer_names(ds.get()), 20),
+                             ref.path));
         layer = ds->GetLayer(0);
     } else {
         layer = ds->GetLayerByName(ref.layer.c_str());
@@ -240,7 +257,8 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     CoordinateBounds bounds;
     if (!vl.crs_wkt.empty()) {
         OGRSpatialReference s;
-        if (s.importFromWkt(vl.crs_wkt.c_str()) == OGRERR_NONE && (s.IsGeographic() || s.IsProjected())) {
+        if (s.importFromWkt(vl.crs_wkt.c_str()) == OGRERR_NONE &&
+            (s.IsGeographic() || s.IsProjected())) {
             bounds.known = true;
             bounds.geographic = s.IsGeographic() != 0;
             if (bounds.geographic) bounds.deg_per_unit = s.GetAngularUnits(nullptr) * 180.0 / M_PI;
@@ -248,7 +266,8 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     }
 
     const int id_idx = opts.id_field.empty() ? -1 : find_field(layer, opts.id_field, "--id", vl);
-    const int group_idx = opts.group_field.empty() ? -1 : find_field(layer, opts.group_field, "--dissolve-by", vl);
+    const int group_idx =
+        opts.group_field.empty() ? -1 : find_field(layer, opts.group_field, "--dissolve-by", vl);
     std::vector<int> extra_idx;
     for (const auto& f : opts.extra_fields) extra_idx.push_back(find_field(layer, f, "field", vl));
 
@@ -257,7 +276,11 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     std::vector<std::string> duplicates;
     layer->ResetReading();
     const std::size_t errors_before = cap.messages().size();
+    const GIntBig expected =
+        opts.progress ? layer->GetFeatureCount(FALSE) : -1;  // -1: no fast count
     for (auto& feat : *layer) {
+        if (expected > 0 && vl.fids.size() % 4096 == 0)
+            opts.progress->update(vl.fids.size(), static_cast<std::uint64_t>(expected), "zones");
         const std::int64_t fid = feat->GetFID();
         std::string id;
         if (id_idx >= 0) {
@@ -279,13 +302,15 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         if (group_idx >= 0) {
             if (!feat->IsFieldSetAndNotNull(group_idx))
                 fail(ErrorKind::InvalidInput,
-                     fmt::format("feature {} of layer '{}' in '{}' has no value in --dissolve-by field '{}'; "
+                     fmt::format("feature {} of layer '{}' in '{}' has no value in --dissolve-by "
+                                 "field '{}'; "
                                  "fill it or filter the layer",
                                  fid, vl.label, ref.path, opts.group_field));
             group = feat->GetFieldAsString(group_idx);
         }
         std::vector<std::string> extras;
-        for (int idx : extra_idx) extras.push_back(feat->IsFieldSetAndNotNull(idx) ? feat->GetFieldAsString(idx) : "");
+        for (int idx : extra_idx)
+            extras.push_back(feat->IsFieldSetAndNotNull(idx) ? feat->GetFieldAsString(idx) : "");
         const OGRGeometry* g = feat->GetGeometryRef();
         MultiPolygon mp;
         MultiLineString ml;
@@ -293,7 +318,8 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
             vl.empty_ids.push_back(id);
         } else {
             int unclosed = 0;
-            std::string bad = (want == Want::Polygons) ? convert_polygonal(g, mp, unclosed) : convert_lineal(g, ml);
+            std::string bad = (want == Want::Polygons) ? convert_polygonal(g, mp, unclosed)
+                                                       : convert_lineal(g, ml);
             if (!bad.empty()) {
                 wrong_type.push_back(fmt::format("{} ({})", id, bad));
                 mp = MultiPolygon{};
@@ -308,7 +334,8 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                     short_line_ids.push_back(id);
                     break;
                 }
-            // validate reports implausible coordinates itself (outside_crs_area) and reads leniently.
+            // validate reports implausible coordinates itself (outside_crs_area) and reads
+            // leniently.
             if (!opts.allow_invalid_types) {
                 Point where;
                 std::string why;
@@ -319,18 +346,27 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                     if (why.empty()) why = first_implausible(l, bounds, where);
                 if (!why.empty())
                     fail(ErrorKind::InvalidInput,
-                         fmt::format("layer '{}' in '{}': feature '{}' (fid {}) has the coordinate ({:.10g}, "
-                                     "{:.10g}), which {} in {}: the coordinates are corrupt or in another "
-                                     "CRS than the layer declares; check the layer with 'redline validate'",
-                                     vl.label, ref.path, id, fid, where.x, where.y, why, vl.crs_label));
+                         fmt::format(
+                             "layer '{}' in '{}': feature '{}' (fid {}) has the coordinate "
+                             "({:.10g}, "
+                             "{:.10g}), which {} in {}: the coordinates are corrupt or in another "
+                             "CRS than the layer declares; check the layer with 'redline validate'",
+                             vl.label, ref.path, id, fid, where.x, where.y, why, vl.crs_label));
             }
         }
         vl.fids.push_back(fid);
         vl.ids.push_back(id);
         vl.groups.push_back(group);
         vl.extra.push_back(std::move(extras));
-        if (want == Want::Polygons) vl.polygons.push_back(std::move(mp));
-        else vl.lines.push_back(std::move(ml));
+        if (want == Want::Polygons)
+            vl.polygons.push_back(std::move(mp));
+        else
+            vl.lines.push_back(std::move(ml));
+    }
+    if (expected > 0) {
+        const std::uint64_t n = vl.fids.size();
+        opts.progress->update(n, std::max<std::uint64_t>(n, static_cast<std::uint64_t>(expected)),
+                              "zones");
     }
     if (!cap.messages().empty() && vl.fids.empty())
         fail(ErrorKind::Io, fmt::format("cannot read layer '{}' in '{}'{}", vl.label, ref.path,
@@ -348,14 +384,16 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
              fmt::format("layer '{}' in '{}' has no features", vl.label, ref.path));
     if (!null_ids.empty())
         fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}' in '{}': {} feature(s) have no value in --id field '{}' (feature ids "
-                         "{}); fill the field or pick another key",
-                         vl.label, ref.path, null_ids.size(), opts.id_field, text::join_limited(null_ids)));
+             fmt::format(
+                 "layer '{}' in '{}': {} feature(s) have no value in --id field '{}' (feature ids "
+                 "{}); fill the field or pick another key",
+                 vl.label, ref.path, null_ids.size(), opts.id_field, text::join_limited(null_ids)));
     if (!duplicates.empty())
         fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}' in '{}': --id field '{}' is not unique: {}; pick a unique key, or "
-                         "use --dissolve-by {} to merge features that share a value",
-                         vl.label, ref.path, opts.id_field, text::join_limited(duplicates), opts.id_field));
+             fmt::format(
+                 "layer '{}' in '{}': --id field '{}' is not unique: {}; pick a unique key, or "
+                 "use --dissolve-by {} to merge features that share a value",
+                 vl.label, ref.path, opts.id_field, text::join_limited(duplicates), opts.id_field));
     if (!wrong_type.empty()) {
         if (opts.allow_invalid_types) {
             vl.type_problems = wrong_type;
@@ -367,23 +405,26 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         }
     }
     if (!unclosed_ids.empty())
-        vl.warnings.push_back(fmt::format("layer '{}' in '{}': {} feature(s) have a ring whose last point "
-                                          "is not its first; it was closed by joining them: {}",
-                                          vl.label, ref.path, unclosed_ids.size(), text::join_limited(unclosed_ids)));
+        vl.warnings.push_back(
+            fmt::format("layer '{}' in '{}': {} feature(s) have a ring whose last point "
+                        "is not its first; it was closed by joining them: {}",
+                        vl.label, ref.path, unclosed_ids.size(), text::join_limited(unclosed_ids)));
     if (!short_line_ids.empty())
-        vl.warnings.push_back(fmt::format("layer '{}' in '{}': {} feature(s) have a line of a single point, "
-                                          "which has no length: {}",
-                                          vl.label, ref.path, short_line_ids.size(),
-                                          text::join_limited(short_line_ids)));
+        vl.warnings.push_back(fmt::format(
+            "layer '{}' in '{}': {} feature(s) have a line of a single point, "
+            "which has no length: {}",
+            vl.label, ref.path, short_line_ids.size(), text::join_limited(short_line_ids)));
     if (!opts.allow_invalid_types && vl.empty_ids.size() == vl.fids.size())
-        fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}' in '{}' has {} feature(s) but every geometry is empty or null; "
-                         "check that it is the right layer (see 'redline validate')",
-                         vl.label, ref.path, vl.fids.size()));
+        fail(
+            ErrorKind::InvalidInput,
+            fmt::format("layer '{}' in '{}' has {} feature(s) but every geometry is empty or null; "
+                        "check that it is the right layer (see 'redline validate')",
+                        vl.label, ref.path, vl.fids.size()));
     if (!vl.empty_ids.empty())
-        vl.warnings.push_back(fmt::format("layer '{}' in '{}': {} feature(s) have an empty or null geometry "
-                                          "and cover nothing: {}",
-                                          vl.label, ref.path, vl.empty_ids.size(), text::join_limited(vl.empty_ids)));
+        vl.warnings.push_back(
+            fmt::format("layer '{}' in '{}': {} feature(s) have an empty or null geometry "
+                        "and cover nothing: {}",
+                        vl.label, ref.path, vl.empty_ids.size(), text::join_limited(vl.empty_ids)));
     return vl;
 }
 
@@ -396,11 +437,13 @@ VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts
 std::string read_layer_crs(const LayerRef& ref) {
     detail::ensure_gdal_registered();
     detail::GdalErrorCapture cap;
-    DsPtr ds(GDALDataset::FromHandle(
-        GDALOpenEx(ref.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!ds) fail(ErrorKind::Io, fmt::format("cannot open '{}'{}", ref.path, detail::gdal_reason(cap)));
+    DsPtr ds(GDALDataset::FromHandle(GDALOpenEx(ref.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                                nullptr, nullptr, nullptr)));
+    if (!ds)
+        fail(ErrorKind::Io, fmt::format("cannot open '{}'{}", ref.path, detail::gdal_reason(cap)));
     OGRLayer* layer = ref.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(ref.layer.c_str());
-    if (!layer) fail(ErrorKind::InvalidInput, fmt::format("'{}' has no layer '{}'", ref.path, ref.layer));
+    if (!layer)
+        fail(ErrorKind::InvalidInput, fmt::format("'{}' has no layer '{}'", ref.path, ref.layer));
     const OGRSpatialReference* srs = layer->GetSpatialRef();
     return srs ? crs_to_wkt(srs) : std::string();
 }

@@ -1,9 +1,9 @@
 #include "redline/ops/change_job.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
@@ -21,7 +21,9 @@
 namespace redline {
 namespace {
 
-std::string code_text(std::int64_t c) { return c == kNodataClass ? std::string("nodata") : std::to_string(c); }
+std::string code_text(std::int64_t c) {
+    return c == kNodataClass ? std::string("nodata") : std::to_string(c);
+}
 
 std::string name_text(const ClassTable& t, std::int64_t c) {
     if (c == kNodataClass) return "nodata";
@@ -32,20 +34,24 @@ std::string name_text(const ClassTable& t, std::int64_t c) {
 void check_same_grid(const RasterInfo& a, const RasterInfo& b) {
     auto differ = [&](const std::string& what, const std::string& va, const std::string& vb) {
         fail(ErrorKind::InvalidInput,
-             fmt::format("--t0 and --t1 do not share a grid: their {} differ ('{}' has {}, '{}' has {}). "
-                         "Warp one onto the other's grid first (gdalwarp -t_srs -te -tr -tap, nearest "
-                         "neighbour), then compare.",
-                         what, a.path, va, b.path, vb));
+             fmt::format(
+                 "--t0 and --t1 do not share a grid: their {} differ ('{}' has {}, '{}' has {}). "
+                 "Warp one onto the other's grid first (gdalwarp -t_srs -te -tr -tap, nearest "
+                 "neighbour), then compare.",
+                 what, a.path, va, b.path, vb));
     };
     if (!same_crs(a.crs_wkt, b.crs_wkt)) differ("CRSs", a.crs_label, b.crs_label);
     const Grid& ga = a.grid;
     const Grid& gb = b.grid;
     if (ga.cols() != gb.cols() || ga.rows() != gb.rows())
-        differ("sizes", fmt::format("{} x {} cells", ga.cols(), ga.rows()), fmt::format("{} x {} cells", gb.cols(), gb.rows()));
+        differ("sizes", fmt::format("{} x {} cells", ga.cols(), ga.rows()),
+               fmt::format("{} x {} cells", gb.cols(), gb.rows()));
     if (ga.dx() != gb.dx() || ga.dy() != gb.dy())
-        differ("cell sizes", fmt::format("{} x {}", ga.dx(), ga.dy()), fmt::format("{} x {}", gb.dx(), gb.dy()));
+        differ("cell sizes", fmt::format("{} x {}", ga.dx(), ga.dy()),
+               fmt::format("{} x {}", gb.dx(), gb.dy()));
     if (ga.x0() != gb.x0() || ga.y0() != gb.y0())
-        differ("origins", fmt::format("({}, {})", ga.x0(), ga.y0()), fmt::format("({}, {})", gb.x0(), gb.y0()));
+        differ("origins", fmt::format("({}, {})", ga.x0(), ga.y0()),
+               fmt::format("({}, {})", gb.x0(), gb.y0()));
 }
 
 }  // namespace
@@ -67,18 +73,21 @@ std::string ChangeReport::summary_text() const {
     std::string out;
     for (const auto& s : summary)
         out += fmt::format(
-            "rule {}: {} violation patch(es), {:.2f} m2; {} permitted, {:.2f} m2; {} below the MMU, {:.2f} m2\n",
-            s.rule, s.violations, s.violation_m2, s.permitted, s.permitted_m2, s.below_mmu, s.below_mmu_m2);
+            "rule {}: {} violation patch(es), {:.2f} m2; {} permitted, {:.2f} m2; {} below the "
+            "MMU, {:.2f} m2\n",
+            s.rule, s.violations, s.violation_m2, s.permitted, s.permitted_m2, s.below_mmu,
+            s.below_mmu_m2);
     return out;
 }
 
 void ChangeReport::write_matrix(const std::string& output) const {
-    const TableFormat f = table_format_of(output, {TableFormat::Csv, TableFormat::Json}, "--matrix");
+    const TableFormat f =
+        table_format_of(output, {TableFormat::Csv, TableFormat::Json}, "--matrix");
     TableSpec spec;
     spec.layer_name = "matrix";
-    spec.columns = {{"zone", ColumnType::Text},          {"from", ColumnType::Text},
-                    {"to", ColumnType::Text},            {"area_m2", ColumnType::Real, 6},
-                    {"cells", ColumnType::Real, 6},      {"from_name", ColumnType::Text},
+    spec.columns = {{"zone", ColumnType::Text},     {"from", ColumnType::Text},
+                    {"to", ColumnType::Text},       {"area_m2", ColumnType::Real, 6},
+                    {"cells", ColumnType::Real, 6}, {"from_name", ColumnType::Text},
                     {"to_name", ColumnType::Text}};
     auto w = TableWriter::open(output, spec, f, meta);
     for (const auto& r : matrix)
@@ -89,17 +98,24 @@ void ChangeReport::write_matrix(const std::string& output) const {
 }
 
 void ChangeReport::write_patches(const std::string& output) const {
-    const TableFormat f =
-        table_format_of(output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--patches");
+    const TableFormat f = table_format_of(
+        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--patches");
     TableSpec spec;
     spec.layer_name = "patches";
-    spec.columns = {{"patch_id", ColumnType::Integer}, {"zone", ColumnType::Text},
-                    {"rule", ColumnType::Text},        {"from", ColumnType::Text},
-                    {"to", ColumnType::Text},          {"pixels", ColumnType::Integer},
-                    {"area_m2", ColumnType::Real, 6},  {"x", ColumnType::Real, 3},
-                    {"y", ColumnType::Real, 3},        {"lon", ColumnType::Real, 9},
-                    {"lat", ColumnType::Real, 9},      {"status", ColumnType::Text},
-                    {"permitted_share", ColumnType::Real, 6}, {"from_name", ColumnType::Text},
+    spec.columns = {{"patch_id", ColumnType::Integer},
+                    {"zone", ColumnType::Text},
+                    {"rule", ColumnType::Text},
+                    {"from", ColumnType::Text},
+                    {"to", ColumnType::Text},
+                    {"pixels", ColumnType::Integer},
+                    {"area_m2", ColumnType::Real, 6},
+                    {"x", ColumnType::Real, 3},
+                    {"y", ColumnType::Real, 3},
+                    {"lon", ColumnType::Real, 9},
+                    {"lat", ColumnType::Real, 9},
+                    {"status", ColumnType::Text},
+                    {"permitted_share", ColumnType::Real, 6},
+                    {"from_name", ColumnType::Text},
                     {"to_name", ColumnType::Text}};
     if (f == TableFormat::Gpkg) {
         spec.geometry = GeometryKind::Polygon;
@@ -107,11 +123,25 @@ void ChangeReport::write_patches(const std::string& output) const {
     }
     auto w = TableWriter::open(output, spec, f, meta);
     for (const auto& p : patches) {
-        std::vector<Value> row{p.patch_id, zone_names[p.zone], p.rule, code_text(p.from), code_text(p.to),
-                               p.pixels, p.area_m2, p.x, p.y, p.lon, p.lat, p.status, p.permitted_share,
-                               name_text(classes, p.from), name_text(classes, p.to)};
-        if (f == TableFormat::Gpkg) w->write(row, GeometryValue{p.geometry});
-        else w->write(row);
+        std::vector<Value> row{p.patch_id,
+                               zone_names[p.zone],
+                               p.rule,
+                               code_text(p.from),
+                               code_text(p.to),
+                               p.pixels,
+                               p.area_m2,
+                               p.x,
+                               p.y,
+                               p.lon,
+                               p.lat,
+                               p.status,
+                               p.permitted_share,
+                               name_text(classes, p.from),
+                               name_text(classes, p.to)};
+        if (f == TableFormat::Gpkg)
+            w->write(row, GeometryValue{p.geometry});
+        else
+            w->write(row);
     }
     w->add_extra("summary", summary_json());
     w->commit();
@@ -125,7 +155,8 @@ ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
     const RasterInfo& info = job.m_t0->info();
     check_same_grid(info, job.m_t1->info());
     if (req.mmu_pixels < 1)
-        fail(ErrorKind::InvalidInput, fmt::format("--mmu-pixels {} must be at least 1", req.mmu_pixels));
+        fail(ErrorKind::InvalidInput,
+             fmt::format("--mmu-pixels {} must be at least 1", req.mmu_pixels));
     if (!(req.permitted_min_share > 0 && req.permitted_min_share <= 1))
         fail(ErrorKind::InvalidInput,
              fmt::format("--permitted-min-share {} must be in (0, 1]", req.permitted_min_share));
@@ -135,6 +166,7 @@ ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
     ZonePrepOptions prep = req.prep;
     if (prep.threads == 0) prep.threads = req.threads;
     prep.target_name = "raster '" + req.t0 + "'";
+    if (!prep.progress) prep.progress = req.progress;
     job.m_zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
     if (!req.permitted.empty()) {
         ZonePrepOptions pp = prep;
@@ -155,17 +187,21 @@ void ChangeJob::build() {
         for (const auto& w : m_permitted->warnings) m_warnings.push_back(w);
     for (const auto& w : info.warnings) m_warnings.push_back(w);
     for (const auto& w : m_t1->info().warnings) m_warnings.push_back(w);
-    auto areas = std::make_shared<CellAreaModel>(CellAreaModel::build(info.grid, info.crs_wkt, m_req.threads));
+    auto areas = std::make_shared<CellAreaModel>(
+        CellAreaModel::build(info.grid, info.crs_wkt, m_req.threads));
     for (const auto& w : areas->warnings()) m_warnings.push_back(w);
     m_areas = areas;
     m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
-    if (m_permitted) m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
+    if (m_permitted)
+        m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
     PlanBudget budget;
     budget.max_memory = m_req.max_memory;
     budget.bytes_per_tile_cell = 28;  // two dates, dense coverage, patch labels
     budget.extra_cache_bytes = m_t1->info().cache_bytes;
-    m_plan = plan_within_memory(*m_t0, *m_zoneset, m_req.tile_size, m_req.threads, budget, m_warnings, m_memory_note);
-    m_req.max_memory = 0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
+    m_plan = plan_within_memory(*m_t0, *m_zoneset, m_req.tile_size, m_req.threads, budget,
+                                m_warnings, m_memory_note);
+    m_req.max_memory =
+        0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
 }
 
 ChangeOptions ChangeJob::options() const {
@@ -183,8 +219,8 @@ ChangeOptions ChangeJob::options() const {
 std::size_t ChangeJob::task_count() const { return m_plan->tasks(); }
 
 ChangePartial ChangeJob::run(std::size_t begin, std::size_t end) const {
-    return run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan, options(), begin,
-                            end, 0, 0);
+    return run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan,
+                            options(), begin, end, 0, 0);
 }
 
 ChangeReport ChangeJob::run_checkpointed(CheckpointStore& store) const {
@@ -203,11 +239,12 @@ ChangeReport ChangeJob::run_checkpointed(CheckpointStore& store) const {
             part = ChangePartial::deserialize(store.load(c));
             if (part.begin != b || part.end != e)
                 fail(ErrorKind::InvalidInput,
-                     fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the checkpoint directory", c,
-                                 store.dir()));
+                     fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the "
+                                 "checkpoint directory",
+                                 c, store.dir()));
         } else {
-            part = run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan, co, b, e,
-                                    done, total);
+            part = run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(),
+                                    *m_plan, co, b, e, done, total);
             store.store(c, part.serialize());
             done += m_plan->cost_of(b, e);
             if (co.progress) co.progress->update(done, total, "change");
@@ -250,8 +287,9 @@ std::string ChangeJob::fingerprint() const {
 }
 
 std::string ChangeJob::describe_plan() const {
-    return m_plan->describe(m_t0->info()) + fmt::format("; {} zones, {} tasks; cell areas: {}; {}", m_zoneset->size(),
-                                                        task_count(), m_areas->description(), m_memory_note);
+    return m_plan->describe(m_t0->info()) + fmt::format("; {} zones, {} tasks; cell areas: {}; {}",
+                                                        m_zoneset->size(), task_count(),
+                                                        m_areas->description(), m_memory_note);
 }
 
 ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const {
@@ -263,10 +301,10 @@ ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const
     ChangeMerger merger(m_zoneset->size(), m_req.connectivity, m_areas->scale());
     for (const auto* p : order) {
         if (p->begin != next || p->tasks_total != total)
-            fail(ErrorKind::InvalidInput,
-                 fmt::format("change partial results do not cover tasks 0..{} exactly once (a partial starts "
-                             "at {}, expected {})",
-                             total, p->begin, next));
+            fail(ErrorKind::InvalidInput, fmt::format("change partial results do not cover tasks "
+                                                      "0..{} exactly once (a partial starts "
+                                                      "at {}, expected {})",
+                                                      total, p->begin, next));
         for (auto tile : p->tiles) merger.add(std::move(tile));
         next = p->end;
     }
@@ -277,7 +315,8 @@ ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const
 }
 
 ChangeReport ChangeJob::run_local() const {
-    return report(run_change(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan, options()));
+    return report(run_change(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan,
+                             options()));
 }
 
 std::string ChangeJob::serialize() const {
@@ -333,10 +372,12 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
     for (std::size_t z = 0; z < res.matrix.size(); ++z)
         for (const auto& [key, t] : res.matrix[z])
             if (t.area > 0)
-                rep.matrix.push_back(ChangeMatrixRow{z, key.first, key.second, res.scale.to_m2(t.area),
+                rep.matrix.push_back(ChangeMatrixRow{z, key.first, key.second,
+                                                     res.scale.to_m2(t.area),
                                                      coverage_to_cells(t.coverage)});
     rep.summary.resize(rules.rules().size());
-    for (std::size_t r = 0; r < rules.rules().size(); ++r) rep.summary[r].rule = rules.rules()[r].name;
+    for (std::size_t r = 0; r < rules.rules().size(); ++r)
+        rep.summary[r].rule = rules.rules()[r].name;
     const Transformer to_geo = Transformer::to_geographic(info.crs_wkt);
     const Grid& g = info.grid;
     std::int64_t id = 0;
@@ -354,7 +395,8 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
         const Point ll = to_geo.transform(Point{row.x, row.y});
         row.lon = ll.x;
         row.lat = ll.y;
-        row.permitted_share = p.area > 0 ? static_cast<double>(p.permitted_area) / static_cast<double>(p.area) : 0.0;
+        row.permitted_share =
+            p.area > 0 ? static_cast<double>(p.permitted_area) / static_cast<double>(p.area) : 0.0;
         auto& s = rep.summary[p.rule];
         if (permitted && row.permitted_share >= req.permitted_min_share) {
             row.status = "permitted";
@@ -373,24 +415,29 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
             std::vector<Box> boxes;
             for (const auto& run : p.runs) {
                 Box b;
-                b.expand(Point{g.x_of(static_cast<double>(run.col0)), g.y_of(static_cast<double>(run.row))});
-                b.expand(Point{g.x_of(static_cast<double>(run.col1)), g.y_of(static_cast<double>(run.row + 1))});
+                b.expand(Point{g.x_of(static_cast<double>(run.col0)),
+                               g.y_of(static_cast<double>(run.row))});
+                b.expand(Point{g.x_of(static_cast<double>(run.col1)),
+                               g.y_of(static_cast<double>(run.row + 1))});
                 boxes.push_back(b);
             }
             row.geometry = union_of_boxes(boxes);
             // Exact mode: the patch is the part of its cells inside the zone.
-            if (co.mode == CoverageMode::Exact) row.geometry = intersection(row.geometry, zones.geoms[p.zone]);
+            if (co.mode == CoverageMode::Exact)
+                row.geometry = intersection(row.geometry, zones.geoms[p.zone]);
         }
         rep.patches.push_back(std::move(row));
     }
 
-    nlohmann::json t0m = {{"path", info.path}, {"crs", info.crs_label}, {"grid", info.grid.describe()}};
+    nlohmann::json t0m = {
+        {"path", info.path}, {"crs", info.crs_label}, {"grid", info.grid.describe()}};
     nlohmann::json t1m = {{"path", m_t1->info().path}, {"crs", m_t1->info().crs_label}};
     nlohmann::json rules_meta = nlohmann::json::array();
     for (const auto& r : rules.rules()) {
         rules_meta.push_back({{"name", r.name},
                               {"from", std::vector<std::int64_t>(r.from.begin(), r.from.end())},
-                              {r.to_except ? "to_except" : "to", std::vector<std::int64_t>(r.to.begin(), r.to.end())}});
+                              {r.to_except ? "to_except" : "to",
+                               std::vector<std::int64_t>(r.to.begin(), r.to.end())}});
     }
     rep.meta = engine_provenance();
     rep.meta["command"] = "change";
@@ -410,6 +457,8 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
     return rep;
 }
 
-ChangeReport run_change_job(const ChangeRequest& req) { return ChangeJob::from_request(req).run_local(); }
+ChangeReport run_change_job(const ChangeRequest& req) {
+    return ChangeJob::from_request(req).run_local();
+}
 
 }  // namespace redline

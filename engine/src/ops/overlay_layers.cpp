@@ -45,7 +45,6 @@ OverlayLayer read_overlay_layer(const std::string& layer_ref, const LayerReadOpt
     return out;
 }
 
-
 void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wkt,
                            const std::string& target_label, const OverlayLayerOptions& opts) {
     const std::string& pre = opts.option_prefix;

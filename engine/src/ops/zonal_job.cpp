@@ -23,8 +23,10 @@ nlohmann::json engine_provenance() {
 TableSpec ZonalReport::table_spec() const {
     TableSpec spec;
     spec.layer_name = "zonal";
-    spec.columns = {{"zone", ColumnType::Text}, {"class", ColumnType::Text},
-                    {"area_m2", ColumnType::Real, 6}, {"share", ColumnType::Real, 12}};
+    spec.columns = {{"zone", ColumnType::Text},
+                    {"class", ColumnType::Text},
+                    {"area_m2", ColumnType::Real, 6},
+                    {"share", ColumnType::Real, 12}};
     if (classes) spec.columns.push_back({"class_name", ColumnType::Text});
     spec.columns.push_back({"cells", ColumnType::Real, 6});
     spec.columns.push_back({"area_model", ColumnType::Text});
@@ -40,7 +42,8 @@ std::vector<Value> ZonalReport::row_values(const ZonalRow& row) const {
     v.emplace_back(row.area_m2);
     v.emplace_back(row.share);
     if (classes) {
-        if (row.nodata) v.emplace_back(std::string("nodata"));
+        if (row.nodata)
+            v.emplace_back(std::string("nodata"));
         else {
             auto name = classes->name_of(row.klass);
             v.emplace_back(name ? *name : std::to_string(row.klass));
@@ -53,14 +56,15 @@ std::vector<Value> ZonalReport::row_values(const ZonalRow& row) const {
 }
 
 void ZonalReport::write(const std::string& output) const {
-    const TableFormat f =
-        table_format_of(output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    const TableFormat f = table_format_of(
+        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     auto w = TableWriter::open(output, table_spec(), f, meta);
     for (const auto& r : rows) w->write(row_values(r));
     w->commit();
 }
 
-ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zones, ZonalJobOptions opts)
+ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zones,
+                   ZonalJobOptions opts)
     : m_raster(std::move(raster)), m_zones(std::move(zones)), m_opts(std::move(opts)) {
     const RasterInfo& info = m_raster->info();
     m_warnings = m_zones.warnings;
@@ -73,9 +77,10 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zon
     PlanBudget budget;
     budget.max_memory = m_opts.max_memory;
     budget.bytes_per_tile_cell = 10;
-    m_plan = plan_within_memory(*m_raster, *m_zoneset, m_opts.tile_size, m_opts.threads, budget, m_warnings,
-                                m_memory_note);
-    m_opts.max_memory = 0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
+    m_plan = plan_within_memory(*m_raster, *m_zoneset, m_opts.tile_size, m_opts.threads, budget,
+                                m_warnings, m_memory_note);
+    m_opts.max_memory =
+        0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
     std::size_t outside = 0;
     std::vector<std::string> outside_names;
     for (std::size_t z = 0; z < m_zoneset->size(); ++z)
@@ -84,14 +89,16 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zon
             if (outside_names.size() < 10) outside_names.push_back(m_zones.names[z]);
         }
     if (m_zoneset->size() > 0 && outside == m_zoneset->size())
-        m_warnings.push_back(fmt::format("no zone of layer '{}' touches the raster '{}' (extent {}); "
-                                         "the table is empty",
-                                         m_zones.label, info.path, info.grid.describe()));
+        m_warnings.push_back(
+            fmt::format("no zone of layer '{}' touches the raster '{}' (extent {}); "
+                        "the table is empty",
+                        m_zones.label, info.path, info.grid.describe()));
     else if (outside > 0)
-        m_warnings.push_back(fmt::format("{} zone(s) of layer '{}' do not touch the raster and have no "
-                                         "rows: {}{}",
-                                         outside, m_zones.label, fmt::join(outside_names, ", "),
-                                         outside > outside_names.size() ? ", ..." : ""));
+        m_warnings.push_back(
+            fmt::format("{} zone(s) of layer '{}' do not touch the raster and have no "
+                        "rows: {}{}",
+                        outside, m_zones.label, fmt::join(outside_names, ", "),
+                        outside > outside_names.size() ? ", ..." : ""));
 }
 
 ZonalJob ZonalJob::from_request(const ZonalRequest& req) {
@@ -100,6 +107,7 @@ ZonalJob ZonalJob::from_request(const ZonalRequest& req) {
     ZonePrepOptions prep = req.prep;
     if (prep.threads == 0) prep.threads = req.job.threads;
     prep.target_name = "raster '" + req.raster + "'";
+    if (!prep.progress) prep.progress = req.job.progress;
     PreparedZones zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
     return ZonalJob(std::move(raster), std::move(zones), req.job);
 }
@@ -141,9 +149,10 @@ ZonalResult ZonalJob::run_checkpointed(CheckpointStore& store) const {
         if (store.done(c)) {
             part = ZonalResult::deserialize(store.load(c));
             if (part.tasks_run != e - b)
-                fail(ErrorKind::InvalidInput, fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the "
-                                                          "checkpoint directory",
-                                                          c, store.dir()));
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the "
+                                 "checkpoint directory",
+                                 c, store.dir()));
         } else {
             ZonalOptions zo = engine_options(m_opts);
             zo.task_begin = b;
@@ -153,8 +162,10 @@ ZonalResult ZonalJob::run_checkpointed(CheckpointStore& store) const {
             done += m_plan->cost_of(b, e);
             if (m_opts.progress) m_opts.progress->update(done, total, "zonal");
         }
-        if (first) merged = std::move(part);
-        else merged.merge(part);
+        if (first)
+            merged = std::move(part);
+        else
+            merged.merge(part);
         first = false;
     }
     if (first) merged = run(0, 0);
@@ -197,9 +208,10 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
     rep.area_model = m_areas.kind_name();
     rep.ellipsoid = m_areas.ellipsoid();
     if (res.tasks_run != res.tasks_total)
-        fail(ErrorKind::Internal, fmt::format("zonal result covers {} of {} tasks; merge every partition "
-                                              "before reporting",
-                                              res.tasks_run, res.tasks_total));
+        fail(ErrorKind::Internal,
+             fmt::format("zonal result covers {} of {} tasks; merge every partition "
+                         "before reporting",
+                         res.tasks_run, res.tasks_total));
     for (std::size_t z = 0; z < res.zones.size(); ++z) {
         const ZoneTally& zt = res.zones[z];
         Int128 valid = 0;
@@ -230,7 +242,8 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
     rep.meta["raster"] = raster_meta;
     rep.meta["zones"] = m_zones.describe();
     rep.meta["mode"] = m_opts.mode;
-    rep.meta["area_model"] = {{"kind", m_areas.kind_name()}, {"description", m_areas.description()}};
+    rep.meta["area_model"] = {{"kind", m_areas.kind_name()},
+                              {"description", m_areas.description()}};
     rep.meta["ellipsoid"] = m_areas.ellipsoid();
     rep.meta["area_unit"] = "m2";
     if (rep.classes) rep.meta["class_table"] = rep.classes->id();
@@ -246,11 +259,13 @@ void ZonalJob::release_geometry() {
 
 std::string ZonalJob::serialize() const {
     if (m_geometry_released)
-        fail(ErrorKind::Internal, "this zonal job released its zone geometry and cannot be serialized");
+        fail(ErrorKind::Internal,
+             "this zonal job released its zone geometry and cannot be serialized");
     const RasterInfo& info = m_raster->info();
     if (info.path.empty() || info.path == "<array>")
         fail(ErrorKind::Unsupported,
-             "a zonal job on an in-memory array cannot be sent to other processes; write the array to "
+             "a zonal job on an in-memory array cannot be sent to other processes; write the array "
+             "to "
              "a GeoTIFF on a shared filesystem first");
     BinaryWriter w;
     w.str("redline.zonal.job.v1");

@@ -1,8 +1,8 @@
 #include "redline/ops/zone_preparation.hpp"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
@@ -16,8 +16,12 @@
 namespace redline {
 
 nlohmann::json PreparedZones::describe() const {
-    return nlohmann::json{{"layer", label},      {"path", path},         {"crs", crs_label},
-                          {"features", features}, {"zones", names.size()}, {"repaired", repaired},
+    return nlohmann::json{{"layer", label},
+                          {"path", path},
+                          {"crs", crs_label},
+                          {"features", features},
+                          {"zones", names.size()},
+                          {"repaired", repaired},
                           {"reprojected", reprojected}};
 }
 
@@ -69,6 +73,7 @@ PreparedZones prepare_zones(const std::string& zones_ref, const std::string& tar
     ro.group_field = opts.dissolve_by;
     ro.assign_crs = opts.zones_crs;
     ro.unique_ids = !opts.dissolve && opts.dissolve_by.empty();
+    ro.progress = opts.progress;
     VectorLayer layer = read_polygon_layer(parse_layer_ref(zones_ref), ro);
     return prepare_layer(std::move(layer), target_crs_wkt, target_label, opts);
 }
@@ -82,8 +87,9 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
     out.features = layer.fids.size();
     out.warnings = layer.warnings;
     if (layer.crs_assigned)
-        out.warnings.push_back(fmt::format("layer '{}' declares no CRS; using {} as given by {}zones-crs",
-                                           layer.label, crs_label_of(layer.crs_wkt), pre));
+        out.warnings.push_back(
+            fmt::format("layer '{}' declares no CRS; using {} as given by {}zones-crs", layer.label,
+                        crs_label_of(layer.crs_wkt), pre));
 
     // CRS
     if (layer.crs_wkt.empty())
@@ -94,13 +100,16 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
     out.crs_label = crs_label_of(layer.crs_wkt);
     if (!same_crs(layer.crs_wkt, target_crs_wkt)) {
         if (!opts.reproject)
-            fail(ErrorKind::InvalidInput,
-                 fmt::format("CRS mismatch: {} is {}, layer '{}' in '{}' is {}. Reproject one of "
-                             "them, or pass {}reproject to transform the zones into the raster CRS.",
-                             opts.target_name, target_label, layer.label, layer.ref.path, out.crs_label, pre));
+            fail(
+                ErrorKind::InvalidInput,
+                fmt::format("CRS mismatch: {} is {}, layer '{}' in '{}' is {}. Reproject one of "
+                            "them, or pass {}reproject to transform the zones into the raster CRS.",
+                            opts.target_name, target_label, layer.label, layer.ref.path,
+                            out.crs_label, pre));
         const CrsDescription src = describe_crs(layer.crs_wkt);
-        const double seg = src.kind == CrsKind::Geographic ? opts.densify_m / 111320.0
-                                                           : opts.densify_m / (src.unit_to_metre > 0 ? src.unit_to_metre : 1.0);
+        const double seg = src.kind == CrsKind::Geographic
+                               ? opts.densify_m / 111320.0
+                               : opts.densify_m / (src.unit_to_metre > 0 ? src.unit_to_metre : 1.0);
         Transformer t(layer.crs_wkt, target_crs_wkt);
         for (std::size_t i = 0; i < layer.polygons.size(); ++i) {
             try {
@@ -122,13 +131,15 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
             fail(ErrorKind::InvalidInput,
                  fmt::format("layer '{}' in '{}' has {} invalid geometr{}: {}. Fix them, or pass "
                              "{}make-valid to repair them with GEOS MakeValid.",
-                             layer.label, layer.ref.path, issues.size(), issues.size() == 1 ? "y" : "ies",
-                             describe_issues(issues, layer.ids), pre));
+                             layer.label, layer.ref.path, issues.size(),
+                             issues.size() == 1 ? "y" : "ies", describe_issues(issues, layer.ids),
+                             pre));
         std::vector<std::size_t> which;
         for (const auto& is : issues) which.push_back(is.index);
         out.repaired = make_valid(layer.polygons, which, opts.threads);
-        out.warnings.push_back(fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid",
-                                           out.repaired, out.repaired == 1 ? "y" : "ies", layer.label));
+        out.warnings.push_back(
+            fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid",
+                        out.repaired, out.repaired == 1 ? "y" : "ies", layer.label));
     }
 
     // Dissolve
@@ -143,7 +154,8 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
         }
         out.names = order;
         out.geoms.resize(order.size());
-        for (std::size_t g = 0; g < order.size(); ++g) out.geoms[g] = dissolve(groups[order[g]], opts.threads);
+        for (std::size_t g = 0; g < order.size(); ++g)
+            out.geoms[g] = dissolve(groups[order[g]], opts.threads);
     } else {
         out.names = std::move(layer.ids);
         out.geoms = std::move(layer.polygons);

@@ -1,10 +1,10 @@
 #include "redline/report/map_image.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "redline/io/raster_preview.hpp"
 
@@ -26,7 +26,7 @@ const std::map<std::string, Rgb>& group_palette() {
 std::string hex(Rgb c) { return fmt::format("#{:02x}{:02x}{:02x}", c.r, c.g, c.b); }
 
 class Canvas {
-public:
+  public:
     Canvas(int w, int h) : m_w(w), m_h(h), m_rgb(static_cast<std::size_t>(w) * h * 3, 255) {}
     void set(int x, int y, Rgb c) {
         if (x < 0 || y < 0 || x >= m_w || y >= m_h) return;
@@ -40,20 +40,23 @@ public:
         const int n = static_cast<int>(std::ceil(std::min(len, 1e5)));
         for (int i = 0; i <= n; ++i) {
             const double t = n ? static_cast<double>(i) / n : 0.0;
-            set(static_cast<int>(std::floor(x0 + t * (x1 - x0))), static_cast<int>(std::floor(y0 + t * (y1 - y0))), c);
+            set(static_cast<int>(std::floor(x0 + t * (x1 - x0))),
+                static_cast<int>(std::floor(y0 + t * (y1 - y0))), c);
         }
     }
     void dot(double x, double y, int r, Rgb fill, Rgb edge) {
         for (int dy = -r - 1; dy <= r + 1; ++dy)
             for (int dx = -r - 1; dx <= r + 1; ++dx) {
                 const int d2 = dx * dx + dy * dy;
-                if (d2 <= r * r) set(static_cast<int>(x) + dx, static_cast<int>(y) + dy, fill);
-                else if (d2 <= (r + 1) * (r + 1)) set(static_cast<int>(x) + dx, static_cast<int>(y) + dy, edge);
+                if (d2 <= r * r)
+                    set(static_cast<int>(x) + dx, static_cast<int>(y) + dy, fill);
+                else if (d2 <= (r + 1) * (r + 1))
+                    set(static_cast<int>(x) + dx, static_cast<int>(y) + dy, edge);
             }
     }
     std::vector<std::uint8_t>& rgb() { return m_rgb; }
 
-private:
+  private:
     int m_w, m_h;
     std::vector<std::uint8_t> m_rgb;
 };
@@ -97,7 +100,8 @@ ReportMap render_map(const MapLayers& L, int width) {
             }
     }
     auto px = [&](const Point& p) {
-        return std::pair<double, double>{(p.x - L.extent.xmin) / ew * w, (L.extent.ymax - p.y) / eh * h};
+        return std::pair<double, double>{(p.x - L.extent.xmin) / ew * w,
+                                         (L.extent.ymax - p.y) / eh * h};
     };
     auto outline = [&](const MultiPolygon& mp, Rgb c) {
         for (const auto& poly : mp.polygons)
@@ -118,7 +122,7 @@ ReportMap render_map(const MapLayers& L, int width) {
         for (const auto& p : L.patches) {
             if (p.status != st) continue;
             auto [x, y] = px(p.at);
-            const Rgb fill = p.status == "violation" ? Rgb{230, 0, 200}
+            const Rgb fill = p.status == "violation"   ? Rgb{230, 0, 200}
                              : p.status == "below-mmu" ? Rgb{255, 150, 0}
                                                        : Rgb{30, 90, 255};
             cv.dot(x, y, p.status == "violation" ? 3 : 2, fill, Rgb{0, 0, 0});
@@ -129,7 +133,8 @@ ReportMap render_map(const MapLayers& L, int width) {
             if (!seen.count(code)) continue;
             std::uint8_t c[3];
             class_colour(*L.classes, code, c);
-            map.legend.emplace_back(hex(Rgb{c[0], c[1], c[2]}), fmt::format("{} {}", code, info.name));
+            map.legend.emplace_back(hex(Rgb{c[0], c[1], c[2]}),
+                                    fmt::format("{} {}", code, info.name));
         }
     map.legend.emplace_back("#000000", "land boundary (line)");
     if (!L.regions.empty()) map.legend.emplace_back("#6e6e6e", "regions (line)");

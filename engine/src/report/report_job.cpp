@@ -1,15 +1,15 @@
 #include "redline/report/report_job.hpp"
 
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "redline/core/class_table.hpp"
 #include "redline/core/error.hpp"
@@ -47,16 +47,17 @@ auto stage(const ReportConfig& cfg, const std::string& key, F&& fn) -> decltype(
         return fn();
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Cancelled) throw;
-        throw Error(e.kind() == ErrorKind::Io ? ErrorKind::Io : e.kind(), cfg.where(key) + ": " + e.what());
+        throw Error(e.kind() == ErrorKind::Io ? ErrorKind::Io : e.kind(),
+                    cfg.where(key) + ": " + e.what());
     }
 }
 
 // A planning layer after its union: the features themselves are freed (a national cropland
 // layer is gigabytes), the union is kept as interior-disjoint pieces for overlap areas.
 struct Layer {
-    OverlayLayer layer;    // metadata; geoms emptied after the union
+    OverlayLayer layer;  // metadata; geoms emptied after the union
     std::size_t features = 0;
-    DisjointUnion uni;     // union of all features
+    DisjointUnion uni;  // union of all features
     double union_m2 = 0;
     double sum_m2 = 0;
 };
@@ -76,7 +77,9 @@ class StageClock {
     explicit StageClock(const std::function<void(const std::string&)>& log) : m_log(log) {}
     void lap(const std::string& name) {
         const auto now = std::chrono::steady_clock::now();
-        if (m_log) m_log(fmt::format("report: {} {:.1f} s", name, std::chrono::duration<double>(now - m_last).count()));
+        if (m_log)
+            m_log(fmt::format("report: {} {:.1f} s", name,
+                              std::chrono::duration<double>(now - m_last).count()));
         m_last = now;
     }
 
@@ -85,7 +88,9 @@ class StageClock {
     std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
 };
 
-nlohmann::json num_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json num_or_null(double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 }  // namespace
 
@@ -95,13 +100,19 @@ nlohmann::json ReportResult::to_json() const {
     nlohmann::json regs = nlohmann::json::array();
     for (const auto& r : regions) {
         nlohmann::json row = {{"region", r.name}};
-        for (const auto& c : region_columns) row[c] = r.values.contains(c) ? r.values[c] : nlohmann::json(nullptr);
+        for (const auto& c : region_columns)
+            row[c] = r.values.contains(c) ? r.values[c] : nlohmann::json(nullptr);
         regs.push_back(row);
     }
     nlohmann::json ins = nlohmann::json::array();
     for (const auto& i : inputs)
-        ins.push_back({{"role", i.role}, {"path", i.path}, {"layer", i.layer}, {"size", i.size},
-                       {"sha256", i.sha256}, {"crs", i.crs}, {"ellipsoid", i.ellipsoid}});
+        ins.push_back({{"role", i.role},
+                       {"path", i.path},
+                       {"layer", i.layer},
+                       {"size", i.size},
+                       {"sha256", i.sha256},
+                       {"crs", i.crs},
+                       {"ellipsoid", i.ellipsoid}});
     nlohmann::json j;
     j["title"] = title;
     j["year"] = year;
@@ -132,14 +143,16 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                    {"land_reference_km2", opt.land_reference_km2}};
     const int threads = ro.threads;
     StageClock clock(ro.log);
-    const ClassTable classes = stage(cfg, "classes", [&] { return ClassTable::load(cfg.input("classes")); });
+    const ClassTable classes =
+        stage(cfg, "classes", [&] { return ClassTable::load(cfg.input("classes")); });
     auto need = [&](const std::string& id, std::initializer_list<const char*> keys) -> std::string {
         for (const char* k : keys)
             if (!cfg.has(k)) {
                 if (cfg.indicators_explicit())
-                    fail(ErrorKind::InvalidInput, fmt::format("{}: indicator '{}' needs inputs.{}, which the config "
-                                                              "does not give",
-                                                              cfg.where("indicators"), id, k));
+                    fail(ErrorKind::InvalidInput,
+                         fmt::format("{}: indicator '{}' needs inputs.{}, which the config "
+                                     "does not give",
+                                     cfg.where("indicators"), id, k));
                 return fmt::format("not computed: the config gives no inputs.{}", k);
             }
         return "";
@@ -158,7 +171,8 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         info.role = role;
         info.path = path;
         const std::string value = cfg.input(role);
-        if (value.size() > path.size() && value.compare(0, path.size(), path) == 0 && value[path.size()] == ':')
+        if (value.size() > path.size() && value.compare(0, path.size(), path) == 0 &&
+            value[path.size()] == ':')
             info.layer = value.substr(path.size() + 1);
         std::error_code ec;
         info.size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
@@ -171,7 +185,9 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         if (role == "landcover_t0" || role == "landcover_t1")
             wkt = stage(cfg, role, [&] { return GdalRasterSource::open(path)->info().crs_wkt; });
         else if (role != "classes")
-            wkt = stage(cfg, role, [&] { return read_layer_crs(LayerRef{path, info.layer, value}); });
+            wkt = stage(cfg, role, [&] {
+                return read_layer_crs(LayerRef{path, info.layer, value});
+            });
         info.crs = crs_label_of(wkt);
         info.ellipsoid = ellipsoid_of(wkt);
         res.inputs.push_back(info);
@@ -180,7 +196,9 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     clock.lap("inputs (digests, CRSs)");
     // Reference frame.
     std::shared_ptr<const RasterSource> t1;
-    if (cfg.has("landcover_t1")) t1 = stage(cfg, "landcover_t1", [&] { return GdalRasterSource::open(cfg.input("landcover_t1")); });
+    if (cfg.has("landcover_t1"))
+        t1 = stage(cfg, "landcover_t1",
+                   [&] { return GdalRasterSource::open(cfg.input("landcover_t1")); });
     std::string ref_wkt, ref_label;
     OverlayLayerOptions lo;
     lo.reproject = opt.reproject;
@@ -232,23 +250,15 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         land = read_layer("land");
         unite(*land);
         clock.lap("land: read, dissolve, area");
-        res.land = {{"computed_km2", units::m2_to_km2(land->union_m2)},
-                    {"reference_km2", opt.land_reference_km2},
-                    {"source", cfg.input("land")},
-                    {"difference_percent", 100.0 * (units::m2_to_km2(land->union_m2) / opt.land_reference_km2 - 1.0)},
-                    {"denominator", "computed area of the land boundary (R14 (b)); the reference is reported beside it"}};
+        res.land = {
+            {"computed_km2", units::m2_to_km2(land->union_m2)},
+            {"reference_km2", opt.land_reference_km2},
+            {"source", cfg.input("land")},
+            {"difference_percent",
+             100.0 * (units::m2_to_km2(land->union_m2) / opt.land_reference_km2 - 1.0)},
+            {"denominator",
+             "computed area of the land boundary (R14 (b)); the reference is reported beside it"}};
     }
-    auto read_union = [&](const std::string& key, std::optional<Layer>& slot) {
-        if (cfg.has(key)) {
-            slot = read_layer(key);
-            unite(*slot);
-            clock.lap(key + ": read, dissolve, area");
-        }
-    };
-    read_union("redline", redline);
-    read_union("cropland", cropland);
-    read_union("protected", protected_l);
-    read_union("urban", urban);
 
     std::map<std::string, IndicatorResult> results;
     auto skip = [&](const std::string& id, const std::string& reason) {
@@ -264,51 +274,36 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         return *find_default_indicator(id);
     };
 
-    // ecr_area
-    std::optional<DisjointUnion> pa_land;  // protected areas on land
-    if (wants("ecr_area")) {
-        if (auto why = need("ecr_area", {"redline"}); !why.empty()) skip("ecr_area", why);
-        else {
-            nlohmann::json d = {{"union_m2", redline->union_m2},
-                                {"sum_of_parts_m2", redline->sum_m2},
-                                {"overlap_m2", redline->sum_m2 - redline->union_m2},
-                                {"features", redline->features}};
-            if (land) {
-                const double on_land = redline->uni.overlap_area_m2(land->uni, *calc_ptr, threads, ro.cancel);
-                d["land_part_km2"] = units::m2_to_km2(on_land);
-                d["marine_part_km2"] = units::m2_to_km2(redline->union_m2 - on_land);
-                d["land_part_share_of_land_percent"] = 100.0 * on_land / land->union_m2;
-            }
-            clock.lap("ecr_area: redline on land");
-            results["ecr_area"] = evaluate(spec_of("ecr_area"), units::m2_to_km2(redline->union_m2), d);
+    // Regions (per-region breakdown).
+    std::vector<std::string> region_names;
+    std::vector<MultiPolygon> region_geoms;
+    std::vector<DisjointUnion> region_pieces;
+    std::vector<const DisjointUnion*> region_ptrs;
+    if (cfg.has("regions")) {
+        if (!cfg.has("regions_id"))
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}: inputs.regions needs inputs.regions_id (the field naming "
+                             "each region)",
+                             cfg.where("regions")));
+        Layer reg = read_layer("regions", cfg.input("regions_id"));
+        std::map<std::string, std::vector<const MultiPolygon*>> groups;
+        for (std::size_t i = 0; i < reg.layer.size(); ++i) {
+            auto [it, inserted] = groups.try_emplace(reg.layer.groups[i]);
+            if (inserted) region_names.push_back(reg.layer.groups[i]);
+            it->second.push_back(&reg.layer.geoms[i]);
         }
+        for (const auto& n : region_names) region_geoms.push_back(dissolve(groups[n], 1));
+        if (!calc)
+            calc = std::make_unique<ConcurrentAreaCalculator>(ref_wkt, 100.0),
+            calc_ptr = calc.get();
+        for (const auto& g : region_geoms) region_pieces.emplace_back(g, *calc_ptr, threads);
+        for (const auto& r : region_pieces) region_ptrs.push_back(&r);
+        clock.lap("regions: read, dissolve");
     }
-    if (wants("cropland_area")) {
-        if (auto why = need("cropland_area", {"cropland"}); !why.empty()) skip("cropland_area", why);
-        else {
-            const double m2 = cropland->union_m2;
-            nlohmann::json d = {{"union_m2", m2},
-                                {"yi_mu", units::m2_to_yi_mu(m2)},
-                                {"mu", units::m2_to_mu(m2)},
-                                {"sum_of_parts_m2", cropland->sum_m2},
-                                {"features", cropland->features}};
-            results["cropland_area"] = evaluate(spec_of("cropland_area"), units::m2_to_km2(m2), d);
-        }
-    }
-    if (wants("protected_area_share")) {
-        if (auto why = need("protected_area_share", {"protected", "land"}); !why.empty()) skip("protected_area_share", why);
-        else {
-            pa_land = protected_l->uni.intersection(land->uni, *calc_ptr, threads, ro.cancel);
-            const double on_land = pa_land->area_m2();
-            nlohmann::json d = {{"protected_union_km2", units::m2_to_km2(protected_l->union_m2)},
-                                {"protected_on_land_km2", units::m2_to_km2(on_land)},
-                                {"land_area_km2", units::m2_to_km2(land->union_m2)},
-                                {"share_of_reference_land_percent",
-                                 100.0 * units::m2_to_km2(on_land) / opt.land_reference_km2}};
-            clock.lap("protected_area_share: protected on land");
-            results["protected_area_share"] = evaluate(spec_of("protected_area_share"), 100.0 * on_land / land->union_m2, d);
-        }
-    }
+    // Overlap areas of a layer with every region: one pass over polygon pairs.
+    auto by_region = [&](const DisjointUnion& u) {
+        return u.overlap_areas_m2(region_ptrs, *calc_ptr, threads, ro.cancel);
+    };
 
     // three_lines_overlap
     if (wants("three_lines_overlap")) {
@@ -336,31 +331,86 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                                  {"sliver_area_m2", s.sliver_area_m2}});
             }
             for (const auto& w : rep.warnings) res.warnings.push_back(w);
+            release_free_memory();  // the three layers it read
             clock.lap("three_lines_overlap: conflicts");
-            results["three_lines_overlap"] = evaluate(spec_of("three_lines_overlap"), total,
-                                                      {{"pairs", pairs}, {"conflicts", count},
-                                                       {"min_overlap_m2", opt.min_overlap_m2}});
+            results["three_lines_overlap"] = evaluate(
+                spec_of("three_lines_overlap"), total,
+                {{"pairs", pairs}, {"conflicts", count}, {"min_overlap_m2", opt.min_overlap_m2}});
         }
     }
 
-    // Regions (per-region breakdown).
-    std::vector<std::string> region_names;
-    std::vector<MultiPolygon> region_geoms;
-    if (cfg.has("regions")) {
-        if (!cfg.has("regions_id"))
-            fail(ErrorKind::InvalidInput, fmt::format("{}: inputs.regions needs inputs.regions_id (the field naming "
-                                                      "each region)",
-                                                      cfg.where("regions")));
-        Layer reg = read_layer("regions", cfg.input("regions_id"));
-        std::map<std::string, std::vector<const MultiPolygon*>> groups;
-        for (std::size_t i = 0; i < reg.layer.size(); ++i) {
-            auto [it, inserted] = groups.try_emplace(reg.layer.groups[i]);
-            if (inserted) region_names.push_back(reg.layer.groups[i]);
-            it->second.push_back(&reg.layer.geoms[i]);
+    // Planning layers: union, area, overlap with each region; a union only needed for its areas
+    // (cropland, urban) is freed at once, so at most the redline's is held through the raster
+    // stages.
+    std::vector<double> redline_r, cropland_r;
+    auto read_union = [&](const std::string& key, std::optional<Layer>& slot,
+                          std::vector<double>* per_region, bool keep_union) {
+        if (cfg.has(key)) {
+            slot = read_layer(key);
+            unite(*slot);
+            if (per_region && !region_ptrs.empty()) *per_region = by_region(slot->uni);
+            if (!keep_union) {
+                slot->uni = DisjointUnion();
+                release_free_memory();
+            }
+            clock.lap(key + ": read, dissolve, area");
         }
-        for (const auto& n : region_names) region_geoms.push_back(dissolve(groups[n], 1));
-        if (!calc) calc = std::make_unique<ConcurrentAreaCalculator>(ref_wkt, 100.0), calc_ptr = calc.get();
-        clock.lap("regions: read, dissolve");
+    };
+    read_union("redline", redline, &redline_r, true);
+    read_union("cropland", cropland, &cropland_r, false);
+    read_union("protected", protected_l, nullptr, true);
+    read_union("urban", urban, nullptr, false);
+
+    // ecr_area
+    std::optional<DisjointUnion> pa_land;  // protected areas on land
+    if (wants("ecr_area")) {
+        if (auto why = need("ecr_area", {"redline"}); !why.empty())
+            skip("ecr_area", why);
+        else {
+            nlohmann::json d = {{"union_m2", redline->union_m2},
+                                {"sum_of_parts_m2", redline->sum_m2},
+                                {"overlap_m2", redline->sum_m2 - redline->union_m2},
+                                {"features", redline->features}};
+            if (land) {
+                const double on_land =
+                    redline->uni.overlap_area_m2(land->uni, *calc_ptr, threads, ro.cancel);
+                d["land_part_km2"] = units::m2_to_km2(on_land);
+                d["marine_part_km2"] = units::m2_to_km2(redline->union_m2 - on_land);
+                d["land_part_share_of_land_percent"] = 100.0 * on_land / land->union_m2;
+            }
+            clock.lap("ecr_area: redline on land");
+            results["ecr_area"] =
+                evaluate(spec_of("ecr_area"), units::m2_to_km2(redline->union_m2), d);
+        }
+    }
+    if (wants("cropland_area")) {
+        if (auto why = need("cropland_area", {"cropland"}); !why.empty())
+            skip("cropland_area", why);
+        else {
+            const double m2 = cropland->union_m2;
+            nlohmann::json d = {{"union_m2", m2},
+                                {"yi_mu", units::m2_to_yi_mu(m2)},
+                                {"mu", units::m2_to_mu(m2)},
+                                {"sum_of_parts_m2", cropland->sum_m2},
+                                {"features", cropland->features}};
+            results["cropland_area"] = evaluate(spec_of("cropland_area"), units::m2_to_km2(m2), d);
+        }
+    }
+    if (wants("protected_area_share")) {
+        if (auto why = need("protected_area_share", {"protected", "land"}); !why.empty())
+            skip("protected_area_share", why);
+        else {
+            pa_land = protected_l->uni.intersection(land->uni, *calc_ptr, threads, ro.cancel);
+            const double on_land = pa_land->area_m2();
+            nlohmann::json d = {{"protected_union_km2", units::m2_to_km2(protected_l->union_m2)},
+                                {"protected_on_land_km2", units::m2_to_km2(on_land)},
+                                {"land_area_km2", units::m2_to_km2(land->union_m2)},
+                                {"share_of_reference_land_percent",
+                                 100.0 * units::m2_to_km2(on_land) / opt.land_reference_km2}};
+            clock.lap("protected_area_share: protected on land");
+            results["protected_area_share"] =
+                evaluate(spec_of("protected_area_share"), 100.0 * on_land / land->union_m2, d);
+        }
     }
 
     // Land-cover proxies (zonal over the land and over the regions).
@@ -379,22 +429,34 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             zo.threads = threads;
             zo.progress = ro.progress;
             zo.cancel = ro.cancel;
+            // One raster pass for the land and every region (zone 0 = the land, 1.. = regions).
             PreparedZones lz;
-            lz.label = "land";
+            lz.label = region_names.empty() ? "land" : "land and regions";
             lz.path = cfg.input("land");
             lz.crs_label = crs_label_of(ref_wkt);
             lz.names = {"land"};
             lz.geoms = {land->uni.merged()};
             lz.features = land->features;
+            for (std::size_t i = 0; i < region_names.size(); ++i) {
+                lz.names.push_back(region_names[i]);
+                lz.geoms.push_back(region_geoms[i]);
+            }
             const ZonalReport zr = stage(cfg, "landcover_t1", [&] {
                 ZonalJob job(t1, std::move(lz), zo);
                 return job.report(job.run_all());
             });
-            clock.lap("cover: zonal over the land");
+            release_free_memory();
+            clock.lap(region_names.empty() ? "cover: zonal over the land"
+                                           : "cover: zonal over the land and the regions");
+            region_cover.resize(region_names.size());
+            for (const auto& r : zr.rows)
+                if (r.zone > 0 && !r.nodata) region_cover[r.zone - 1][r.klass] += r.area_m2;
             std::map<std::int64_t, double> cover;
             double valid = 0, nodata = 0;
             for (const auto& r : zr.rows) {
-                if (r.nodata) nodata += r.area_m2;
+                if (r.zone != 0) continue;
+                if (r.nodata)
+                    nodata += r.area_m2;
                 else {
                     cover[r.klass] += r.area_m2;
                     valid += r.area_m2;
@@ -417,47 +479,36 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                 d["codes"] = classes.codes_of("cropland");
                 d["share_of_land_percent"] = 100.0 * crop / land->union_m2;
                 d["yi_mu"] = units::m2_to_yi_mu(crop);
-                results["cropland_cover"] = evaluate(spec_of("cropland_cover"), units::m2_to_km2(crop), d);
+                results["cropland_cover"] =
+                    evaluate(spec_of("cropland_cover"), units::m2_to_km2(crop), d);
             }
             if (wants("forest_coverage")) {
                 nlohmann::json d = common;
                 d["codes"] = classes.codes_of("forest");
                 d["forest_km2"] = units::m2_to_km2(forest);
-                d["share_of_reference_land_percent"] = 100.0 * units::m2_to_km2(forest) / opt.land_reference_km2;
-                results["forest_coverage"] = evaluate(spec_of("forest_coverage"), 100.0 * forest / land->union_m2, d);
+                d["share_of_reference_land_percent"] =
+                    100.0 * units::m2_to_km2(forest) / opt.land_reference_km2;
+                results["forest_coverage"] =
+                    evaluate(spec_of("forest_coverage"), 100.0 * forest / land->union_m2, d);
             }
             for (const auto& w : zr.warnings) res.warnings.push_back(w);
-            if (!region_names.empty()) {
-                PreparedZones rz;
-                rz.label = "regions";
-                rz.path = cfg.input("regions");
-                rz.crs_label = crs_label_of(ref_wkt);
-                rz.names = region_names;
-                rz.geoms = region_geoms;
-                rz.features = region_names.size();
-                const ZonalReport rr = stage(cfg, "regions", [&] {
-                    ZonalJob job(t1, std::move(rz), zo);
-                    return job.report(job.run_all());
-                });
-                clock.lap("cover: zonal over the regions");
-                region_cover.resize(region_names.size());
-                for (const auto& r : rr.rows)
-                    if (!r.nodata) region_cover[r.zone][r.klass] += r.area_m2;
-            }
         }
     }
 
     // Shoreline.
     std::vector<double> region_shore(region_names.size(), std::nan(""));
     if (wants("natural_shoreline_share")) {
-        if (auto why = need("natural_shoreline_share", {"shoreline", "shoreline_class_field"}); !why.empty())
+        if (auto why = need("natural_shoreline_share", {"shoreline", "shoreline_class_field"});
+            !why.empty())
             skip("natural_shoreline_share", why);
         else {
             ShorelineRequest sr;
             sr.lines = cfg.input("shoreline");
             sr.class_field = cfg.input("shoreline_class_field");
-            if (cfg.input_list("shoreline_natural").size()) sr.natural_values = cfg.input_list("shoreline_natural");
-            if (cfg.input_list("shoreline_estuary").size()) sr.estuary_values = cfg.input_list("shoreline_estuary");
+            if (cfg.input_list("shoreline_natural").size())
+                sr.natural_values = cfg.input_list("shoreline_natural");
+            if (cfg.input_list("shoreline_estuary").size())
+                sr.estuary_values = cfg.input_list("shoreline_estuary");
             if (cfg.input_list("shoreline_artificial").size())
                 sr.artificial_values = cfg.input_list("shoreline_artificial");
             sr.mainland = cfg.input("shoreline_mainland");
@@ -472,16 +523,19 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             const ShorelineReport sh = stage(cfg, "shoreline", [&] { return run_shoreline(sr); });
             clock.lap("natural_shoreline_share: shoreline");
             const ShorelineTotals& t = sh.rows.at(0).totals;
-            nlohmann::json d = {{"natural_km", t.natural_m / 1000.0},
-                                {"artificial_km", t.artificial_m / 1000.0},
-                                {"estuary_km", t.estuary_m / 1000.0},
-                                {"total_km", t.total_m() / 1000.0},
-                                {"lengths", "geodesic on CGCS2000; estuaries count in the total, not as natural"}};
+            nlohmann::json d = {
+                {"natural_km", t.natural_m / 1000.0},
+                {"artificial_km", t.artificial_m / 1000.0},
+                {"estuary_km", t.estuary_m / 1000.0},
+                {"total_km", t.total_m() / 1000.0},
+                {"lengths", "geodesic on CGCS2000; estuaries count in the total, not as natural"}};
             if (sh.has_mainland) d["island_km"] = t.island_m / 1000.0;
-            results["natural_shoreline_share"] = evaluate(spec_of("natural_shoreline_share"), t.share_percent(), d);
+            results["natural_shoreline_share"] =
+                evaluate(spec_of("natural_shoreline_share"), t.share_percent(), d);
             for (std::size_t i = 1; i < sh.rows.size(); ++i)
                 for (std::size_t r = 0; r < region_names.size(); ++r)
-                    if (sh.rows[i].region == region_names[r]) region_shore[r] = sh.rows[i].totals.share_percent();
+                    if (sh.rows[i].region == region_names[r])
+                        region_shore[r] = sh.rows[i].totals.share_percent();
             for (const auto& w : sh.warnings) res.warnings.push_back(w);
         }
     }
@@ -489,7 +543,8 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     // Change inside the redline.
     std::optional<ChangeReport> change;
     if (wants("ecr_nature_unchanged")) {
-        if (auto why = need("ecr_nature_unchanged", {"landcover_t0", "landcover_t1", "redline"}); !why.empty())
+        if (auto why = need("ecr_nature_unchanged", {"landcover_t0", "landcover_t1", "redline"});
+            !why.empty())
             skip("ecr_nature_unchanged", why);
         else {
             ChangeRequest cq;
@@ -499,7 +554,8 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.prep.reproject = opt.reproject;
             cq.prep.make_valid = opt.make_valid;
             cq.prep.option_prefix = "options.";
-            cq.prep.dissolve = true;  // union semantics: a cell under overlapping redline polygons counts once
+            cq.prep.dissolve =
+                true;  // union semantics: a cell under overlapping redline polygons counts once
             cq.preset = "redline";
             cq.classes = cfg.input("classes");
             cq.mmu_pixels = opt.mmu_pixels;
@@ -510,6 +566,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.progress = ro.progress;
             cq.cancel = ro.cancel;
             change = stage(cfg, "landcover_t0", [&] { return run_change_job(cq); });
+            release_free_memory();
             clock.lap("ecr_nature_unchanged: change in the redline");
             double value = 0;
             std::map<std::string, std::pair<std::int64_t, double>> by_status;
@@ -527,11 +584,19 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             nlohmann::json top = nlohmann::json::array();
             for (std::size_t i = 0; i < largest.size() && i < 10; ++i) {
                 const auto* p = largest[i];
-                top.push_back({{"patch_id", p->patch_id}, {"zone", change->zone_names[p->zone]}, {"status", p->status},
-                               {"from", p->from}, {"to", p->to}, {"pixels", p->pixels}, {"area_m2", p->area_m2},
-                               {"lon", p->lon}, {"lat", p->lat}});
+                top.push_back({{"patch_id", p->patch_id},
+                               {"zone", change->zone_names[p->zone]},
+                               {"status", p->status},
+                               {"from", p->from},
+                               {"to", p->to},
+                               {"pixels", p->pixels},
+                               {"area_m2", p->area_m2},
+                               {"lon", p->lon},
+                               {"lat", p->lat}});
             }
-            nlohmann::json d = {{"largest", top}, {"mmu_pixels", opt.mmu_pixels}, {"connectivity", opt.connectivity}};
+            nlohmann::json d = {{"largest", top},
+                                {"mmu_pixels", opt.mmu_pixels},
+                                {"connectivity", opt.connectivity}};
             for (const char* st : {"violation", "below-mmu", "permitted"}) {
                 const auto it = by_status.find(st);
                 d[std::string(st) + "_patches"] = it == by_status.end() ? 0 : it->second.first;
@@ -551,7 +616,9 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             nlohmann::json names = nlohmann::json::array(), rows = nlohmann::json::array();
             for (auto c : cl) {
                 auto n = classes.name_of(c);
-                names.push_back(c == kNodataClass ? std::string("nodata") : n ? *n : std::to_string(c));
+                names.push_back(c == kNodataClass ? std::string("nodata")
+                                : n               ? *n
+                                                  : std::to_string(c));
             }
             for (auto a : cl) {
                 nlohmann::json row = nlohmann::json::array();
@@ -582,17 +649,10 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             res.region_columns.push_back("violation_patches");
         }
         res.regions.resize(region_names.size());
-        // Overlap areas of every layer with every region: one pass over polygon pairs per layer.
-        std::vector<DisjointUnion> region_pieces;
-        for (const auto& g : region_geoms) region_pieces.emplace_back(g, *calc_ptr, threads);
-        std::vector<const DisjointUnion*> region_ptrs;
-        for (const auto& r : region_pieces) region_ptrs.push_back(&r);
-        auto by_region = [&](const DisjointUnion& u) { return u.overlap_areas_m2(region_ptrs, *calc_ptr, threads, ro.cancel); };
-        std::vector<double> redline_r, cropland_r, land_r, pa_land_r;
-        if (redline) redline_r = by_region(redline->uni);
-        if (cropland) cropland_r = by_region(cropland->uni);
+        std::vector<double> land_r, pa_land_r;
         if (protected_l && land) {
-            if (!pa_land) pa_land = protected_l->uni.intersection(land->uni, *calc_ptr, threads, ro.cancel);
+            if (!pa_land)
+                pa_land = protected_l->uni.intersection(land->uni, *calc_ptr, threads, ro.cancel);
             land_r = by_region(land->uni);
             pa_land_r = by_region(*pa_land);
         }
@@ -608,23 +668,25 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                 if (redline) r.values["ecr_area_km2"] = units::m2_to_km2(redline_r[i]);
                 if (cropland) r.values["cropland_area_km2"] = units::m2_to_km2(cropland_r[i]);
                 if (protected_l && land)
-                    r.values["protected_share_percent"] =
-                        num_or_null(land_r[i] > 0 ? 100.0 * pa_land_r[i] / land_r[i] : std::nan(""));
+                    r.values["protected_share_percent"] = num_or_null(
+                        land_r[i] > 0 ? 100.0 * pa_land_r[i] / land_r[i] : std::nan(""));
                 if (!region_cover.empty()) {
                     double forest = 0, crop = 0;
                     for (const auto& [k, v] : region_cover[i]) {
                         if (classes.in_group(k, "forest")) forest += v;
                         if (classes.in_group(k, "cropland")) crop += v;
                     }
-                    r.values["forest_coverage_percent"] = num_or_null(area > 0 ? 100.0 * forest / area : std::nan(""));
+                    r.values["forest_coverage_percent"] =
+                        num_or_null(area > 0 ? 100.0 * forest / area : std::nan(""));
                     r.values["cropland_cover_km2"] = units::m2_to_km2(crop);
                 }
             });
         });
         for (std::size_t i = 0; i < region_names.size(); ++i) {
-            if (std::find(res.region_columns.begin(), res.region_columns.end(), "natural_shoreline_share_percent") !=
-                res.region_columns.end())
-                res.regions[i].values["natural_shoreline_share_percent"] = num_or_null(region_shore[i]);
+            if (std::find(res.region_columns.begin(), res.region_columns.end(),
+                          "natural_shoreline_share_percent") != res.region_columns.end())
+                res.regions[i].values["natural_shoreline_share_percent"] =
+                    num_or_null(region_shore[i]);
         }
         if (change) {
             std::vector<double> v_area(region_names.size(), 0.0);

@@ -46,11 +46,11 @@ struct OverlapOptions {
     bool locate = false;       // DEFAULT false: fill PolygonOverlap::location (GEOS PointOnSurface)
     // When > 0, `measure` is this factor times the plane area (an equal-area CRS): without
     // keep_pieces and locate, overlaps are then measured by planar_overlap_area (no overlay;
-    // kind Partial, or AInsideB from the containment test below), and GEOS is used only for the degenerate pairs
-    // (touching or collinear boundaries) that it declines. A pair whose second geometry has far
-    // more vertices than the first (a patch against a province) is first tested for containment
-    // with the second prepared once per worker (GEOS), so a contained patch costs O(|a| log |b|).
-    // DEFAULT 0: always GEOS.
+    // kind Partial, or AInsideB from the containment test below), and GEOS is used only for the
+    // degenerate pairs (touching or collinear boundaries) that it declines. A pair whose second
+    // geometry has far more vertices than the first (a patch against a province) is first tested
+    // for containment with the second prepared once per worker (GEOS), so a contained patch costs
+    // O(|a| log |b|). DEFAULT 0: always GEOS.
     double plane_area_scale = 0;
     int threads = 0;  // DEFAULT 0 = all cores
     const CancelToken* cancel = nullptr;

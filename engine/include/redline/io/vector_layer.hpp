@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "redline/core/geometry.hpp"
+#include "redline/exec/progress.hpp"
 #include "redline/io/layer_ref.hpp"
 
 namespace redline {
@@ -25,26 +26,30 @@ struct LayerReadOptions {
     std::string group_field;  // --dissolve-by; "" = none
     std::string assign_crs;   // CRS to use when the layer declares none ("" = leave it empty)
     bool unique_ids = true;   // duplicate keys are an error
-    bool allow_invalid_types = false;  // keep non-polygonal features as empty (for validate)
+    bool allow_invalid_types = false;       // keep non-polygonal features as empty (for validate)
     std::vector<std::string> extra_fields;  // read as text into `extra`
+    // DEFAULT none: features read of the layer's count, label "zones" (reading a national
+    // layer takes a minute; the count is GDAL's fast one, or unknown and then not reported).
+    ProgressSink* progress = nullptr;
 };
 
 struct VectorLayer {
     LayerRef ref;
-    std::string label;        // the layer name as addressed
-    std::string layer_name;   // the name in the dataset
-    std::string crs_wkt;      // "" when the layer has none and none was assigned
+    std::string label;       // the layer name as addressed
+    std::string layer_name;  // the name in the dataset
+    std::string crs_wkt;     // "" when the layer has none and none was assigned
     std::string crs_label;
     bool crs_assigned = false;
     std::vector<std::int64_t> fids;
     std::vector<std::string> ids;
     std::vector<std::string> groups;
     std::vector<std::vector<std::string>> extra;  // per feature, in extra_fields order
-    std::vector<MultiPolygon> polygons;  // polygon layers
-    std::vector<MultiLineString> lines;  // line layers
-    std::vector<std::string> empty_ids;  // null or empty geometries
-    std::vector<std::string> type_problems;  // "id: LineString" (allow_invalid_types)
-    std::vector<std::size_t> unclosed;       // features with a ring left open by the source (closed here)
+    std::vector<MultiPolygon> polygons;           // polygon layers
+    std::vector<MultiLineString> lines;           // line layers
+    std::vector<std::string> empty_ids;           // null or empty geometries
+    std::vector<std::string> type_problems;       // "id: LineString" (allow_invalid_types)
+    std::vector<std::size_t>
+        unclosed;  // features with a ring left open by the source (closed here)
     std::vector<std::string> warnings;
 };
 

@@ -11,10 +11,9 @@
 //    first appearance; the union is computed exactly (GEOS) so overlaps count once.
 // Thread-safety: reentrant.
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "redline/core/geometry.hpp"
 #include "redline/io/raster_source.hpp"
@@ -27,25 +26,26 @@ struct ZonePrepOptions {
     bool dissolve = false;
     std::string dissolve_by;
     bool reproject = false;
-    double densify_m = 100.0;   // DEFAULT 100 m (R6)
+    double densify_m = 100.0;  // DEFAULT 100 m (R6)
     bool make_valid = false;
-    std::string zones_crs;      // CRS to assume for a layer that declares none
+    std::string zones_crs;  // CRS to assume for a layer that declares none
     int threads = 0;
-    std::string option_prefix = "--";  // how options are named in messages ("--" CLI)
+    std::string option_prefix = "--";        // how options are named in messages ("--" CLI)
     std::string target_name = "the raster";  // e.g. "raster 'lc.tif'", for messages
+    ProgressSink* progress = nullptr;  // DEFAULT none: features read (LayerReadOptions::progress)
 };
 
 struct PreparedZones {
-    std::string label;   // layer as addressed
+    std::string label;  // layer as addressed
     std::string path;
     std::string crs_label;
-    std::vector<std::string> names;     // zone keys, in zone order
-    std::vector<MultiPolygon> geoms;    // in the raster's CRS
+    std::vector<std::string> names;   // zone keys, in zone order
+    std::vector<MultiPolygon> geoms;  // in the raster's CRS
     std::size_t features = 0;
     std::size_t repaired = 0;
     bool reprojected = false;
     std::vector<std::string> warnings;
-    nlohmann::json describe() const;    // for output metadata
+    nlohmann::json describe() const;  // for output metadata
     // Exact binary form (names, geometries, provenance) for distributed runs.
     std::string serialize() const;
     static PreparedZones deserialize(const std::string& bytes);

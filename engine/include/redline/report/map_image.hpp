@@ -18,11 +18,11 @@ struct MapPatch {
 };
 
 struct MapLayers {
-    Box extent;                  // map extent in the layers' CRS
-    std::string raster_path;     // "" = no background
+    Box extent;               // map extent in the layers' CRS
+    std::string raster_path;  // "" = no background
     int raster_band = 1;
     const ClassTable* classes = nullptr;
-    const std::vector<MultiPolygon>* land = nullptr;     // outlined: pieces of the land union
+    const std::vector<MultiPolygon>* land = nullptr;  // outlined: pieces of the land union
     std::vector<const MultiPolygon*> regions;
     const std::vector<MultiPolygon>* redline = nullptr;  // outlined: pieces of the redline union
     std::vector<MapPatch> patches;

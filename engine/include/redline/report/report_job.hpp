@@ -9,11 +9,10 @@
 // Thread-safety: reentrant.
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "redline/core/geometry.hpp"
 #include "redline/exec/progress.hpp"
@@ -28,9 +27,9 @@ struct ReportRegion {
 };
 
 struct ReportInputInfo {
-    std::string role;       // config key
-    std::string path;       // file path
-    std::string layer;      // layer name ("" for rasters / single-layer files)
+    std::string role;   // config key
+    std::string path;   // file path
+    std::string layer;  // layer name ("" for rasters / single-layer files)
     std::uint64_t size = 0;
     std::string sha256;
     std::string crs;
@@ -39,7 +38,7 @@ struct ReportInputInfo {
 
 struct ReportMap {
     int width = 0, height = 0;
-    std::vector<std::uint8_t> rgb;  // row-major RGB
+    std::vector<std::uint8_t> rgb;                            // row-major RGB
     std::vector<std::pair<std::string, std::string>> legend;  // (hex colour, label)
 };
 
@@ -54,7 +53,7 @@ struct ReportResult {
     std::vector<ReportInputInfo> inputs;
     std::vector<std::string> warnings;
     ReportMap map;
-    nlohmann::json options;        // the config's options (for the manifest and report.json)
+    nlohmann::json options;  // the config's options (for the manifest and report.json)
 
     // report.json content (no thread counts, no timings: identical for any --threads).
     nlohmann::json to_json() const;
