@@ -1,9 +1,10 @@
-#include <memory>
-
 #include <fmt/format.h>
+
+#include <memory>
 
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/table_writer.hpp"
 #include "redline/ops/zonal_job.hpp"
 
@@ -26,26 +27,29 @@ void run(ZonalArgs& a) {
     auto progress = make_progress(a.common);
     a.req.job.progress = progress.get();
     a.req.job.cancel = &cancel_token();
+    a.req.job.consume_geometry =
+        true;  // a local run needs only the zone set: one copy of the vertices
     ZonalJob job = ZonalJob::from_request(a.req);
-    job.release_geometry();  // a local run needs only the zone set from here on
     verbose(a.common, job.describe_plan());
     ZonalResult result;
-    std::unique_ptr<CheckpointStore> store =
-        open_checkpoint(a.long_run, a.common, [&] { return job.fingerprint(); }, "zonal", job.task_count());
+    std::unique_ptr<CheckpointStore> store = open_checkpoint(
+        a.long_run, a.common, [&] { return job.fingerprint(); }, "zonal", job.task_count());
     if (store) {
         result = job.run_checkpointed(*store);
     } else {
         result = job.run_all();
     }
+    release_gdal_block_cache();  // the pass is over: the results need the memory, not the cache
     ZonalReport rep = job.report(result);
     if (progress) progress->finish();
     warn_all(rep.warnings);
     rep.write(a.output);
     if (store) store->remove();
     if (!a.output.empty())
-        info(a.common, fmt::format("wrote {} rows for {} zones to {} (areas in m2 on {}, {} cell areas)",
-                                   rep.rows.size(), rep.zone_names.size(), a.output, rep.ellipsoid,
-                                   rep.area_model));
+        info(a.common,
+             fmt::format("wrote {} rows for {} zones to {} (areas in m2 on {}, {} cell areas)",
+                         rep.rows.size(), rep.zone_names.size(), a.output, rep.ellipsoid,
+                         rep.area_model));
 }
 
 }  // namespace
@@ -56,63 +60,84 @@ void add_zonal_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "zonal",
         "Area of every land-use class inside every zone, exact and on the ellipsoid.\n\n"
-        "For each zone (polygon feature) and each class value of the raster it covers, prints the area\n"
-        "in m2 of the class inside the zone. A cell counts by the exact area of its intersection with\n"
-        "the polygon (--mode exact), and cell areas are ellipsoidal on CGCS2000/GRS80: constant for an\n"
-        "equal-area CRS (e.g. CGCS2000 Albers), exact per row for a geographic CRS (EPSG:4490/4326),\n"
+        "For each zone (polygon feature) and each class value of the raster it covers, prints the "
+        "area\n"
+        "in m2 of the class inside the zone. A cell counts by the exact area of its intersection "
+        "with\n"
+        "the polygon (--mode exact), and cell areas are ellipsoidal on CGCS2000/GRS80: constant "
+        "for an\n"
+        "equal-area CRS (e.g. CGCS2000 Albers), exact per row for a geographic CRS "
+        "(EPSG:4490/4326),\n"
         "per cell for any other projection (Gauss-Kruger, UTM). Results are identical for any\n"
         "--threads and --tile-size.");
-    cmd->add_option("--raster", args->req.raster, "Land-use raster with integer class codes (any GDAL format)")
+    cmd->add_option("--raster", args->req.raster,
+                    "Land-use raster with integer class codes (any GDAL format)")
         ->required();
-    cmd->add_option("--band", args->req.band, "Band of the raster to read (default 1)")->check(CLI::PositiveNumber);
+    cmd->add_option("--band", args->req.band, "Band of the raster to read (default 1)")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--zones", args->req.zones,
-                    "Zone polygons as PATH[:LAYER] (any OGR source); LAYER may be omitted when PATH has one layer")
+                    "Zone polygons as PATH[:LAYER] (any OGR source); LAYER may be omitted when "
+                    "PATH has one layer")
         ->required();
-    cmd->add_option("--id", args->req.prep.id_field, "Field whose value names each zone (default: the feature id); must be unique");
+    cmd->add_option("--id", args->req.prep.id_field,
+                    "Field whose value names each zone (default: the feature id); must be unique");
     cmd->add_option("--mode", args->req.job.mode,
-                    "exact: weight cells by the exact covered fraction (default); centroid: count cells whose "
-                    "centre is inside (half-open edges, so neighbours never share a cell); all-touched: count "
+                    "exact: weight cells by the exact covered fraction (default); centroid: count "
+                    "cells whose "
+                    "centre is inside (half-open edges, so neighbours never share a cell); "
+                    "all-touched: count "
                     "every cell the polygon covers any part of")
         ->check(CLI::IsMember({"exact", "centroid", "all-touched"}));
-    auto* dis = cmd->add_flag("--dissolve", args->req.prep.dissolve,
-                              "Treat all features as one zone named 'all' (union: overlaps count once)");
-    auto* disby = cmd->add_option("--dissolve-by", args->req.prep.dissolve_by,
-                                  "One zone per value of FIELD (union of its features: overlaps count once)");
+    auto* dis =
+        cmd->add_flag("--dissolve", args->req.prep.dissolve,
+                      "Treat all features as one zone named 'all' (union: overlaps count once)");
+    auto* disby =
+        cmd->add_option("--dissolve-by", args->req.prep.dissolve_by,
+                        "One zone per value of FIELD (union of its features: overlaps count once)");
     dis->excludes(disby);
     disby->excludes(dis);
-    cmd->add_option("--classes", args->req.job.classes,
-                    "Add a class_name column from a class table: clcd, worldcover, globeland30, or a CSV with "
-                    "columns code,name[,group]");
+    cmd->add_option(
+        "--classes", args->req.job.classes,
+        "Add a class_name column from a class table: clcd, worldcover, globeland30, or a CSV with "
+        "columns code,name[,group]");
     cmd->add_option("--tile-size", args->req.job.tile_size,
-                    "Cells per tile side (default 1024, rounded up to whole raster blocks); affects speed and "
+                    "Cells per tile side (default 1024, rounded up to whole raster blocks); "
+                    "affects speed and "
                     "memory only")
         ->check(CLI::PositiveNumber);
-    cmd->add_option("--output", args->output,
-                    "Output file: .csv, .json or .gpkg (default: CSV on stdout). Written to a temporary file "
-                    "and renamed when complete");
-    cmd->add_flag("--reproject", args->req.prep.reproject,
-                  "Transform the zones into the raster CRS (edges densified first) instead of failing on a "
-                  "CRS mismatch");
+    cmd->add_option(
+        "--output", args->output,
+        "Output file: .csv, .json or .gpkg (default: CSV on stdout). Written to a temporary file "
+        "and renamed when complete");
+    cmd->add_flag(
+        "--reproject", args->req.prep.reproject,
+        "Transform the zones into the raster CRS (edges densified first) instead of failing on a "
+        "CRS mismatch");
     cmd->add_option("--densify", args->req.prep.densify_m,
                     "Longest edge (m) kept straight when reprojecting zones (default 100)")
         ->check(CLI::PositiveNumber);
-    cmd->add_flag("--make-valid", args->req.prep.make_valid,
-                  "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
-    cmd->add_option("--zones-crs", args->req.prep.zones_crs,
-                    "CRS of a zones layer that declares none (e.g. EPSG:4326 for TopoJSON); never overrides a "
-                    "declared CRS");
+    cmd->add_flag(
+        "--make-valid", args->req.prep.make_valid,
+        "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
+    cmd->add_option(
+        "--zones-crs", args->req.prep.zones_crs,
+        "CRS of a zones layer that declares none (e.g. EPSG:4326 for TopoJSON); never overrides a "
+        "declared CRS");
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(
         "\nOutput columns: zone,class,area_m2,share[,class_name],cells,area_model,ellipsoid\n"
-        "  one row per (zone, class) with area > 0, in zone order then ascending class; class 'nodata'\n"
+        "  one row per (zone, class) with area > 0, in zone order then ascending class; class "
+        "'nodata'\n"
         "  holds the zone's area over nodata cells; share = area / zone area over valid cells;\n"
         "  cells = coverage-weighted cell count. Area outside the raster is not reported.\n\n"
         "Examples:\n"
-        "  redline zonal --raster lc_2020.tif --zones plan.gpkg:redline --id code --output redline_lc.csv\n"
+        "  redline zonal --raster lc_2020.tif --zones plan.gpkg:redline --id code --output "
+        "redline_lc.csv\n"
         "  redline zonal --raster clcd_2020.tif --zones provinces.gpkg --id adcode --classes clcd\n"
         "  redline zonal --raster lc.tif --zones plan.gpkg:protected --dissolve --mode exact\n\n"
-        "Exit codes: 0 ok, 2 invalid input or usage, 3 I/O error, 4 unsupported, 1 internal error.");
+        "Exit codes: 0 ok, 2 invalid input or usage, 3 I/O error, 4 unsupported, 1 internal "
+        "error.");
     cmd->callback([args] { run(*args); });
 }
 

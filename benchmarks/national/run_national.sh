@@ -25,8 +25,9 @@
 #               #2's benchmark; $SMALL, made when missing), same config
 #     repeat    a second sample of decode (tile, VRT) and the exact zonal of the mosaic
 #     summary   results.md from results.tsv, and the progress-honesty table of every zonal/change log
-#   Reports run under `timeout -s KILL $REPORT_TIMEOUT` (default 1800 s): the national one does
-#   not finish in hours with commit bac113c (see RESULTS.md).
+#   Reports run under `timeout -s KILL $REPORT_TIMEOUT` (default 1800 s): the national one did
+#   not finish in hours with commit bac113c, and takes about 7 minutes since the overlap areas
+#   are sums over polygon pairs (see RESULTS.md).
 #   env: DATA=/tmp/redline-bench/national  REDLINE=/tmp/redline-bench/bin/redline
 #        BM_DECODE=/tmp/redline-bench/bin/bm_decode  THREADS=2  SIZE=32768  ZONES=10000  NX=4  NY=3
 # Every command runs under /usr/bin/time -v; results.tsv gets wall, user, sys, peak RSS, exit

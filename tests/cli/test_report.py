@@ -102,6 +102,11 @@ def test_every_indicator_on_the_tiny_scene(scene):
     regions = {r["region"]: r for r in rep["regions"]}
     assert regions["West"]["ecr_area_km2"] == pytest.approx(50.0, abs=1e-9)
     assert regions["East"]["cropland_area_km2"] == pytest.approx(50.0, abs=1e-9)
+    assert regions["West"]["cropland_area_km2"] == pytest.approx(1.0, abs=1e-9)      # x 4.9..5 of the cropland
+    assert regions["West"]["area_km2"] == pytest.approx(50.0, abs=1e-9)
+    assert regions["West"]["protected_share_percent"] == pytest.approx(34.0, abs=1e-9)  # 17 km2 of 50
+    assert regions["East"]["protected_share_percent"] == pytest.approx(0.0, abs=1e-12)
+    assert regions["East"]["ecr_area_km2"] == pytest.approx(0.0, abs=1e-12)           # touches the redline only
     assert regions["West"]["violation_area_m2"] == pytest.approx(90000.0) and regions["East"]["violation_patches"] == 0
     assert rep["land"]["computed_km2"] == pytest.approx(100.0, abs=1e-9)
     for f in ("report.md", "report.html", "map.png", "manifest.json"):

@@ -1,5 +1,7 @@
 #include "redline/core/memory.hpp"
 
+#include <cstdlib>  // defines __GLIBC__ on glibc systems (tested below)
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif

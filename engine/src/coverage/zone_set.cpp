@@ -1,10 +1,12 @@
 #include "redline/coverage/zone_set.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "redline/core/error.hpp"
+#include "redline/core/memory.hpp"
 
 namespace redline {
 namespace {
@@ -14,6 +16,20 @@ constexpr double kMaxCellCoord = 1125899906842624.0;  // 2^50
 ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
                  const std::vector<std::string>& names)
     : m_grid(grid) {
+    build(zones, names, nullptr);
+}
+
+ZoneSet::ZoneSet(const Grid& grid, std::vector<MultiPolygon>&& zones,
+                 const std::vector<std::string>& names)
+    : m_grid(grid) {
+    build(zones, names, &zones);
+    std::vector<MultiPolygon>().swap(zones);
+    release_free_memory();
+}
+
+void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<std::string>& names,
+                    std::vector<MultiPolygon>* consume) {
+    const Grid& grid = m_grid;
     m_zones.reserve(zones.size());
     std::size_t points = 0, rings = 0;
     for (const auto& z : zones)
@@ -24,6 +40,9 @@ ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
     m_x.reserve(points);
     m_y.reserve(points);
     m_rings.reserve(rings);
+    // When consuming, freed pages go back to the system every sixteenth of the points.
+    const std::size_t trim_step = std::max<std::size_t>(points / 16, 1);
+    std::size_t next_trim = trim_step;
     for (std::size_t z = 0; z < zones.size(); ++z) {
         ZoneRef zr;
         zr.ring_begin = m_rings.size();
@@ -40,11 +59,12 @@ ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
                     const double c = grid.col_of(p.x), r = grid.row_of(p.y);
                     if (!std::isfinite(c) || !std::isfinite(r) || std::fabs(c) > kMaxCellCoord ||
                         std::fabs(r) > kMaxCellCoord)
-                        fail(ErrorKind::InvalidInput,
-                             fmt::format("zone '{}' has a coordinate ({}, {}) that is not finite or "
-                                         "lies absurdly far from the raster (more than 2^50 "
-                                         "cells); check the layer's CRS and coordinates",
-                                         z < names.size() ? names[z] : std::to_string(z), p.x, p.y));
+                        fail(
+                            ErrorKind::InvalidInput,
+                            fmt::format("zone '{}' has a coordinate ({}, {}) that is not finite or "
+                                        "lies absurdly far from the raster (more than 2^50 "
+                                        "cells); check the layer's CRS and coordinates",
+                                        z < names.size() ? names[z] : std::to_string(z), p.x, p.y));
                     m_x.push_back(c);
                     m_y.push_back(r);
                     cmin = std::min(cmin, c);
@@ -80,6 +100,13 @@ ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
             zr.window = w.intersect(grid.full());
         }
         m_zones.push_back(zr);
+        if (consume) {
+            std::vector<Polygon>().swap((*consume)[z].polygons);  // zones[z] is not read again
+            if (m_x.size() >= next_trim) {
+                release_free_memory();
+                next_trim = m_x.size() + trim_step;
+            }
+        }
     }
 }
 

@@ -1,14 +1,15 @@
 #include "redline/io/gdal_raster_source.hpp"
 
-#include <cmath>
-#include <limits>
-
 #include <fmt/format.h>
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <cmath>
+#include <limits>
+
 #include "gdal_util.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/memory.hpp"
 #include "redline/io/crs.hpp"
 
 namespace redline {
@@ -31,14 +32,14 @@ GDALDatasetH open_dataset(const std::string& path, detail::GdalErrorCapture& cap
 }
 
 class GdalReader : public RasterReader {
-public:
+  public:
     GdalReader(const RasterInfo& info, bool uint32, bool nodata_compare, bool mask_band)
         : m_info(info), m_uint32(uint32), m_nodata_compare(nodata_compare), m_mask_band(mask_band) {
         detail::GdalErrorCapture cap;
         m_ds.reset(open_dataset(info.path, cap));
         if (!m_ds)
-            fail(ErrorKind::Io, fmt::format("cannot reopen raster '{}'{}", info.path,
-                                            detail::gdal_reason(cap)));
+            fail(ErrorKind::Io,
+                 fmt::format("cannot reopen raster '{}'{}", info.path, detail::gdal_reason(cap)));
         m_band = GDALGetRasterBand(m_ds.get(), info.band);
         m_type = GDALGetRasterDataType(m_band);
         int bx = 0, by = 0;
@@ -47,17 +48,27 @@ public:
         m_by = by;
         // Huge blocks (a raster stored as one strip): read through GDAL's cache, which the
         // source sized to hold them, instead of decoding the block again for every tile.
-        if (static_cast<std::int64_t>(bx) * by * GDALGetDataTypeSizeBytes(m_type) > kHugeBlockBytes) m_bx = m_by = 0;
+        if (static_cast<std::int64_t>(bx) * by * GDALGetDataTypeSizeBytes(m_type) > kHugeBlockBytes)
+            m_bx = m_by = 0;
     }
 
     void read(const Window& w, std::int32_t* values, std::uint8_t* valid) override {
         bool done = false;
         switch (m_type) {
-            case GDT_Byte: done = read_blocks<std::uint8_t>(w, values); break;
-            case GDT_Int16: done = read_blocks<std::int16_t>(w, values); break;
-            case GDT_UInt16: done = read_blocks<std::uint16_t>(w, values); break;
-            case GDT_Int32: done = read_blocks<std::int32_t>(w, values); break;
-            default: break;
+            case GDT_Byte:
+                done = read_blocks<std::uint8_t>(w, values);
+                break;
+            case GDT_Int16:
+                done = read_blocks<std::int16_t>(w, values);
+                break;
+            case GDT_UInt16:
+                done = read_blocks<std::uint16_t>(w, values);
+                break;
+            case GDT_Int32:
+                done = read_blocks<std::int32_t>(w, values);
+                break;
+            default:
+                break;
         }
         if (!done) read_rasterio(w, values);
         fill_valid(w, values, valid);
@@ -67,28 +78,30 @@ public:
         if (m_type != GDT_Byte) return false;
         if (!read_blocks<std::uint8_t>(w, values)) {
             detail::GdalErrorCapture cap;
-            if (GDALRasterIO(m_band, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0), static_cast<int>(w.cols),
-                             static_cast<int>(w.rows), values, static_cast<int>(w.cols), static_cast<int>(w.rows),
-                             GDT_Byte, 0, 0) != CE_None)
+            if (GDALRasterIO(m_band, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
+                             static_cast<int>(w.cols), static_cast<int>(w.rows), values,
+                             static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_Byte, 0,
+                             0) != CE_None)
                 read_failed(w, cap);
         }
         fill_valid(w, values, valid);
         return true;
     }
 
-private:
+  private:
     // bx, by: the block (tile or strip) that failed, when reading block by block.
-    [[noreturn]] void read_failed(const Window& w, const detail::GdalErrorCapture& cap, std::int64_t bx = -1,
-                                  std::int64_t by = -1) const {
+    [[noreturn]] void read_failed(const Window& w, const detail::GdalErrorCapture& cap,
+                                  std::int64_t bx = -1, std::int64_t by = -1) const {
         const std::string block =
             bx < 0 ? std::string()
                    : fmt::format(" of block {} (block column {}, block row {}, {} x {} cells)",
-                                 by * ((m_info.grid.cols() + m_bx - 1) / m_bx) + bx, bx, by, m_bx, m_by);
-        fail(ErrorKind::Io,
-             fmt::format("cannot read raster '{}' band {}: cells of rows {}-{}, columns {}-{}{} are unreadable{}; "
-                         "the file is truncated or corrupt",
-                         m_info.path, m_info.band, w.row0, w.row_end() - 1, w.col0, w.col_end() - 1, block,
-                         detail::gdal_reason(cap)));
+                                 by * ((m_info.grid.cols() + m_bx - 1) / m_bx) + bx, bx, by, m_bx,
+                                 m_by);
+        fail(ErrorKind::Io, fmt::format("cannot read raster '{}' band {}: cells of rows {}-{}, "
+                                        "columns {}-{}{} are unreadable{}; "
+                                        "the file is truncated or corrupt",
+                                        m_info.path, m_info.band, w.row0, w.row_end() - 1, w.col0,
+                                        w.col_end() - 1, block, detail::gdal_reason(cap)));
     }
 
     // Reads the window block by block with GDALReadBlock, which bypasses GDAL's block cache: the
@@ -102,11 +115,14 @@ private:
         detail::GdalErrorCapture cap;
         for (std::int64_t by = by0; by <= by1; ++by)
             for (std::int64_t bx = bx0; bx <= bx1; ++bx) {
-                if (GDALReadBlock(m_band, static_cast<int>(bx), static_cast<int>(by), m_block.data()) != CE_None)
+                if (GDALReadBlock(m_band, static_cast<int>(bx), static_cast<int>(by),
+                                  m_block.data()) != CE_None)
                     read_failed(Window{bx * m_bx, by * m_by, m_bx, m_by}.intersect(w), cap, bx, by);
                 const T* blk = reinterpret_cast<const T*>(m_block.data());
-                const std::int64_t r0 = std::max(w.row0, by * m_by), r1 = std::min(w.row_end(), (by + 1) * m_by);
-                const std::int64_t c0 = std::max(w.col0, bx * m_bx), c1 = std::min(w.col_end(), (bx + 1) * m_bx);
+                const std::int64_t r0 = std::max(w.row0, by * m_by),
+                                   r1 = std::min(w.row_end(), (by + 1) * m_by);
+                const std::int64_t c0 = std::max(w.col0, bx * m_bx),
+                                   c1 = std::min(w.col_end(), (bx + 1) * m_bx);
                 for (std::int64_t r = r0; r < r1; ++r) {
                     const T* src = blk + (r - by * m_by) * m_bx + (c0 - bx * m_bx);
                     Out* dst = out + (r - w.row0) * w.cols + (c0 - w.col0);
@@ -122,17 +138,20 @@ private:
         CPLErr err;
         if (m_uint32) {
             m_u32.resize(n);
-            err = GDALRasterIO(m_band, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
-                               static_cast<int>(w.cols), static_cast<int>(w.rows), m_u32.data(),
-                               static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_UInt32, 0, 0);
+            err =
+                GDALRasterIO(m_band, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
+                             static_cast<int>(w.cols), static_cast<int>(w.rows), m_u32.data(),
+                             static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_UInt32, 0, 0);
             if (err == CE_None)
                 for (std::size_t i = 0; i < n; ++i) {
-                    if (m_u32[i] > static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max()))
+                    if (m_u32[i] >
+                        static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max()))
                         fail(ErrorKind::Unsupported,
                              fmt::format("raster '{}' holds the class value {} (UInt32) near row "
                                          "{}, column {}; class values above 2147483647 are not "
                                          "supported",
-                                         m_info.path, m_u32[i], w.row0 + static_cast<std::int64_t>(i) / w.cols,
+                                         m_info.path, m_u32[i],
+                                         w.row0 + static_cast<std::int64_t>(i) / w.cols,
                                          w.col0 + static_cast<std::int64_t>(i) % w.cols));
                     values[i] = static_cast<std::int32_t>(m_u32[i]);
                 }
@@ -150,13 +169,14 @@ private:
         if (m_mask_band) {
             detail::GdalErrorCapture cap;
             GDALRasterBandH mask = GDALGetMaskBand(m_band);
-            const CPLErr err = GDALRasterIO(mask, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
-                                            static_cast<int>(w.cols), static_cast<int>(w.rows), valid,
-                                            static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_Byte, 0, 0);
+            const CPLErr err =
+                GDALRasterIO(mask, GF_Read, static_cast<int>(w.col0), static_cast<int>(w.row0),
+                             static_cast<int>(w.cols), static_cast<int>(w.rows), valid,
+                             static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_Byte, 0, 0);
             if (err != CE_None)
                 fail(ErrorKind::Io,
-                     fmt::format("cannot read the mask of raster '{}' at rows {}-{}{}",
-                                 m_info.path, w.row0, w.row_end() - 1, detail::gdal_reason(cap)));
+                     fmt::format("cannot read the mask of raster '{}' at rows {}-{}{}", m_info.path,
+                                 w.row0, w.row_end() - 1, detail::gdal_reason(cap)));
             for (std::size_t i = 0; i < n; ++i) valid[i] = valid[i] ? 1 : 0;
         } else if (m_nodata_compare) {
             const auto nd = static_cast<V>(*m_info.nodata);
@@ -199,7 +219,8 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     const int nbands = GDALGetRasterCount(h);
     if (band < 1 || band > nbands)
         fail(ErrorKind::InvalidInput,
-             fmt::format("raster '{}' has {} band(s); --band {} does not exist", path, nbands, band));
+             fmt::format("raster '{}' has {} band(s); --band {} does not exist", path, nbands,
+                         band));
     GDALRasterBandH b = GDALGetRasterBand(h, band);
     const GDALDataType dt = GDALGetRasterDataType(b);
     info.data_type = GDALGetDataTypeName(dt);
@@ -207,8 +228,11 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
         case GDT_Byte:
         case GDT_Int16:
         case GDT_UInt16:
-        case GDT_Int32: break;
-        case GDT_UInt32: src->m_uint32 = true; break;
+        case GDT_Int32:
+            break;
+        case GDT_UInt32:
+            src->m_uint32 = true;
+            break;
         case GDT_Float32:
         case GDT_Float64:
             fail(ErrorKind::InvalidInput,
@@ -242,19 +266,24 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     // A NaN or absurd origin/cell size (1e300) cannot place a cell: say which raster it is here,
     // before cell indices computed from it overflow (2^50 cells from the CRS origin at most).
     const double far_cells = 1125899906842624.0;
-    if (!(std::isfinite(gt[0]) && std::isfinite(gt[1]) && std::isfinite(gt[3]) && std::isfinite(gt[5])) ||
-        gt[1] == 0 || gt[5] == 0 || std::abs(gt[0] / gt[1]) > far_cells || std::abs(gt[3] / gt[5]) > far_cells)
+    if (!(std::isfinite(gt[0]) && std::isfinite(gt[1]) && std::isfinite(gt[3]) &&
+          std::isfinite(gt[5])) ||
+        gt[1] == 0 || gt[5] == 0 || std::abs(gt[0] / gt[1]) > far_cells ||
+        std::abs(gt[3] / gt[5]) > far_cells)
         fail(ErrorKind::InvalidInput,
-             fmt::format("raster '{}' has an unusable geotransform: origin ({}, {}), cell size ({}, {}); "
-                         "expected a finite origin within 2^50 cells of the CRS origin and a non-zero cell "
-                         "size; fix its georeferencing (gdal_edit.py -a_ullr ... '{}')",
-                         path, gt[0], gt[3], gt[1], gt[5], path));
+             fmt::format(
+                 "raster '{}' has an unusable geotransform: origin ({}, {}), cell size ({}, {}); "
+                 "expected a finite origin within 2^50 cells of the CRS origin and a non-zero cell "
+                 "size; fix its georeferencing (gdal_edit.py -a_ullr ... '{}')",
+                 path, gt[0], gt[3], gt[1], gt[5], path));
     const int cols = GDALGetRasterXSize(h), rows = GDALGetRasterYSize(h);
     if (cols <= 0 || rows <= 0)
-        fail(ErrorKind::InvalidInput, fmt::format("raster '{}' has no cells ({} x {})", path, cols, rows));
+        fail(ErrorKind::InvalidInput,
+             fmt::format("raster '{}' has no cells ({} x {})", path, cols, rows));
     if (gt[1] <= 0)
         fail(ErrorKind::Unsupported,
-             fmt::format("raster '{}' has a negative cell width ({}); flip it with gdalwarp", path, gt[1]));
+             fmt::format("raster '{}' has a negative cell width ({}); flip it with gdalwarp", path,
+                         gt[1]));
     info.grid = Grid(gt[0], gt[1], gt[3], gt[5], cols, rows);
     OGRSpatialReferenceH srs = GDALGetSpatialRef(h);
     if (!srs)
@@ -268,25 +297,30 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     GDALGetBlockSize(b, &bx, &by);
     info.block_cols = bx > 0 ? bx : 256;
     info.block_rows = by > 0 ? by : 256;
-    const std::int64_t block_bytes = info.block_cols * info.block_rows * GDALGetDataTypeSizeBytes(dt);
+    const std::int64_t block_bytes =
+        info.block_cols * info.block_rows * GDALGetDataTypeSizeBytes(dt);
     if (block_bytes > kHugeBlockBytes) {
         // Tiles are full-width bands aligned to the blocks (TilePlan::for_blocks); a block that is
         // several tiles tall is decoded once into GDAL's cache and shared by its tiles.
         const std::int64_t cache = std::max<std::int64_t>(256 << 20, 3 * block_bytes);
         if (GDALGetCacheMax64() < cache) GDALSetCacheMax64(cache);
         info.cache_bytes = cache;
-        info.read_strategy = fmt::format("blocks of {} x {} cells ({:.0f} MB) read through GDAL's block cache "
-                                         "({:.0f} MB)",
-                                         info.block_cols, info.block_rows, block_bytes / 1048576.0,
-                                         GDALGetCacheMax64() / 1048576.0);
-        info.warnings.push_back(fmt::format(
-            "raster '{}' is stored in blocks of {} x {} cells ({:.0f} MB each){}: every block is decoded whole, "
-            "and memory must hold it; rewrite it tiled for speed (gdal_translate -co TILED=YES -co COMPRESS=DEFLATE)",
-            path, info.block_cols, info.block_rows, block_bytes / 1048576.0,
-            info.block_rows >= rows ? ", i.e. as one strip" : ""));
+        info.read_strategy = fmt::format(
+            "blocks of {} x {} cells ({:.0f} MB) read through GDAL's block cache "
+            "({:.0f} MB)",
+            info.block_cols, info.block_rows, block_bytes / 1048576.0,
+            GDALGetCacheMax64() / 1048576.0);
+        info.warnings.push_back(
+            fmt::format("raster '{}' is stored in blocks of {} x {} cells ({:.0f} MB each){}: "
+                        "every block is decoded whole, "
+                        "and memory must hold it; rewrite it tiled for speed (gdal_translate -co "
+                        "TILED=YES -co COMPRESS=DEFLATE)",
+                        path, info.block_cols, info.block_rows, block_bytes / 1048576.0,
+                        info.block_rows >= rows ? ", i.e. as one strip" : ""));
     } else {
-        info.read_strategy = fmt::format("blocks of {} x {} cells read one by one with GDALReadBlock (no block cache)",
-                                         info.block_cols, info.block_rows);
+        info.read_strategy = fmt::format(
+            "blocks of {} x {} cells read one by one with GDALReadBlock (no block cache)",
+            info.block_cols, info.block_rows);
     }
     GDALDriverH drv = GDALGetDatasetDriver(h);
     const std::string driver = drv ? GDALGetDriverShortName(drv) : "";
@@ -294,18 +328,21 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
         info.read_strategy += "; the VRT's sources are read through GDAL's block cache";
     // One reader per worker thread: GDAL's own decoding threads would only compete with them.
     const char* gdal_threads = CPLGetConfigOption("GDAL_NUM_THREADS", nullptr);
-    info.read_strategy += fmt::format("; GDAL block cache max {} MiB; GDAL_NUM_THREADS={}",
-                                      GDALGetCacheMax64() >> 20, gdal_threads ? gdal_threads : "1 (default)");
+    info.read_strategy +=
+        fmt::format("; GDAL block cache max {} MiB; GDAL_NUM_THREADS={}", GDALGetCacheMax64() >> 20,
+                    gdal_threads ? gdal_threads : "1 (default)");
     // A GeoTIFF stored as one compressed strip is shown by GDAL as 1-row blocks that it decodes in
     // sequence: each reader (one per worker) decodes the strip from its top to the rows it needs,
     // so the strip is decoded once per worker. Tiles are full-width bands in order, which keeps
     // that to a sequential pass per worker (no quadratic re-reads).
     if (info.block_rows == 1 && rows > 1 && driver == "GTiff" &&
-        GDALGetMetadataItem(b, "BLOCK_OFFSET_0_0", "TIFF") && !GDALGetMetadataItem(b, "BLOCK_OFFSET_0_1", "TIFF")) {
+        GDALGetMetadataItem(b, "BLOCK_OFFSET_0_0", "TIFF") &&
+        !GDALGetMetadataItem(b, "BLOCK_OFFSET_0_1", "TIFF")) {
         const char* size = GDALGetMetadataItem(b, "BLOCK_SIZE_0_0", "TIFF");
         info.read_strategy += "; the file is one strip, decoded in sequence by each worker";
         info.warnings.push_back(fmt::format(
-            "raster '{}' is stored as one strip ({} bytes) that can only be decoded from its start: every "
+            "raster '{}' is stored as one strip ({} bytes) that can only be decoded from its "
+            "start: every "
             "worker decodes it again up to the rows it reads; rewrite it tiled for speed "
             "(gdal_translate -co TILED=YES -co COMPRESS=DEFLATE)",
             path, size ? size : "?"));
@@ -317,11 +354,21 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     if (has_nd) {
         double lo = 0, hi = 0;
         switch (dt) {
-            case GDT_Byte: lo = 0, hi = 255; break;
-            case GDT_Int16: lo = -32768, hi = 32767; break;
-            case GDT_UInt16: lo = 0, hi = 65535; break;
-            case GDT_Int32: lo = -2147483648.0, hi = 2147483647.0; break;
-            default: lo = 0, hi = 2147483647.0; break;
+            case GDT_Byte:
+                lo = 0, hi = 255;
+                break;
+            case GDT_Int16:
+                lo = -32768, hi = 32767;
+                break;
+            case GDT_UInt16:
+                lo = 0, hi = 65535;
+                break;
+            case GDT_Int32:
+                lo = -2147483648.0, hi = 2147483647.0;
+                break;
+            default:
+                lo = 0, hi = 2147483647.0;
+                break;
         }
         if (std::isfinite(nd) && nd == std::floor(nd) && nd >= lo && nd <= hi) {
             info.nodata = static_cast<std::int64_t>(nd);
@@ -348,6 +395,14 @@ std::unique_ptr<RasterReader> GdalRasterSource::open_reader() const {
 void set_gdal_cache_bytes(std::int64_t bytes) {
     detail::ensure_gdal_registered();
     GDALSetCacheMax64(bytes);
+}
+
+void release_gdal_block_cache() {
+    detail::ensure_gdal_registered();
+    const GIntBig limit = GDALGetCacheMax64();
+    GDALSetCacheMax64(0);  // flushes every cached block
+    GDALSetCacheMax64(limit);
+    release_free_memory();
 }
 
 std::string gdal_version() { return std::string("GDAL ") + GDALVersionInfo("RELEASE_NAME"); }

@@ -7,6 +7,7 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/memory.hpp"
 #include "redline/core/sha256.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
@@ -147,7 +148,7 @@ void ChangeReport::write_patches(const std::string& output) const {
     w->commit();
 }
 
-ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
+ChangeJob ChangeJob::open(const ChangeRequest& req) {
     ChangeJob job;
     job.m_req = req;
     job.m_t0 = GdalRasterSource::open(req.t0, req.band);
@@ -163,20 +164,51 @@ ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
     job.m_classes = ClassTable::load(req.classes);
     job.m_rules = req.rules_path.empty() ? ChangeRules::preset(req.preset, job.m_classes)
                                          : ChangeRules::load(req.rules_path, job.m_classes);
+    return job;
+}
+
+namespace {
+ZonePrepOptions prep_options(const ChangeRequest& req) {
     ZonePrepOptions prep = req.prep;
     if (prep.threads == 0) prep.threads = req.threads;
     prep.target_name = "raster '" + req.t0 + "'";
     if (!prep.progress) prep.progress = req.progress;
-    job.m_zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
-    if (!req.permitted.empty()) {
-        ZonePrepOptions pp = prep;
+    return prep;
+}
+}  // namespace
+
+ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
+    ChangeJob job = open(req);
+    const RasterInfo& info = job.m_t0->info();
+    job.set_zones(prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep_options(req)));
+    return job;
+}
+
+ChangeJob ChangeJob::from_request(const ChangeRequest& req, PreparedZones zones) {
+    ChangeJob job = open(req);
+    job.set_zones(std::move(zones));
+    return job;
+}
+
+void ChangeJob::set_zones(PreparedZones zones) {
+    const RasterInfo& info = m_t0->info();
+    m_zones = std::move(zones);
+    if (!m_req.permitted.empty()) {
+        ZonePrepOptions pp = prep_options(m_req);
         pp.id_field.clear();
         pp.dissolve = true;
         pp.dissolve_by.clear();
-        job.m_permitted = prepare_zones(req.permitted, info.crs_wkt, info.crs_label, pp);
+        m_permitted = prepare_zones(m_req.permitted, info.crs_wkt, info.crs_label, pp);
     }
-    job.build();
-    return job;
+    build();
+}
+
+void ChangeJob::release_geometry() {
+    if (m_req.patch_geometry) return;
+    std::vector<MultiPolygon>().swap(m_zones.geoms);
+    if (m_permitted) std::vector<MultiPolygon>().swap(m_permitted->geoms);
+    m_geometry_released = true;
+    release_free_memory();
 }
 
 void ChangeJob::build() {
@@ -320,6 +352,9 @@ ChangeReport ChangeJob::run_local() const {
 }
 
 std::string ChangeJob::serialize() const {
+    if (m_geometry_released)
+        fail(ErrorKind::Internal,
+             "this change job released its zone geometry and cannot be serialized");
     BinaryWriter w;
     w.str("redline.change.job.v1");
     w.str(m_req.t0);

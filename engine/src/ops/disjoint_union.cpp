@@ -39,6 +39,15 @@ MultiPolygon DisjointUnion::merged() const {
     return out;
 }
 
+MultiPolygon DisjointUnion::take() {
+    MultiPolygon out;
+    for (auto& piece : m_pieces)
+        for (auto& p : piece.polygons) out.polygons.push_back(std::move(p));
+    std::vector<MultiPolygon>().swap(m_pieces);
+    std::vector<double>().swap(m_areas);
+    return out;
+}
+
 double DisjointUnion::area_m2() const {
     ExactAreaSum s;
     for (double a : m_areas) s.add(a);

@@ -73,7 +73,14 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zon
     parse_coverage_mode(m_opts.mode);  // validates
     m_areas = CellAreaModel::build(info.grid, info.crs_wkt, m_opts.threads);
     for (const auto& w : m_areas.warnings()) m_warnings.push_back(w);
-    m_zoneset = std::make_shared<const ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
+    if (m_opts.consume_geometry) {
+        m_zoneset =
+            std::make_shared<const ZoneSet>(info.grid, std::move(m_zones.geoms), m_zones.names);
+        m_zones.geoms.clear();
+        m_geometry_released = true;
+    } else {
+        m_zoneset = std::make_shared<const ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
+    }
     PlanBudget budget;
     budget.max_memory = m_opts.max_memory;
     budget.bytes_per_tile_cell = 10;

@@ -75,6 +75,29 @@ void class_colour(const ClassTable& t, std::int64_t code, std::uint8_t rgb[3]) {
     rgb[2] = c.b;
 }
 
+std::vector<MultiPolygon> thin_for_map(const std::vector<MultiPolygon>& pieces, const Box& extent,
+                                       int width) {
+    const double ew = extent.xmax - extent.xmin;
+    const double tol = extent.empty() || !(ew > 0) ? 0.0 : 0.25 * ew / std::max(100, width);
+    std::vector<MultiPolygon> out(pieces.size());
+    for (std::size_t i = 0; i < pieces.size(); ++i)
+        for (const auto& poly : pieces[i].polygons) {
+            Polygon thin;
+            for (const auto& ring : poly.rings) {
+                if (ring.empty()) continue;
+                Ring r{ring.front()};
+                for (std::size_t k = 1; k + 1 < ring.size(); ++k)
+                    if (std::abs(ring[k].x - r.back().x) >= tol ||
+                        std::abs(ring[k].y - r.back().y) >= tol)
+                        r.push_back(ring[k]);
+                r.push_back(ring.back());
+                thin.rings.push_back(std::move(r));
+            }
+            out[i].polygons.push_back(std::move(thin));
+        }
+    return out;
+}
+
 ReportMap render_map(const MapLayers& L, int width) {
     ReportMap map;
     const double ew = L.extent.xmax - L.extent.xmin, eh = L.extent.ymax - L.extent.ymin;

@@ -360,6 +360,10 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     read_union("cropland", cropland, &cropland_r, false);
     read_union("protected", protected_l, nullptr, true);
     read_union("urban", urban, nullptr, false);
+    const Box map_extent = t1     ? t1->info().grid.extent()
+                           : land ? land->uni.merged().bounds()
+                                  : Box{};
+    std::vector<MultiPolygon> redline_outline;  // thinned for the map (thin_for_map)
 
     // ecr_area
     std::optional<DisjointUnion> pa_land;  // protected areas on land
@@ -565,7 +569,21 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.threads = threads;
             cq.progress = ro.progress;
             cq.cancel = ro.cancel;
-            change = stage(cfg, "landcover_t0", [&] { return run_change_job(cq); });
+            // The change job takes the redline union computed above (no second read and
+            // dissolve) and frees it once its zone set is built; the map keeps a thinned outline.
+            redline_outline = thin_for_map(redline->uni.pieces(), map_extent, ro.map_width);
+            PreparedZones rz;
+            rz.label = redline->layer.label;
+            rz.path = redline->layer.path;
+            rz.crs_label = crs_label_of(ref_wkt);
+            rz.names = {"all"};
+            rz.geoms = {redline->uni.take()};
+            rz.features = redline->features;
+            change = stage(cfg, "landcover_t0", [&] {
+                ChangeJob job = ChangeJob::from_request(cq, std::move(rz));
+                job.release_geometry();
+                return job.run_local();
+            });
             release_free_memory();
             clock.lap("ecr_nature_unchanged: change in the redline");
             double value = 0;
@@ -715,7 +733,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
 
     // Map.
     MapLayers ml;
-    ml.extent = t1 ? t1->info().grid.extent() : land ? land->uni.merged().bounds() : Box{};
+    ml.extent = map_extent;
     if (t1) {
         ml.raster_path = t1->info().path;
         ml.raster_band = t1->info().band;
@@ -723,7 +741,9 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     ml.classes = &classes;
     if (land) ml.land = &land->uni.pieces();
     for (const auto& g : region_geoms) ml.regions.push_back(&g);
-    if (redline) ml.redline = &redline->uni.pieces();
+    if (redline && redline_outline.empty())
+        redline_outline = thin_for_map(redline->uni.pieces(), map_extent, ro.map_width);
+    if (redline) ml.redline = &redline_outline;
     if (change)
         for (const auto& p : change->patches) ml.patches.push_back({Point{p.x, p.y}, p.status});
     if (!ml.extent.empty()) res.map = render_map(ml, ro.map_width);

@@ -13,14 +13,14 @@
 namespace redline {
 
 class GdalRasterSource : public RasterSource {
-public:
+  public:
     // Throws Error(Io) when the file cannot be opened, Error(InvalidInput) for the checks above.
     static std::unique_ptr<GdalRasterSource> open(const std::string& path, int band = 1);
 
     const RasterInfo& info() const override { return m_info; }
     std::unique_ptr<RasterReader> open_reader() const override;
 
-private:
+  private:
     GdalRasterSource() = default;
     RasterInfo m_info;
     bool m_uint32 = false;
@@ -30,6 +30,10 @@ private:
 
 // Sets GDAL's block cache (bytes) for the process; the engine calls it from the tile plan.
 void set_gdal_cache_bytes(std::int64_t bytes);
+// Empties GDAL's block cache (its limit is kept) and returns freed heap pages to the system:
+// after a raster pass, so that writing the results does not hold the cache on top of them.
+// Thread-safety: call when no raster is being read.
+void release_gdal_block_cache();
 // "GDAL 3.6.2" etc.
 std::string gdal_version();
 

@@ -11,16 +11,15 @@
 // (DEFAULT 4), else `violation`. Every patch stays in the matrix and in the totals.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/class_table.hpp"
-#include "redline/exec/progress.hpp"
 #include "redline/coverage/zone_set.hpp"
+#include "redline/exec/progress.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/raster_source.hpp"
@@ -46,7 +45,7 @@ struct ChangeRequest {
     int threads = 0;
     std::int64_t tile_size = 1024;  // cells (the tile side used, after --max-memory)
     std::int64_t max_memory = 0;    // bytes, 0 = no limit; applied once when the job is prepared
-    bool patch_geometry = false;  // polygonise patches (GeoPackage output)
+    bool patch_geometry = false;    // polygonise patches (GeoPackage output)
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
 };
@@ -87,7 +86,7 @@ struct ChangeReport {
     nlohmann::json meta;
     std::vector<std::string> warnings;
 
-    void write_matrix(const std::string& output) const;   // "" = CSV on stdout
+    void write_matrix(const std::string& output) const;  // "" = CSV on stdout
     void write_patches(const std::string& output) const;
     nlohmann::json summary_json() const;
     std::string summary_text() const;
@@ -96,8 +95,11 @@ struct ChangeReport {
 // A prepared change audit (rasters opened, zones and permitted polygons prepared, rules parsed),
 // runnable locally or as task ranges in other processes (see ZonalJob for the pattern).
 class ChangeJob {
-public:
+  public:
     static ChangeJob from_request(const ChangeRequest& req);
+    // The same with zones the caller has already prepared in t0's CRS (the report passes the
+    // redline union it computed; req.zones then only names them in messages).
+    static ChangeJob from_request(const ChangeRequest& req, PreparedZones zones);
     std::size_t task_count() const;
     // Tiles of tasks [begin, end): exact, serializable.
     ChangePartial run(std::size_t begin, std::size_t end) const;
@@ -113,15 +115,22 @@ public:
     void set_progress(ProgressSink* p) { m_req.progress = p; }
     void set_cancel(const CancelToken* c) { m_req.cancel = c; }
     void set_threads(int t) { m_req.threads = t; }
+    // Frees the zone and permitted geometry once their zone sets are built (a local run without
+    // patch polygons needs only the zone sets; ~16 bytes per vertex) and returns freed heap
+    // pages to the system. A no-op with patch_geometry. serialize() is refused afterwards.
+    void release_geometry();
 
     std::string serialize() const;
     static ChangeJob deserialize(const std::string& bytes);
 
-private:
+  private:
     ChangeJob() = default;
     void build();  // area model, zone sets, options from the prepared state
     ChangeReport report(ChangeResult&& res) const;
+    static ChangeJob open(const ChangeRequest& req);  // rasters, checks, classes, rules
+    void set_zones(PreparedZones zones);              // + permitted, zone sets, plan
     ChangeRequest m_req;
+    bool m_geometry_released = false;
     std::shared_ptr<const RasterSource> m_t0, m_t1;
     ClassTable m_classes;
     ChangeRules m_rules;

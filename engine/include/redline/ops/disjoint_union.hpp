@@ -35,6 +35,8 @@ class DisjointUnion {
     double area_m2() const;  // exact sum of the pieces' areas
     // The pieces as one multipolygon (the union again, for rasterising or drawing).
     MultiPolygon merged() const;
+    // The same, moving the polygons out: this union is left empty.
+    MultiPolygon take();
 
     // Area (m2) of the intersection with `other`.
     double overlap_area_m2(const DisjointUnion& other, const ConcurrentAreaCalculator& calc,

@@ -16,11 +16,10 @@
 // Thread-safety: a prepared job is immutable; run() may be called concurrently.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "redline/core/class_table.hpp"
 #include "redline/coverage/zone_set.hpp"
@@ -42,6 +41,10 @@ struct ZonalJobOptions {
     std::int64_t max_memory = 0;    // bytes, 0 = no limit; applied once when the job is prepared
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
+    // DEFAULT false. true (the CLI's local runs): the zone set is built consuming the prepared
+    // geometry (ZoneSet's && constructor), so the peak holds one copy of the vertices, not two;
+    // as after release_geometry(), serialize() is then refused. Not part of the job's identity.
+    bool consume_geometry = false;
 };
 
 struct ZonalRequest {
@@ -77,7 +80,7 @@ struct ZonalReport {
 };
 
 class ZonalJob {
-public:
+  public:
     ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zones, ZonalJobOptions opts);
     // Opens the raster by path and prepares the zones.
     static ZonalJob from_request(const ZonalRequest& req);
@@ -111,7 +114,7 @@ public:
     std::string serialize() const;
     static ZonalJob deserialize(const std::string& bytes);
 
-private:
+  private:
     std::shared_ptr<const RasterSource> m_raster;
     PreparedZones m_zones;
     ZonalJobOptions m_opts;
