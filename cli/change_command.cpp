@@ -33,9 +33,10 @@ void run(ChangeArgs& a) {
     auto progress = make_progress(a.common);
     a.req.progress = progress.get();
     a.req.cancel = &cancel_token();
+    a.req.consume_geometry =
+        true;  // a local run needs only the zone sets (kept for GeoPackage patches)
     ChangeJob job = ChangeJob::from_request(a.req);
     verbose(a.common, job.describe_plan());
-    job.release_geometry();  // a local run needs only the zone sets (kept for GeoPackage patches)
     ChangeReport rep;
     std::unique_ptr<CheckpointStore> store = open_checkpoint(
         a.long_run, a.common, [&] { return job.fingerprint(); }, "change", job.task_count());

@@ -42,7 +42,7 @@ def wait_for_progress(p):
     line = ""
     while time.monotonic() < deadline:
         line = p.stderr.readline()
-        if not line or ("%" in line and not line.startswith("zones")):  # the raster pass, not the read
+        if not line or ("%" in line and line.startswith(("zonal", "change"))):  # the raster pass
             break
     assert p.poll() is None, "the run ended before it could be interrupted: " + line
 

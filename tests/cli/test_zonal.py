@@ -52,15 +52,15 @@ def test_hand_computed_areas_and_row_order(small):
     assert float(rows[3]["cells"]) == pytest.approx(0.25, abs=1e-12)
 
 
-def test_progress_shows_reading_the_zones_then_the_raster_pass(small):
+def test_progress_shows_each_stage_of_preparation_then_the_raster_pass(small):
     d, r, z = small
     p = run("zonal", "--raster", r, "--zones", f"{z}:redline", "--progress", "--output", d / "z.csv")
     assert p.returncode == 0, p.stderr
     stages = [line.split()[0] for line in p.stderr.splitlines() if "%" in line]
-    assert stages[0] == "zones" and stages[-1] == "zonal", p.stderr
-    assert stages == sorted(stages, key=["zones", "zonal"].index), p.stderr  # zones first, then the pass
-    zones = [line for line in p.stderr.splitlines() if line.startswith("zones")]
-    assert "100.0%" in zones[-1], p.stderr
+    order = ["zones", "check", "index", "zonal"]  # read, validity, zone set, raster pass
+    assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == order, p.stderr
+    for stage in order:
+        assert "100.0%" in [line for line in p.stderr.splitlines() if line.startswith(stage)][-1], p.stderr
 
 
 def test_default_zone_key_is_the_feature_id(small):

@@ -16,19 +16,19 @@ constexpr double kMaxCellCoord = 1125899906842624.0;  // 2^50
 ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
                  const std::vector<std::string>& names)
     : m_grid(grid) {
-    build(zones, names, nullptr);
+    build(zones, names, nullptr, nullptr);
 }
 
 ZoneSet::ZoneSet(const Grid& grid, std::vector<MultiPolygon>&& zones,
-                 const std::vector<std::string>& names)
+                 const std::vector<std::string>& names, ProgressSink* progress)
     : m_grid(grid) {
-    build(zones, names, &zones);
+    build(zones, names, &zones, progress);
     std::vector<MultiPolygon>().swap(zones);
     release_free_memory();
 }
 
 void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<std::string>& names,
-                    std::vector<MultiPolygon>* consume) {
+                    std::vector<MultiPolygon>* consume, ProgressSink* progress) {
     const Grid& grid = m_grid;
     m_zones.reserve(zones.size());
     std::size_t points = 0, rings = 0;
@@ -43,6 +43,7 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
     // When consuming, freed pages go back to the system every sixteenth of the points.
     const std::size_t trim_step = std::max<std::size_t>(points / 16, 1);
     std::size_t next_trim = trim_step;
+    if (progress && points) progress->update(0, points, "index");
     for (std::size_t z = 0; z < zones.size(); ++z) {
         ZoneRef zr;
         zr.ring_begin = m_rings.size();
@@ -105,9 +106,11 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
             if (m_x.size() >= next_trim) {
                 release_free_memory();
                 next_trim = m_x.size() + trim_step;
+                if (progress) progress->update(m_x.size(), points, "index");
             }
         }
     }
+    if (progress && points) progress->update(points, points, "index");
 }
 
 int ZoneSet::sign_of_edge(std::size_t zone, std::size_t point) const {

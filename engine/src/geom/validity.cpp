@@ -6,6 +6,9 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <atomic>
+#include <mutex>
+
 #include "geos_handle.hpp"
 #include "redline/core/error.hpp"
 #include "redline/exec/ordered_executor.hpp"
@@ -92,17 +95,28 @@ std::vector<ValidityIssue> check_validity(const std::vector<MultiPolygon>& geoms
     return geos_validity(geoms, nullptr, threads);
 }
 
-std::vector<ValidityIssue> find_validity_issues(const std::vector<MultiPolygon>& geoms,
-                                                int threads) {
+std::vector<ValidityIssue> find_validity_issues(const std::vector<MultiPolygon>& geoms, int threads,
+                                                ProgressSink* progress) {
     std::vector<char> certified(geoms.size(), 0);
+    std::atomic<std::size_t> done{0};
+    std::mutex progress_mutex;  // ProgressSink::update from one thread at a time
+    const std::size_t total = geoms.size();
+    if (progress && total) progress->update(0, total, "check");
     tbb::task_arena arena(resolve_threads(threads));
     arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geoms.size(), 64), [&](const auto& r) {
             for (std::size_t i = r.begin(); i != r.end(); ++i)
                 certified[i] = !geoms[i].empty() && certainly_valid_simple_polygon(geoms[i]);
+            const std::size_t n = done.fetch_add(r.size()) + r.size();
+            if (progress && n < total) {
+                std::unique_lock lock(progress_mutex, std::try_to_lock);
+                if (lock.owns_lock()) progress->update(n, total, "check");
+            }
         });
     });
-    return geos_validity(geoms, &certified, threads);
+    auto issues = geos_validity(geoms, &certified, threads);
+    if (progress && total) progress->update(total, total, "check");
+    return issues;
 }
 
 std::size_t make_valid(std::vector<MultiPolygon>& geoms, const std::vector<std::size_t>& which,

@@ -203,14 +203,6 @@ void ChangeJob::set_zones(PreparedZones zones) {
     build();
 }
 
-void ChangeJob::release_geometry() {
-    if (m_req.patch_geometry) return;
-    std::vector<MultiPolygon>().swap(m_zones.geoms);
-    if (m_permitted) std::vector<MultiPolygon>().swap(m_permitted->geoms);
-    m_geometry_released = true;
-    release_free_memory();
-}
-
 void ChangeJob::build() {
     const RasterInfo& info = m_t0->info();
     parse_coverage_mode(m_req.mode);
@@ -223,9 +215,22 @@ void ChangeJob::build() {
         CellAreaModel::build(info.grid, info.crs_wkt, m_req.threads));
     for (const auto& w : areas->warnings()) m_warnings.push_back(w);
     m_areas = areas;
-    m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
-    if (m_permitted)
-        m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
+    if (m_req.consume_geometry && !m_req.patch_geometry) {
+        m_zoneset = std::make_shared<ZoneSet>(info.grid, std::move(m_zones.geoms), m_zones.names,
+                                              m_req.progress);
+        m_zones.geoms.clear();
+        if (m_permitted) {
+            m_permset = std::make_shared<ZoneSet>(info.grid, std::move(m_permitted->geoms),
+                                                  m_permitted->names);
+            m_permitted->geoms.clear();
+        }
+        m_geometry_released = true;
+    } else {
+        m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
+        if (m_permitted)
+            m_permset =
+                std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
+    }
     PlanBudget budget;
     budget.max_memory = m_req.max_memory;
     budget.bytes_per_tile_cell = 28;  // two dates, dense coverage, patch labels

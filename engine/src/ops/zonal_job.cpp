@@ -74,8 +74,8 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zon
     m_areas = CellAreaModel::build(info.grid, info.crs_wkt, m_opts.threads);
     for (const auto& w : m_areas.warnings()) m_warnings.push_back(w);
     if (m_opts.consume_geometry) {
-        m_zoneset =
-            std::make_shared<const ZoneSet>(info.grid, std::move(m_zones.geoms), m_zones.names);
+        m_zoneset = std::make_shared<const ZoneSet>(info.grid, std::move(m_zones.geoms),
+                                                    m_zones.names, m_opts.progress);
         m_zones.geoms.clear();
         m_geometry_released = true;
     } else {
@@ -256,12 +256,6 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
     if (rep.classes) rep.meta["class_table"] = rep.classes->id();
     rep.meta["warnings"] = rep.warnings;
     return rep;
-}
-
-void ZonalJob::release_geometry() {
-    std::vector<MultiPolygon>().swap(m_zones.geoms);
-    m_geometry_released = true;
-    release_free_memory();
 }
 
 std::string ZonalJob::serialize() const {

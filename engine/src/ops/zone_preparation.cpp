@@ -125,7 +125,7 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
     }
 
     // Validity
-    auto issues = find_validity_issues(layer.polygons, opts.threads);
+    auto issues = find_validity_issues(layer.polygons, opts.threads, opts.progress);
     if (!issues.empty()) {
         if (!opts.make_valid)
             fail(ErrorKind::InvalidInput,

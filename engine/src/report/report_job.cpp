@@ -569,8 +569,10 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.threads = threads;
             cq.progress = ro.progress;
             cq.cancel = ro.cancel;
+            cq.consume_geometry = true;
             // The change job takes the redline union computed above (no second read and
-            // dissolve) and frees it once its zone set is built; the map keeps a thinned outline.
+            // dissolve) and consumes it while building its zone set; the map keeps a thinned
+            // outline.
             redline_outline = thin_for_map(redline->uni.pieces(), map_extent, ro.map_width);
             PreparedZones rz;
             rz.label = redline->layer.label;
@@ -581,7 +583,6 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             rz.features = redline->features;
             change = stage(cfg, "landcover_t0", [&] {
                 ChangeJob job = ChangeJob::from_request(cq, std::move(rz));
-                job.release_geometry();
                 return job.run_local();
             });
             release_free_memory();

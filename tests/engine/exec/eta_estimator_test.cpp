@@ -32,6 +32,19 @@ TEST(EtaEstimatorTest, WorkLoadedFromACheckpointDoesNotInflateTheRate) {
     EXPECT_DOUBLE_EQ(e.eta_seconds(), 30.0);
 }
 
+TEST(EtaEstimatorTest, ASlowStartStopsWeighingOnceTheRunIsTwiceAsLong) {
+    // The first 5 % of the work runs at a third of the speed (cold caches), then 1 unit/s.
+    // At 20 % (t = 300 s) the rate of the last 150 s is the true one: 800 s left. The average
+    // since the start (200 units / 300 s) would say 1200 s (+50 %).
+    EtaEstimator e;
+    double t = 0;
+    for (int done = 0; done <= 200; done += 10) {
+        e.update(static_cast<std::uint64_t>(done), 1000, t);
+        t += done < 50 ? 30.0 : 10.0;
+    }
+    EXPECT_NEAR(e.eta_seconds(), 800.0, 1e-9);
+}
+
 TEST(EtaEstimatorTest, WithinTwentyPercentAfterATenthOnNoisyTiles) {
     // Tiles whose cost varies +-40 % at random around a constant mean: after 10 % of the work the
     // ETA is within 20 % of the true remaining time, and it decreases as the run proceeds.

@@ -2,14 +2,17 @@
 // Progress reporting and cancellation shared by long operations.
 // The engine calls ProgressSink::update from one thread at a time (the ordered merge stage),
 // with work units that are raster cells wherever a raster is read.
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace redline {
 
 class ProgressSink {
-public:
+  public:
     virtual ~ProgressSink() = default;
     // `done` of `total` work units are finished; `label` names the stage ("zonal", "change").
     virtual void update(std::uint64_t done, std::uint64_t total, const std::string& label) = 0;
@@ -17,44 +20,59 @@ public:
     virtual void finish() {}
 };
 
-// Remaining time from progress reports: the average rate since the first report (so work done
-// before it -- e.g. chunks loaded from a checkpoint -- does not inflate the rate). Work units
-// should be proportional to cost (tasks are weighted by cells and edges, see ZonalPlan), which
-// keeps the estimate within a few percent once a tenth of the work is done on uniform data.
+// Remaining time from progress reports: the rate over the more recent half of the time since
+// the first report (so work done before it -- chunks loaded from a checkpoint -- does not
+// inflate the rate, and a slow start -- cold caches, page faults while the first tiles fill the
+// memory -- stops weighing once the run is twice as long as it lasted). Work units should be
+// proportional to cost (tasks are weighted by cells and edges, see ZonalPlan), which keeps the
+// estimate within a few percent once a tenth of the work is done on uniform data.
+// Thread-safety: not thread-safe; one owner calls update().
 class EtaEstimator {
-public:
+  public:
     void update(std::uint64_t done, std::uint64_t total, double seconds) {
-        if (!m_started) {
-            m_started = true;
-            m_done0 = done;
-            m_t0 = seconds;
-        }
+        if (m_samples.empty() || seconds > m_samples.back().t || done != m_samples.back().done)
+            m_samples.push_back(Sample{seconds, done});
         m_done = done;
         m_total = total;
         m_t = seconds;
     }
     // Seconds left; negative when unknown (no progress yet).
     double eta_seconds() const {
-        if (!m_started || m_done <= m_done0 || m_t <= m_t0) return -1.0;
+        if (m_samples.empty()) return -1.0;
+        const Sample& first = m_samples.front();
+        if (m_done <= first.done || m_t <= first.t) return -1.0;
         if (m_done >= m_total) return 0.0;
-        const double rate = static_cast<double>(m_done - m_done0) / (m_t - m_t0);
+        // The last sample at or before the middle of [first.t, now].
+        const double mid = first.t + 0.5 * (m_t - first.t);
+        auto it = std::upper_bound(m_samples.begin(), m_samples.end(), mid,
+                                   [](double t, const Sample& s) { return t < s.t; });
+        const Sample& from = *(it == m_samples.begin() ? it : std::prev(it));
+        const bool window = m_done > from.done && m_t > from.t;
+        const double rate = window ? static_cast<double>(m_done - from.done) / (m_t - from.t)
+                                   : static_cast<double>(m_done - first.done) / (m_t - first.t);
         return static_cast<double>(m_total - m_done) / rate;
     }
-    double fraction() const { return m_total ? static_cast<double>(m_done) / static_cast<double>(m_total) : 1.0; }
+    double fraction() const {
+        return m_total ? static_cast<double>(m_done) / static_cast<double>(m_total) : 1.0;
+    }
 
-private:
-    bool m_started = false;
-    std::uint64_t m_done0 = 0, m_done = 0, m_total = 0;
-    double m_t0 = 0, m_t = 0;
+  private:
+    struct Sample {
+        double t;
+        std::uint64_t done;
+    };
+    std::vector<Sample> m_samples;  // (time, done), in time order; one per update with progress
+    std::uint64_t m_done = 0, m_total = 0;
+    double m_t = 0;
 };
 
 // A cancellation flag polled between tiles; set it from a signal handler or another thread.
 class CancelToken {
-public:
+  public:
     void cancel() { m_flag.store(true, std::memory_order_relaxed); }
     bool cancelled() const { return m_flag.load(std::memory_order_relaxed); }
 
-private:
+  private:
     std::atomic<bool> m_flag{false};
 };
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "redline/core/geometry.hpp"
+#include "redline/exec/progress.hpp"
 
 namespace redline {
 
@@ -23,8 +24,9 @@ std::vector<ValidityIssue> check_validity(const std::vector<MultiPolygon>& geoms
 // The same issues, faster: single-ring polygons are first vouched for by the certificate of
 // simple_ring_check.hpp (no GEOS conversion), and GEOS checks only the rest. Planning layers
 // are mostly single rings: several times faster and without GEOS's per-geometry memory.
+// DEFAULT progress none: geometries checked, label "check".
 std::vector<ValidityIssue> find_validity_issues(const std::vector<MultiPolygon>& geoms,
-                                                int threads = 0);
+                                                int threads = 0, ProgressSink* progress = nullptr);
 
 // Repairs geoms[i] for every i in `which`; returns how many changed. Parts that collapse to lines
 // or points are dropped (their area is zero).

@@ -46,6 +46,10 @@ struct ChangeRequest {
     std::int64_t tile_size = 1024;  // cells (the tile side used, after --max-memory)
     std::int64_t max_memory = 0;    // bytes, 0 = no limit; applied once when the job is prepared
     bool patch_geometry = false;    // polygonise patches (GeoPackage output)
+    // DEFAULT false. true (local runs): without patch_geometry, the zone sets are built
+    // consuming the zone and permitted geometry (ZoneSet's && constructor: one copy of the
+    // vertices at the peak, not two); serialize() is then refused. Not part of the identity.
+    bool consume_geometry = false;
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
 };
@@ -115,10 +119,6 @@ class ChangeJob {
     void set_progress(ProgressSink* p) { m_req.progress = p; }
     void set_cancel(const CancelToken* c) { m_req.cancel = c; }
     void set_threads(int t) { m_req.threads = t; }
-    // Frees the zone and permitted geometry once their zone sets are built (a local run without
-    // patch polygons needs only the zone sets; ~16 bytes per vertex) and returns freed heap
-    // pages to the system. A no-op with patch_geometry. serialize() is refused afterwards.
-    void release_geometry();
 
     std::string serialize() const;
     static ChangeJob deserialize(const std::string& bytes);

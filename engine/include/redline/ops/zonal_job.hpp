@@ -43,7 +43,7 @@ struct ZonalJobOptions {
     const CancelToken* cancel = nullptr;
     // DEFAULT false. true (the CLI's local runs): the zone set is built consuming the prepared
     // geometry (ZoneSet's && constructor), so the peak holds one copy of the vertices, not two;
-    // as after release_geometry(), serialize() is then refused. Not part of the job's identity.
+    // serialize() is then refused. Not part of the job's identity.
     bool consume_geometry = false;
 };
 
@@ -103,11 +103,6 @@ class ZonalJob {
     void set_cancel(const CancelToken* c) { m_opts.cancel = c; }
     void set_threads(int t) { m_opts.threads = t; }
     const std::vector<std::string>& warnings() const { return m_warnings; }
-
-    // Frees the prepared zone geometry once the zone set is built (the CLI's local runs: ~16
-    // bytes per vertex, about 0.9 GB for a national redline layer) and returns freed heap pages to
-    // the system. serialize() is refused afterwards.
-    void release_geometry();
 
     // The prepared job as bytes for another process: raster path and band, prepared zones and
     // options. Only for rasters opened from a path. deserialize() reopens the raster.
