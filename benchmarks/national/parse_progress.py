@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Check the honesty of redline's --progress ETA from a stamp.py log.
 
-    parse_progress.py LOG [--at 10,25,50,75,90] [--tsv]
+    parse_progress.py LOG [--at 10,25,50,75,90] [--tsv] [--stage NAME]
 
 A progress line looks like
     "zonal     42.2% [############......]  elapsed 0:44  ETA 1:01"
@@ -11,7 +11,9 @@ For each checkpoint P: the first line with percent >= P; predicted remaining = i
 actual remaining = t_EOF - t_line; error = predicted / actual - 1 (target: |error| <= 20 %
 at 10 %). Also: is the percent monotonic, and does the ETA + elapsed (the predicted total)
 drift? A last row "10 % of wall" judges the first line shown after 10 % of the process's
-wall time (nothing is shown while the zones are read and checked).
+wall time. Only the lines of one stage are judged: --stage NAME, by default the stage of the
+last progress line (the raster pass "zonal" or "change"; the zone preparation stages "zones",
+"check" and "index" come before it).
 """
 import re
 import sys
@@ -45,9 +47,11 @@ def main():
                          None if m.group(4) == "--:--" else secs(m.group(4))))
     if not rows or t_eof is None:
         sys.exit(f"parse_progress: no progress lines or no EOF in {log}")
+    stage = args[args.index("--stage") + 1] if "--stage" in args else rows[-1][1]
+    rows = [r for r in rows if r[1] == stage]
     mono = all(b[2] >= a[2] for a, b in zip(rows, rows[1:]))
     first, last = rows[0], rows[-1]
-    print(f"# {log}: {len(rows)} progress lines, first at {first[0]:.1f} s ({first[2]:.1f} %), "
+    print(f"# {log}: {len(rows)} progress lines of stage '{stage}', first at {first[0]:.1f} s ({first[2]:.1f} %), "
           f"({100 * first[0] / t_eof:.0f} % of the wall time), last at {last[0]:.1f} s ({last[2]:.1f} %), process exit at {t_eof:.1f} s; "
           f"percent monotonic: {'yes' if mono else 'NO'}")
     if tsv:
