@@ -48,7 +48,8 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
         ZoneRef zr;
         zr.ring_begin = m_rings.size();
         double cmin = INFINITY, cmax = -INFINITY, rmin = INFINITY, rmax = -INFINITY;
-        for (const auto& poly : zones[z].polygons) {
+        for (std::size_t pi = 0; pi < zones[z].polygons.size(); ++pi) {
+            const Polygon& poly = zones[z].polygons[pi];
             for (std::size_t k = 0; k < poly.rings.size(); ++k) {
                 const Ring& ring = poly.rings[k];
                 if (ring.size() < 4) continue;  // degenerate ring: no area
@@ -84,6 +85,15 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
                 m_rings.push_back(RingRef{begin, m_x.size(), sign});
                 zr.edges += ring.size() - 1;
             }
+            // Consuming: free each polygon once converted (a dissolved layer is one zone).
+            if (consume) {
+                std::vector<Ring>().swap((*consume)[z].polygons[pi].rings);
+                if (m_x.size() >= next_trim) {
+                    release_free_memory();
+                    next_trim = m_x.size() + trim_step;
+                    if (progress) progress->update(m_x.size(), points, "index");
+                }
+            }
         }
         zr.ring_end = m_rings.size();
         if (zr.ring_end > zr.ring_begin) {
@@ -101,14 +111,7 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
             zr.window = w.intersect(grid.full());
         }
         m_zones.push_back(zr);
-        if (consume) {
-            std::vector<Polygon>().swap((*consume)[z].polygons);  // zones[z] is not read again
-            if (m_x.size() >= next_trim) {
-                release_free_memory();
-                next_trim = m_x.size() + trim_step;
-                if (progress) progress->update(m_x.size(), points, "index");
-            }
-        }
+        if (consume) std::vector<Polygon>().swap((*consume)[z].polygons);  // zones[z] is not read again
     }
     if (progress && points) progress->update(points, points, "index");
 }
