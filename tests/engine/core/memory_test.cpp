@@ -9,10 +9,18 @@
 #include <string>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define REDLINE_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REDLINE_TEST_ASAN 1
+#endif
+#endif
+
 namespace redline {
 namespace {
 
-long rss_kib() {
+[[maybe_unused]] long rss_kib() {
     std::ifstream in("/proc/self/status");
     std::string line;
     while (std::getline(in, line))
@@ -21,7 +29,7 @@ long rss_kib() {
 }
 
 TEST(ReleaseFreeMemory, FreedSmallAllocationsLeaveTheResidentSet) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(REDLINE_TEST_ASAN)
     GTEST_SKIP() << "ASan's allocator keeps freed memory in quarantine";
 #else
     if (rss_kib() < 0) GTEST_SKIP() << "no /proc/self/status";
