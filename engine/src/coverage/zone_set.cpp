@@ -111,7 +111,8 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
             zr.window = w.intersect(grid.full());
         }
         m_zones.push_back(zr);
-        if (consume) std::vector<Polygon>().swap((*consume)[z].polygons);  // zones[z] is not read again
+        if (consume)
+            std::vector<Polygon>().swap((*consume)[z].polygons);  // zones[z] is not read again
     }
     if (progress && points) progress->update(points, points, "index");
 }

@@ -1,13 +1,13 @@
 #include "redline/report/report_writer.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "redline/core/error.hpp"
 #include "redline/core/sha256.hpp"
@@ -34,7 +34,9 @@ std::string grouped(double v, int decimals) {
     return (v < 0 ? "-" : "") + out + fp;
 }
 
-std::string unit_label(const std::string& u) { return u == "percent" ? "%" : u == "km2" ? "km²" : u == "m2" ? "m²" : u; }
+std::string unit_label(const std::string& u) {
+    return u == "percent" ? "%" : u == "km2" ? "km²" : u == "m2" ? "m²" : u;
+}
 
 std::string value_text(const IndicatorResult& r) {
     if (!r.computed) return "not computed";
@@ -43,7 +45,8 @@ std::string value_text(const IndicatorResult& r) {
 
 std::string target_text(const IndicatorResult& r) {
     if (!r.spec.target) return "reported only";
-    return fmt::format("{} {} {}", r.spec.comparator == ">=" ? "≥" : "≤", grouped(*r.spec.target, 2), unit_label(r.spec.unit));
+    return fmt::format("{} {} {}", r.spec.comparator == ">=" ? "≥" : "≤",
+                       grouped(*r.spec.target, 2), unit_label(r.spec.unit));
 }
 
 std::string status_text(const IndicatorResult& r) {
@@ -56,11 +59,20 @@ std::string html_escape(const std::string& s) {
     std::string o;
     for (char c : s) {
         switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
+            case '&':
+                o += "&amp;";
+                break;
+            case '<':
+                o += "&lt;";
+                break;
+            case '>':
+                o += "&gt;";
+                break;
+            case '"':
+                o += "&quot;";
+                break;
+            default:
+                o += c;
         }
     }
     return o;
@@ -72,7 +84,8 @@ std::string base64(const std::string& in) {
     out.reserve((in.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
-        const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+        const unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                           (static_cast<unsigned char>(in[i + 1]) << 8) |
                            static_cast<unsigned char>(in[i + 2]);
         out += t[(v >> 18) & 63];
         out += t[(v >> 12) & 63];
@@ -114,14 +127,18 @@ std::string chart_svg(const IndicatorResult& r) {
     const double bx = std::clamp(v / hi, 0.0, 1.0) * bw;
     const char* colour = !r.pass ? "#5b7db1" : *r.pass ? "#2e9d4f" : "#d0342c";
     std::string s = fmt::format(
-        "<svg class=\"bar\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{} value "
+        "<svg class=\"bar\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" "
+        "aria-label=\"{} value "
         "against target\">"
         "<rect x=\"{}\" y=\"8\" width=\"{}\" height=\"16\" fill=\"#eeeeee\"/>"
         "<rect x=\"{}\" y=\"8\" width=\"{:.1f}\" height=\"16\" fill=\"{}\"/>",
         W, H, W, H, html_escape(r.spec.id), x0, bw, x0, bx, colour);
     if (r.spec.target) {
         const double tx = x0 + std::clamp(t / hi, 0.0, 1.0) * bw;
-        s += fmt::format("<line x1=\"{:.1f}\" y1=\"2\" x2=\"{:.1f}\" y2=\"32\" stroke=\"#000\" stroke-width=\"2\"/>", tx, tx);
+        s += fmt::format(
+            "<line x1=\"{:.1f}\" y1=\"2\" x2=\"{:.1f}\" y2=\"32\" stroke=\"#000\" "
+            "stroke-width=\"2\"/>",
+            tx, tx);
     }
     s += "</svg>";
     return s;
@@ -142,18 +159,25 @@ std::string region_value(const nlohmann::json& v, const std::string& col) {
 }
 
 std::string markdown(const ReportResult& r) {
-    std::string md = fmt::format("# {}\n\nYear {}. Areas are ellipsoidal on CGCS2000 (GRS80).\n\n", r.title, r.year);
-    md += "## Indicators\n\n| indicator | 指标 | value | target | status | margin |\n|---|---|---:|---|---|---:|\n";
+    std::string md = fmt::format("# {}\n\nYear {}. Areas are ellipsoidal on CGCS2000 (GRS80).\n\n",
+                                 r.title, r.year);
+    md +=
+        "## Indicators\n\n| indicator | 指标 | value | target | status | margin "
+        "|\n|---|---|---:|---|---|---:|\n";
     for (const auto& i : r.indicators)
-        md += fmt::format("| {}{} | {} | {} | {} | {} | {} |\n", i.spec.name, i.spec.proxy ? " (proxy)" : "", i.spec.name_zh,
-                          value_text(i), target_text(i), status_text(i),
-                          i.margin ? grouped(*i.margin, 2) + " " + unit_label(i.spec.unit) : std::string("—"));
+        md += fmt::format(
+            "| {}{} | {} | {} | {} | {} | {} |\n", i.spec.name, i.spec.proxy ? " (proxy)" : "",
+            i.spec.name_zh, value_text(i), target_text(i), status_text(i),
+            i.margin ? grouped(*i.margin, 2) + " " + unit_label(i.spec.unit) : std::string("—"));
     for (const auto& i : r.indicators)
         if (!i.computed) md += fmt::format("\n- `{}`: {}", i.spec.id, i.reason);
     if (!r.land.is_null())
-        md += fmt::format("\nLand area (denominator): {} km² computed from the land boundary; the official rounded "
-                          "figure is {} km².\n",
-                          grouped(r.land["computed_km2"].get<double>(), 2), grouped(r.land["reference_km2"].get<double>(), 0));
+        md += fmt::format(
+            "\nLand area (denominator): {} km² computed from the land boundary; the official "
+            "rounded "
+            "figure is {} km².\n",
+            grouped(r.land["computed_km2"].get<double>(), 2),
+            grouped(r.land["reference_km2"].get<double>(), 0));
     if (!r.regions.empty()) {
         md += "\n## Regions\n\n| region |";
         for (const auto& c : r.region_columns) md += " " + c + " |";
@@ -167,14 +191,17 @@ std::string markdown(const ReportResult& r) {
         }
     }
     if (!r.change_matrix.is_null()) {
-        md += "\n## Land-cover change inside the redline (km², rows: earlier date, columns: later date)\n\n| from \\ to |";
+        md +=
+            "\n## Land-cover change inside the redline (km², rows: earlier date, columns: later "
+            "date)\n\n| from \\ to |";
         for (const auto& n : r.change_matrix["classes"]) md += " " + n.get<std::string>() + " |";
         md += "\n|---|";
         for (std::size_t i = 0; i < r.change_matrix["classes"].size(); ++i) md += "---:|";
         md += "\n";
         for (std::size_t a = 0; a < r.change_matrix["classes"].size(); ++a) {
             md += "| " + r.change_matrix["classes"][a].get<std::string>() + " |";
-            for (const auto& v : r.change_matrix["areas_km2"][a]) md += " " + grouped(v.get<double>(), 2) + " |";
+            for (const auto& v : r.change_matrix["areas_km2"][a])
+                md += " " + grouped(v.get<double>(), 2) + " |";
             md += "\n";
         }
     }
@@ -188,7 +215,8 @@ std::string markdown(const ReportResult& r) {
 
 std::string html(const ReportResult& r, const std::string& png_b64) {
     std::string h = R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>)" + html_escape(r.title) + R"(</title>
+<html lang="en"><head><meta charset="utf-8"><title>)" +
+                    html_escape(r.title) + R"(</title>
 <style>
 body{font-family:"Noto Sans","Noto Sans CJK SC","Helvetica Neue",Arial,sans-serif;margin:2em;color:#222;max-width:1300px}
 h1{font-size:1.6em} h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ccc}
@@ -200,30 +228,46 @@ img.map{max-width:100%;border:1px solid #999}
 </style></head><body>
 )";
     h += "<h1>" + html_escape(r.title) + "</h1>\n";
-    h += fmt::format("<p class=\"note\">Reporting year {}. Areas are ellipsoidal on CGCS2000 (GRS80), lengths geodesic; "
-                     "pass/fail compares unrounded values (equality passes). Proxy indicators come from land cover "
-                     "and are not official survey statistics.</p>\n",
-                     r.year);
-    h += "<h2>Indicators</h2>\n<table><tr><th class=\"l\">indicator</th><th class=\"l\">指标</th><th>value</th>"
-         "<th>target</th><th>status</th><th>margin</th><th class=\"l\">value against target</th></tr>\n";
+    h += fmt::format(
+        "<p class=\"note\">Reporting year {}. Areas are ellipsoidal on CGCS2000 (GRS80), lengths "
+        "geodesic; "
+        "pass/fail compares unrounded values (equality passes). Proxy indicators come from land "
+        "cover "
+        "and are not official survey statistics.</p>\n",
+        r.year);
+    h += "<h2>Indicators</h2>\n<table><tr><th class=\"l\">indicator</th><th "
+         "class=\"l\">指标</th><th>value</th>"
+         "<th>target</th><th>status</th><th>margin</th><th class=\"l\">value against "
+         "target</th></tr>\n";
     for (const auto& i : r.indicators) {
         const std::string cls = !i.computed ? "rep" : !i.pass ? "rep" : *i.pass ? "pass" : "fail";
-        h += fmt::format("<tr><td class=\"l\">{}{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
-                         "<td>{}</td><td class=\"l\">{}</td></tr>\n",
-                         html_escape(i.spec.name), i.spec.proxy ? " <em>(proxy)</em>" : "", html_escape(i.spec.name_zh),
-                         html_escape(value_text(i)), html_escape(target_text(i)), cls, status_text(i),
-                         i.margin ? html_escape(grouped(*i.margin, 2) + " " + unit_label(i.spec.unit)) : "—", chart_svg(i));
+        h += fmt::format(
+            "<tr><td class=\"l\">{}{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td "
+            "class=\"{}\">{}</td>"
+            "<td>{}</td><td class=\"l\">{}</td></tr>\n",
+            html_escape(i.spec.name), i.spec.proxy ? " <em>(proxy)</em>" : "",
+            html_escape(i.spec.name_zh), html_escape(value_text(i)), html_escape(target_text(i)),
+            cls, status_text(i),
+            i.margin ? html_escape(grouped(*i.margin, 2) + " " + unit_label(i.spec.unit)) : "—",
+            chart_svg(i));
     }
-    h += "</table>\n<p class=\"note\">Bars: value (green pass, red fail, blue reported only); black line: target.</p>\n";
+    h += "</table>\n<p class=\"note\">Bars: value (green pass, red fail, blue reported only); "
+         "black line: target.</p>\n";
     for (const auto& i : r.indicators)
-        if (!i.computed) h += "<p class=\"note\">" + html_escape(i.spec.id + ": " + i.reason) + "</p>\n";
+        if (!i.computed)
+            h += "<p class=\"note\">" + html_escape(i.spec.id + ": " + i.reason) + "</p>\n";
     if (!r.land.is_null())
-        h += fmt::format("<p class=\"note\">Land area (denominator): {} km² computed from the land boundary; the official "
-                         "rounded figure is {} km².</p>\n",
-                         grouped(r.land["computed_km2"].get<double>(), 2), grouped(r.land["reference_km2"].get<double>(), 0));
+        h += fmt::format(
+            "<p class=\"note\">Land area (denominator): {} km² computed from the land boundary; "
+            "the official "
+            "rounded figure is {} km².</p>\n",
+            grouped(r.land["computed_km2"].get<double>(), 2),
+            grouped(r.land["reference_km2"].get<double>(), 0));
     if (r.map.width) {
-        h += "<h2>Map: redline and change patches</h2>\n<img class=\"map\" alt=\"map of the redline and change patches\" "
-             "src=\"data:image/png;base64," + png_b64 + "\">\n<p class=\"legend\">";
+        h += "<h2>Map: redline and change patches</h2>\n<img class=\"map\" alt=\"map of the "
+             "redline and change patches\" "
+             "src=\"data:image/png;base64," +
+             png_b64 + "\">\n<p class=\"legend\">";
         for (const auto& [c, label] : r.map.legend)
             h += "<span style=\"background:" + c + "\"></span>" + html_escape(label);
         h += "</p>\n";
@@ -234,7 +278,8 @@ img.map{max-width:100%;border:1px solid #999}
         h += "</tr>\n";
         for (const auto& g : r.regions) {
             h += "<tr><td class=\"l\">" + html_escape(g.name) + "</td>";
-            for (const auto& c : r.region_columns) h += "<td>" + region_value(g.values[c], c) + "</td>";
+            for (const auto& c : r.region_columns)
+                h += "<td>" + region_value(g.values[c], c) + "</td>";
             h += "</tr>\n";
         }
         h += "</table>\n";
@@ -246,8 +291,10 @@ img.map{max-width:100%;border:1px solid #999}
         for (std::size_t a = 0; a < cl.size(); ++a)
             for (std::size_t b = 0; b < cl.size(); ++b)
                 if (a != b) mx = std::max(mx, m[a][b].get<double>());
-        h += "<h2>Land-cover change inside the redline (km²)</h2>\n<p class=\"note\">Rows: earlier date; columns: later "
-             "date; off-diagonal cells shaded by area (log scale); the diagonal (unchanged) is grey.</p>\n"
+        h += "<h2>Land-cover change inside the redline (km²)</h2>\n<p class=\"note\">Rows: earlier "
+             "date; columns: later "
+             "date; off-diagonal cells shaded by area (log scale); the diagonal (unchanged) is "
+             "grey.</p>\n"
              "<table><tr><th class=\"l\">from \\ to</th>";
         for (const auto& n : cl) h += "<th>" + html_escape(n.get<std::string>()) + "</th>";
         h += "</tr>\n";
@@ -262,22 +309,28 @@ img.map{max-width:100%;border:1px solid #999}
         }
         h += "</table>\n";
     }
-    h += "<h2>Inputs</h2>\n<table><tr><th class=\"l\">role</th><th class=\"l\">file</th><th class=\"l\">layer</th>"
-         "<th class=\"l\">CRS</th><th class=\"l\">ellipsoid</th><th>bytes</th><th class=\"l\">SHA-256</th></tr>\n";
+    h += "<h2>Inputs</h2>\n<table><tr><th class=\"l\">role</th><th class=\"l\">file</th><th "
+         "class=\"l\">layer</th>"
+         "<th class=\"l\">CRS</th><th class=\"l\">ellipsoid</th><th>bytes</th><th "
+         "class=\"l\">SHA-256</th></tr>\n";
     for (const auto& i : r.inputs)
-        h += fmt::format("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td>"
-                         "<td class=\"l\">{}</td><td>{}</td><td class=\"l\"><code>{}</code></td></tr>\n",
-                         html_escape(i.role), html_escape(fs::path(i.path).filename().string()), html_escape(i.layer),
-                         html_escape(i.crs), html_escape(i.ellipsoid), grouped(static_cast<double>(i.size), 0),
-                         i.sha256.substr(0, 16) + "…");
+        h += fmt::format(
+            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td "
+            "class=\"l\">{}</td>"
+            "<td class=\"l\">{}</td><td>{}</td><td class=\"l\"><code>{}</code></td></tr>\n",
+            html_escape(i.role), html_escape(fs::path(i.path).filename().string()),
+            html_escape(i.layer), html_escape(i.crs), html_escape(i.ellipsoid),
+            grouped(static_cast<double>(i.size), 0), i.sha256.substr(0, 16) + "…");
     h += "</table>\n";
     if (!r.warnings.empty()) {
         h += "<h2>Warnings</h2>\n<ul>";
         for (const auto& w : r.warnings) h += "<li>" + html_escape(w) + "</li>";
         h += "</ul>\n";
     }
-    h += "<p class=\"note\">Generated by " + html_escape(engine_provenance()["engine"].get<std::string>()) +
-         "; see manifest.json for digests and versions, and <code>redline report --verify</code> to reproduce.</p>\n"
+    h += "<p class=\"note\">Generated by " +
+         html_escape(engine_provenance()["engine"].get<std::string>()) +
+         "; see manifest.json for digests and versions, and <code>redline report --verify</code> "
+         "to reproduce.</p>\n"
          "</body></html>\n";
     return h;
 }
@@ -286,16 +339,18 @@ img.map{max-width:100%;border:1px solid #999}
 
 std::string indicator_table_text(const ReportResult& r) {
     std::string out = fmt::format("{}\n", r.title);
-    out += fmt::format("{:<26} {:>22} {:>22} {:>10} {:>20}\n", "indicator", "value", "target", "status", "margin");
+    out += fmt::format("{:<26} {:>22} {:>22} {:>10} {:>20}\n", "indicator", "value", "target",
+                       "status", "margin");
     for (const auto& i : r.indicators) {
         const std::string margin = i.margin ? grouped(*i.margin, 2) : std::string("-");
-        out += fmt::format("{:<26} {:>22} {:>22} {:>10} {:>20}\n", i.spec.id, value_text(i), target_text(i), status_text(i),
-                           margin);
+        out += fmt::format("{:<26} {:>22} {:>22} {:>10} {:>20}\n", i.spec.id, value_text(i),
+                           target_text(i), status_text(i), margin);
     }
     return out;
 }
 
-void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std::string& out_dir, int threads) {
+void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std::string& out_dir,
+                      int threads) {
     const std::string tmp = make_temp_dir_beside(out_dir);
     try {
         const fs::path d(tmp);
@@ -310,12 +365,17 @@ void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std:
         write_text((d / "report.html").string(), html(r, png_b64));
         nlohmann::json inputs = nlohmann::json::array();
         for (const auto& i : r.inputs)
-            inputs.push_back({{"role", i.role}, {"path", fs::absolute(i.path).lexically_normal().string()},
-                              {"layer", i.layer}, {"size", i.size}, {"sha256", i.sha256}, {"crs", i.crs},
+            inputs.push_back({{"role", i.role},
+                              {"path", fs::absolute(i.path).lexically_normal().string()},
+                              {"layer", i.layer},
+                              {"size", i.size},
+                              {"sha256", i.sha256},
+                              {"crs", i.crs},
                               {"ellipsoid", i.ellipsoid}});
         nlohmann::json outputs = nlohmann::json::array();
         for (const char* f : {"report.json", "report.md", "report.html", "map.png"})
-            if (fs::exists(d / f)) outputs.push_back({{"file", f}, {"sha256", sha256_file_hex((d / f).string())}});
+            if (fs::exists(d / f))
+                outputs.push_back({{"file", f}, {"sha256", sha256_file_hex((d / f).string())}});
         nlohmann::json indicators = nlohmann::json::object();
         for (const auto& i : r.indicators)
             indicators[i.spec.id] = i.computed ? nlohmann::json(i.value) : nlohmann::json(nullptr);
@@ -336,7 +396,8 @@ void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std:
         // failed (the temporary's name means nothing to the user) and that nothing was left.
         std::error_code ec;
         fs::remove_all(tmp, ec);
-        fail(e.kind(), fmt::format("cannot write the report '{}' (nothing was written): {}", out_dir, e.what()));
+        fail(e.kind(), fmt::format("cannot write the report '{}' (nothing was written): {}",
+                                   out_dir, e.what()));
     } catch (...) {
         std::error_code ec;
         fs::remove_all(tmp, ec);
@@ -344,22 +405,26 @@ void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std:
     }
 }
 
-int verify_report(const std::string& manifest_path, const ReportRunOptions& opts, std::ostream& out) {
+int verify_report(const std::string& manifest_path, const ReportRunOptions& opts,
+                  std::ostream& out) {
     std::ifstream in(manifest_path);
     if (!in) fail(ErrorKind::Io, fmt::format("cannot open manifest '{}'", manifest_path));
     nlohmann::json m;
     try {
         m = nlohmann::json::parse(in);
     } catch (const nlohmann::json::exception& e) {
-        fail(ErrorKind::InvalidInput, fmt::format("manifest '{}' is not valid JSON: {}", manifest_path, e.what()));
+        fail(ErrorKind::InvalidInput,
+             fmt::format("manifest '{}' is not valid JSON: {}", manifest_path, e.what()));
     }
     if (!m.contains("manifest_version") || !m.contains("config") || !m.contains("indicators"))
-        fail(ErrorKind::InvalidInput, fmt::format("'{}' is not a redline report manifest", manifest_path));
+        fail(ErrorKind::InvalidInput,
+             fmt::format("'{}' is not a redline report manifest", manifest_path));
     bool same = true;
     const std::string config_path = m["config"]["path"].get<std::string>();
     std::error_code ec;
     if (!fs::exists(config_path, ec))
-        fail(ErrorKind::InvalidInput, fmt::format("the manifest's config '{}' no longer exists", config_path));
+        fail(ErrorKind::InvalidInput,
+             fmt::format("the manifest's config '{}' no longer exists", config_path));
     if (sha256_file_hex(config_path) != m["config"]["sha256"].get<std::string>()) {
         out << fmt::format("config    {}: CHANGED since the report\n", config_path);
         same = false;
@@ -369,10 +434,14 @@ int verify_report(const std::string& manifest_path, const ReportRunOptions& opts
         const std::string path = i["path"].get<std::string>();
         auto it = digests.find(path);
         if (it == digests.end())
-            it = digests.emplace(path, fs::exists(path, ec) ? sha256_file_hex(path) : std::string("missing")).first;
+            it = digests
+                     .emplace(path,
+                              fs::exists(path, ec) ? sha256_file_hex(path) : std::string("missing"))
+                     .first;
         const std::string& now = it->second;
         const bool ok = now == i["sha256"].get<std::string>();
-        out << fmt::format("input     {:<22} {}: {}\n", i["role"].get<std::string>(), path, ok ? "unchanged" : "CHANGED");
+        out << fmt::format("input     {:<22} {}: {}\n", i["role"].get<std::string>(), path,
+                           ok ? "unchanged" : "CHANGED");
         same = same && ok;
     }
     const ReportConfig cfg = ReportConfig::load(config_path);
@@ -381,10 +450,12 @@ int verify_report(const std::string& manifest_path, const ReportRunOptions& opts
         const IndicatorResult* found = nullptr;
         for (const auto& i : r.indicators)
             if (i.spec.id == it.key()) found = &i;
-        const nlohmann::json now = found && found->computed ? nlohmann::json(found->value) : nlohmann::json(nullptr);
+        const nlohmann::json now =
+            found && found->computed ? nlohmann::json(found->value) : nlohmann::json(nullptr);
         const bool ok = now == it.value();
-        out << fmt::format("indicator {:<22} {}{}\n", it.key(), ok ? "identical" : "DIFFERS",
-                           ok ? "" : fmt::format(" (report: {}, now: {})", it.value().dump(), now.dump()));
+        out << fmt::format(
+            "indicator {:<22} {}{}\n", it.key(), ok ? "identical" : "DIFFERS",
+            ok ? "" : fmt::format(" (report: {}, now: {})", it.value().dump(), now.dump()));
         same = same && ok;
     }
     const std::string json_now = sha256_hex(r.to_json().dump(1) + "\n");
@@ -394,7 +465,8 @@ int verify_report(const std::string& manifest_path, const ReportRunOptions& opts
     const bool json_ok = json_now == json_then;
     out << fmt::format("output    report.json: {}\n", json_ok ? "identical bytes" : "DIFFERS");
     same = same && json_ok;
-    out << (same ? "verified: the report reproduces bit for bit\n" : "NOT verified: see the lines marked above\n");
+    out << (same ? "verified: the report reproduces bit for bit\n"
+                 : "NOT verified: see the lines marked above\n");
     return same ? 0 : 6;
 }
 

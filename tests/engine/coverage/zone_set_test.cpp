@@ -27,8 +27,10 @@ TEST(ZoneSetTest, ConsumingTheZonesGivesTheSameZoneSet) {
     std::vector<MultiPolygon> zones;
     // Zone 0: one dissolved zone of many polygons (freed polygon by polygon), one with a hole.
     MultiPolygon many;
-    for (int i = 0; i < 40; ++i) many.polygons.push_back(test::box(i * 2.0, 10, i * 2.0 + 1, 20).polygons[0]);
-    many.polygons.push_back(test::polygon({test::box_ring(0, 30, 50, 80), test::box_ring(10, 40, 20, 50)}).polygons[0]);
+    for (int i = 0; i < 40; ++i)
+        many.polygons.push_back(test::box(i * 2.0, 10, i * 2.0 + 1, 20).polygons[0]);
+    many.polygons.push_back(
+        test::polygon({test::box_ring(0, 30, 50, 80), test::box_ring(10, 40, 20, 50)}).polygons[0]);
     zones.push_back(many);
     zones.push_back(test::box(60, 60, 90.5, 95.5));
     const std::vector<std::string> names{"all", "b"};

@@ -27,7 +27,7 @@ TEST(EtaEstimatorTest, UnknownBeforeProgressAndZeroAtTheEnd) {
 
 TEST(EtaEstimatorTest, WorkLoadedFromACheckpointDoesNotInflateTheRate) {
     EtaEstimator e;
-    e.update(600, 1000, 0.0);  // resumed: 60 % were done before this run started
+    e.update(600, 1000, 0.0);   // resumed: 60 % were done before this run started
     e.update(700, 1000, 10.0);  // 10 units/s in this run
     EXPECT_DOUBLE_EQ(e.eta_seconds(), 30.0);
 }
