@@ -93,9 +93,8 @@ std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::obje
     else
         fail(ErrorKind::InvalidInput,
              fmt::format("raster array has dtype {} (kind '{}', {} bytes): a land-use raster must "
-                         "hold integer "
-                         "class codes; convert it with array.astype(numpy.int16) if its values are "
-                         "whole numbers",
+                         "hold integer class codes; convert it with array.astype(numpy.int16) if "
+                         "its values are whole numbers",
                          dtype_name, kind, size));
     if (!opts.contains("transform") || opts["transform"].is_none())
         fail(ErrorKind::InvalidInput,
