@@ -95,12 +95,22 @@ Ring unwrap_lonlat_ring(const Ring& ring, double period) {
 }
 
 Ring close_around_pole(const Ring& u, double pole_lat) {
+    // The seam goes from the ring's vertex nearest the pole straight to the pole: no edge of the
+    // ring (straight in lon/lat, so never beyond its end points' latitudes) lies between them,
+    // and the planar outline stays simple when the ring is.
+    const std::size_t n = u.size();
+    std::size_t m = 0;
+    for (std::size_t j = 1; j + 1 < n; ++j)
+        if (pole_lat > 0 ? u[j].y > u[m].y : u[j].y < u[m].y) m = j;
+    const double turn = u[n - 1].x - u[0].x;
     Ring out;
-    out.reserve(u.size() + 3);
-    out.assign(u.begin(), u.end());  // its last vertex is the first one shifted by a turn
-    out.push_back(Point{u.back().x, pole_lat});
-    out.push_back(Point{u.front().x, pole_lat});
-    out.push_back(u.front());
+    out.reserve(n + 3);
+    for (std::size_t j = m; j < n; ++j) out.push_back(u[j]);
+    for (std::size_t j = 1; j <= m; ++j) out.push_back(Point{u[j].x + turn, u[j].y});
+    const Point first = out.front(), last = out.back();  // last == first shifted by a turn
+    out.push_back(Point{last.x, pole_lat});
+    out.push_back(Point{first.x, pole_lat});
+    out.push_back(first);
     return out;
 }
 

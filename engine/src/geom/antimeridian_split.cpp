@@ -34,6 +34,7 @@ std::size_t split_at_antimeridian(MultiPolygon& mp, double period) {
         ++split;
         if (!ctx) ctx = std::make_unique<detail::GeosContext>();
         const detail::GeomPtr g = detail::to_geos(*ctx, mp.polygons[i]);
+        MultiPolygon pieces;
         const double k_lo = std::floor((b.xmin + half) / period);
         const double k_hi = std::floor((b.xmax + half) / period);
         for (double k = k_lo; k <= k_hi; ++k) {
@@ -53,9 +54,22 @@ std::size_t split_at_antimeridian(MultiPolygon& mp, double period) {
                 if (shift != 0.0)
                     for (auto& r : p.rings)
                         for (auto& pt : r) pt.x -= shift;
-                out.polygons.push_back(std::move(p));
+                pieces.polygons.push_back(std::move(p));
             }
         }
+        // Pieces of different windows that meet along a line inside the polygon (the seam of a
+        // ring closed along a pole) become one polygon again: the result stays valid.
+        if (pieces.polygons.size() > 1) {
+            const detail::GeomPtr all = detail::to_geos(*ctx, pieces);
+            const detail::GeomPtr merged =
+                detail::own(*ctx, GEOSUnaryUnion_r(ctx->get(), all.get()));
+            if (!merged)
+                fail(ErrorKind::Internal,
+                     "GEOS cannot merge the pieces of a polygon cut at the antimeridian: " +
+                         ctx->last_error());
+            pieces = detail::polygons_of(*ctx, merged.get());
+        }
+        for (auto& p : pieces.polygons) out.polygons.push_back(std::move(p));
     }
     if (split) mp = std::move(out);
     return split;

@@ -10,6 +10,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
+#include "redline/geom/validity.hpp"
 #include "test_support.hpp"
 
 namespace redline {
@@ -88,6 +89,26 @@ TEST(LonLatRingsTest, PoleRingIsClosedAlongItsPoleAndHolesFollow) {
     const double cap = 0.5 * e.a() * e.a() * 2 * M_PI * (e.q(-70 * d) - e.q(-90 * d));
     const double expected = cap - e.quad_area(-80 * d, -75 * d, 5 * d);
     EXPECT_LT(std::fabs(e.area_lonlat(g[0]) / expected - 1), 1e-9);
+}
+
+TEST(LonLatRingsTest, PoleRingClosedFromItsSouthernmostVertexStaysValid) {
+    // The ring starts at (-170, -60), first runs west and south of its start, then east along
+    // 66S: a seam from the first vertex down to the pole would cross the coast at (-170, -66).
+    Ring r{{-170, -60}, {-172, -62}, {-171, -66}};
+    for (double x = -160; x < 180; x += 10) r.push_back(Point{x, -66});
+    for (double x = -180; x <= -175; x += 5) r.push_back(Point{x, -66});
+    r.push_back(Point{-174, -61});  // 186E, back up north-west of the start
+    r = closed(r);
+    std::vector<MultiPolygon> g{MultiPolygon{{Polygon{{r}}}}};
+    LonLatRingReport rep;
+    prepare_lonlat_rings(g, {"wiggle"}, options(), rep);
+    EXPECT_EQ(rep.pole_closed, 1u);
+    EXPECT_TRUE(check_validity(g, 1).empty());
+    split_lonlat_layer(g, options(), rep);
+    const auto issues = check_validity(g, 1);
+    EXPECT_TRUE(issues.empty()) << describe_issues(issues, {"wiggle"});
+    // The seam between the two pieces is inside the polygon: they are merged back along it.
+    EXPECT_EQ(g[0].polygons.size(), 1u);
 }
 
 TEST(LonLatRingsTest, PoleRingBeforeAReprojectionIsRefused) {

@@ -57,9 +57,11 @@ LonLatRingShape lonlat_ring_shape(const Ring& ring, double period = 360.0);
 Ring unwrap_lonlat_ring(const Ring& ring, double period = 360.0);
 
 // An unwrapped ring that winds once around the polar axis, closed along the pole at latitude
-// `pole_lat` (+-period/4): vertices (x_last, pole_lat), (x_first, pole_lat) and the first vertex
-// again are appended. The result is a plain planar ring bounding the region between the ring and
-// that pole, as Natural Earth stores Antarctica.
+// `pole_lat` (+-period/4). The ring is first rotated to start at its vertex nearest that pole
+// (so the seam down to the pole crosses no edge); then (x_last, pole_lat), (x_first, pole_lat)
+// and the first vertex again are appended, x_last = x_first + one turn. The result is a plain
+// planar ring bounding the region between the ring and that pole, as Natural Earth stores
+// Antarctica.
 Ring close_around_pole(const Ring& unwrapped, double pole_lat);
 
 // Which pole the smaller of the two regions of a ring that winds once around the polar axis
