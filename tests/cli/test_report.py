@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
-from redline_testkit import ALBERS, box_wkt, run, write_layer, write_raster
+from redline_testkit import ALBERS, BIN, box_wkt, run, write_layer, write_raster
 
 X0, Y0 = 600000.0, 3610000.0          # top-left of a 10 km x 10 km land square (Albers, equal-area)
 CELL = 100.0                          # 100 x 100 cells of 1 ha
@@ -206,12 +206,43 @@ def test_html_opens_in_headless_chromium(scene):
 
 
 def test_demo_runs_on_the_embedded_data(tmp_path):
-    p = run("demo", "--output-dir", tmp_path / "demo", timeout=900)
+    p = run("demo", "--output-dir", tmp_path / "new" / "demo", timeout=900)
     assert p.returncode == 0, p.stderr
+    # The embedded data are consistent: the demo prints no warning.
+    assert "warning" not in p.stderr, p.stderr
     assert "ecr_area" in p.stdout and "natural_shoreline_share" in p.stdout
-    rep, ind = indicators(tmp_path / "demo")
+    rep, ind = indicators(tmp_path / "new" / "demo")
     assert len(ind) == 8 and all(i["computed"] for i in ind.values())
     assert len(rep["regions"]) == 34
+
+
+def test_output_dir_and_missing_parents_are_created(scene):
+    # --output-dir DIR creates DIR and its missing parents (as mkdir -p); a relative DIR is
+    # relative to the working directory, as in the README's `out/demo`.
+    d, cfg = scene
+    work = d / "work"
+    work.mkdir()
+    p = subprocess.run([BIN, "report", "--config", str(cfg), "--output-dir", "out/a/b", "--quiet"],
+                       cwd=work, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert (work / "out" / "a" / "b" / "report.html").stat().st_size > 0
+    assert sorted(os.listdir(work / "out" / "a")) == ["b"]   # no temporary left beside it
+    # An existing report is replaced whole.
+    p = subprocess.run([BIN, "report", "--config", str(cfg), "--output-dir", "out/a/b", "--quiet"],
+                       cwd=work, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert sorted(os.listdir(work / "out" / "a")) == ["b"]
+
+
+def test_output_dir_under_a_file_is_an_io_error(scene):
+    d, cfg = scene
+    out = d / "out"
+    out.mkdir()
+    (out / "afile").write_text("x")
+    p = run("report", "--config", cfg, "--output-dir", out / "afile" / "rep", "--quiet")
+    assert p.returncode == 3, p.stderr
+    assert f"cannot write '{out / 'afile' / 'rep'}'" in p.stderr, p.stderr
+    assert os.listdir(out) == ["afile"]
 
 
 # ---------------------------------------------------------------- bad configs
@@ -243,6 +274,30 @@ def test_bad_configs(scene):
     expect_config_error(d, good.replace("lc0.tif", "../outside_lc0.tif"), "line 5", "outside the config's folder",
                         "allow_outside_paths")
     expect_config_error(d, good + "indicators:\n  - id: ecr_area\n    comparator: '>'\n", "comparator must be")
+    expect_config_error(d, good + "  shoreline_region_snap_m: -1\n", "line 20",
+                        "shoreline_region_snap_m must be a distance in metres, 0 or more")
+
+
+def test_shoreline_region_snap_assigns_pieces_near_a_region(scene):
+    # The coast runs along the equator at 105-106E, thousands of km from both regions: with the
+    # default snap it lies in no region (warning), with a snap beyond that distance the nearest
+    # region (West, the one closer to the coast's longitudes) takes all of it, so its share is the
+    # national 35 % (0.35 of 1 degree natural) and East has none.
+    d, cfg = scene
+    good = cfg.read_text(encoding="utf-8")
+    p = run("report", "--config", cfg, "--output-dir", d / "r0", "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert "lies in no --by region" in p.stderr
+    rep0, _ = indicators(d / "r0")
+    cfg.write_text(good + "  shoreline_region_snap_m: 5000000\n", encoding="utf-8")
+    p = run("report", "--config", cfg, "--output-dir", d / "r1", "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert "lies in no --by region" not in p.stderr
+    rep1, ind1 = indicators(d / "r1")
+    assert rep1["options"]["shoreline_region_snap_m"] == 5000000
+    shares = {r["region"]: r["natural_shoreline_share_percent"] for r in rep1["regions"]}
+    assert shares["West"] == pytest.approx(35.0, abs=1e-9) and shares["East"] is None
+    assert all(r["natural_shoreline_share_percent"] is None for r in rep0["regions"])
 
 
 def test_verify_needs_a_manifest(tmp_path):

@@ -61,18 +61,44 @@ void AtomicFile::commit() {
     m_done = true;
 }
 
-std::string make_temp_dir_beside(const std::string& target) {
+std::string make_temp_dir_beside(const std::string& target,
+                                 std::vector<std::string>* created_parents) {
     const fs::path t(target);
     const fs::path dir = t.has_parent_path() ? t.parent_path() : fs::path(".");
     std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        fail(ErrorKind::Io, fmt::format("cannot write '{}': directory '{}' does not exist", target,
-                                        dir.string()));
+    if (!fs::is_directory(dir, ec)) {
+        // mkdir -p, remembering each folder made (outermost first) so a failure can undo it.
+        std::vector<fs::path> missing;
+        for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+            missing.push_back(p);
+            if (p == p.parent_path()) break;
+        }
+        for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+            if (!fs::create_directory(*it, ec) && !fs::is_directory(*it)) {
+                if (created_parents) remove_created_dirs(*created_parents);
+                fail(ErrorKind::Io,
+                     fmt::format("cannot write '{}': cannot create the folder '{}' ({})", target,
+                                 it->string(),
+                                 ec ? ec.message() : std::string("a file of that name exists")));
+            }
+            if (created_parents) created_parents->push_back(it->string());
+        }
+        if (!fs::is_directory(dir, ec))
+            fail(ErrorKind::Io, fmt::format("cannot write '{}': '{}' is not a folder", target,
+                                            dir.string()));
+    }
     const std::string tmp = temp_name_for(t);
     if (!fs::create_directory(tmp, ec) || ec)
         fail(ErrorKind::Io, fmt::format("cannot create a temporary directory beside '{}': {}",
                                         target, ec.message()));
     return tmp;
+}
+
+void remove_created_dirs(const std::vector<std::string>& created_parents) {
+    for (auto it = created_parents.rbegin(); it != created_parents.rend(); ++it) {
+        std::error_code ec;
+        fs::remove(*it, ec);  // removes only an empty folder; errors are ignored
+    }
 }
 
 void commit_directory(const std::string& temp_dir, const std::string& target) {

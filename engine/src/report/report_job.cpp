@@ -140,7 +140,8 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                    {"mmu_pixels", opt.mmu_pixels},
                    {"connectivity", opt.connectivity},
                    {"min_overlap_m2", opt.min_overlap_m2},
-                   {"land_reference_km2", opt.land_reference_km2}};
+                   {"land_reference_km2", opt.land_reference_km2},
+                   {"shoreline_region_snap_m", opt.shoreline_region_snap_m}};
     const int threads = ro.threads;
     StageClock clock(ro.log);
     const ClassTable classes =
@@ -519,6 +520,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             if (!region_names.empty()) {
                 sr.by = cfg.input("regions");
                 sr.by_id = cfg.input("regions_id");
+                sr.by_snap_m = opt.shoreline_region_snap_m;
             }
             sr.reproject = opt.reproject;
             sr.make_valid = opt.make_valid;

@@ -351,7 +351,8 @@ std::string indicator_table_text(const ReportResult& r) {
 
 void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std::string& out_dir,
                       int threads) {
-    const std::string tmp = make_temp_dir_beside(out_dir);
+    std::vector<std::string> created;  // parent folders made for the report (mkdir -p)
+    const std::string tmp = make_temp_dir_beside(out_dir, &created);
     try {
         const fs::path d(tmp);
         const std::string json_text = r.to_json().dump(1) + "\n";
@@ -396,11 +397,13 @@ void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std:
         // failed (the temporary's name means nothing to the user) and that nothing was left.
         std::error_code ec;
         fs::remove_all(tmp, ec);
+        remove_created_dirs(created);
         fail(e.kind(), fmt::format("cannot write the report '{}' (nothing was written): {}",
                                    out_dir, e.what()));
     } catch (...) {
         std::error_code ec;
         fs::remove_all(tmp, ec);
+        remove_created_dirs(created);
         throw;
     }
 }

@@ -4,6 +4,7 @@
 // place. The destructor removes the temporary when commit() was not reached (error, exception,
 // cancellation). Thread-safety: one owner.
 #include <string>
+#include <vector>
 
 namespace redline {
 
@@ -29,8 +30,15 @@ private:
 };
 
 // Temporary directory beside `target` for outputs made of several files (report directories);
-// rename with commit_directory. Throws Error(Io).
-std::string make_temp_dir_beside(const std::string& target);
+// rename with commit_directory. Missing parent folders of `target` are created first, as
+// `mkdir -p` does; the ones created are appended to `created_parents` (outermost first) so a
+// failed write can remove them again with remove_created_dirs. Throws Error(Io) naming the
+// folder that cannot be created or written.
+std::string make_temp_dir_beside(const std::string& target,
+                                 std::vector<std::string>* created_parents);
 void commit_directory(const std::string& temp_dir, const std::string& target);
+// Removes the folders make_temp_dir_beside created (innermost first), each only if empty.
+// Never throws.
+void remove_created_dirs(const std::vector<std::string>& created_parents);
 
 }  // namespace redline

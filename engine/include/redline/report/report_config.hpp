@@ -58,6 +58,9 @@ struct ReportOptions {
     double min_overlap_m2 = 1.0;
     double land_reference_km2 = 9600000.0;
     bool allow_outside_paths = false;
+    // Shoreline pieces outside every region are given to the nearest region within this
+    // distance (the shoreline command's --by-snap-m). DEFAULT 5000 m.
+    double shoreline_region_snap_m = 5000.0;
 };
 
 class ReportConfig {
