@@ -24,9 +24,9 @@ void run(ChangeArgs& a) {
     a.req.max_memory = max_memory_bytes(a.long_run);
     // Validate output paths before the run so a typo does not cost a whole pass.
     if (!a.matrix.empty())
-        table_format_of(a.matrix, {TableFormat::Csv, TableFormat::Json}, "--matrix");
+        check_output(a.matrix, {TableFormat::Csv, TableFormat::Json}, "--matrix");
     if (!a.patches.empty()) {
-        auto f = table_format_of(
+        auto f = check_output(
             a.patches, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--patches");
         a.req.patch_geometry = (f == TableFormat::Gpkg);
     }

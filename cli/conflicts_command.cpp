@@ -17,7 +17,7 @@ struct ConflictsArgs {
 };
 
 void run(ConflictsArgs& a) {
-    const TableFormat f = table_format_of(
+    const TableFormat f = check_output(
         a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     a.req.keep_geometry = f == TableFormat::Gpkg;
     a.req.threads = a.common.threads;

@@ -25,12 +25,12 @@ struct ShorelineArgs {
 
 void run(ShorelineArgs& a) {
     // Check the output paths before the work starts.
-    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json}, "--output");
+    check_output(a.output, {TableFormat::Csv, TableFormat::Json}, "--output");
     if (!a.segments.empty()) {
         if (a.segments == "-")
             fail(ErrorKind::InvalidInput,
                  "--segments needs a file path (.gpkg or .csv), not stdout");
-        table_format_of(a.segments, {TableFormat::Gpkg, TableFormat::Csv}, "--segments");
+        check_output(a.segments, {TableFormat::Gpkg, TableFormat::Csv}, "--segments");
     }
     a.req.land_side = a.land_side == "right" ? Side::Right : Side::Left;
     a.req.estuary_rule = parse_estuary_rule(a.estuary_rule);

@@ -9,7 +9,7 @@
 namespace redline {
 
 class AtomicFile {
-public:
+  public:
     // Throws Error(Io) when the target's directory does not exist or is not writable.
     explicit AtomicFile(std::string target);
     ~AtomicFile();
@@ -23,11 +23,16 @@ public:
     // Removes the temporary now (also done by the destructor).
     void discard();
 
-private:
+  private:
     std::string m_target;
     std::string m_temp;
     bool m_done = false;
 };
+
+// Throws Error(Io) naming the folder when `target` (a file path; "" or "-" = stdout, always fine)
+// could not be written: its folder does not exist or is not writable, or it is a folder. The
+// same check AtomicFile makes, for commands to run before their work starts.
+void check_output_target(const std::string& target);
 
 // Temporary directory beside `target` for outputs made of several files (report directories);
 // rename with commit_directory. Missing parent folders of `target` are created first, as
