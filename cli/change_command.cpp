@@ -65,7 +65,7 @@ void add_change_command(CLI::App& app) {
         "once\n"
         "and uses it for both dates. The matrix gives, per zone, the area in m2 (exact coverage,\n"
         "ellipsoidal) of every transition from a t0 class to a t1 class. Cells that break a rule\n"
-        "(default preset 'redline': natural land turned into built-up or cropland, domain.md R16)\n"
+        "(default preset 'redline': natural land turned into built-up or cropland)\n"
         "are joined into patches by --connectivity and listed with their area, a point inside and "
         "a\n"
         "status: violation, permitted (inside --permitted polygons) or below-mmu (fewer than\n"
@@ -94,9 +94,8 @@ void add_change_command(CLI::App& app) {
         "--classes", args->req.classes,
         "Class table for groups and names: clcd (default), worldcover, globeland30 or a CSV "
         "code,name,group");
-    cmd->add_option(
-           "--mmu-pixels", args->req.mmu_pixels,
-           "Minimum mapping unit in cells (default 4, R17): smaller patches are 'below-mmu'")
+    cmd->add_option("--mmu-pixels", args->req.mmu_pixels,
+                    "Minimum mapping unit in cells (default 4): smaller patches are 'below-mmu'")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--connectivity", args->req.connectivity,
                     "8 (default) or 4 neighbours join cells into patches")

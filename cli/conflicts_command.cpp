@@ -91,7 +91,7 @@ void add_conflicts_command(CLI::App& app) {
         "(integers\n"
         "  numerically). JSON output adds \"summary\": per layer pair conflicts, area_m2, "
         "slivers,\n"
-        "  sliver_area_m2 and pass (no conflict, domain.md R15).\n\n"
+        "  sliver_area_m2 and pass (no conflict).\n\n"
         "Examples:\n"
         "  redline conflicts --layer plan.gpkg:redline --layer plan.gpkg:cropland --layer "
         "plan.gpkg:urban\n"

@@ -205,7 +205,7 @@ void add_shoreline_command(CLI::App& app) {
         "  target_percent,pass,margin_percent,island_m,unclassified_m\n"
         "  total_m = natural + artificial + estuary (mainland pieces); natural_share_percent = 100 "
         "*\n"
-        "  natural_m / total_m; pass = true iff share >= target (R3, equality passes); margin = "
+        "  natural_m / total_m; pass = true iff share >= target (equality passes); margin = "
         "share -\n"
         "  target; island_m = pieces off the mainland (empty without --mainland); unclassified_m "
         "=\n"

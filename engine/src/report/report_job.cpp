@@ -258,7 +258,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             {"difference_percent",
              100.0 * (units::m2_to_km2(land->union_m2) / opt.land_reference_km2 - 1.0)},
             {"denominator",
-             "computed area of the land boundary (R14 (b)); the reference is reported beside it"}};
+             "computed area of the land boundary; the official reference is reported beside it"}};
     }
 
     std::map<std::string, IndicatorResult> results;

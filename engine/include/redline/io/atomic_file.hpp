@@ -1,5 +1,5 @@
 #pragma once
-// An output file that is either complete or absent (DESIGN.md §1.5): write to a temporary file
+// An output file that is either complete or absent (README.md, Promises): write to a temporary file
 // beside the target (same directory, so the rename is atomic), then commit() renames it into
 // place. The destructor removes the temporary when commit() was not reached (error, exception,
 // cancellation). Thread-safety: one owner.

@@ -15,10 +15,10 @@
 //     protected: plan.gpkg:protected  protected areas
 //     urban: plan.gpkg:urban          urban development boundary
 //     permitted: plan.gpkg:permitted  optional: approved activities inside the redline
-//     land: china.gpkg:land           land territory boundary (denominator, R14)
+//     land: china.gpkg:land           land territory boundary (docs/indicators.md#land-denominator)
 //     shoreline: china.gpkg:coast     shoreline lines
 //     shoreline_class_field: type     attribute holding the shoreline type
-//     shoreline_natural: [...]        DEFAULT bedrock, sandy, muddy, biological, restored_natural
+//     shoreline_natural: [...]        DEFAULT natural, bedrock, sandy, muddy, biological, restored
 //     shoreline_estuary: [...]        DEFAULT estuary
 //     shoreline_artificial: [...]     DEFAULT every other value (listing them makes others an error)
 //     shoreline_mainland: ...         optional mainland polygon (islands excluded)
