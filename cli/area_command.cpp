@@ -17,7 +17,7 @@ struct AreaArgs {
 };
 
 void run(AreaArgs& a) {
-    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     a.req.threads = a.common.threads;
     a.req.prep.threads = a.common.threads;
     auto progress = make_progress(a.common);

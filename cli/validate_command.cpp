@@ -22,7 +22,7 @@ struct ValidateArgs {
 };
 
 void run(ValidateArgs& a) {
-    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     a.req.threads = a.common.threads;
     auto progress = make_progress(a.common);
     a.req.progress = progress.get();

@@ -23,7 +23,7 @@ void run(ZonalArgs& a) {
     a.req.job.max_memory = max_memory_bytes(a.long_run);
     a.req.prep.threads = a.common.threads;
     // Check the output path before the run so a typo does not cost a whole pass.
-    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     auto progress = make_progress(a.common);
     a.req.job.progress = progress.get();
     a.req.job.cancel = &cancel_token();

@@ -1,7 +1,8 @@
 """Helpers shared by the CLI and Python tests: run the binary, build fixture rasters and layers
 with GDAL/OGR (so no binary fixture is hand-edited), read outputs.
 
-Environment (set by ctest): REDLINE_BIN, REDLINE_SOURCE_DIR, REDLINE_SHARED_DATA."""
+Environment (set by ctest): REDLINE_BIN, REDLINE_SOURCE_DIR. Tests read data only from TESTDATA
+(the repository's testdata/) or generate it."""
 import csv
 import io
 import json
@@ -16,10 +17,9 @@ ogr.UseExceptions()
 
 SOURCE_DIR = pathlib.Path(os.environ.get("REDLINE_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
 BIN = os.environ.get("REDLINE_BIN", str(SOURCE_DIR / "build" / "cli" / "redline"))
-SHARED = pathlib.Path(os.environ.get("REDLINE_SHARED_DATA", SOURCE_DIR.parent / "shared" / "data"))
 TESTDATA = SOURCE_DIR / "testdata"
 
-# CGCS2000 Albers (domain.md §2.4): equal-area on GRS80, the engine's default national frame.
+# CGCS2000 Albers (docs/geodesy.md#equal-area-albers): equal-area on GRS80, the engine's default national frame.
 ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 GK35 = "EPSG:4523"  # CGCS2000 3-degree Gauss-Kruger zone 35 (CM 105E, with zone prefix)
 

@@ -56,7 +56,7 @@ PolygonAreaCalculator::PolygonAreaCalculator(const std::string& crs_wkt, double 
             "CRS '{}' is on the {} (a = {} m, 1/f = {}), not CGCS2000/GRS80: its coordinates are "
             "measured on GRS80 without a datum shift (areas on its own ellipsoid would differ by "
             "up "
-            "to a few 1e-5, domain.md R4)",
+            "to a few 1e-5)",
             name,
             crs.ellipsoid_name.empty() ? std::string("unknown ellipsoid") : crs.ellipsoid_name,
             crs.semi_major_m, crs.inverse_flattening));
@@ -88,7 +88,7 @@ PolygonAreaCalculator::PolygonAreaCalculator(const std::string& crs_wkt, double 
                 m_to_lonlat = std::make_unique<Transformer>(Transformer::to_geographic(crs_wkt));
                 m_description = fmt::format(
                     "ellipsoidal area on {} of edges straight in the plane of '{}' ({}), densified "
-                    "to {} m and inverse-projected (never a plane area, R7)",
+                    "to {} m and inverse-projected (never a plane area)",
                     ell, name, crs.method.empty() ? std::string("projection") : crs.method,
                     densify_m);
             }

@@ -140,7 +140,8 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                    {"mmu_pixels", opt.mmu_pixels},
                    {"connectivity", opt.connectivity},
                    {"min_overlap_m2", opt.min_overlap_m2},
-                   {"land_reference_km2", opt.land_reference_km2}};
+                   {"land_reference_km2", opt.land_reference_km2},
+                   {"shoreline_region_snap_m", opt.shoreline_region_snap_m}};
     const int threads = ro.threads;
     StageClock clock(ro.log);
     const ClassTable classes =
@@ -257,7 +258,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             {"difference_percent",
              100.0 * (units::m2_to_km2(land->union_m2) / opt.land_reference_km2 - 1.0)},
             {"denominator",
-             "computed area of the land boundary (R14 (b)); the reference is reported beside it"}};
+             "computed area of the land boundary; the official reference is reported beside it"}};
     }
 
     std::map<std::string, IndicatorResult> results;
@@ -519,6 +520,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             if (!region_names.empty()) {
                 sr.by = cfg.input("regions");
                 sr.by_id = cfg.input("regions_id");
+                sr.by_snap_m = opt.shoreline_region_snap_m;
             }
             sr.reproject = opt.reproject;
             sr.make_valid = opt.make_valid;

@@ -28,7 +28,7 @@ namespace redline {
 
 struct OverlayLayerOptions {
     bool reproject = false;    // DEFAULT false: a CRS mismatch is an error
-    double densify_m = 100.0;  // DEFAULT 100 m (R6): edge length kept straight when reprojecting
+    double densify_m = 100.0;  // DEFAULT 100 m: longest edge kept straight when reprojecting
                                // and when measuring areas in a non-equal-area projection
     bool make_valid = false;   // DEFAULT false: invalid geometries are an error
     std::string layer_crs;     // CRS for layers that declare none ("" = none: error)

@@ -31,7 +31,7 @@ struct ZonePrepOptions {
     bool dissolve = false;
     std::string dissolve_by;
     bool reproject = false;
-    double densify_m = 100.0;  // DEFAULT 100 m (R6)
+    double densify_m = 100.0;  // DEFAULT 100 m (docs/geodesy.md#edge-semantics)
     bool make_valid = false;
     std::string zones_crs;  // CRS to assume for a layer that declares none
     int threads = 0;
