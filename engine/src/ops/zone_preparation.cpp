@@ -12,6 +12,7 @@
 #include "redline/geom/polygon_dissolve.hpp"
 #include "redline/geom/validity.hpp"
 #include "redline/io/crs.hpp"
+#include "redline/ops/lonlat_rings.hpp"
 
 namespace redline {
 
@@ -91,6 +92,11 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
             fmt::format("layer '{}' declares no CRS; using {} as given by {}zones-crs", layer.label,
                         crs_label_of(layer.crs_wkt), pre));
 
+    LonLatRingOptions lo;
+    lo.layer_text = fmt::format("layer '{}' in '{}'", layer.label, layer.ref.path);
+    lo.feature_word = "zone";
+    LonLatRingReport lr;
+
     // CRS
     if (layer.crs_wkt.empty())
         fail(ErrorKind::InvalidInput,
@@ -110,6 +116,16 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
         const double seg = src.kind == CrsKind::Geographic
                                ? opts.densify_m / 111320.0
                                : opts.densify_m / (src.unit_to_metre > 0 ? src.unit_to_metre : 1.0);
+        lo.period = lonlat_period_of(layer.crs_wkt);
+        if (lo.period > 0) {
+            // Into another lon/lat CRS, a ring closed along its pole stays one.
+            lo.pole_rings =
+                lonlat_period_of(target_crs_wkt) > 0 ? PoleRings::Close : PoleRings::Refuse;
+            lo.refuse_reason = fmt::format(
+                "such a zone cannot be transformed into the CRS of {} edge by edge ({}reproject)",
+                opts.target_name, pre);
+            prepare_lonlat_rings(layer.polygons, layer.ids, lo, lr);
+        }
         Transformer t(layer.crs_wkt, target_crs_wkt);
         for (std::size_t i = 0; i < layer.polygons.size(); ++i) {
             try {
@@ -123,6 +139,12 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
         out.reprojected = true;
         out.crs_label = target_label;
     }
+
+    // Lon/lat target: rings across the antimeridian or around a pole (ops/lonlat_rings.hpp).
+    lo.period = lonlat_period_of(target_crs_wkt);
+    lo.pole_rings = PoleRings::Close;
+    if (lo.period > 0) prepare_lonlat_rings(layer.polygons, layer.ids, lo, lr);
+    for (const auto& w : lr.warnings) out.warnings.push_back(w);
 
     // Validity
     auto issues = find_validity_issues(layer.polygons, opts.threads, opts.progress);
@@ -141,6 +163,7 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
             fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid",
                         out.repaired, out.repaired == 1 ? "y" : "ies", layer.label));
     }
+    if (lo.period > 0) split_lonlat_layer(layer.polygons, lo, lr);
 
     // Dissolve
     if (opts.dissolve || !opts.dissolve_by.empty()) {

@@ -43,7 +43,9 @@ public:
     // lambda linear in phi (Gauss-Legendre), which equals the 32号 trapezoid sum plus a
     // term of relative size ~ tan(phi) dphi / 6 that vanishes for short edges.
     double area_lonlat(const MultiPolygon& mp) const;
-    // Signed area (m2) of one lon/lat ring, edges straight in (lon, lat).
+    // Signed area (m2) of one lon/lat ring, edges straight in (lon, lat), read literally as a
+    // planar ring (an edge from 179 to -179 runs across the map). For rings that cross the
+    // antimeridian or wind around a pole use geodesy/lonlat_ring.hpp.
     double ring_area_lonlat(const Ring& ring) const;
     // Signed area (m2) of one lon/lat ring by the 32号 per-edge trapezoid sum
     // 1/2 a^2 sum (lambda_mean - lambda_ref) (q_{i+1} - q_i), exact for edges along which

@@ -3,7 +3,10 @@
 // CGCS2000/GRS80; a plane area of a non-equal-area projection is never returned.
 //
 //  - Geographic CRS: vertices are (lon, lat) and edges are straight in (lon, lat), the 32号
-//    convention; the area is Ellipsoid::area_lonlat (exact ellipsoidal per-edge sum).
+//    convention; the area is Ellipsoid::area_lonlat (exact ellipsoidal per-edge sum). Rings
+//    that cross the antimeridian with edges longer than 180 degrees are read the short way, and
+//    an exterior ring winding once around a pole measures the smaller of its two polar regions
+//    (geodesy/lonlat_ring.hpp, docs/geodesy-rings.md); other rings are measured as before.
 //  - Projected CRS with an exactly equal-area method on GRS80/WGS84 (Albers, Lambert azimuthal
 //    or cylindrical equal-area): edges are straight in the plane and the plane area, scaled by
 //    the axis unit, is the exact ellipsoidal area of that region (computed about the first
@@ -39,7 +42,8 @@ class PolygonAreaCalculator {
 
     // Area in m2 (>= 0): exteriors minus holes, parts added (as an ExactAreaSum of the parts'
     // areas, so the result does not depend on their order). Throws InvalidInput naming the
-    // first vertex that cannot be inverse-projected.
+    // first vertex that cannot be inverse-projected, or a lon/lat ring that has no single
+    // meaning on the globe (or a hole winding around a pole) and why.
     double area_m2(const MultiPolygon& mp) const;
     ExactAreaSum area_sum(const MultiPolygon& mp) const;
     double area_m2(const Polygon& p) const;

@@ -6,6 +6,11 @@
 //  - CRS: a layer that declares none uses `layer_crs` (--layer-crs), else InvalidInput. A layer
 //    in another CRS than the reference is an InvalidInput naming both layers and CRSs, unless
 //    `reproject`, which densifies its edges to `densify_m` metres and transforms it.
+//  - Lon/lat rings (docs/geodesy-rings.md, ops/lonlat_rings.hpp): when the reference CRS is
+//    geographic, rings crossing the antimeridian are unwrapped, rings around a pole closed along
+//    it, and after the validity check polygons beyond +-180 are cut at the antimeridian into
+//    [-180, 180]; a ring around a pole that would have to be reprojected into a projected CRS,
+//    or a ring with no single meaning, is an InvalidInput naming the feature.
 //  - Validity: invalid geometries are an InvalidInput listing ids and GEOS's reasons, unless
 //    `make_valid`, which repairs them (GEOS MakeValid) and reports how many in warnings.
 //  - Non-polygon features, missing files/layers/fields and empty layers fail while reading

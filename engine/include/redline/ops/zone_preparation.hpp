@@ -5,6 +5,11 @@
 //  - CRS: the layer must be in the raster's CRS (InvalidInput naming both otherwise), unless
 //    `reproject`, which densifies edges to `densify_m` metres and transforms the zones. A
 //    layer without a CRS needs `zones_crs`.
+//  - Lon/lat zones (docs/geodesy-rings.md, ops/lonlat_rings.hpp): against a lon/lat raster,
+//    rings crossing the antimeridian are unwrapped, rings around a pole closed along it, and
+//    after the validity check polygons beyond +-180 are cut at the antimeridian into
+//    [-180, 180]; a zone winding around a pole that would have to be reprojected into a
+//    projected raster CRS, or a ring with no single meaning, is an InvalidInput naming it.
 //  - Validity: invalid geometries are an InvalidInput listing the zones and GEOS's reasons,
 //    unless `make_valid`, which repairs them and reports how many.
 //  - Dissolve: `dissolve` makes one zone "all"; `dissolve_by` one zone per value, in order of
