@@ -1321,6 +1321,11 @@ inputs:
   regions: china.gpkg:provinces
   regions_id: name
   shoreline_artificial: [artificial]
+options:
+  # The demo's coast is GSHHG's full-resolution mainland line; its province boundaries are
+  # cn_atlas's, simplified much more, so in bays and estuaries the coast lies up to ~10 km
+  # outside every province. Pieces within 10 km go to the nearest province (default 5 km).
+  shoreline_region_snap_m: 10000
 """
 
 
