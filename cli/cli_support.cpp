@@ -1,6 +1,7 @@
 #include "cli_support.hpp"
 
 #include "redline/exec/memory_budget.hpp"
+#include "redline/io/vector_layer.hpp"
 
 #include <unistd.h>
 
@@ -76,6 +77,19 @@ private:
 };
 
 }  // namespace
+
+void add_encoding_option(CLI::App* cmd, std::string& encoding) {
+    cmd->add_option(
+        kEncodingOption, encoding,
+        "Text encoding of shapefile attributes (.dbf field names and values), for every vector "
+        "input of the command: any name iconv knows, e.g. --encoding CP936 (GBK) or GB18030 for "
+        "Chinese agency shapefiles, BIG5, CP1252, UTF-8. Given to GDAL's ENCODING open option; "
+        "it overrides the file's .cpg and language driver byte. Without it, a shapefile decodes "
+        "as its .cpg file or its language driver byte says; one that declares neither is read "
+        "as UTF-8, or as GB18030 (with a warning) when its text is not UTF-8 but is valid "
+        "GB18030. A name or value that does not decode is an error (exit 2), never garbled "
+        "text. GeoPackage, FileGDB and GeoJSON store UTF-8 and ignore it");
+}
 
 void add_common_options(CLI::App* cmd, CommonOptions& opts) {
     cmd->add_option("--threads", opts.threads, "Worker threads (default: all cores). Results do not depend on it.")

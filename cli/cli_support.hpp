@@ -42,6 +42,10 @@ std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts, con
                                                  const std::function<std::string()>& fingerprint,
                                                  const std::string& command, std::size_t tasks);
 
+// Adds --encoding NAME (text encoding of shapefile attributes; io/vector_layer.hpp) to a
+// subcommand that reads vector layers.
+void add_encoding_option(CLI::App* cmd, std::string& encoding);
+
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);
 

@@ -33,6 +33,8 @@
 //     min_overlap_m2: 1               three-lines overlaps below this are slivers
 //     land_reference_km2: 9600000     the official rounded land area, reported beside the computed one
 //     allow_outside_paths: false
+//     encoding: CP936                 text encoding of shapefile attributes, every input
+//                                     (--encoding; DEFAULT: as declared, else detected)
 //   indicators:                       DEFAULT the eight of report/indicator.hpp
 //     - id: ecr_area
 //       target: 315                   overrides; `unit` converts (m2, km2, ha, mu, yi_mu, wan_km2, percent)
@@ -58,6 +60,7 @@ struct ReportOptions {
     double min_overlap_m2 = 1.0;
     double land_reference_km2 = 9600000.0;
     bool allow_outside_paths = false;
+    std::string encoding;  // DEFAULT "": shapefiles decode as they declare (io/vector_layer.hpp)
 };
 
 class ReportConfig {
