@@ -88,7 +88,8 @@ void add_encoding_option(CLI::App* cmd, std::string& encoding) {
         "as its .cpg file or its language driver byte says; one that declares neither is read "
         "as UTF-8, or as GB18030 (with a warning) when its text is not UTF-8 but is valid "
         "GB18030. A name or value that does not decode is an error (exit 2), never garbled "
-        "text. GeoPackage, FileGDB and GeoJSON store UTF-8 and ignore it");
+        "text. GeoPackage, FileGDB and GeoJSON store UTF-8 and ignore it")
+        ->option_text("NAME");
 }
 
 void add_common_options(CLI::App* cmd, CommonOptions& opts) {
