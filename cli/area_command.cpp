@@ -95,6 +95,7 @@ void add_area_command(CLI::App& app) {
         "--layer-crs", args->req.prep.layer_crs,
         "CRS of layers that declare none (e.g. EPSG:4326 for TopoJSON/GeoJSON); never overrides a "
         "declared CRS");
+    add_encoding_option(cmd, args->req.prep.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns:\n"

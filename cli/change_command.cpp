@@ -123,6 +123,7 @@ void add_change_command(CLI::App& app) {
                   "Repair invalid geometries instead of failing");
     cmd->add_option("--zones-crs", args->req.prep.zones_crs,
                     "CRS of a zones layer that declares none");
+    add_encoding_option(cmd, args->req.prep.encoding);
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

@@ -47,6 +47,9 @@ std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts,
 // can be written (its folder exists and is writable): a typo must not cost a whole run.
 TableFormat check_output(const std::string& path, const std::vector<TableFormat>& allowed,
                          const std::string& option);
+// Adds --encoding NAME (text encoding of shapefile attributes; io/vector_layer.hpp) to a
+// subcommand that reads vector layers.
+void add_encoding_option(CLI::App* cmd, std::string& encoding);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);

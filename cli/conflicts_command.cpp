@@ -81,6 +81,7 @@ void add_conflicts_command(CLI::App& app) {
     cmd->add_option("--layer-crs", args->req.prep.layer_crs,
                     "CRS of layers that declare none (e.g. EPSG:4326 for GeoJSON); never overrides "
                     "a declared CRS");
+    add_encoding_option(cmd, args->req.prep.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns: layer_a,id_a,layer_b,id_b,area_m2 (+ the overlap polygon in .gpkg "

@@ -198,6 +198,7 @@ void add_shoreline_command(CLI::App& app) {
         "Also write every classified piece with its length: .gpkg (with line geometry) or .csv");
     cmd->add_option("--output", args->output,
                     "Summary file: .csv or .json (default: CSV on stdout)");
+    add_encoding_option(cmd, r.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns (one row 'all', then one per --by region in layer order):\n"

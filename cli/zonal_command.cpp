@@ -123,6 +123,7 @@ void add_zonal_command(CLI::App& app) {
         "--zones-crs", args->req.prep.zones_crs,
         "CRS of a zones layer that declares none (e.g. EPSG:4326 for TopoJSON); never overrides a "
         "declared CRS");
+    add_encoding_option(cmd, args->req.prep.encoding);
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

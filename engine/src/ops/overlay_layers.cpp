@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "redline/core/error.hpp"
+#include "redline/core/gauss_kruger_zone.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/transformer.hpp"
 #include "redline/geom/validity.hpp"
@@ -20,15 +21,25 @@ nlohmann::json OverlayLayer::describe() const {
 
 OverlayLayer read_overlay_layer(const std::string& layer_ref, const LayerReadOptions& read,
                                 const OverlayLayerOptions& opts) {
-    const std::string& pre = opts.option_prefix;
     LayerReadOptions ro = read;
     ro.assign_crs = opts.layer_crs;
+    ro.encoding = opts.encoding;
+    ro.encoding_option = opts.option_prefix + "encoding";
     VectorLayer vl = read_polygon_layer(parse_layer_ref(layer_ref), ro);
-    if (vl.crs_wkt.empty())
+    if (vl.crs_wkt.empty()) {
+        const std::string where = fmt::format(
+            "layer '{}' in '{}' has no CRS, so its areas are unknown", vl.label, vl.ref.path);
+        const std::string hint = gauss_kruger_hint(vl.extent(), opts.crs_option);
+        if (!hint.empty()) fail(ErrorKind::InvalidInput, fmt::format("{}; {}", where, hint));
+        if (opts.crs_option.empty())
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}; declare it in the file (a .prj beside a shapefile, or ogr2ogr "
+                             "-a_srs EPSG:CODE; EPSG:4490 for CGCS2000 lon/lat)",
+                             where));
         fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}' in '{}' has no CRS, so its areas are unknown; declare it with "
-                         "{}layer-crs (e.g. {}layer-crs EPSG:4490 for CGCS2000 lon/lat)",
-                         vl.label, vl.ref.path, pre, pre));
+             fmt::format("{}; declare it with {} (e.g. {} EPSG:4490 for CGCS2000 lon/lat)", where,
+                         opts.crs_option, opts.crs_option));
+    }
     OverlayLayer out;
     out.label = vl.label;
     out.path = vl.ref.path;
@@ -40,9 +51,8 @@ OverlayLayer read_overlay_layer(const std::string& layer_ref, const LayerReadOpt
     out.geoms = std::move(vl.polygons);
     out.warnings = std::move(vl.warnings);
     if (vl.crs_assigned)
-        out.warnings.push_back(
-            fmt::format("layer '{}' declares no CRS; using {} as given by {}layer-crs", out.label,
-                        out.crs_label, pre));
+        out.warnings.push_back(fmt::format("layer '{}' declares no CRS; using {} as given by {}",
+                                           out.label, out.crs_label, opts.crs_option));
     return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/gauss_kruger_zone.hpp"
 #include "redline/core/text.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/transformer.hpp"
@@ -75,6 +76,8 @@ PreparedZones prepare_zones(const std::string& zones_ref, const std::string& tar
     ro.assign_crs = opts.zones_crs;
     ro.unique_ids = !opts.dissolve && opts.dissolve_by.empty();
     ro.progress = opts.progress;
+    ro.encoding = opts.encoding;
+    ro.encoding_option = opts.option_prefix + "encoding";
     VectorLayer layer = read_polygon_layer(parse_layer_ref(zones_ref), ro);
     return prepare_layer(std::move(layer), target_crs_wkt, target_label, opts);
 }
@@ -88,9 +91,9 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
     out.features = layer.fids.size();
     out.warnings = layer.warnings;
     if (layer.crs_assigned)
-        out.warnings.push_back(
-            fmt::format("layer '{}' declares no CRS; using {} as given by {}zones-crs", layer.label,
-                        crs_label_of(layer.crs_wkt), pre));
+        out.warnings.push_back(fmt::format("layer '{}' declares no CRS; using {} as given by {}",
+                                           layer.label, crs_label_of(layer.crs_wkt),
+                                           opts.crs_option));
 
     LonLatRingOptions lo;
     lo.layer_text = fmt::format("layer '{}' in '{}'", layer.label, layer.ref.path);
@@ -98,11 +101,22 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
     LonLatRingReport lr;
 
     // CRS
-    if (layer.crs_wkt.empty())
+    if (layer.crs_wkt.empty()) {
+        const std::string where =
+            fmt::format("layer '{}' in '{}' has no CRS", layer.label, layer.ref.path);
+        const std::string hint = gauss_kruger_hint(layer.extent(), opts.crs_option);
+        if (!hint.empty())
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}; {} ({} is {})", where, hint, opts.target_name, target_label));
+        if (opts.crs_option.empty())
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}; declare it in the file (a .prj beside a shapefile, or ogr2ogr "
+                             "-a_srs EPSG:CODE); {} is {}",
+                             where, opts.target_name, target_label));
         fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}' in '{}' has no CRS; declare it with {}zones-crs (e.g. "
-                         "{}zones-crs EPSG:4326; {} is {})",
-                         layer.label, layer.ref.path, pre, pre, opts.target_name, target_label));
+             fmt::format("{}; declare it with {} (e.g. {} EPSG:4326; {} is {})", where,
+                         opts.crs_option, opts.crs_option, opts.target_name, target_label));
+    }
     out.crs_label = crs_label_of(layer.crs_wkt);
     if (!same_crs(layer.crs_wkt, target_crs_wkt)) {
         if (!opts.reproject)

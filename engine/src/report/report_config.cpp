@@ -103,10 +103,17 @@ ReportConfig ReportConfig::load(const std::string& path) {
                         fail(ErrorKind::InvalidInput,
                              fmt::format("{}: shoreline_region_snap_m must be a distance in metres, 0 or more", at(v)));
                 }
-                else
+                else if (key == "encoding") {
+                    c.m_options.encoding = v.as<std::string>();
+                    if (!v.IsScalar() || c.m_options.encoding.empty())
+                        fail(ErrorKind::InvalidInput,
+                             fmt::format("{}: encoding must name a text encoding, e.g. CP936 or "
+                                         "GB18030",
+                                         at(v)));
+                } else
                     fail(ErrorKind::InvalidInput,
                          fmt::format("{}: unknown option '{}'; options are reproject, make_valid, mode, mmu_pixels, "
-                                     "connectivity, min_overlap_m2, land_reference_km2, allow_outside_paths, "
+                                     "connectivity, min_overlap_m2, land_reference_km2, allow_outside_paths, encoding, "
                                      "shoreline_region_snap_m",
                                      at(it->first), key));
             } catch (const YAML::Exception&) {

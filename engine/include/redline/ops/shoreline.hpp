@@ -116,6 +116,12 @@ struct ShorelineRequest {
     double by_snap_m = 5000.0;  // DEFAULT 5000 m
     bool reproject = false;     // transform lines / polygons instead of failing on a CRS mismatch
     bool make_valid = false;    // repair invalid mainland / region polygons
+    std::string encoding;       // text encoding of shapefile attributes, every layer
+                                // (LayerReadOptions::encoding; DEFAULT "": declared/detected)
+    // DEFAULT true: the CRS options (--lines-crs, ...) exist and are named in "no CRS" messages;
+    // false when the caller has none (a report config: the files must declare their CRS).
+    bool crs_options = true;
+    std::string option_prefix = "--";  // how the encoding option is named in messages
 
     double target_percent = 35.0;  // DEFAULT 35 (%)
     bool keep_pieces = false;      // fill ShorelineReport::pieces (for --segments)

@@ -33,6 +33,8 @@
 //     min_overlap_m2: 1               three-lines overlaps below this are slivers
 //     land_reference_km2: 9600000     the official rounded land area, reported beside the computed one
 //     allow_outside_paths: false
+//     encoding: CP936                 text encoding of shapefile attributes, every input
+//                                     (--encoding; DEFAULT: as declared, else detected)
 //   indicators:                       DEFAULT the eight of report/indicator.hpp
 //     - id: ecr_area
 //       target: 315                   overrides; `unit` converts (m2, km2, ha, mu, yi_mu, wan_km2, percent)
@@ -61,6 +63,7 @@ struct ReportOptions {
     // Shoreline pieces outside every region are given to the nearest region within this
     // distance (the shoreline command's --by-snap-m). DEFAULT 5000 m.
     double shoreline_region_snap_m = 5000.0;
+    std::string encoding;  // DEFAULT "": shapefiles decode as they declare (io/vector_layer.hpp)
 };
 
 class ReportConfig {
