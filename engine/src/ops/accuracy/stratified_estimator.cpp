@@ -177,7 +177,7 @@ void finish_class(double A, double z, ClassEstimate& c) {
     c.producers_accuracy_ci = z * c.producers_accuracy_se;
 }
 
-// Strata = map classes: Olofsson et al. 2014, eqs. 2-12 (Olofsson et al. 2013, eqs. 2-8).
+// Strata = map classes: Olofsson et al. 2014 (as Olofsson et al. 2013).
 void olofsson(const Prepared& p, const std::vector<LabelledUnit>& units, AccuracyEstimate& e) {
     e.estimator = "olofsson2014";
     fill_common(p, units, e);
@@ -205,7 +205,7 @@ void olofsson(const Prepared& p, const std::vector<LabelledUnit>& units, Accurac
     for (std::size_t i = 0; i < k; ++i) {
         for (std::size_t j = 0; j < k; ++j) col[j] += P[i][j];
     }
-    // Overall accuracy (eq. 1, variance eq. 5).
+    // Overall accuracy and its variance.
     double O = 0, VO = 0;
     for (std::size_t i = 0; i < k; ++i) {
         O += P[i][i];
@@ -217,20 +217,20 @@ void olofsson(const Prepared& p, const std::vector<LabelledUnit>& units, Accurac
     for (std::size_t j = 0; j < k; ++j) {
         ClassEstimate& c = e.classes[j];
         c.map_area_m2 = c.map_class ? N[j] : 0.0;
-        // Area proportion p_.k (eq. 9) and its standard error (eq. 10).
+        // Area proportion p_.k and its standard error.
         double Vp = 0;
         for (std::size_t i = 0; i < k; ++i) {
             if (n[i] > 0) Vp += W[i] * W[i] * g[i] * term(i, nij(i, j) / n[i]);
         }
         c.proportion = col[j];
         c.proportion_se = std::sqrt(Vp);
-        // User's accuracy (eq. 2, variance eq. 6).
+        // User's accuracy and its variance.
         if (n[j] > 0) {
             const double U = nij(j, j) / n[j];
             c.users_accuracy = U;
             c.users_accuracy_se = std::sqrt(g[j] * term(j, U));
         }
-        // Producer's accuracy (eq. 3, variance eq. 7): N_.j = sum_i N_i. n_ij / n_i.;
+        // Producer's accuracy and its variance: N_.j = sum_i N_i. n_ij / n_i.;
         // V = [N_j.^2 (1 - P)^2 U_j (1 - U_j) / (n_j. - 1)
         //      + P^2 sum_{i != j} N_i.^2 (n_ij / n_i.)(1 - n_ij / n_i.) / (n_i. - 1)] / N_.j^2
         if (col[j] > 0) {
@@ -300,8 +300,8 @@ std::pair<double, double> proportion(const Prepared& p, const Indicator& y) {
     return {est, std::sqrt(var)};
 }
 
-// Combined ratio estimator R = Y / X (eq. 27) and its SE (eq. 28), with the strata's area
-// shares as weights (the common factor A cancels).
+// Combined ratio estimator R = Y / X (eqs. 18-19, 22-23) and its SE (eq. 28), with the strata's
+// area shares as weights (the common factor A cancels).
 std::pair<double, double> ratio(const Prepared& p, const Indicator& y, const Indicator& x) {
     std::vector<StratumMoments> ms(p.strata.size());
     double Y = 0, X = 0;

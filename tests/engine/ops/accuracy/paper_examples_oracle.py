@@ -10,11 +10,12 @@ the engine's output. Run it to regenerate the expected values quoted in the C++ 
     /usr/bin/python3 tests/engine/ops/accuracy/paper_examples_oracle.py
 
 Inputs (the papers' published inputs):
-  * Olofsson et al. 2014, RSE 148:42-57, section 5 / Table 8: sample counts, map areas in
+  * Olofsson et al. 2014, RSE 148:42-57, worked example / Table 8: sample counts, map areas in
     30 m pixels (200,000; 150,000; 3,200,000; 6,450,000).
-  * Olofsson et al. 2013, RSE 129:122-131, example 1 (Table 2, map areas in pixels 22,353;
-    1,122,543; 610,228) and example 2 (Table 5/6, map area proportions 0.007, 0.295, 0.698).
-  * Stehman 2014, IJRS 35:4923-4939, numerical example (Table 2: 40 units, 4 strata of
+  * Olofsson et al. 2013, RSE 129:122-131, example 1 (sample counts, map areas in pixels
+    22,353; 1,122,543; 610,228) and example 2 (sample counts, map area proportions 0.007, 0.295,
+    0.698; Table 6 according to the mapaccuracy R package).
+  * Stehman 2014, IJRS 35:4923-4939, numerical example (40 units, 4 strata of
     40,000 / 30,000 / 20,000 / 10,000 pixels).
 """
 from decimal import Decimal, getcontext
@@ -138,7 +139,7 @@ def main():
     show_olofsson("Olofsson 2013 example 2 (area proportions)",
                   [[127, 66, 54], [2, 322, 17], [0, 15, 540]],
                   [F(7, 1000), F(295, 1000), F(698, 1000)], 1.0)
-    # Stehman 2014, Table 2: stratum, map class, reference class of each of the 40 units.
+    # Stehman 2014: stratum, map class, reference class of each of the 40 units.
     s = ["A"] * 10 + ["B"] * 10 + ["C"] * 10 + ["D"] * 10
     m = list("AAAAAAABBB" "ABBBBBBBBB" "BBCCCCCCBB" "DDDDDDDDDD")
     r = list("AAAAACBABC" "ABBBBBAABB" "CCCCCDDBBA" "DDDDDDDCCB")

@@ -44,9 +44,9 @@ void expect_rel(double got, double want, double rel, const std::string& what) {
     EXPECT_NEAR(got, want, rel * std::fabs(want)) << what;
 }
 
-// Olofsson et al. 2014, section 5, Table 8: classes deforestation (1), forest gain (2), stable
-// forest (3), stable non-forest (4); map areas 200,000 / 150,000 / 3,200,000 / 6,450,000 pixels
-// of 30 m x 30 m. Sample counts, rows = map, columns = reference.
+// Olofsson et al. 2014, worked example (Table 8, p. 54): classes deforestation (1), forest gain
+// (2), stable forest (3), stable non-forest (4); map areas 200,000 / 150,000 / 3,200,000 /
+// 6,450,000 pixels of 30 m x 30 m. Sample counts, rows = map, columns = reference.
 const std::vector<std::vector<int>> kOlofsson2014 = {
     {66, 0, 5, 4}, {0, 55, 8, 12}, {1, 0, 153, 11}, {2, 1, 9, 313}};
 const std::vector<double> kOlofsson2014Areas = {200000.0 * 900, 150000.0 * 900, 3200000.0 * 900,
@@ -82,7 +82,7 @@ TEST(PaperExamplesTest, Olofsson2014ChangeExample) {
     }
     expect_rel(e.overall_accuracy, 0.946511888111888, 1e-13, "OA");
     expect_rel(e.overall_accuracy_ci, 0.0184832781017408, 1e-12, "OA CI");
-    // Estimated area proportions p_ij of Table 9 (oracle).
+    // Estimated area proportions p_ij (oracle).
     EXPECT_NEAR(e.matrix_proportions[0][0], 0.0176, 1e-15);
     EXPECT_NEAR(e.matrix_proportions[2][3], 0.0213333333333333, 1e-15);
     EXPECT_NEAR(e.matrix_proportions[3][1], 0.00198461538461538, 1e-15);
@@ -108,10 +108,10 @@ TEST(PaperExamplesTest, Olofsson2014ChangeExample) {
 }
 
 TEST(PaperExamplesTest, Olofsson2014ProducersAccuracyVarianceUsesMappedAreaAndIOtherThanJ) {
-    // Eq. 7 as written: the mapped N_j. in the first term, i != j in the second. The two common
-    // mistakes (the estimated N_.j in the first term; the sum over all i) move every class's SE
-    // by far more than the 1e-12 of the oracle comparison above, so that comparison tells them
-    // apart. Here eq. 7 is spelt out once more to show the size of the differences.
+    // V(P_j) as the paper writes it: the mapped N_j. in the first term, i != j in the second. The
+    // two common mistakes (the estimated N_.j in the first term; the sum over all i) move every
+    // class's SE by far more than the 1e-12 of the oracle comparison above, so that comparison
+    // tells them apart. Here V(P_j) is spelt out once more to show the size of the differences.
     const auto e = estimate_accuracy(strata_of({1, 2, 3, 4}, kOlofsson2014Areas),
                                      units_from_counts(kOlofsson2014, {1, 2, 3, 4}));
     const double n[] = {75, 75, 165, 325};
@@ -138,7 +138,7 @@ TEST(PaperExamplesTest, Olofsson2014ProducersAccuracyVarianceUsesMappedAreaAndIO
 
 TEST(PaperExamplesTest, Olofsson2013Example1) {
     // Deforestation (1), forest (2), non-forest (3); map areas in pixels (the unit carries
-    // through to the areas); sample counts of Table 2, rows = map.
+    // through to the areas); sample counts, rows = map.
     const std::vector<double> areas = {22353, 1122543, 610228};
     const auto e =
         estimate_accuracy(strata_of({1, 2, 3}, areas),
@@ -162,8 +162,8 @@ TEST(PaperExamplesTest, Olofsson2013Example1) {
         EXPECT_NEAR(c.area_se_m2, r[k][1], 0.5);
         EXPECT_NEAR(1.96 * c.area_se_m2, r[k][2], 0.5);  // that package uses z = 1.96
     }
-    // Printed (Table 3: estimated area proportions, UA, PA, OA, 2-3 decimals), as transcribed
-    // by gfcanalysis's test.
+    // Printed (the paper's error matrix of estimated area proportions with UA, PA and OA, 2-3
+    // decimals), as transcribed by gfcanalysis's test.
     const double p3[3][3] = {{0.012, 0, 0.0004}, {0.006, 0.595, 0.038}, {0.007, 0.003, 0.337}};
     for (int i = 0; i < 3; ++i) {
         for (int j = 0; j < 3; ++j) EXPECT_NEAR(e.matrix_proportions[i][j], p3[i][j], 0.0005);
@@ -174,8 +174,9 @@ TEST(PaperExamplesTest, Olofsson2013Example1) {
     for (int k = 0; k < 3; ++k) EXPECT_NEAR(e.classes[k].users_accuracy, printed_ua[k], 0.005);
     EXPECT_NEAR(e.classes[0].producers_accuracy, 0.48, 0.005);
     EXPECT_NEAR(e.classes[1].producers_accuracy, 0.99, 0.005);
-    // The transcription gives 0.88 for the producer's accuracy of non-forest; eq. 3 on the
-    // same table gives 0.3373 / 0.3760 = 0.897 (0.337 / 0.376 = 0.896 from the rounded table).
+    // The transcription gives 0.88 for the producer's accuracy of non-forest; the producer's
+    // accuracy equation on the same table gives 0.3373 / 0.3760 = 0.897 (0.337 / 0.376 = 0.896
+    // from the rounded table).
     // Not reproducible from the paper's inputs: the equation is tested above (oracle).
     EXPECT_NEAR(e.classes[2].producers_accuracy, 0.897, 0.0005);
     EXPECT_NEAR(e.overall_accuracy, 0.94, 0.005);
@@ -207,8 +208,8 @@ TEST(PaperExamplesTest, Olofsson2013Example2FromAreaProportions) {
     }
 }
 
-// Stehman 2014, Table 2: 40 units in 4 strata of 40,000 / 30,000 / 20,000 / 10,000 pixels;
-// map and reference classes A-D (1-4 here). The strata are not the map classes.
+// Stehman 2014, numerical example: 40 units in 4 strata of 40,000 / 30,000 / 20,000 / 10,000
+// pixels; map and reference classes A-D (1-4 here). The strata are not the map classes.
 std::vector<LabelledUnit> stehman_units() {
     const std::string m =
         "AAAAAAABBB"
@@ -264,7 +265,7 @@ TEST(PaperExamplesTest, Stehman2014NumericalExample) {
     EXPECT_NEAR(C.proportion_se, 0.064, 0.0005);
     EXPECT_NEAR(e.overall_accuracy_se, 0.085, 0.0005);
     EXPECT_NEAR(B.users_accuracy_se, 0.125, 0.0005);
-    // The SE of the producer's accuracy of B is transcribed as 0.114; eq. 28 with the Table 2
+    // The SE of the producer's accuracy of B is transcribed as 0.114; eq. 28 with the example's
     // data gives 0.1165 (mapaccuracy agrees: 0.1165479). Tested against the equation (oracle).
     EXPECT_NEAR(B.producers_accuracy_se, 0.1165479, 1e-7);
     // R (mapaccuracy via PyMapAccuracy), 7 digits.

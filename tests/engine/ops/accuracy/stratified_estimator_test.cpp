@@ -80,7 +80,7 @@ TEST(StratifiedEstimatorTest, ProportionalAllocationIsSelfWeighting) {
 // A tiny population of equal-area cells (1 m2 each): every possible stratified sample is
 // enumerated, so the estimators' expectations and the sampling variance are exact. The
 // stratified estimator of a proportion is unbiased, and with the finite population correction
-// so is its variance estimator (Cochran 1977, theorems 5.1-5.4).
+// so is its variance estimator (Cochran 1977, chapter 5).
 struct Cell {
     std::int64_t map, ref;
 };

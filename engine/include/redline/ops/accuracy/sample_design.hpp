@@ -3,7 +3,7 @@
 // target standard error of overall accuracy, and its allocation to the strata
 // (docs/accuracy.md#sample-design).
 //
-// Sample size (Olofsson et al. 2014, eq. 13; Cochran 1977, eq. 5.25):
+// Sample size (Olofsson et al. 2014, after Cochran 1977, chapter 5):
 //   n = (sum_h W_h S_h / S)^2, S_h = sqrt(U_h (1 - U_h)),
 // W_h the mapped area share of stratum h (from its exact area), U_h its conjectured user's
 // accuracy, S the target standard error of overall accuracy. n is rounded up to an integer (a

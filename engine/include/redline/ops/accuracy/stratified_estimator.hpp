@@ -5,15 +5,15 @@
 //
 // Two estimators, chosen automatically (EstimateOptions::estimator, DEFAULT Auto):
 //  * "olofsson2014": the strata are the map classes (every unit's map class is its stratum).
-//    Olofsson et al. 2014 (RSE 148:42-57) eqs. 2-12, also Olofsson et al. 2013 (RSE
-//    129:122-131): p_ij = W_i n_ij / n_i., overall, user's and producer's accuracy, area
-//    proportions p_.k with their variances as written there (the mapped N_j. in the first term
-//    of V(P_j), i != j in its second term).
+//    Olofsson et al. 2014 (RSE 148:42-57), also Olofsson et al. 2013 (RSE 129:122-131):
+//    p_ij = W_i n_ij / n_i., overall, user's and producer's accuracy, area proportions p_.k
+//    with their variances as written there (the mapped N_j. in the first term of V(P_j),
+//    i != j in its second term).
 //  * "stehman2014": any stratification (zones, change strata, another map's classes), used
 //    when some unit's map class differs from its stratum. Stehman 2014 (IJRS 35:4923-4939):
-//    class area proportions and overall accuracy as stratified means (eqs. 2, 12-16, variance
-//    eq. 25), user's and producer's accuracy as combined ratio estimators (eqs. 18-23, variance
-//    eq. 28).
+//    class area proportions and overall accuracy as stratified means (eqs. 2, 12, 14, 16, variance
+//    eq. 25), user's and producer's accuracy as combined ratio estimators (eqs. 18-19 and 22-23,
+//    variance eq. 28).
 // With strata = map classes both give the same numbers (a test checks it).
 //
 // Units: each stratum's mapped area A_h (m2) weights its units equally (A_h / n_h each); exact

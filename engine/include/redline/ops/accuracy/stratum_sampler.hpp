@@ -5,8 +5,8 @@
 // Scheme (bottom-k sampling): every cell gets a 64-bit key, a counter-based hash of
 // (seed, global cell index) that needs no state shared between threads:
 //   key(seed, i) = mix(mix(seed) + (i + 1) * 0x9E3779B97F4A7C15)   (mod 2^64)
-// with mix the SplitMix64 finalizer (Steele, Lea and Flood 2014; the output function of
-// java.util.SplittableRandom): key(seed, .) is the i-th output of a SplitMix64 stream whose
+// with mix the output function of SplitMix64 (Steele, Lea and Flood 2014), constants as in
+// java.util.SplittableRandom: key(seed, .) is the i-th output of a SplitMix64 stream whose
 // state starts at mix(seed). Each stratum keeps the n_h cells with the smallest keys (a bounded
 // max-heap). Because the keys behave as independent uniform draws, the n_h smallest of the N_h
 // keys of a stratum are a uniform random subset of size n_h: simple random sampling without
