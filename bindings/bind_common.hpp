@@ -3,7 +3,7 @@
 //  - run_interruptible: runs an engine call on a worker thread with the GIL released; the calling
 //    thread wakes every 100 ms to deliver progress to Python and to check for Ctrl-C (which
 //    cancels the engine cleanly and raises KeyboardInterrupt). Python never runs inside the tile
-//    loop (DESIGN.md §8).
+//    loop (README.md#python).
 //  - error translation: Error kinds -> ValueError / OSError / NotImplementedError / RuntimeError /
 //    KeyboardInterrupt with the CLI's message text.
 #include <pybind11/pybind11.h>

@@ -130,6 +130,7 @@ ZonePrepOptions prep_options(const pyb::dict& opts) {
     p.densify_m = get<double>(opts, "densify", 100.0);
     p.make_valid = get<bool>(opts, "make_valid", false);
     p.zones_crs = get<std::string>(opts, "zones_crs", "");
+    p.encoding = get<std::string>(opts, "encoding", "");
     if (p.dissolve && !p.dissolve_by.empty())
         fail(ErrorKind::InvalidInput, "dissolve and dissolve_by exclude each other");
     return p;

@@ -23,6 +23,7 @@ OverlayLayerOptions overlay_options(const pyb::dict& o) {
     p.densify_m = get<double>(o, "densify", 100.0);
     p.make_valid = get<bool>(o, "make_valid", false);
     p.layer_crs = get<std::string>(o, "layer_crs", "");
+    p.encoding = get<std::string>(o, "encoding", "");
     p.threads = get<int>(o, "threads", 0);
     return p;
 }
@@ -85,6 +86,7 @@ PyTable validate(const pyb::dict& o, const pyb::object& progress) {
     r.layer = get<std::string>(o, "layer", "");
     r.id_field = get<std::string>(o, "id", "");
     r.layer_crs = get<std::string>(o, "layer_crs", "");
+    r.encoding = get<std::string>(o, "encoding", "");
     r.min_overlap_m2 = get<double>(o, "min_overlap", 0.0);
     r.margin_deg = get<double>(o, "margin_deg", 2.0);
     r.densify_m = get<double>(o, "densify", 100.0);
@@ -127,6 +129,7 @@ PyTable shoreline(const pyb::dict& o, const pyb::object& progress) {
     r.by_crs = get<std::string>(o, "by_crs", "");
     r.reproject = get<bool>(o, "reproject", false);
     r.make_valid = get<bool>(o, "make_valid", false);
+    r.encoding = get<std::string>(o, "encoding", "");
     r.target_percent = get<double>(o, "target", 35.0);
     r.keep_pieces = get<bool>(o, "keep_pieces", false);
     r.threads = get<int>(o, "threads", 0);

@@ -17,7 +17,7 @@ struct AreaArgs {
 };
 
 void run(AreaArgs& a) {
-    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     a.req.threads = a.common.threads;
     a.req.prep.threads = a.common.threads;
     auto progress = make_progress(a.common);
@@ -95,6 +95,7 @@ void add_area_command(CLI::App& app) {
         "--layer-crs", args->req.prep.layer_crs,
         "CRS of layers that declare none (e.g. EPSG:4326 for TopoJSON/GeoJSON); never overrides a "
         "declared CRS");
+    add_encoding_option(cmd, args->req.prep.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns:\n"

@@ -24,9 +24,9 @@ void run(ChangeArgs& a) {
     a.req.max_memory = max_memory_bytes(a.long_run);
     // Validate output paths before the run so a typo does not cost a whole pass.
     if (!a.matrix.empty())
-        table_format_of(a.matrix, {TableFormat::Csv, TableFormat::Json}, "--matrix");
+        check_output(a.matrix, {TableFormat::Csv, TableFormat::Json}, "--matrix");
     if (!a.patches.empty()) {
-        auto f = table_format_of(
+        auto f = check_output(
             a.patches, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--patches");
         a.req.patch_geometry = (f == TableFormat::Gpkg);
     }
@@ -65,7 +65,7 @@ void add_change_command(CLI::App& app) {
         "once\n"
         "and uses it for both dates. The matrix gives, per zone, the area in m2 (exact coverage,\n"
         "ellipsoidal) of every transition from a t0 class to a t1 class. Cells that break a rule\n"
-        "(default preset 'redline': natural land turned into built-up or cropland, domain.md R16)\n"
+        "(default preset 'redline': natural land turned into built-up or cropland)\n"
         "are joined into patches by --connectivity and listed with their area, a point inside and "
         "a\n"
         "status: violation, permitted (inside --permitted polygons) or below-mmu (fewer than\n"
@@ -94,9 +94,8 @@ void add_change_command(CLI::App& app) {
         "--classes", args->req.classes,
         "Class table for groups and names: clcd (default), worldcover, globeland30 or a CSV "
         "code,name,group");
-    cmd->add_option(
-           "--mmu-pixels", args->req.mmu_pixels,
-           "Minimum mapping unit in cells (default 4, R17): smaller patches are 'below-mmu'")
+    cmd->add_option("--mmu-pixels", args->req.mmu_pixels,
+                    "Minimum mapping unit in cells (default 4): smaller patches are 'below-mmu'")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--connectivity", args->req.connectivity,
                     "8 (default) or 4 neighbours join cells into patches")
@@ -124,6 +123,7 @@ void add_change_command(CLI::App& app) {
                   "Repair invalid geometries instead of failing");
     cmd->add_option("--zones-crs", args->req.prep.zones_crs,
                     "CRS of a zones layer that declares none");
+    add_encoding_option(cmd, args->req.prep.encoding);
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

@@ -1,14 +1,15 @@
 #include "cli_support.hpp"
 
-#include "redline/exec/memory_budget.hpp"
-
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 
-#include <fmt/format.h>
+#include "redline/exec/memory_budget.hpp"
+#include "redline/io/atomic_file.hpp"
+#include "redline/io/vector_layer.hpp"
 
 namespace redline::cli {
 namespace {
@@ -30,7 +31,7 @@ std::string human_duration(double s) {
 // Progress bar: percent of the estimated work done (tiles weighted by cells and edges), elapsed
 // time and ETA, redrawn at most 5 times a second on a terminal (every 2 s otherwise).
 class TerminalProgress : public ProgressSink {
-public:
+  public:
     TerminalProgress() : m_start(clock::now()), m_tty(::isatty(STDERR_FILENO) != 0) {}
     void update(std::uint64_t done, std::uint64_t total, const std::string& label) override {
         const auto now = clock::now();
@@ -52,17 +53,20 @@ public:
         std::string bar(static_cast<std::size_t>(filled), '#');
         bar.append(static_cast<std::size_t>(width - filled), '.');
         const double eta = m_eta.eta_seconds();
-        std::string line = fmt::format("{:<8} {:5.1f}% [{}]  elapsed {}  ETA {}", label, 100.0 * frac, bar,
-                                       human_duration(elapsed), last ? "0:00" : human_duration(eta));
-        if (m_tty) std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
-        else std::fprintf(stderr, "%s\n", line.c_str());
+        std::string line =
+            fmt::format("{:<8} {:5.1f}% [{}]  elapsed {}  ETA {}", label, 100.0 * frac, bar,
+                        human_duration(elapsed), last ? "0:00" : human_duration(eta));
+        if (m_tty)
+            std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
+        else
+            std::fprintf(stderr, "%s\n", line.c_str());
         m_open = m_tty;
         std::fflush(stderr);
     }
     void finish() override { end_line(); }
     ~TerminalProgress() override { end_line(); }
 
-private:
+  private:
     using clock = std::chrono::steady_clock;
     void end_line() {
         if (m_open) std::fputc('\n', stderr);
@@ -77,42 +81,73 @@ private:
 
 }  // namespace
 
+TableFormat check_output(const std::string& path, const std::vector<TableFormat>& allowed,
+                         const std::string& option) {
+    const TableFormat f = table_format_of(path, allowed, option);
+    check_output_target(path);
+    return f;
+}
+
+void add_encoding_option(CLI::App* cmd, std::string& encoding) {
+    cmd->add_option(
+        kEncodingOption, encoding,
+        "Text encoding of shapefile attributes (.dbf field names and values), for every vector "
+        "input of the command: any name iconv knows, e.g. --encoding CP936 (GBK) or GB18030 for "
+        "Chinese agency shapefiles, BIG5, CP1252, UTF-8. Given to GDAL's ENCODING open option; "
+        "it overrides the file's .cpg and language driver byte. Without it, a shapefile decodes "
+        "as its .cpg file or its language driver byte says; one that declares neither is read "
+        "as UTF-8, or as GB18030 (with a warning) when its text is not UTF-8 but is valid "
+        "GB18030. A name or value that does not decode is an error (exit 2), never garbled "
+        "text. GeoPackage, FileGDB and GeoJSON store UTF-8 and ignore it")
+        ->option_text("NAME");
+}
+
 void add_common_options(CLI::App* cmd, CommonOptions& opts) {
-    cmd->add_option("--threads", opts.threads, "Worker threads (default: all cores). Results do not depend on it.")
+    cmd->add_option("--threads", opts.threads,
+                    "Worker threads (default: all cores). Results do not depend on it.")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_flag("--progress", opts.progress, "Show a progress bar with ETA on stderr even when it is not a terminal");
-    cmd->add_flag("--quiet", opts.quiet, "No progress bar and no informational messages (warnings still print)");
-    cmd->add_flag("--verbose", opts.verbose, "Print the tile plan and the settings the engine chose (stderr)");
+    cmd->add_flag("--progress", opts.progress,
+                  "Show a progress bar with ETA on stderr even when it is not a terminal");
+    cmd->add_flag("--quiet", opts.quiet,
+                  "No progress bar and no informational messages (warnings still print)");
+    cmd->add_flag("--verbose", opts.verbose,
+                  "Print the tile plan and the settings the engine chose (stderr)");
 }
 
 void add_long_run_options(CLI::App* cmd, LongRunOptions& opts) {
-    auto* dir = cmd->add_option("--checkpoint", opts.dir,
-                                "Record finished chunks of tiles in DIR so that an interrupted run (even by SIGKILL) "
-                                "can be finished with --resume; the output is then identical to an uninterrupted "
-                                "run. DIR is removed after success");
-    cmd->add_flag("--resume", opts.resume, "Continue the run recorded in --checkpoint DIR (same inputs and options; "
-                                           "--threads may differ)")
+    auto* dir = cmd->add_option(
+        "--checkpoint", opts.dir,
+        "Record finished chunks of tiles in DIR so that an interrupted run (even by SIGKILL) "
+        "can be finished with --resume; the output is then identical to an uninterrupted "
+        "run. DIR is removed after success");
+    cmd->add_flag("--resume", opts.resume,
+                  "Continue the run recorded in --checkpoint DIR (same inputs and options; "
+                  "--threads may differ)")
         ->needs(dir);
-    cmd->add_option("--max-memory", opts.max_memory,
-                    "Keep the run's memory under SIZE (e.g. 2G, 512M): tiles are made smaller until the memory "
-                    "model fits (zones + GDAL block cache + threads x tile); exit 2 before any work when even "
-                    "64-cell tiles do not fit. Without it, a job that would need more than the machine's "
-                    "available memory is warned about. Results do not change");
+    cmd->add_option(
+        "--max-memory", opts.max_memory,
+        "Keep the run's memory under SIZE (e.g. 2G, 512M): tiles are made smaller until the memory "
+        "model fits (zones + GDAL block cache + threads x tile); exit 2 before any work when even "
+        "64-cell tiles do not fit. Without it, a job that would need more than the machine's "
+        "available memory is warned about. Results do not change");
 }
 
 std::int64_t max_memory_bytes(const LongRunOptions& opts) {
     return opts.max_memory.empty() ? 0 : parse_byte_size(opts.max_memory);
 }
 
-std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts, const CommonOptions& common,
+std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts,
+                                                 const CommonOptions& common,
                                                  const std::function<std::string()>& fingerprint,
                                                  const std::string& command, std::size_t tasks) {
     if (opts.dir.empty()) return nullptr;
-    auto store = std::make_unique<CheckpointStore>(opts.dir, fingerprint(), command, tasks, opts.resume);
+    auto store =
+        std::make_unique<CheckpointStore>(opts.dir, fingerprint(), command, tasks, opts.resume);
     if (opts.resume && store->fresh())
-        warn(fmt::format("checkpoint '{}' holds no run to resume; starting from the beginning", opts.dir));
-    verbose(common, fmt::format("checkpoint '{}': {} of {} chunks already done", opts.dir, store->done_count(),
-                                store->chunk_count()));
+        warn(fmt::format("checkpoint '{}' holds no run to resume; starting from the beginning",
+                         opts.dir));
+    verbose(common, fmt::format("checkpoint '{}': {} of {} chunks already done", opts.dir,
+                                store->done_count(), store->chunk_count()));
     return store;
 }
 

@@ -1,15 +1,15 @@
 #pragma once
 // Shared pieces of the command-line tool: the common options, the progress bar, warnings and the
 // cancellation token set by SIGINT/SIGTERM.
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "redline/exec/progress.hpp"
 #include "redline/io/checkpoint_store.hpp"
+#include "redline/io/table_writer.hpp"
 
 namespace redline::cli {
 
@@ -38,9 +38,18 @@ void add_long_run_options(CLI::App* cmd, LongRunOptions& opts);
 // The checkpoint store of a job, or null without --checkpoint (the fingerprint, which hashes the
 // whole prepared job, is only computed with it). Says with --verbose how much is
 // already done, and warns when --resume finds nothing to resume.
-std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts, const CommonOptions& common,
+std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts,
+                                                 const CommonOptions& common,
                                                  const std::function<std::string()>& fingerprint,
                                                  const std::string& command, std::size_t tasks);
+
+// The format of an output path (as table_format_of) after checking, before any work, that it
+// can be written (its folder exists and is writable): a typo must not cost a whole run.
+TableFormat check_output(const std::string& path, const std::vector<TableFormat>& allowed,
+                         const std::string& option);
+// Adds --encoding NAME (text encoding of shapefile attributes; io/vector_layer.hpp) to a
+// subcommand that reads vector layers.
+void add_encoding_option(CLI::App* cmd, std::string& encoding);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);

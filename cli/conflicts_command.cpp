@@ -17,7 +17,7 @@ struct ConflictsArgs {
 };
 
 void run(ConflictsArgs& a) {
-    const TableFormat f = table_format_of(
+    const TableFormat f = check_output(
         a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     a.req.keep_geometry = f == TableFormat::Gpkg;
     a.req.threads = a.common.threads;
@@ -81,6 +81,7 @@ void add_conflicts_command(CLI::App& app) {
     cmd->add_option("--layer-crs", args->req.prep.layer_crs,
                     "CRS of layers that declare none (e.g. EPSG:4326 for GeoJSON); never overrides "
                     "a declared CRS");
+    add_encoding_option(cmd, args->req.prep.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns: layer_a,id_a,layer_b,id_b,area_m2 (+ the overlap polygon in .gpkg "
@@ -91,7 +92,7 @@ void add_conflicts_command(CLI::App& app) {
         "(integers\n"
         "  numerically). JSON output adds \"summary\": per layer pair conflicts, area_m2, "
         "slivers,\n"
-        "  sliver_area_m2 and pass (no conflict, domain.md R15).\n\n"
+        "  sliver_area_m2 and pass (no conflict).\n\n"
         "Examples:\n"
         "  redline conflicts --layer plan.gpkg:redline --layer plan.gpkg:cropland --layer "
         "plan.gpkg:urban\n"

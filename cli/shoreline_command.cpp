@@ -25,12 +25,12 @@ struct ShorelineArgs {
 
 void run(ShorelineArgs& a) {
     // Check the output paths before the work starts.
-    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json}, "--output");
+    check_output(a.output, {TableFormat::Csv, TableFormat::Json}, "--output");
     if (!a.segments.empty()) {
         if (a.segments == "-")
             fail(ErrorKind::InvalidInput,
                  "--segments needs a file path (.gpkg or .csv), not stdout");
-        table_format_of(a.segments, {TableFormat::Gpkg, TableFormat::Csv}, "--segments");
+        check_output(a.segments, {TableFormat::Gpkg, TableFormat::Csv}, "--segments");
     }
     a.req.land_side = a.land_side == "right" ? Side::Right : Side::Left;
     a.req.estuary_rule = parse_estuary_rule(a.estuary_rule);
@@ -198,6 +198,7 @@ void add_shoreline_command(CLI::App& app) {
         "Also write every classified piece with its length: .gpkg (with line geometry) or .csv");
     cmd->add_option("--output", args->output,
                     "Summary file: .csv or .json (default: CSV on stdout)");
+    add_encoding_option(cmd, r.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns (one row 'all', then one per --by region in layer order):\n"
@@ -205,7 +206,7 @@ void add_shoreline_command(CLI::App& app) {
         "  target_percent,pass,margin_percent,island_m,unclassified_m\n"
         "  total_m = natural + artificial + estuary (mainland pieces); natural_share_percent = 100 "
         "*\n"
-        "  natural_m / total_m; pass = true iff share >= target (R3, equality passes); margin = "
+        "  natural_m / total_m; pass = true iff share >= target (equality passes); margin = "
         "share -\n"
         "  target; island_m = pieces off the mainland (empty without --mainland); unclassified_m "
         "=\n"

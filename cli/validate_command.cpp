@@ -22,7 +22,7 @@ struct ValidateArgs {
 };
 
 void run(ValidateArgs& a) {
-    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     a.req.threads = a.common.threads;
     auto progress = make_progress(a.common);
     a.req.progress = progress.get();
@@ -71,6 +71,7 @@ void add_validate_command(CLI::App& app) {
         "--output", args->output,
         "Output file: .csv, .json or .gpkg (problem locations as points) (default: CSV on "
         "stdout). Written to a temporary file and renamed when complete");
+    add_encoding_option(cmd, args->req.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns: id,fid,problem,detail,x,y,area_m2\n"

@@ -23,7 +23,7 @@ void run(ZonalArgs& a) {
     a.req.job.max_memory = max_memory_bytes(a.long_run);
     a.req.prep.threads = a.common.threads;
     // Check the output path before the run so a typo does not cost a whole pass.
-    table_format_of(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     auto progress = make_progress(a.common);
     a.req.job.progress = progress.get();
     a.req.job.cancel = &cancel_token();
@@ -123,6 +123,7 @@ void add_zonal_command(CLI::App& app) {
         "--zones-crs", args->req.prep.zones_crs,
         "CRS of a zones layer that declares none (e.g. EPSG:4326 for TopoJSON); never overrides a "
         "declared CRS");
+    add_encoding_option(cmd, args->req.prep.encoding);
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

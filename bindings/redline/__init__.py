@@ -162,12 +162,12 @@ def _memory(max_memory):
 
 
 def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band, tile_size, reproject,
-                   make_valid, zones_crs, densify, transform, crs, nodata, max_memory=None):
+                   make_valid, zones_crs, densify, transform, crs, nodata, max_memory=None, encoding=None):
     import numpy as np
     opts = {"id": id, "mode": mode, "dissolve": dissolve, "dissolve_by": dissolve_by, "classes": classes,
             "threads": _threads(threads), "tile_size": tile_size, "reproject": reproject, "make_valid": make_valid,
             "zones_crs": zones_crs if isinstance(zones_crs, str) and not _is_geodataframe(zones) else None,
-            "densify": densify, "band": band, "max_memory": _memory(max_memory)}
+            "densify": densify, "band": band, "max_memory": _memory(max_memory), "encoding": encoding}
     array = None
     raster = _path(raster)
     if isinstance(raster, str):
@@ -188,7 +188,7 @@ def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, thre
 
 def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None, classes=None, threads=None,
           progress=False, *, band=1, tile_size=1024, reproject=False, make_valid=False, zones_crs=None,
-          densify=100.0, transform=None, crs=None, nodata=None, output=None, max_memory=None):
+          densify=100.0, transform=None, crs=None, nodata=None, output=None, max_memory=None, encoding=None):
     """Area (m2, ellipsoidal) of every land-use class inside every zone.
 
     Parameters
@@ -218,6 +218,10 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
     output : also write the table as the CLI does (``.csv``, ``.json``, ``.gpkg``).
     max_memory : bytes or a size such as ``"2G"``: tiles shrink until the engine's memory model
         fits, else ``ValueError`` before any work (the CLI's ``--max-memory``).
+    encoding : text encoding of shapefile attributes (the CLI's ``--encoding``), e.g. ``"CP936"``
+        for GBK; it overrides the file's ``.cpg`` and language driver byte. By default a shapefile
+        decodes as it declares, else as UTF-8, or as GB18030 (with a warning) when its text is
+        not UTF-8 but is valid GB18030. Text that does not decode raises ``ValueError``.
 
     Returns
     -------
@@ -228,7 +232,8 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
     ``df.attrs["meta"]`` holds the provenance (ellipsoid, area model, inputs, versions).
     """
     opts, array = _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band, tile_size,
-                                 reproject, make_valid, zones_crs, densify, transform, crs, nodata, max_memory)
+                                 reproject, make_valid, zones_crs, densify, transform, crs, nodata, max_memory,
+                                 encoding)
     job = _core.ZonalJob.prepare(opts, array)
     rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads)), progress)
     _emit_warnings(rep.warnings())
@@ -241,7 +246,7 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
 
 def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode, threads,
                     band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, patch_geometry,
-                    max_memory=None):
+                    max_memory=None, encoding=None):
     zones = _path(zones)
     if not isinstance(zones, str):
         raise ValueError("change: zones must be a path 'PATH[:LAYER]'")
@@ -254,7 +259,7 @@ def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, conne
             "permitted": _path(permitted), "mode": mode, "threads": _threads(threads), "band": band,
             "tile_size": tile_size, "reproject": reproject, "make_valid": make_valid, "zones_crs": zones_crs,
             "permitted_min_share": permitted_min_share, "patch_geometry": patch_geometry,
-            "max_memory": _memory(max_memory)}
+            "max_memory": _memory(max_memory), "encoding": encoding}
 
 
 def _change_frames(rep, matrix_output=None, patches_output=None):
@@ -270,7 +275,7 @@ def _change_frames(rep, matrix_output=None, patches_output=None):
 def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4, connectivity=8,
            permitted=None, mode="exact", threads=None, progress=False, *, band=1, tile_size=1024, reproject=False,
            make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None, patches_output=None,
-           max_memory=None):
+           max_memory=None, encoding=None):
     """What changed inside each zone between two dates (same grid).
 
     Returns ``(matrix, patches)`` DataFrames with the CLI's columns: the transition matrix
@@ -280,12 +285,12 @@ def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd",
     permitted_share, from_name, to_name``. Status is ``violation``, ``permitted`` (inside
     ``permitted`` polygons) or ``below-mmu`` (fewer than ``mmu_pixels`` cells). The per-rule
     summary is in ``patches.attrs["summary"]``. ``patches_output`` ending in ``.gpkg`` writes the
-    patch polygons. ``max_memory`` as in :func:`zonal`.
+    patch polygons. ``max_memory`` and ``encoding`` (zones and permitted) as in :func:`zonal`.
     """
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
     opts = _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode,
                            threads, band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, gpkg,
-                           max_memory)
+                           max_memory, encoding)
     job = _core.ChangeJob.prepare(opts)
     rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads)), progress)
     return _change_frames(rep, matrix_output, patches_output)
@@ -294,13 +299,14 @@ def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd",
 # ----------------------------------------------------------------------------- vector operations
 
 def area(layer, id=None, dissolve=False, dissolve_by=None, within=None, threads=None, progress=False, *,
-         reproject=False, make_valid=False, densify=100.0, layer_crs=None, output=None):
+         reproject=False, make_valid=False, densify=100.0, layer_crs=None, output=None, encoding=None):
     """Ellipsoidal area (m2) of every polygon, or of the union of each group (``dissolve`` /
     ``dissolve_by``: columns ``group, area_m2, sum_m2, overlap_m2``); ``within`` clips to a boundary
-    layer and adds ``share``. Same columns and numbers as ``redline area``."""
+    layer and adds ``share``. Same columns and numbers as ``redline area``. ``encoding`` as in
+    :func:`zonal` (every layer)."""
     opts = {"layer": _path(layer), "id": id, "dissolve": dissolve, "dissolve_by": dissolve_by,
             "within": _path(within), "threads": _threads(threads), "reproject": reproject,
-            "make_valid": make_valid, "densify": densify, "layer_crs": layer_crs}
+            "make_valid": make_valid, "densify": densify, "layer_crs": layer_crs, "encoding": encoding}
     t = _run_with_progress(lambda cb: _core.area(opts, cb), progress)
     _emit_warnings(t.warnings())
     if output is not None:
@@ -309,14 +315,15 @@ def area(layer, id=None, dissolve=False, dissolve_by=None, within=None, threads=
 
 
 def conflicts(layers, id=None, min_area=1.0, self=False, threads=None, progress=False, *, reproject=False,
-              make_valid=False, densify=100.0, layer_crs=None, output=None):
+              make_valid=False, densify=100.0, layer_crs=None, output=None, encoding=None):
     """Overlaps between features of different layers (``layer_a, id_a, layer_b, id_b, area_m2``),
-    ellipsoidal; overlaps under ``min_area`` m2 are slivers (counted in ``attrs["summary"]``)."""
+    ellipsoidal; overlaps under ``min_area`` m2 are slivers (counted in ``attrs["summary"]``).
+    ``encoding`` as in :func:`zonal` (every layer)."""
     ids = [] if id is None else ([id] if isinstance(id, str) else list(id))
     keep = output is not None and str(output).lower().endswith(".gpkg")
     opts = {"layers": [_path(x) for x in layers], "ids": ids, "min_area": min_area, "self": self,
             "keep_geometry": keep, "threads": _threads(threads), "reproject": reproject, "make_valid": make_valid,
-            "densify": densify, "layer_crs": layer_crs}
+            "densify": densify, "layer_crs": layer_crs, "encoding": encoding}
     t = _run_with_progress(lambda cb: _core.conflicts(opts, cb), progress)
     _emit_warnings(t.warnings())
     if output is not None:
@@ -324,12 +331,13 @@ def conflicts(layers, id=None, min_area=1.0, self=False, threads=None, progress=
     return _table_frame(t)
 
 
-def validate(layer, id=None, threads=None, progress=False, *, layer_crs=None, min_overlap=0.0, output=None):
+def validate(layer, id=None, threads=None, progress=False, *, layer_crs=None, min_overlap=0.0, output=None,
+             encoding=None):
     """Problems per feature (invalid geometry with GEOS's reason, empty, non-polygonal, duplicates,
     overlaps, missing CRS, coordinates outside the CRS's area of use). An empty DataFrame means the
-    layer is clean (the CLI exits 5 otherwise)."""
+    layer is clean (the CLI exits 5 otherwise). ``encoding`` as in :func:`zonal`."""
     opts = {"layer": _path(layer), "id": id, "layer_crs": layer_crs, "min_overlap": min_overlap,
-            "threads": _threads(threads)}
+            "threads": _threads(threads), "encoding": encoding}
     t = _run_with_progress(lambda cb: _core.validate(opts, cb), progress)
     _emit_warnings(t.warnings())
     if output is not None:
@@ -340,15 +348,16 @@ def validate(layer, id=None, threads=None, progress=False, *, layer_crs=None, mi
 def shoreline(lines, class_field=None, natural=None, estuary=None, raster=None, *, artificial_classes=None,
               buffer_m=100.0, classes="clcd", mainland=None, by=None, by_id=None, target=35.0, land_side="left",
               reproject=False, make_valid=False, lines_crs=None, mainland_crs=None, by_crs=None, snap_m=50.0,
-              densify=100.0, band=1, threads=None, progress=False, output=None):
+              densify=100.0, band=1, threads=None, progress=False, output=None, encoding=None):
     """Mainland natural-shoreline share with geodesic lengths (``region, natural_m, artificial_m,
-    estuary_m, total_m, natural_share_percent, ...``): region ``all`` first, then ``by`` regions."""
+    estuary_m, total_m, natural_share_percent, ...``): region ``all`` first, then ``by`` regions.
+    ``encoding`` as in :func:`zonal` (lines, mainland and regions)."""
     opts = {"lines": _path(lines), "class_field": class_field, "natural": natural, "estuary": estuary,
             "raster": _path(raster), "artificial_classes": [str(c) for c in (artificial_classes or [])],
             "buffer_m": buffer_m, "classes": classes, "mainland": _path(mainland), "by": _path(by), "by_id": by_id,
             "target": target, "land_side": land_side, "reproject": reproject, "make_valid": make_valid,
             "lines_crs": lines_crs, "mainland_crs": mainland_crs, "by_crs": by_crs, "snap_m": snap_m,
-            "densify": densify, "band": band, "threads": _threads(threads)}
+            "densify": densify, "band": band, "threads": _threads(threads), "encoding": encoding}
     t = _run_with_progress(lambda cb: _core.shoreline(opts, cb), progress)
     _emit_warnings(t.warnings())
     if output is not None:

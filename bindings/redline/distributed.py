@@ -48,17 +48,19 @@ def _gather(client, fn, blob, n, partitions, threads):
 
 def zonal(raster, zones, *, client, partitions=None, id=None, mode="exact", dissolve=False, dissolve_by=None,
           classes=None, threads=None, band=1, tile_size=1024, reproject=False, make_valid=False, zones_crs=None,
-          densify=100.0, output=None):
+          densify=100.0, output=None, encoding=None):
     """``redline.zonal`` over a cluster; the DataFrame equals the local one byte for byte.
 
     ``raster`` must be a path readable by every worker; ``zones`` a path, GeoDataFrame or list of
     polygons (prepared on the client and shipped to the workers). ``partitions`` defaults to
-    4 x workers; ``threads`` is the thread count inside each task (default all cores of a worker).
+    4 x workers; ``threads`` is the thread count inside each task (default all cores of a worker);
+    ``encoding`` as in :func:`redline.zonal` (the zones are read on the client).
     """
     if not isinstance(redline._path(raster), str):
         raise ValueError("distributed.zonal needs a raster path readable by every worker, not an array")
     opts, array = redline._zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band,
-                                         tile_size, reproject, make_valid, zones_crs, densify, None, None, None)
+                                         tile_size, reproject, make_valid, zones_crs, densify, None, None, None,
+                                         encoding=encoding)
     job = _core.ZonalJob.prepare(opts, array)
     n = job.task_count()
     parts = _gather(client, _zonal_part, job.serialize(), n, partitions or _default_partitions(client),
@@ -73,13 +75,13 @@ def zonal(raster, zones, *, client, partitions=None, id=None, mode="exact", diss
 def change(t0, t1, zones, *, client, partitions=None, id=None, preset="redline", rules=None, classes="clcd",
            mmu_pixels=4, connectivity=8, permitted=None, mode="exact", threads=None, band=1, tile_size=1024,
            reproject=False, make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None,
-           patches_output=None):
+           patches_output=None, encoding=None):
     """``redline.change`` over a cluster: ``(matrix, patches)`` equal to the local run byte for byte;
     patches that cross partition borders are stitched on the client."""
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
     opts = redline._change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted,
                                    mode, threads, band, tile_size, reproject, make_valid, zones_crs,
-                                   permitted_min_share, gpkg)
+                                   permitted_min_share, gpkg, encoding=encoding)
     job = _core.ChangeJob.prepare(opts)
     n = job.task_count()
     parts = _gather(client, _change_part, job.serialize(), n, partitions or _default_partitions(client),

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """Builds the embedded demo dataset of `redline demo` / `redline report` (testdata/demo/).
 
-Real inputs (read from the shared data folder, default <repo>/../shared/data):
-  cn_atlas/cn-atlas.json                        China nation + 34 provinces (TopoJSON, WGS84,
-                                                CTAmap 2023 via cn-atlas, ISC)
-  gshhg_china_coast/gshhg_china_coast.gpkg      GSHHG 2.3.7 China mainland coast (LGPL-3+)
+Real inputs (the repository's clips, which read back exactly as the original files; with
+--shared DIR, the originals in DIR, e.g. ../shared/data):
+  testdata/cn_atlas/cn-atlas-provinces.json     China nation + 34 provinces (TopoJSON, WGS84,
+    (DIR/cn_atlas/cn-atlas.json)                CTAmap 2023 via cn-atlas, ISC)
+  testdata/gshhg_clip/china_mainland_coast.geojson.gz
+    (DIR/gshhg_china_coast/gshhg_china_coast.gpkg)  GSHHG 2.3.7 China mainland coast (LGPL-3+)
 Everything else is synthetic and deterministic (fixed seed, numpy PCG64 + GDAL/OGR/GEOS only).
 
 Outputs, all in CGCS2000 Albers (+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +ellps=GRS80):
@@ -210,8 +212,7 @@ def lonlat_line(points, n_densify=0.1):
 # ----------------------------------------------------------------------------------------------
 # Real inputs
 
-def read_cn_atlas(shared):
-    path = shared / "cn_atlas" / "cn-atlas.json"
+def read_cn_atlas(path):
     ds = ogr.Open(str(path))
     if ds is None:
         sys.exit(f"make_demo: cannot open {path}")
@@ -229,9 +230,8 @@ def read_cn_atlas(shared):
     return nation_name, land, provinces
 
 
-def read_coast(shared):
-    path = shared / "gshhg_china_coast" / "gshhg_china_coast.gpkg"
-    ds = ogr.Open(str(path))
+def read_coast(path):
+    ds = ogr.Open(("/vsigzip/" if str(path).endswith(".gz") else "") + str(path))
     if ds is None:
         sys.exit(f"make_demo: cannot open {path}")
     layer = ds.GetLayerByName("china_mainland_coast")
@@ -1321,26 +1321,36 @@ inputs:
   regions: china.gpkg:provinces
   regions_id: name
   shoreline_artificial: [artificial]
+options:
+  # The demo's coast is GSHHG's full-resolution mainland line; its province boundaries are
+  # cn_atlas's, simplified much more, so in bays and estuaries the coast lies up to ~10 km
+  # outside every province. Pieces within 10 km go to the nearest province (default 5 km).
+  shoreline_region_snap_m: 10000
 """
 
 
 def main(argv=None):
     global VERBOSE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", default=os.environ.get("REDLINE_SHARED_DATA", str(REPO.parent / "shared" / "data")),
-                    help="shared data folder (default: $REDLINE_SHARED_DATA or <repo>/../shared/data)")
+    ap.add_argument("--shared", help="read the original files from this shared data folder (e.g. ../shared/data) "
+                    "instead of the repository's clips in testdata/")
     ap.add_argument("--out", default=str(HERE), help="output folder (default: the script's folder)")
     ap.add_argument("--verbose", action="store_true", help="progress and totals on stderr")
     args = ap.parse_args(argv)
     VERBOSE = args.verbose
-    shared = pathlib.Path(args.shared)
+    if args.shared:
+        atlas = pathlib.Path(args.shared) / "cn_atlas" / "cn-atlas.json"
+        coast_path = pathlib.Path(args.shared) / "gshhg_china_coast" / "gshhg_china_coast.gpkg"
+    else:
+        atlas = REPO / "testdata" / "cn_atlas" / "cn-atlas-provinces.json"
+        coast_path = REPO / "testdata" / "gshhg_clip" / "china_mainland_coast.geojson.gz"
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    nation_name, land, provinces = read_cn_atlas(shared)
+    nation_name, land, provinces = read_cn_atlas(atlas)
     log(f"land {land.GetArea() / 1e6:.0f} km2, {vertex_count(land)} vertices; provinces "
         f"{sum(vertex_count(p['geom']) for p in provinces)} vertices")
-    coast = read_coast(shared)
+    coast = read_coast(coast_path)
     world = World(land, provinces)
     cities = []
     for name, zh, lon, lat, r_km, port in CITIES:

@@ -12,8 +12,15 @@ Box: 113.50-113.75 E, 22.05-22.30 N (EPSG:4326). Layers:
   mainland           the land part of the box: faces of (box boundary + mainland coast) that lie on
                      the left of the coast
 
+Also writes china_mainland_coast.geojson.gz: the whole China mainland coastline (the source's
+`china_mainland_coast`, one LineString of 96,870 vertices, with its fields) as gzip-compressed
+GeoJSON, coordinates written as the shortest decimal that reads back to the same double (Python's
+repr), so GDAL reads exactly the source's vertices (open it as /vsigzip/PATH).
+
 Run from the repository root:  /usr/bin/python3 testdata/gshhg_clip/make_gshhg_clip.py
 """
+import gzip
+import json
 import os
 import pathlib
 import sys
@@ -25,6 +32,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SRC = pathlib.Path(os.environ.get("REDLINE_SHARED_DATA", ROOT.parent / "shared" / "data")) / \
     "gshhg_china_coast" / "gshhg_china_coast.gpkg"
 OUT = pathlib.Path(__file__).resolve().parent / "gshhg_zhuhai.gpkg"
+COAST_OUT = pathlib.Path(__file__).resolve().parent / "china_mainland_coast.geojson.gz"
 X0, Y0, X1, Y1 = 113.50, 22.05, 113.75, 22.30
 
 
@@ -49,10 +57,25 @@ def lines_of(g):
     return []
 
 
+def write_mainland_coast(src):
+    layer = src.GetLayerByName("china_mainland_coast")
+    f = layer.GetNextFeature()
+    layer.ResetReading()
+    xy = [[x, y] for x, y, *_ in f.GetGeometryRef().GetPoints()]
+    doc = {"type": "FeatureCollection", "name": "china_mainland_coast",
+           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+           "features": [{"type": "Feature", "properties": f.items(),
+                         "geometry": {"type": "LineString", "coordinates": xy}}]}
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    COAST_OUT.write_bytes(gzip.compress(text.encode("utf-8"), 9, mtime=0))
+    print(f"wrote {COAST_OUT}: 1 line, {len(xy)} vertices")
+
+
 def main():
     src = ogr.Open(str(SRC))
     if src is None:
         sys.exit(f"cannot open {SRC}")
+    write_mainland_coast(src)
     box = box_geom()
     coast_layer = src.GetLayerByName("china_mainland_coast")
     coast_feature = coast_layer.GetNextFeature()

@@ -317,6 +317,14 @@ def build(root):
     shp = write_layer(_mkdir(bad / "shp_local_prj") / "zones.shp", "zones", [ZONE_A, ZONE_B], fields={"code": ["A", "B"]})
     _write(shp[:-4] + ".prj", b'LOCAL_CS["site grid",UNIT["metre",1]]')
     add(Case("shp_unknown_crs", "polygons", shp, names="zones.shp", note="engineering CRS"))
+    # A .dbf that declares no encoding (no .cpg, language driver byte 0): field name and values in
+    # GBK (detected as GB18030, with a warning naming the .dbf), or in bytes no encoding accepts.
+    shp = gbk_undeclared(_mkdir(bad / "shp_gbk") / "zones.shp", "\u540d\u79f0".encode("gbk"))
+    add(Case("shp_gbk_no_cpg", "polygons", shp, expect="warn", names="zones.dbf",
+             note="GBK text, no .cpg, LDID 0: decoded as GB18030"))
+    shp = gbk_undeclared(_mkdir(bad / "shp_bad_text") / "zones.shp", b"\xff\xfe\xff\xfe")
+    add(Case("shp_text_in_no_encoding", "polygons", shp, names="zones.shp",
+             note="a field name neither UTF-8 nor GB18030 (0xFF)"))
     # EPSG:4490 (lat, lon axis order by the authority) written with x = latitude, y = longitude
     add(Case("axis_swapped_4490", "polygons",
              write_layer(bad / "swapped.gpkg", "zones", [box(30.0, 105.0, 30.01, 105.01)], crs="EPSG:4490") + ":zones",
@@ -444,7 +452,8 @@ def build(root):
 REPORT_RASTERS = {"raster_truncated", "raster_corrupt_tile", "raster_float32", "raster_int64", "raster_no_crs",
                   "raster_huge_declared", "raster_path_non_ascii"}
 REPORT_POLYGONS = {"gpkg_corrupt_pages", "shp_without_prj", "shp_corrupt_dbf", "coords_nan", "coords_1e300", "bowtie",
-                   "ring_unclosed", "all_empty", "axis_swapped_4490", "path_non_ascii"}
+                   "ring_unclosed", "all_empty", "axis_swapped_4490", "path_non_ascii", "shp_gbk_no_cpg",
+                   "shp_text_in_no_encoding"}
 
 REPORT_CONFIG = """version: 1
 title: bad-input suite
@@ -494,6 +503,22 @@ def report_folder(root, scene, name, replace=None, raw=None, raw_bytes=None):
         body = "\n".join(f"  {k}: \"{v}\"" for k, v in inputs.items())
         cfg.write_text(REPORT_CONFIG.format(inputs=body), encoding="utf-8")
     return str(cfg)
+
+
+def gbk_undeclared(path, name_bytes):
+    """A shapefile whose one text field is named `name_bytes` (4 bytes) and holds two GBK values,
+    with no .cpg and a language driver byte (byte 29 of the .dbf) of 0: GDAL writes ASCII
+    placeholders, which are then replaced in the .dbf."""
+    shp = write_layer(path, "zones", [ZONE_A, box(X0 + 600, Y0 - 300, X0 + 700, Y0 - 200)],
+                      fields={"XXXX": ["YYYY", "ZZZZ"]})
+    dbf = pathlib.Path(shp[:-4] + ".dbf")
+    data = bytearray(dbf.read_bytes())
+    data[29] = 0
+    data = bytes(data).replace(b"XXXX", name_bytes)
+    data = data.replace(b"YYYY", "\u751f\u6001".encode("gbk")).replace(b"ZZZZ", "\u7ea2\u7ebf".encode("gbk"))
+    dbf.write_bytes(data)
+    pathlib.Path(shp[:-4] + ".cpg").unlink(missing_ok=True)
+    return shp
 
 
 def _write(path, data):

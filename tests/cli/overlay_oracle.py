@@ -1,6 +1,6 @@
 """Independent reference computations for the overlay CLI tests (area, conflicts): exact
 ellipsoidal areas of lon/lat rectangles on CGCS2000/GRS80 with the authalic closed form of
-domain.md §2.3, and exact union areas of rectangles by coordinate compression. Written from the
+docs/geodesy.md#polygon-area, and exact union areas of rectangles by coordinate compression. Written from the
 formulas, not from the engine's code."""
 import math
 

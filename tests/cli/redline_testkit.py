@@ -1,7 +1,8 @@
 """Helpers shared by the CLI and Python tests: run the binary, build fixture rasters and layers
 with GDAL/OGR (so no binary fixture is hand-edited), read outputs.
 
-Environment (set by ctest): REDLINE_BIN, REDLINE_SOURCE_DIR, REDLINE_SHARED_DATA."""
+Environment (set by ctest): REDLINE_BIN, REDLINE_SOURCE_DIR. Tests read data only from TESTDATA
+(the repository's testdata/) or generate it."""
 import csv
 import io
 import json
@@ -16,10 +17,9 @@ ogr.UseExceptions()
 
 SOURCE_DIR = pathlib.Path(os.environ.get("REDLINE_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
 BIN = os.environ.get("REDLINE_BIN", str(SOURCE_DIR / "build" / "cli" / "redline"))
-SHARED = pathlib.Path(os.environ.get("REDLINE_SHARED_DATA", SOURCE_DIR.parent / "shared" / "data"))
 TESTDATA = SOURCE_DIR / "testdata"
 
-# CGCS2000 Albers (domain.md §2.4): equal-area on GRS80, the engine's default national frame.
+# CGCS2000 Albers (docs/geodesy.md#equal-area-albers): equal-area on GRS80, the engine's default national frame.
 ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 GK35 = "EPSG:4523"  # CGCS2000 3-degree Gauss-Kruger zone 35 (CM 105E, with zone prefix)
 
@@ -62,19 +62,21 @@ def write_raster(path, array, geotransform, crs="EPSG:4326", nodata=None, dtype=
     return str(path)
 
 
-def write_layer(path, layer, wkts, crs="EPSG:4326", fields=None, geom_type=ogr.wkbUnknown, append=False):
+def write_layer(path, layer, wkts, crs="EPSG:4326", fields=None, geom_type=ogr.wkbUnknown, append=False,
+                layer_options=None):
     """Writes features (WKT strings, None for a null geometry) to a vector file; the driver follows
-    the extension (.gpkg, .shp, .geojson). fields: {name: [values]} (str, int or float)."""
+    the extension (.gpkg, .shp, .geojson, .gdb). fields: {name: [values]} (str, int or float).
+    layer_options: GDAL layer creation options, e.g. ["ENCODING=CP936"] for a shapefile."""
     path = str(path)
-    drv = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}[
-        pathlib.Path(path).suffix]
+    drv = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
+           ".gdb": "OpenFileGDB"}[pathlib.Path(path).suffix]
     if append and os.path.exists(path):
         ds = ogr.Open(path, 1)
     else:
         if os.path.exists(path):
             ogr.GetDriverByName(drv).DeleteDataSource(path)
         ds = ogr.GetDriverByName(drv).CreateDataSource(path)
-    lyr = ds.CreateLayer(layer, srs_of(crs) if crs else None, geom_type)
+    lyr = ds.CreateLayer(layer, srs_of(crs) if crs else None, geom_type, options=layer_options or [])
     fields = fields or {}
     for name, values in fields.items():
         sample = next((v for v in values if v is not None), "")
@@ -90,6 +92,25 @@ def write_layer(path, layer, wkts, crs="EPSG:4326", fields=None, geom_type=ogr.w
         lyr.CreateFeature(f)
     ds = None
     return path
+
+
+def write_gbk_shapefile(path, variant, wkts, fields, crs="EPSG:4490", geom_type=ogr.wkbPolygon):
+    """A shapefile whose .dbf is in GBK, declared as `variant` says: "ldid0" (no .cpg, LDID 0),
+    "ldid4d" (no .cpg, LDID 0x4D) or "cpg" (a .cpg holding GBK, LDID 0). GDAL writes it in CP936;
+    the language driver id (LDID) is byte 29 of the .dbf."""
+    path = pathlib.Path(path)
+    write_layer(path, path.stem, wkts, crs, fields, geom_type=geom_type, layer_options=["ENCODING=CP936"])
+    dbf, cpg = path.with_suffix(".dbf"), path.with_suffix(".cpg")
+    if cpg.exists():
+        cpg.unlink()
+    data = bytearray(dbf.read_bytes())
+    data[29] = {"ldid0": 0, "ldid4d": 0x4D, "cpg": 0}[variant]
+    dbf.write_bytes(bytes(data))
+    if variant == "cpg":
+        cpg.write_text("GBK")
+    texts = list(fields) + [v for vs in fields.values() for v in vs if isinstance(v, str)]
+    assert all(t.encode("gbk") in data for t in texts if not t.isascii())  # really GBK on disk
+    return str(path)
 
 
 def box_wkt(x0, y0, x1, y1):

@@ -8,8 +8,8 @@ import pytest
 from osgeo import ogr
 
 from overlay_oracle import plane_rect_area, rect_area, rect_intersection_area, union_area
-from redline_testkit import (ALBERS, SHARED, box_wkt, no_temp_files, read_csv, read_csv_text, real_text, run,
-                             write_layer)
+from redline_testkit import (ALBERS, TESTDATA, box_wkt, no_temp_files, read_csv, read_csv_text, real_text,
+                             run, write_layer)
 
 REL = 1e-9
 
@@ -41,7 +41,7 @@ def test_per_feature_areas_are_ellipsoidal_in_feature_order(lonlat):
     assert [x["id"] for x in read_csv_text(r.stdout)] == ["1", "2", "3"]
 
 
-def test_reference_cells_of_domain_md(tmp_path):
+def test_reference_cells_of_the_docs(tmp_path):
     path = write_layer(tmp_path / "cells.gpkg", "cells",
                        [box_wkt(105, 30, 106, 31), box_wkt(105, 30, 105.01, 30.01)], crs="EPSG:4490")
     rows = read_csv_text(run("area", "--layer", path).stdout)
@@ -50,7 +50,7 @@ def test_reference_cells_of_domain_md(tmp_path):
 
 
 def test_gauss_kruger_layer_is_measured_on_the_ellipsoid(tmp_path):
-    """R7: a 0.1-degree cell 1.5 degrees from the CM of GK zone 35 (EPSG:4523), its edges densified
+    """No plane areas: a 0.1-degree cell 1.5 degrees from the CM of GK zone 35 (EPSG:4523), its edges densified
     in lon/lat before projection: the area equals the lon/lat cell's, not the plane area
     (+0.052 %)."""
     from osgeo import osr
@@ -111,7 +111,7 @@ def test_dissolve_by_groups_in_order_of_first_appearance(lonlat):
 
 
 def test_identical_protected_areas_count_once(tmp_path):
-    """R13: two identical 1 km2 protected areas give 1 km2."""
+    """Union before share: two identical 1 km2 protected areas give 1 km2."""
     sq = box_wkt(0, 3000000, 1000, 3001000)
     path = write_layer(tmp_path / "pa.gpkg", "pa", [sq, sq], crs=ALBERS)
     (row,) = read_csv_text(run("area", "--layer", path, "--dissolve").stdout)
@@ -266,9 +266,8 @@ def test_help_teaches_columns_and_examples():
         assert text in r.stdout
 
 
-@pytest.mark.skipif(not (SHARED / "cn_atlas" / "cn-atlas.json").exists(), reason="shared data not present")
 def test_real_provinces_union_and_share_of_the_nation(tmp_path):
-    atlas = SHARED / "cn_atlas" / "cn-atlas.json"
+    atlas = TESTDATA / "cn_atlas" / "cn-atlas-provinces.json"  # cn_atlas nation and provinces, unchanged
     out = tmp_path / "prov.json"
     r = run("area", "--layer", f"{atlas}:provinces", "--layer-crs", "EPSG:4326", "--make-valid", "--dissolve",
             "--within", f"{atlas}:nation", "--output", out)
@@ -276,8 +275,16 @@ def test_real_provinces_union_and_share_of_the_nation(tmp_path):
     j = json.loads(out.read_text())
     row = j["rows"][0]
     nation_km2 = j["summary"]["boundary_area_m2"] / 1e6
-    # PROVENANCE.md: 9,507,711 km2 with geodesic edges; edges straight in lon/lat differ by ~3e-6.
+    # testdata/cn_atlas/PROVENANCE.md: 9,507,711 km2 with geodesic edges; edges straight in lon/lat differ
+    # by ~3e-6. Independently: GeographicLib (pyproj.Geod) on the nation repaired by GEOS (OGR MakeValid).
     assert abs(nation_km2 / 9507711 - 1) < 1e-5
+    from pyproj import Geod
+    from shapely import wkb
+    ds = ogr.Open(str(atlas))
+    feature = ds.GetLayerByName("nation").GetNextFeature()
+    nation = wkb.loads(bytes(feature.GetGeometryRef().MakeValid().ExportToWkb()))
+    geodesic_km2 = abs(Geod(ellps="GRS80").geometry_area_perimeter(nation)[0]) / 1e6
+    assert abs(nation_km2 / geodesic_km2 - 1) < 1e-5
     assert 0.9999 < row["share"] <= 1.0
     assert 0 <= row["overlap_m2"] < 1e5  # the provinces tile the nation: overlaps are slivers
 

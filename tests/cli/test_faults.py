@@ -119,6 +119,24 @@ def test_full_disk_during_a_report(small_scene, tmp_path):
     assert os.listdir(out) == [], os.listdir(out)
 
 
+def test_full_disk_removes_the_folders_the_report_created(small_scene, tmp_path):
+    # --output-dir creates missing parents (mkdir -p); a failed write removes them again.
+    d = small_scene
+    cfg = d / "indicators.yaml"
+    cfg.write_text("version: 1\ntitle: faults\nyear: 2020\ninputs:\n  landcover_t0: lc_t0.tif\n"
+                   "  landcover_t1: lc_t1.tif\n  classes: clcd\n  redline: plan.gpkg:redline\n"
+                   "  cropland: plan.gpkg:cropland\n  land: plan.gpkg:land\nindicators:\n  - id: ecr_area\n"
+                   "  - id: cropland_cover\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "new" / "deeper" / "rep"
+    p = subprocess.run([BIN, "report", "--config", str(cfg), "--output-dir", str(target), "--threads", "2",
+                        "--quiet"], capture_output=True, text=True, timeout=300, preexec_fn=limit_file_size(8 * 1024))
+    assert p.returncode == 3, p.stderr
+    assert f"cannot write the report '{target}'" in p.stderr, p.stderr
+    assert os.listdir(out) == [], os.listdir(out)
+
+
 def corrupt_tile(path, col, row):
     """Overwrites the compressed bytes of one tile of a tiled GeoTIFF (found through GDAL's TIFF
     metadata, i.e. the TileOffsets/TileByteCounts tags) with garbage."""

@@ -4,14 +4,16 @@ headless Chromium, and bad configs."""
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
+import time
 
 import numpy as np
 import pytest
 from osgeo import gdal
 
-from redline_testkit import ALBERS, box_wkt, run, write_layer, write_raster
+from redline_testkit import ALBERS, BIN, box_wkt, run, write_layer, write_raster
 
 X0, Y0 = 600000.0, 3610000.0          # top-left of a 10 km x 10 km land square (Albers, equal-area)
 CELL = 100.0                          # 100 x 100 cells of 1 ha
@@ -108,6 +110,11 @@ def test_every_indicator_on_the_tiny_scene(scene):
     assert regions["East"]["protected_share_percent"] == pytest.approx(0.0, abs=1e-12)
     assert regions["East"]["ecr_area_km2"] == pytest.approx(0.0, abs=1e-12)           # touches the redline only
     assert regions["West"]["violation_area_m2"] == pytest.approx(90000.0) and regions["East"]["violation_patches"] == 0
+    # The land denominator is named in words (docs/indicators.md#land-denominator), never by a rule number.
+    assert rep["land"]["denominator"].startswith("computed area of the land boundary")
+    for f in ("report.json", "report.md", "report.html"):
+        text = (out / f).read_text(encoding="utf-8")
+        assert not re.search(r"\(R\d+|\bR\d+ \(|domain\.md|DESIGN\.md", text), f
     assert rep["land"]["computed_km2"] == pytest.approx(100.0, abs=1e-9)
     for f in ("report.md", "report.html", "map.png", "manifest.json"):
         assert (out / f).exists()
@@ -205,13 +212,145 @@ def test_html_opens_in_headless_chromium(scene):
     assert green > 200 and red > 200
 
 
+CJK_FAMILY = re.compile(r"CJK|Source Han|PingFang|YaHei|WenQuanYi|Hei|Song|Ming", re.I)
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class DevTools:
+    """Chromium's DevTools protocol over --remote-debugging-pipe (fd 3 in, fd 4 out, NUL-separated
+    JSON), attached to the page target; no websocket library needed."""
+
+    def __init__(self, chromium, profile, url):
+        to_child, self._w = os.pipe()
+        self._r, from_child = os.pipe()
+
+        def fds():
+            os.dup2(to_child, 3)
+            os.dup2(from_child, 4)
+
+        self.proc = subprocess.Popen(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--remote-debugging-pipe", "--window-size=1280,2400", url],
+            preexec_fn=fds, pass_fds=(3, 4), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        os.close(to_child)
+        os.close(from_child)
+        self._buf, self._id, self.session = b"", 0, None
+        deadline = time.monotonic() + 30
+        pages = []
+        while not pages and time.monotonic() < deadline:  # the page target appears shortly after start
+            pages = [t for t in self.call("Target.getTargets")["targetInfos"] if t["type"] == "page"]
+            time.sleep(0 if pages else 0.05)
+        assert pages, "chromium opened no page"
+        self.session = self.call("Target.attachToTarget", targetId=pages[0]["targetId"], flatten=True)["sessionId"]
+
+    def wait_loaded(self, timeout=30):
+        """Until the file:// page (not the initial about:blank) has loaded."""
+        done = "document.readyState === 'complete' && location.protocol === 'file:'"
+        deadline = time.monotonic() + timeout
+        while self.call("Runtime.evaluate", expression=done)["result"].get("value") is not True:
+            assert time.monotonic() < deadline, "the page did not finish loading"
+            time.sleep(0.05)
+
+    def call(self, method, **params):
+        self._id += 1
+        msg = {"id": self._id, "method": method, "params": params}
+        if self.session:
+            msg["sessionId"] = self.session
+        os.write(self._w, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            while b"\0" in self._buf:
+                raw, self._buf = self._buf.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self._id:
+                    assert "error" not in reply, (method, reply["error"])
+                    return reply["result"]
+            ready, _, _ = select.select([self._r], [], [], 1.0)
+            if ready:
+                chunk = os.read(self._r, 1 << 20)
+                assert chunk, "chromium closed the DevTools pipe: " + self.proc.stderr.read().decode()[-2000:]
+                self._buf += chunk
+        raise AssertionError(f"no DevTools reply to {method}")
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+        os.close(self._w)
+        os.close(self._r)
+
+
+def test_html_chinese_labels_render_with_a_cjk_font(scene):
+    """The Chinese labels are drawn with a CJK font, not as empty boxes: the report declares lang
+    and a Chinese font stack, and the machine has one (Debian's fonts-noto-cjk). Chromium reports
+    which platform font drew each text node (CSS.getPlatformFontsForNode); without a CJK font the
+    Han characters fall back to a Latin font's missing-glyph box and this test fails."""
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is required (scripts/debian-packages.txt)"
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    assert fonts.strip(), "no CJK font installed: apt-get install fonts-noto-cjk (scripts/debian-packages.txt)"
+    d, cfg = scene
+    out = d / "out"
+    assert run("report", "--config", cfg, "--output-dir", out).returncode == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert re.search(r':lang\(zh\)\{font-family:"Noto Sans CJK SC",[^}]*"Microsoft YaHei"', html)
+    dt = DevTools(chromium, d / "profile", f"file://{out / 'report.html'}")
+    try:
+        dt.wait_loaded()
+        dt.call("DOM.enable")
+        dt.call("CSS.enable")
+        root = dt.call("DOM.getDocument")["root"]["nodeId"]
+        nodes = dt.call("DOM.querySelectorAll", nodeId=root, selector='[lang="zh-CN"]')["nodeIds"]
+        assert len(nodes) == 9                         # the 指标 header and the eight indicators' names
+        for node in nodes:
+            html_node = dt.call("DOM.getOuterHTML", nodeId=node)["outerHTML"]
+            han = len(HAN.findall(html_node))
+            used = dt.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+            cjk = sum(f["glyphCount"] for f in used if CJK_FAMILY.search(f["familyName"]))
+            assert han > 0 and cjk >= han, (html_node, used)
+    finally:
+        dt.close()
+
+
 def test_demo_runs_on_the_embedded_data(tmp_path):
-    p = run("demo", "--output-dir", tmp_path / "demo", timeout=900)
+    p = run("demo", "--output-dir", tmp_path / "new" / "demo", timeout=900)
     assert p.returncode == 0, p.stderr
+    # The embedded data are consistent: the demo prints no warning.
+    assert "warning" not in p.stderr, p.stderr
     assert "ecr_area" in p.stdout and "natural_shoreline_share" in p.stdout
-    rep, ind = indicators(tmp_path / "demo")
+    rep, ind = indicators(tmp_path / "new" / "demo")
     assert len(ind) == 8 and all(i["computed"] for i in ind.values())
     assert len(rep["regions"]) == 34
+
+
+def test_output_dir_and_missing_parents_are_created(scene):
+    # --output-dir DIR creates DIR and its missing parents (as mkdir -p); a relative DIR is
+    # relative to the working directory, as in the README's `out/demo`.
+    d, cfg = scene
+    work = d / "work"
+    work.mkdir()
+    p = subprocess.run([BIN, "report", "--config", str(cfg), "--output-dir", "out/a/b", "--quiet"],
+                       cwd=work, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert (work / "out" / "a" / "b" / "report.html").stat().st_size > 0
+    assert sorted(os.listdir(work / "out" / "a")) == ["b"]   # no temporary left beside it
+    # An existing report is replaced whole.
+    p = subprocess.run([BIN, "report", "--config", str(cfg), "--output-dir", "out/a/b", "--quiet"],
+                       cwd=work, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert sorted(os.listdir(work / "out" / "a")) == ["b"]
+
+
+def test_output_dir_under_a_file_is_an_io_error(scene):
+    d, cfg = scene
+    out = d / "out"
+    out.mkdir()
+    (out / "afile").write_text("x")
+    p = run("report", "--config", cfg, "--output-dir", out / "afile" / "rep", "--quiet")
+    assert p.returncode == 3, p.stderr
+    assert f"cannot write '{out / 'afile' / 'rep'}'" in p.stderr, p.stderr
+    assert os.listdir(out) == ["afile"]
 
 
 # ---------------------------------------------------------------- bad configs
@@ -243,6 +382,30 @@ def test_bad_configs(scene):
     expect_config_error(d, good.replace("lc0.tif", "../outside_lc0.tif"), "line 5", "outside the config's folder",
                         "allow_outside_paths")
     expect_config_error(d, good + "indicators:\n  - id: ecr_area\n    comparator: '>'\n", "comparator must be")
+    expect_config_error(d, good + "  shoreline_region_snap_m: -1\n", "line 20",
+                        "shoreline_region_snap_m must be a distance in metres, 0 or more")
+
+
+def test_shoreline_region_snap_assigns_pieces_near_a_region(scene):
+    # The coast runs along the equator at 105-106E, thousands of km from both regions: with the
+    # default snap it lies in no region (warning), with a snap beyond that distance the nearest
+    # region (West, the one closer to the coast's longitudes) takes all of it, so its share is the
+    # national 35 % (0.35 of 1 degree natural) and East has none.
+    d, cfg = scene
+    good = cfg.read_text(encoding="utf-8")
+    p = run("report", "--config", cfg, "--output-dir", d / "r0", "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert "lies in no --by region" in p.stderr
+    rep0, _ = indicators(d / "r0")
+    cfg.write_text(good + "  shoreline_region_snap_m: 5000000\n", encoding="utf-8")
+    p = run("report", "--config", cfg, "--output-dir", d / "r1", "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert "lies in no --by region" not in p.stderr
+    rep1, ind1 = indicators(d / "r1")
+    assert rep1["options"]["shoreline_region_snap_m"] == 5000000
+    shares = {r["region"]: r["natural_shoreline_share_percent"] for r in rep1["regions"]}
+    assert shares["West"] == pytest.approx(35.0, abs=1e-9) and shares["East"] is None
+    assert all(r["natural_shoreline_share_percent"] is None for r in rep0["regions"])
 
 
 def test_verify_needs_a_manifest(tmp_path):

@@ -2,8 +2,8 @@
 
 Lengths are checked against geodesics with a closed form (arcs of the equator are geodesics of
 length a * dlambda on GRS80), against the reference length of the GSHHG mainland coast
-(17,459.9 km, ../shared/data/gshhg_china_coast/PROVENANCE.md), and between two CRSs; classes,
-islands, regions, pieces, determinism and bad input with exit codes and messages."""
+(17,459.9 km, testdata/gshhg_clip/PROVENANCE.md, and GeographicLib through pyproj), and between two
+CRSs; classes, islands, regions, pieces, determinism and bad input with exit codes and messages."""
 import math
 import os
 import pathlib
@@ -12,11 +12,14 @@ import numpy as np
 import pytest
 from osgeo import ogr, osr
 
-from redline_testkit import (ALBERS, SHARED, TESTDATA, box_wkt, no_temp_files, read_csv,
+from redline_testkit import (ALBERS, TESTDATA, box_wkt, no_temp_files, read_csv,
                              read_csv_text, real, real_text, run, srs_of, write_layer, write_raster)
 
 A = 6378137.0
 CLIP = TESTDATA / "gshhg_clip" / "gshhg_zhuhai.gpkg"
+# The whole GSHHG China mainland coast, gzip-compressed GeoJSON read through GDAL's /vsigzip/.
+COAST = f"/vsigzip/{TESTDATA / 'gshhg_clip' / 'china_mainland_coast.geojson.gz'}"
+ATLAS = TESTDATA / "cn_atlas" / "cn-atlas-provinces.json"
 # Transverse Mercator on 105E, k = 1: the metric scale is 1 near x = 0 (exact ties).
 TM0 = "+proj=tmerc +lat_0=0 +lon_0=105 +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 HEADER = ("region,natural_m,artificial_m,estuary_m,total_m,natural_share_percent,"
@@ -167,11 +170,15 @@ def test_real_clip_same_length_in_lonlat_and_albers(tmp_path):
     assert abs(b / a - 1) < 1e-7
 
 
-@pytest.mark.skipif(not (SHARED / "gshhg_china_coast").exists(), reason="needs ../shared/data")
 def test_full_china_mainland_coast_is_17459_9_km():
-    g = SHARED / "gshhg_china_coast" / "gshhg_china_coast.gpkg"
-    r = summary(run("shoreline", "--lines", f"{g}:china_mainland_coast", "--class-field", "name"))[0]
-    assert abs(float(r["total_m"]) / 1000 - 17459.9) < 0.1
+    r = summary(run("shoreline", "--lines", COAST, "--class-field", "name"))[0]
+    assert abs(float(r["total_m"]) / 1000 - 17459.9) < 0.1  # PROVENANCE.md (SpatiaLite, WGS84)
+    # Independently: the sum of GeographicLib inverse distances (pyproj.Geod) between the vertices, on GRS80.
+    from pyproj import Geod
+    ds = ogr.Open(COAST)
+    feature = ds.GetLayer(0).GetNextFeature()
+    lon, lat = zip(*[p[:2] for p in feature.GetGeometryRef().GetPoints()])
+    assert abs(float(r["total_m"]) / Geod(ellps="GRS80").line_length(lon, lat) - 1) < 1e-9
 
 
 # ---- raster classification ------------------------------------------------------------------
@@ -312,12 +319,9 @@ def test_gshhg_runs_with_land_on_the_left():
         assert pts[0] == pts[-1] and area2 > 0
 
 
-@pytest.mark.skipif(not (SHARED / "cn_atlas").exists(), reason="needs ../shared/data")
 def test_full_coast_by_province_with_chinese_boundaries():
-    g = SHARED / "gshhg_china_coast" / "gshhg_china_coast.gpkg"
-    cn = SHARED / "cn_atlas" / "cn-atlas.json"
-    p = run("shoreline", "--lines", f"{g}:china_mainland_coast", "--class-field", "name", "--natural",
-            "x", "--by", f"{cn}:provinces", "--by-id", "地名", "--by-crs", "EPSG:4326", "--make-valid")
+    p = run("shoreline", "--lines", COAST, "--class-field", "name", "--natural",
+            "x", "--by", f"{ATLAS}:provinces", "--by-id", "地名", "--by-crs", "EPSG:4326", "--make-valid")
     rows = summary(p)
     assert rows[0]["region"] == "all" and len(rows) == 35
     assert "repaired 5 invalid geometries" in p.stderr

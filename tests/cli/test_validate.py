@@ -1,13 +1,13 @@
 """`redline validate`: every problem kind with its location, exit codes 0 (clean) and 5
 (problems), output formats, determinism, bad inputs, and the real invalid geometries of
-cn_atlas and Natural Earth."""
+cn_atlas and Natural Earth (clips in testdata/)."""
 import json
 
 import pytest
 from osgeo import ogr
 
 from overlay_oracle import rect_intersection_area
-from redline_testkit import ALBERS, SHARED, box_wkt, no_temp_files, read_csv, read_csv_text, run, write_layer
+from redline_testkit import ALBERS, TESTDATA, box_wkt, no_temp_files, read_csv, read_csv_text, run, write_layer
 
 HEADER = "id,fid,problem,detail,x,y,area_m2"
 
@@ -163,11 +163,23 @@ def test_help_documents_exit_5():
         assert text in r.stdout
 
 
-ATLAS = SHARED / "cn_atlas" / "cn-atlas.json"
-WORLD = SHARED / "natural_earth_world_atlas" / "countries-10m.json"
+ATLAS = TESTDATA / "cn_atlas" / "cn-atlas-provinces.json"          # see its PROVENANCE.md
+WORLD = TESTDATA / "natural_earth" / "countries-10m-clip.json"
 
 
-@pytest.mark.skipif(not ATLAS.exists(), reason="shared data not present")
+def ogr_problems(path, layer):
+    """Independent oracle: {fid: problem} for the features GEOS (through OGR) finds invalid or empty."""
+    ds = ogr.Open(str(path))
+    out = {}
+    for f in ds.GetLayerByName(layer):
+        g = f.GetGeometryRef()
+        if g is None or g.IsEmpty():
+            out[str(f.GetFID())] = "empty_geometry"
+        elif not g.IsValid():
+            out[str(f.GetFID())] = "invalid_geometry"
+    return out
+
+
 def test_real_cn_atlas_provinces_and_nation():
     r = run("validate", "--layer", f"{ATLAS}:provinces", "--id", "地名")
     assert r.returncode == 5
@@ -175,19 +187,20 @@ def test_real_cn_atlas_provinces_and_nation():
     assert rows[0]["problem"] == "missing_crs"
     invalid = [x for x in rows if x["problem"] == "invalid_geometry"]
     assert len(invalid) == 5  # PROVENANCE.md: 29 of 34 valid
+    assert {x["fid"]: x["problem"] for x in invalid} == ogr_problems(ATLAS, "provinces")
     assert all(x["x"] and x["y"] for x in invalid)
     assert len(rows) == 6
     rows = read_csv_text(run("validate", "--layer", f"{ATLAS}:nation", "--layer-crs", "EPSG:4326").stdout)
     assert [x["problem"] for x in rows] == ["missing_crs", "invalid_geometry"]
 
 
-@pytest.mark.skipif(not WORLD.exists(), reason="shared data not present")
 def test_real_natural_earth_countries():
     r = run("validate", "--layer", f"{WORLD}:countries", "--layer-crs", "EPSG:4326")
     assert r.returncode == 5
     rows = read_csv_text(r.stdout)
-    features = {x["fid"] for x in rows if x["fid"]}
-    # PROVENANCE.md: 202 of 255 valid at 1:10m; one of the 53 is an empty geometry.
-    assert len(features) == 53
-    kinds = sorted(x["problem"] for x in rows)
-    assert kinds.count("invalid_geometry") == 52 and kinds.count("empty_geometry") == 1
+    got = {x["fid"]: x["problem"] for x in rows if x["fid"]}
+    assert len(got) == len([x for x in rows if x["fid"]])  # one problem per feature
+    # PROVENANCE.md: 30 countries, 16 valid, 13 invalid, Vatican's quantized polygon empty.
+    assert got == ogr_problems(WORLD, "countries")
+    kinds = sorted(got.values())
+    assert kinds.count("invalid_geometry") == 13 and kinds.count("empty_geometry") == 1

@@ -5,9 +5,10 @@ import os
 
 import numpy as np
 import pytest
-from osgeo import gdal, ogr
+from osgeo import gdal, ogr, osr
 
-from redline_testkit import (ALBERS, SHARED, box_wkt, no_temp_files, read_csv, read_csv_text, real_text,
+from overlay_oracle import rect_area
+from redline_testkit import (ALBERS, TESTDATA, box_wkt, no_temp_files, read_csv, read_csv_text, real_text,
                              run, write_layer, write_raster)
 
 X0, Y0 = 600000.0, 3600000.0  # Albers origin of the small fixtures, 10 m cells
@@ -169,31 +170,65 @@ def test_identical_bytes_for_threads_and_tile_sizes(tmp_path):
     assert len(outs) == 1
 
 
+SAO = TESTDATA / "sao_miguel_clc"  # CORINE 2018 over São Miguel and six zones cut from it (PROVENANCE.md)
+CLC = SAO / "clc2018_v2020_20u1.tif"
+
+
 def test_matches_the_pixel_centre_oracle_on_real_data():
-    """São Miguel CORINE x municipalities: centroid counts equal the GDAL RasterizeLayer oracle."""
-    d = SHARED / "sao_miguel_clc"
-    p = run("zonal", "--raster", d / "clc2018_v2020_20u1.tif", "--zones", d / "concelhos.gpkg",
-            "--id", "name", "--mode", "centroid")
+    """São Miguel CORINE x six zones: centroid counts and areas equal an independent oracle, GDAL's
+    RasterizeLayer (pixel-centre rule) with each row's exact ellipsoidal quadrangle (overlay_oracle)."""
+    p = run("zonal", "--raster", CLC, "--zones", SAO / "zones.fgb", "--id", "name", "--mode", "centroid")
     assert p.returncode == 0, p.stderr
     assert "nodata = -128, which a Byte band cannot hold" in p.stderr
     got = {(x["zone"], x["class"]): (float(x["cells"]), float(x["area_m2"])) for x in read_csv_text(p.stdout)}
-    oracle = read_csv(d / "oracle_pixelcentre_class_area_by_concelho.csv")
-    assert len(got) == len(oracle)
-    for o in oracle:
-        cells, area = got[(o["concelho"], o["value"])]
-        assert cells == int(o["n_pixels"])
-        assert area == pytest.approx(float(o["area_m2_wgs84"]), abs=0.1)  # oracle rounded, WGS84
+    src = gdal.Open(str(CLC))
+    gt = src.GetGeoTransform()
+    classes = src.GetRasterBand(1).ReadAsArray()
+    row_m2 = np.array([rect_area(gt[0], gt[3] + (r + 1) * gt[5], gt[0] + gt[1], gt[3] + r * gt[5])
+                       for r in range(src.RasterYSize)])
+    zones = ogr.Open(str(SAO / "zones.fgb"))
+    layer = zones.GetLayer(0)
+    expected = {}
+    for name in [f.GetField("name") for f in layer]:
+        mask = gdal.GetDriverByName("MEM").Create("", src.RasterXSize, src.RasterYSize, 1, gdal.GDT_Byte)
+        mask.SetGeoTransform(gt)
+        mask.SetProjection(src.GetProjection())
+        layer.SetAttributeFilter(f"name = '{name}'")
+        gdal.RasterizeLayer(mask, [1], layer, burn_values=[1])
+        inside = mask.GetRasterBand(1).ReadAsArray() == 1
+        for c in np.unique(classes[inside]):
+            cells = inside & (classes == c)
+            expected[(name, str(c))] = (int(cells.sum()), float((cells.sum(axis=1) * row_m2).sum()))
+    layer.SetAttributeFilter(None)
+    assert len(expected) > 60 and set(got) == set(expected)
+    for key, (cells, area) in expected.items():
+        assert got[key][0] == cells, key
+        assert got[key][1] == pytest.approx(area, rel=1e-9, abs=1e-6), key
 
 
 def test_exact_mode_sums_to_polygon_area_on_real_data():
-    d = SHARED / "sao_miguel_clc"
-    p = run("zonal", "--raster", d / "clc2018_v2020_20u1.tif", "--zones", d / "concelhos.gpkg", "--id", "name")
+    """Exact coverage: each zone's class areas add up to the zone's ellipsoidal area. Oracle: the zone
+    densified in lon/lat (1e-4 degrees) and projected to an equal-area LAEA on GRS80 (PROJ)."""
+    p = run("zonal", "--raster", CLC, "--zones", SAO / "zones.fgb", "--id", "name")
+    assert p.returncode == 0, p.stderr
     totals = {}
     for x in read_csv_text(p.stdout):
         totals[x["zone"]] = totals.get(x["zone"], 0.0) + float(x["area_m2"])
-    # SpatiaLite ST_Area(geom, 1) (geodesic edges, WGS84) per the data's provenance notes
-    assert totals["Lagoa"] / 1e6 == pytest.approx(45.5826, abs=2e-4)
-    assert sum(totals.values()) / 1e6 == pytest.approx(744.7325, abs=5e-3)
+    laea = osr.SpatialReference()
+    laea.ImportFromProj4("+proj=laea +lat_0=37.8 +lon_0=-25.5 +ellps=GRS80 +units=m +no_defs")
+    zones = ogr.Open(str(SAO / "zones.fgb"))
+    layer = zones.GetLayer(0)
+    to_laea = osr.CoordinateTransformation(layer.GetSpatialRef(), laea)
+    expected = {}
+    for f in layer:
+        g = f.GetGeometryRef().Clone()
+        g.Segmentize(1e-4)
+        g.Transform(to_laea)
+        expected[f.GetField("name")] = g.GetArea()
+    assert sorted(totals) == sorted(expected) == [f"Z{k}" for k in range(1, 7)]
+    for name, area in expected.items():
+        assert totals[name] == pytest.approx(area, rel=1e-8), name
+    assert 7.0e8 < sum(totals.values()) < 8.0e8  # the island, about 745 km2, plus a 6 m margin
 
 
 def test_crs_mismatch_and_reproject(small, tmp_path):
@@ -217,12 +252,12 @@ def test_geographic_and_gauss_kruger_area_models(tmp_path):
     z = write_layer(tmp_path / "z.gpkg", "z", [box_wkt(105, 30, 106, 31)], "EPSG:4490")
     rows = read_csv_text(run("zonal", "--raster", geo, "--zones", z).stdout)
     assert rows[0]["area_model"] == "per-row"
-    assert float(rows[0]["area_m2"]) == pytest.approx(10642393438.71, abs=0.01)  # domain.md §2.3
+    assert float(rows[0]["area_m2"]) == pytest.approx(10642393438.71, abs=0.01)  # docs/geodesy.md#reference-values
     gk = write_raster(tmp_path / "gk.tif", arr, (35500000 + 144000, 30, 0, 3330000, 0, -30), "EPSG:4523")
     zk = write_layer(tmp_path / "zk.gpkg", "z", [box_wkt(35644000, 3329700, 35644300, 3330000)], "EPSG:4523")
     rows = read_csv_text(run("zonal", "--raster", gk, "--zones", zk).stdout)
     assert rows[0]["area_model"] == "per-cell"
-    # 1.5 degrees from the CM the plane overstates the ellipsoid by ~0.052 % (R7)
+    # 1.5 degrees from the CM the plane overstates the ellipsoid by ~0.052 % (docs/geodesy.md#no-plane-areas)
     assert 90000 / float(rows[0]["area_m2"]) - 1 == pytest.approx(5.2e-4, abs=0.3e-4)
 
 

@@ -13,7 +13,7 @@ MultiPolygon box(double x0, double y0, double x1, double y1);
 MultiPolygon polygon(std::vector<std::vector<Point>> rings);
 // A fresh empty directory under the system temp dir.
 std::string temp_dir(const std::string& name);
-// CGCS2000 Albers PROJ string (domain.md §2.4).
+// CGCS2000 Albers PROJ string (docs/geodesy.md#equal-area-albers).
 extern const char* const kAlbers;
 // WKT of a user CRS string ("EPSG:4326", a PROJ string).
 std::string wkt_of(const std::string& crs);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Checks the house rules of DESIGN.md §2: GDAL/OGR headers only in engine io/, GEOS only in
+"""Checks the house rules of the layout (README.md): GDAL/OGR headers only in engine io/, GEOS only in
 geom/, PROJ only in geodesy/; public headers of core/coverage/exec/ops include none of them."""
 import pathlib
 import re

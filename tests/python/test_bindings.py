@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import redline
-from redline_testkit import ALBERS, SHARED, box_wkt, read_csv, real_text, run, write_layer, write_raster
+from redline_testkit import ALBERS, TESTDATA, box_wkt, read_csv, real_text, run, write_layer, write_raster
 
 X0, Y0 = 600000.0, 3600000.0
 GT = (X0, 10.0, 0, Y0, 0, -10.0)
@@ -182,8 +182,8 @@ def test_progress_callable_and_warnings(data):
     assert calls and calls[-1][0] == calls[-1][1] and calls[-1][2] == "zonal"
     assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:]))
     with pytest.warns(redline.RedlineWarning, match="Byte band cannot hold"):
-        d = SHARED / "sao_miguel_clc"
-        redline.zonal(d / "clc2018_v2020_20u1.tif", d / "concelhos.gpkg", id="name")
+        d = TESTDATA / "sao_miguel_clc"  # CORINE raster with nodata -128 on a Byte band
+        redline.zonal(d / "clc2018_v2020_20u1.tif", d / "zones.fgb", id="name")
 
 
 @pytest.fixture(scope="module")

@@ -68,3 +68,21 @@ def test_distributed_change_equals_local(client, data):
     assert (d / "m_dist.json").read_bytes() == (d / "m_cli.json").read_bytes()
     assert (d / "p_dist.json").read_bytes() == (d / "p_cli.json").read_bytes()
     assert [real_text(v) for v in p["area_m2"]] == [r["area_m2"] for r in read_csv(d / "p_local.csv")]
+
+
+def test_distributed_zonal_reads_gbk_zones_like_local(client, tmp_path):
+    """encoding= applies where the zones are read (the client); names reach the workers' result."""
+    from redline_testkit import write_gbk_shapefile
+    wkts = [box_wkt(X0 + 100 * i, Y0 - 900, X0 + 100 * i + 80, Y0 - 100) for i in range(3)]
+    shp = write_gbk_shapefile(tmp_path / "z.shp", "ldid0", wkts, {"名称": ["甲", "乙", "丙"]}, crs=ALBERS)
+    arr = np.arange(100 * 40, dtype=np.uint32).reshape(100, 40) % 7 + 1
+    tif = write_raster(tmp_path / "lc.tif", arr.astype(np.uint8), GT, ALBERS, nodata=0)
+    redline.zonal(tif, shp, id="名称", encoding="CP936", tile_size=64, output=tmp_path / "local.csv")
+    df = redline.distributed.zonal(tif, shp, client=client, partitions=3, id="名称", encoding="CP936", tile_size=64,
+                                   output=tmp_path / "dist.csv")
+    assert (tmp_path / "dist.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+    assert list(dict.fromkeys(df["zone"])) == ["甲", "乙", "丙"]
+    with pytest.raises(ValueError, match="--encoding"):
+        redline.distributed.zonal(tif, shp, client=client, id="名称", encoding="UTF-8")
+    m, _ = redline.distributed.change(tif, tif, shp, client=client, partitions=2, id="名称", encoding="GB18030")
+    assert list(dict.fromkeys(m["zone"])) == ["甲", "乙", "丙"]

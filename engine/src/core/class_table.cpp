@@ -46,7 +46,7 @@ bool ClassTable::is_group(const std::string& g) {
 }
 
 ClassTable ClassTable::builtin(const std::string& id) {
-    // domain.md §3.2-3.5
+    // docs/classes.md
     if (id == "clcd")
         return make("clcd",
                     {{1, "Cropland", {"cropland"}},

@@ -70,7 +70,7 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
         m.m_warnings.push_back(fmt::format(
             "the raster CRS '{}' is on the {} (a = {} m, 1/f = {}), not CGCS2000/GRS80: its "
             "coordinates are measured on GRS80 without a datum shift (areas on its own "
-            "ellipsoid would differ by up to a few 1e-5, domain.md R8)",
+            "ellipsoid would differ by up to a few 1e-5)",
             crs.name, src_ell, crs.semi_major_m, crs.inverse_flattening));
 
     if (crs.kind == CrsKind::Geographic) {

@@ -13,6 +13,7 @@
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
+#include "redline/geodesy/lonlat_ring.hpp"
 #include "redline/geodesy/transformer.hpp"
 
 namespace redline {
@@ -55,7 +56,7 @@ PolygonAreaCalculator::PolygonAreaCalculator(const std::string& crs_wkt, double 
             "CRS '{}' is on the {} (a = {} m, 1/f = {}), not CGCS2000/GRS80: its coordinates are "
             "measured on GRS80 without a datum shift (areas on its own ellipsoid would differ by "
             "up "
-            "to a few 1e-5, domain.md R4)",
+            "to a few 1e-5)",
             name,
             crs.ellipsoid_name.empty() ? std::string("unknown ellipsoid") : crs.ellipsoid_name,
             crs.semi_major_m, crs.inverse_flattening));
@@ -87,7 +88,7 @@ PolygonAreaCalculator::PolygonAreaCalculator(const std::string& crs_wkt, double 
                 m_to_lonlat = std::make_unique<Transformer>(Transformer::to_geographic(crs_wkt));
                 m_description = fmt::format(
                     "ellipsoidal area on {} of edges straight in the plane of '{}' ({}), densified "
-                    "to {} m and inverse-projected (never a plane area, R7)",
+                    "to {} m and inverse-projected (never a plane area)",
                     ell, name, crs.method.empty() ? std::string("projection") : crs.method,
                     densify_m);
             }
@@ -114,12 +115,23 @@ double PolygonAreaCalculator::polygon_area(const Polygon& p) const {
         double a = 0.0;
         switch (m_kind) {
             case Method::Geographic:
-                if (m_unit == 1.0) {
-                    a = ell.ring_area_lonlat(r);
-                } else {
-                    Ring deg(r);
-                    for (auto& q : deg) q = Point{q.x * m_unit, q.y * m_unit};
-                    a = ell.ring_area_lonlat(deg);
+                // Plain rings: exactly Ellipsoid::ring_area_lonlat; rings crossing the
+                // antimeridian or winding around a pole: geodesy/lonlat_ring.hpp.
+                try {
+                    if (m_unit == 1.0) {
+                        a = lonlat_ring_area(r, ell, i == 0);
+                    } else {
+                        Ring deg(r);
+                        for (auto& q : deg) q = Point{q.x * m_unit, q.y * m_unit};
+                        a = lonlat_ring_area(deg, ell, i == 0);
+                    }
+                } catch (const Error& e) {
+                    fail(e.kind(),
+                         fmt::format(
+                             "cannot measure the area of {} starting at {}: {} (see "
+                             "docs/geodesy-rings.md)",
+                             i == 0 ? std::string("an exterior ring") : fmt::format("hole {}", i),
+                             describe_vertex(r.empty() ? Point{} : r[0]), e.what()));
                 }
                 break;
             case Method::EqualArea:
@@ -129,7 +141,17 @@ double PolygonAreaCalculator::polygon_area(const Polygon& p) const {
                 Ring work(r);
                 densify(work, m_max_segment);
                 m_to_lonlat->transform(work);
-                a = ell.ring_area_lonlat(work);
+                // Back in lon/lat, a ring that crossed the antimeridian or went round a pole in
+                // the plane (a polar projection) jumps by 360 degrees: read it on the globe. In
+                // the plane every ring has one region, so a hole may go round the pole too.
+                try {
+                    a = lonlat_ring_area(work, ell, true);
+                } catch (const Error& e) {
+                    fail(e.kind(),
+                         fmt::format("cannot measure the area of a ring starting at {} "
+                                     "(in lon/lat): {} (see docs/geodesy-rings.md)",
+                                     describe_vertex(work.empty() ? Point{} : work[0]), e.what()));
+                }
                 break;
             }
         }

@@ -11,9 +11,12 @@
 #include <memory>
 
 #include "gdal_util.hpp"
+#include "layer_text.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/text.hpp"
+#include "redline/core/text_encoding.hpp"
 #include "redline/io/crs.hpp"
+#include "redline/io/strict_decoder.hpp"
 
 namespace redline {
 namespace {
@@ -206,15 +209,17 @@ void check_shapefile_attributes(GDALDataset* ds, const std::string& path) {
                          dbf, path));
 }
 
-VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want want) {
-    detail::ensure_gdal_registered();
-    detail::GdalErrorCapture cap;
-    VectorLayer vl;
-    vl.ref = ref;
-    vl.label = ref.label();
+bool is_shapefile(GDALDataset* ds) {
+    return ds->GetDriver() && std::string(ds->GetDriver()->GetDescription()) == "ESRI Shapefile";
+}
+
+DsPtr open_vector(const LayerRef& ref, const std::string& encoding,
+                  const detail::GdalErrorCapture& cap) {
+    CPLStringList options;
+    if (!encoding.empty()) options.SetNameValue("ENCODING", encoding.c_str());
     DsPtr ds(GDALDataset::FromHandle(
         GDALOpenEx(ref.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
-                   nullptr, nullptr, nullptr)));
+                   nullptr, encoding.empty() ? nullptr : options.List(), nullptr)));
     if (!ds) {
         VSIStatBufL st;
         if (VSIStatL(ref.path.c_str(), &st) != 0)
@@ -226,26 +231,63 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                         "corrupt{}",
                         ref.path, detail::gdal_reason(cap)));
     }
-    OGRLayer* layer = nullptr;
+    return ds;
+}
+
+OGRLayer* select_layer(GDALDataset* ds, const LayerRef& ref) {
     if (ref.layer.empty()) {
         if (ds->GetLayerCount() == 0)
             fail(ErrorKind::InvalidInput, fmt::format("'{}' holds no vector layer", ref.path));
         if (ds->GetLayerCount() > 1)
             fail(ErrorKind::InvalidInput,
                  fmt::format("'{}' holds {} layers ({}); name one as '{}:LAYER'", ref.path,
-                             ds->GetLayerCount(), text::join_limited(layer_names(ds.get()), 20),
+                             ds->GetLayerCount(), text::join_limited(layer_names(ds), 20),
                              ref.path));
-        layer = ds->GetLayer(0);
-    } else {
-        layer = ds->GetLayerByName(ref.layer.c_str());
-        if (!layer)
-            fail(ErrorKind::InvalidInput,
-                 fmt::format("'{}' has no layer '{}'; its layers are: {}", ref.path, ref.layer,
-                             text::join_limited(layer_names(ds.get()), 30)));
+        return ds->GetLayer(0);
     }
+    OGRLayer* layer = ds->GetLayerByName(ref.layer.c_str());
+    if (!layer)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("'{}' has no layer '{}'; its layers are: {}", ref.path, ref.layer,
+                         text::join_limited(layer_names(ds), 30)));
+    return layer;
+}
+
+VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want want) {
+    detail::ensure_gdal_registered();
+    detail::GdalErrorCapture cap;
+    VectorLayer vl;
+    vl.ref = ref;
+    vl.label = ref.label();
+    if (!opts.encoding.empty() && !StrictDecoder::known(opts.encoding))
+        StrictDecoder(opts.encoding, opts.encoding_option);  // fails, naming the option
+    DsPtr ds = open_vector(ref, "", cap);
+    OGRLayer* layer = select_layer(ds.get(), ref);
     vl.layer_name = layer->GetName();
     if (ref.layer.empty()) vl.label = ref.label();
     check_shapefile_attributes(ds.get(), ref.path);
+
+    // Text encoding: a shapefile is reopened with GDAL's ENCODING option when one is given or
+    // detected.
+    detail::LayerText text_src;
+    text_src.layer_text = fmt::format("layer '{}' in '{}'", vl.label, ref.path);
+    text_src.shapefile = is_shapefile(ds.get());
+    text_src.option = opts.encoding_option;
+    if (text_src.shapefile) {
+        text_src.dbf = detail::dbf_of_layer(ds.get(), layer);
+        const detail::EncodingChoice choice =
+            detail::choose_shapefile_encoding(text_src.dbf, opts.encoding, opts.encoding_option);
+        if (!choice.open_encoding.empty()) {
+            layer = nullptr;
+            ds.reset();
+            ds = open_vector(ref, choice.open_encoding, cap);
+            layer = select_layer(ds.get(), ref);
+        }
+        detail::describe_source(text_src, layer, opts.encoding, choice);
+        if (!choice.warning.empty()) vl.warnings.push_back(choice.warning);
+        vl.text_encoding_warning = choice.warning;
+    }
+    detail::check_field_names(text_src, layer->GetLayerDefn());
     const OGRSpatialReference* srs = layer->GetSpatialRef();
     if (srs) {
         vl.crs_wkt = crs_to_wkt(srs);
@@ -270,6 +312,21 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         opts.group_field.empty() ? -1 : find_field(layer, opts.group_field, "--dissolve-by", vl);
     std::vector<int> extra_idx;
     for (const auto& f : opts.extra_fields) extra_idx.push_back(find_field(layer, f, "field", vl));
+    {
+        std::vector<int> read_fields = extra_idx;
+        read_fields.push_back(id_idx);
+        read_fields.push_back(group_idx);
+        detail::check_dbf_bytes(text_src, layer->GetLayerDefn(), read_fields);
+    }
+    // Every value read must be UTF-8 (the text a format stores, or what GDAL decoded).
+    auto text_of = [&](OGRFeature& feat, int idx, const std::string& field) {
+        std::string v = feat.GetFieldAsString(idx);
+        if (!text::is_valid_utf8(v))
+            detail::fail_undecodable(
+                text_src,
+                fmt::format("the value of field '{}' in feature {}", field, feat.GetFID()), v);
+        return v;
+    };
 
     std::vector<std::string> wrong_type, null_ids, unclosed_ids, short_line_ids;
     std::map<std::string, std::int64_t> seen;
@@ -288,7 +345,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                 null_ids.push_back(std::to_string(fid));
                 id = "";
             } else {
-                id = feat->GetFieldAsString(id_idx);
+                id = text_of(*feat, id_idx, opts.id_field);
             }
         } else {
             id = std::to_string(fid);
@@ -306,11 +363,13 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                                  "field '{}'; "
                                  "fill it or filter the layer",
                                  fid, vl.label, ref.path, opts.group_field));
-            group = feat->GetFieldAsString(group_idx);
+            group = text_of(*feat, group_idx, opts.group_field);
         }
         std::vector<std::string> extras;
-        for (int idx : extra_idx)
-            extras.push_back(feat->IsFieldSetAndNotNull(idx) ? feat->GetFieldAsString(idx) : "");
+        for (std::size_t k = 0; k < extra_idx.size(); ++k)
+            extras.push_back(feat->IsFieldSetAndNotNull(extra_idx[k])
+                                 ? text_of(*feat, extra_idx[k], opts.extra_fields[k])
+                                 : std::string());
         const OGRGeometry* g = feat->GetGeometryRef();
         MultiPolygon mp;
         MultiLineString ml;
@@ -429,6 +488,13 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
 }
 
 }  // namespace
+
+Box VectorLayer::extent() const {
+    Box b;
+    for (const auto& p : polygons) b.expand(p.bounds());
+    for (const auto& l : lines) b.expand(l.bounds());
+    return b;
+}
 
 VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts) {
     return read_layer(ref, opts, Want::Polygons);

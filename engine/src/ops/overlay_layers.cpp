@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include "redline/core/error.hpp"
+#include "redline/core/gauss_kruger_zone.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/transformer.hpp"
 #include "redline/geom/validity.hpp"
 #include "redline/io/crs.hpp"
+#include "redline/ops/lonlat_rings.hpp"
 
 namespace redline {
 
@@ -19,15 +21,25 @@ nlohmann::json OverlayLayer::describe() const {
 
 OverlayLayer read_overlay_layer(const std::string& layer_ref, const LayerReadOptions& read,
                                 const OverlayLayerOptions& opts) {
-    const std::string& pre = opts.option_prefix;
     LayerReadOptions ro = read;
     ro.assign_crs = opts.layer_crs;
+    ro.encoding = opts.encoding;
+    ro.encoding_option = opts.option_prefix + "encoding";
     VectorLayer vl = read_polygon_layer(parse_layer_ref(layer_ref), ro);
-    if (vl.crs_wkt.empty())
+    if (vl.crs_wkt.empty()) {
+        const std::string where = fmt::format(
+            "layer '{}' in '{}' has no CRS, so its areas are unknown", vl.label, vl.ref.path);
+        const std::string hint = gauss_kruger_hint(vl.extent(), opts.crs_option);
+        if (!hint.empty()) fail(ErrorKind::InvalidInput, fmt::format("{}; {}", where, hint));
+        if (opts.crs_option.empty())
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}; declare it in the file (a .prj beside a shapefile, or ogr2ogr "
+                             "-a_srs EPSG:CODE; EPSG:4490 for CGCS2000 lon/lat)",
+                             where));
         fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}' in '{}' has no CRS, so its areas are unknown; declare it with "
-                         "{}layer-crs (e.g. {}layer-crs EPSG:4490 for CGCS2000 lon/lat)",
-                         vl.label, vl.ref.path, pre, pre));
+             fmt::format("{}; declare it with {} (e.g. {} EPSG:4490 for CGCS2000 lon/lat)", where,
+                         opts.crs_option, opts.crs_option));
+    }
     OverlayLayer out;
     out.label = vl.label;
     out.path = vl.ref.path;
@@ -39,15 +51,17 @@ OverlayLayer read_overlay_layer(const std::string& layer_ref, const LayerReadOpt
     out.geoms = std::move(vl.polygons);
     out.warnings = std::move(vl.warnings);
     if (vl.crs_assigned)
-        out.warnings.push_back(
-            fmt::format("layer '{}' declares no CRS; using {} as given by {}layer-crs", out.label,
-                        out.crs_label, pre));
+        out.warnings.push_back(fmt::format("layer '{}' declares no CRS; using {} as given by {}",
+                                           out.label, out.crs_label, opts.crs_option));
     return out;
 }
 
 void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wkt,
                            const std::string& target_label, const OverlayLayerOptions& opts) {
     const std::string& pre = opts.option_prefix;
+    LonLatRingOptions lo;
+    lo.layer_text = fmt::format("layer '{}' in '{}'", layer.label, layer.path);
+    LonLatRingReport lr;
     if (!same_crs(layer.crs_wkt, target_crs_wkt)) {
         const std::string target_crs = crs_label_of(target_crs_wkt);
         if (!opts.reproject)
@@ -61,6 +75,19 @@ void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wk
         const double seg = src.kind == CrsKind::Geographic
                                ? opts.densify_m / 111320.0
                                : opts.densify_m / (src.unit_to_metre > 0 ? src.unit_to_metre : 1.0);
+        // Rings crossing the antimeridian are unwrapped before their edges are densified; a
+        // ring around a pole has no outline that transforms edge by edge.
+        lo.period = lonlat_period_of(layer.crs_wkt);
+        if (lo.period > 0) {
+            // Into another lon/lat CRS, a ring closed along its pole stays one.
+            lo.pole_rings =
+                lonlat_period_of(target_crs_wkt) > 0 ? PoleRings::Close : PoleRings::Refuse;
+            lo.refuse_reason = fmt::format(
+                "such a region cannot be transformed into {} edge by "
+                "edge ({}reproject)",
+                target_crs, pre);
+            prepare_lonlat_rings(layer.geoms, layer.ids, lo, lr);
+        }
         Transformer t(layer.crs_wkt, target_crs_wkt);
         for (std::size_t i = 0; i < layer.geoms.size(); ++i) {
             try {
@@ -80,6 +107,12 @@ void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wk
                         layer.label, layer.source_crs_label, target_crs, opts.densify_m));
     }
 
+    // Lon/lat target: rings across the antimeridian or around a pole (ops/lonlat_rings.hpp).
+    lo.period = lonlat_period_of(target_crs_wkt);
+    lo.pole_rings = PoleRings::Close;
+    if (lo.period > 0) prepare_lonlat_rings(layer.geoms, layer.ids, lo, lr);
+    for (const auto& w : lr.warnings) layer.warnings.push_back(w);
+
     auto issues = find_validity_issues(layer.geoms, opts.threads);
     if (!issues.empty()) {
         if (!opts.make_valid)
@@ -96,6 +129,7 @@ void conform_overlay_layer(OverlayLayer& layer, const std::string& target_crs_wk
             fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid",
                         layer.repaired, layer.repaired == 1 ? "y" : "ies", layer.label));
     }
+    if (lo.period > 0) split_lonlat_layer(layer.geoms, lo, lr);
 }
 
 }  // namespace redline

@@ -84,7 +84,7 @@ double ShorelineTotals::share_percent() const {
 
 namespace {
 
-constexpr double kTieTolerance = 1e-9;  // relative, for the 50 % rule (R19 ties)
+constexpr double kTieTolerance = 1e-9;  // relative, for the 50 % rule's ties
 
 // Neumaier compensated sum.
 struct Sum {
@@ -805,7 +805,7 @@ ShorelineReport Engine::run() {
         std::vector<std::string> codes;
         for (auto c : unknown_codes) codes.push_back(std::to_string(c));
         m_warnings.push_back(
-            fmt::format("raster values not in class table '{}' count as no data (R11): {}",
+            fmt::format("raster values not in class table '{}' count as no data: {}",
                         m_req.classes.empty() ? "clcd" : m_req.classes, text::join_limited(codes)));
     }
     if (at.unclassified_m > 0)
@@ -833,7 +833,7 @@ ShorelineReport Engine::run() {
     if (!crs.on_grs80_or_wgs84())
         m_warnings.push_back(fmt::format(
             "the CRS {} is on ellipsoid '{}'; its longitudes/latitudes are measured on CGCS2000 "
-            "without a datum shift (R4): transform the data to CGCS2000 first for official figures",
+            "without a datum shift: transform the data to CGCS2000 first for official figures",
             m_in.crs_label, crs.ellipsoid_name));
     rep.meta = engine_provenance();
     rep.meta["command"] = "shoreline";
@@ -857,7 +857,7 @@ ShorelineReport Engine::run() {
             {"buffer_m", m_req.buffer_m},
             {"rule",
              "artificial iff >= 50 % of the landward strip's valid area is "
-             "artificial; ties artificial (R19)"}};
+             "artificial; ties artificial"}};
         rep.meta["area_model"] = m_rm.areas->description();
     } else {
         rep.meta["classification"] = {{"mode", "attribute"},
@@ -878,11 +878,13 @@ ShorelineReport Engine::run() {
     rep.meta["estuary"] = {
         {"rule", estuary_rule_name(m_req.estuary_rule)},
         {"meaning", m_req.estuary_rule == EstuaryRule::Total
-                        ? "in total_m, not in the natural share (R18 default)"
+                        ? "in total_m, not in the natural share (the default)"
                     : m_req.estuary_rule == EstuaryRule::Natural
                         ? "in total_m and in the natural share"
                         : "in neither total_m nor the share (estuary_m still reported)"}};
-    rep.meta["target"] = {{"percent", m_req.target_percent}, {"comparator", ">="}, {"rule", "R3"}};
+    rep.meta["target"] = {{"percent", m_req.target_percent},
+                          {"comparator", ">="},
+                          {"rule", "share >= target (1 - 1e-12)"}};
     rep.meta["pieces"] = rep.piece_count;
     rep.warnings = m_warnings;
     rep.meta["warnings"] = rep.warnings;

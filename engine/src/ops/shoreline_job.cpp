@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "redline/core/error.hpp"
+#include "redline/core/gauss_kruger_zone.hpp"
 #include "redline/core/text.hpp"
 #include "redline/geodesy/line_measurer.hpp"
 #include "redline/geodesy/transformer.hpp"
@@ -15,6 +16,23 @@
 namespace redline {
 namespace {
 
+// InvalidInput: `what` (e.g. "--by layer 'p' in 'p.shp'") has no CRS. `option` gives one
+// ("" when the caller has none).
+[[noreturn]] void fail_no_crs(const std::string& what, const VectorLayer& layer,
+                              const std::string& option, const std::string& compared) {
+    const std::string hint = gauss_kruger_hint(layer.extent(), option);
+    if (!hint.empty())
+        fail(ErrorKind::InvalidInput, fmt::format("{} has no CRS; {}{}", what, hint, compared));
+    if (option.empty())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("{} has no CRS; declare it in the file (a .prj beside a shapefile, or "
+                         "ogr2ogr -a_srs EPSG:CODE){}",
+                         what, compared));
+    fail(ErrorKind::InvalidInput, fmt::format("{} has no CRS; declare it with {} (e.g. {} "
+                                              "EPSG:4326){}",
+                                              what, option, option, compared));
+}
+
 // Reads a polygon layer for --mainland / --by and brings it into the work CRS.
 PreparedZones read_polygons(const ShorelineRequest& req, const std::string& option,
                             const std::string& ref_text, const std::string& id_field,
@@ -23,14 +41,14 @@ PreparedZones read_polygons(const ShorelineRequest& req, const std::string& opti
     LayerReadOptions ro;
     ro.unique_ids = false;
     ro.assign_crs = assign_crs;
+    ro.encoding = req.encoding;
+    ro.encoding_option = req.option_prefix + "encoding";
     if (!id_field.empty()) ro.extra_fields = {id_field};
     VectorLayer layer = read_polygon_layer(parse_layer_ref(ref_text), ro);
     if (layer.crs_wkt.empty())
-        fail(ErrorKind::InvalidInput,
-             fmt::format("{} layer '{}' in '{}' has no CRS; declare it with {}-crs (e.g. {}-crs "
-                         "EPSG:4326) so that it can be compared with {} ({})",
-                         option, layer.label, layer.ref.path, option, option, work_what,
-                         in.crs_label));
+        fail_no_crs(fmt::format("{} layer '{}' in '{}'", option, layer.label, layer.ref.path),
+                    layer, req.crs_options ? option + "-crs" : std::string(),
+                    fmt::format(" (to be compared with {}, {})", work_what, in.crs_label));
     if (!same_crs(layer.crs_wkt, in.crs_wkt) && !req.reproject)
         fail(ErrorKind::InvalidInput,
              fmt::format(
@@ -92,13 +110,13 @@ ShorelineReport run_shoreline(const ShorelineRequest& req) {
     LayerReadOptions ro;
     ro.assign_crs = req.lines_crs;
     ro.unique_ids = false;
+    ro.encoding = req.encoding;
+    ro.encoding_option = req.option_prefix + "encoding";
     if (!raster_mode) ro.extra_fields = {req.class_field};
     VectorLayer lines = read_line_layer(parse_layer_ref(req.lines), ro);
     if (lines.crs_wkt.empty())
-        fail(ErrorKind::InvalidInput,
-             fmt::format("line layer '{}' in '{}' has no CRS; declare it with --lines-crs (e.g. "
-                         "--lines-crs EPSG:4326)",
-                         lines.label, lines.ref.path));
+        fail_no_crs(fmt::format("line layer '{}' in '{}'", lines.label, lines.ref.path), lines,
+                    req.crs_options ? "--lines-crs" : "", "");
 
     ShorelineInputs in;
     in.lines_label = lines.label;

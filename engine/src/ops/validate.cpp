@@ -11,6 +11,7 @@
 #include <map>
 
 #include "redline/core/error.hpp"
+#include "redline/core/gauss_kruger_zone.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/crs_domain.hpp"
 #include "redline/geodesy/polygon_area.hpp"
@@ -141,6 +142,7 @@ ValidationReport run_validate(const ValidateRequest& req) {
     ro.unique_ids = false;
     ro.allow_invalid_types = true;
     ro.assign_crs = req.layer_crs;
+    ro.encoding = req.encoding;
     VectorLayer vl = read_polygon_layer(parse_layer_ref(req.layer), ro);
     const std::size_t n = vl.fids.size();
 
@@ -174,6 +176,8 @@ ValidationReport run_validate(const ValidateRequest& req) {
         std::string detail = "the layer declares no CRS";
         if (vl.crs_assigned)
             detail += fmt::format("; {} was assumed as given by --layer-crs", vl.crs_label);
+        else if (const std::string gk = gauss_kruger_hint(all_bounds, "--layer-crs"); !gk.empty())
+            detail += "; " + gk;
         else if (!all_bounds.empty() && all_bounds.xmin >= -180 && all_bounds.xmax <= 360 &&
                  all_bounds.ymin >= -90 && all_bounds.ymax <= 90)
             detail +=
@@ -366,7 +370,10 @@ ValidationReport run_validate(const ValidateRequest& req) {
                          return a.other < b.other;
                      });
 
-    // vl.warnings only repeat the empty geometries and open rings, which are rows here.
+    // vl.warnings only repeat the empty geometries and open rings, which are rows here, and the
+    // text encoding chosen by detection, which is not.
+    if (!vl.text_encoding_warning.empty())
+        rep.warnings.insert(rep.warnings.begin(), vl.text_encoding_warning);
     rep.meta = engine_provenance();
     rep.meta["command"] = "validate";
     rep.meta["layer"] = {{"layer", vl.label},

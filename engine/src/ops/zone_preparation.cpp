@@ -6,12 +6,14 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/gauss_kruger_zone.hpp"
 #include "redline/core/text.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/transformer.hpp"
 #include "redline/geom/polygon_dissolve.hpp"
 #include "redline/geom/validity.hpp"
 #include "redline/io/crs.hpp"
+#include "redline/ops/lonlat_rings.hpp"
 
 namespace redline {
 
@@ -74,6 +76,8 @@ PreparedZones prepare_zones(const std::string& zones_ref, const std::string& tar
     ro.assign_crs = opts.zones_crs;
     ro.unique_ids = !opts.dissolve && opts.dissolve_by.empty();
     ro.progress = opts.progress;
+    ro.encoding = opts.encoding;
+    ro.encoding_option = opts.option_prefix + "encoding";
     VectorLayer layer = read_polygon_layer(parse_layer_ref(zones_ref), ro);
     return prepare_layer(std::move(layer), target_crs_wkt, target_label, opts);
 }
@@ -87,16 +91,32 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
     out.features = layer.fids.size();
     out.warnings = layer.warnings;
     if (layer.crs_assigned)
-        out.warnings.push_back(
-            fmt::format("layer '{}' declares no CRS; using {} as given by {}zones-crs", layer.label,
-                        crs_label_of(layer.crs_wkt), pre));
+        out.warnings.push_back(fmt::format("layer '{}' declares no CRS; using {} as given by {}",
+                                           layer.label, crs_label_of(layer.crs_wkt),
+                                           opts.crs_option));
+
+    LonLatRingOptions lo;
+    lo.layer_text = fmt::format("layer '{}' in '{}'", layer.label, layer.ref.path);
+    lo.feature_word = "zone";
+    LonLatRingReport lr;
 
     // CRS
-    if (layer.crs_wkt.empty())
+    if (layer.crs_wkt.empty()) {
+        const std::string where =
+            fmt::format("layer '{}' in '{}' has no CRS", layer.label, layer.ref.path);
+        const std::string hint = gauss_kruger_hint(layer.extent(), opts.crs_option);
+        if (!hint.empty())
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}; {} ({} is {})", where, hint, opts.target_name, target_label));
+        if (opts.crs_option.empty())
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}; declare it in the file (a .prj beside a shapefile, or ogr2ogr "
+                             "-a_srs EPSG:CODE); {} is {}",
+                             where, opts.target_name, target_label));
         fail(ErrorKind::InvalidInput,
-             fmt::format("layer '{}' in '{}' has no CRS; declare it with {}zones-crs (e.g. "
-                         "{}zones-crs EPSG:4326; {} is {})",
-                         layer.label, layer.ref.path, pre, pre, opts.target_name, target_label));
+             fmt::format("{}; declare it with {} (e.g. {} EPSG:4326; {} is {})", where,
+                         opts.crs_option, opts.crs_option, opts.target_name, target_label));
+    }
     out.crs_label = crs_label_of(layer.crs_wkt);
     if (!same_crs(layer.crs_wkt, target_crs_wkt)) {
         if (!opts.reproject)
@@ -110,6 +130,16 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
         const double seg = src.kind == CrsKind::Geographic
                                ? opts.densify_m / 111320.0
                                : opts.densify_m / (src.unit_to_metre > 0 ? src.unit_to_metre : 1.0);
+        lo.period = lonlat_period_of(layer.crs_wkt);
+        if (lo.period > 0) {
+            // Into another lon/lat CRS, a ring closed along its pole stays one.
+            lo.pole_rings =
+                lonlat_period_of(target_crs_wkt) > 0 ? PoleRings::Close : PoleRings::Refuse;
+            lo.refuse_reason = fmt::format(
+                "such a zone cannot be transformed into the CRS of {} edge by edge ({}reproject)",
+                opts.target_name, pre);
+            prepare_lonlat_rings(layer.polygons, layer.ids, lo, lr);
+        }
         Transformer t(layer.crs_wkt, target_crs_wkt);
         for (std::size_t i = 0; i < layer.polygons.size(); ++i) {
             try {
@@ -123,6 +153,12 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
         out.reprojected = true;
         out.crs_label = target_label;
     }
+
+    // Lon/lat target: rings across the antimeridian or around a pole (ops/lonlat_rings.hpp).
+    lo.period = lonlat_period_of(target_crs_wkt);
+    lo.pole_rings = PoleRings::Close;
+    if (lo.period > 0) prepare_lonlat_rings(layer.polygons, layer.ids, lo, lr);
+    for (const auto& w : lr.warnings) out.warnings.push_back(w);
 
     // Validity
     auto issues = find_validity_issues(layer.polygons, opts.threads, opts.progress);
@@ -141,6 +177,7 @@ PreparedZones prepare_layer(VectorLayer layer, const std::string& target_crs_wkt
             fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid",
                         out.repaired, out.repaired == 1 ? "y" : "ies", layer.label));
     }
+    if (lo.period > 0) split_lonlat_layer(layer.polygons, lo, lr);
 
     // Dissolve
     if (opts.dissolve || !opts.dissolve_by.empty()) {

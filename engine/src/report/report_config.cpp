@@ -1,5 +1,6 @@
 #include "redline/report/report_config.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -95,10 +96,25 @@ ReportConfig ReportConfig::load(const std::string& path) {
                 else if (key == "min_overlap_m2") c.m_options.min_overlap_m2 = v.as<double>();
                 else if (key == "land_reference_km2") c.m_options.land_reference_km2 = v.as<double>();
                 else if (key == "allow_outside_paths") c.m_options.allow_outside_paths = v.as<bool>();
-                else
+                else if (key == "shoreline_region_snap_m") {
+                    c.m_options.shoreline_region_snap_m = v.as<double>();
+                    if (!(c.m_options.shoreline_region_snap_m >= 0) ||
+                        !std::isfinite(c.m_options.shoreline_region_snap_m))
+                        fail(ErrorKind::InvalidInput,
+                             fmt::format("{}: shoreline_region_snap_m must be a distance in metres, 0 or more", at(v)));
+                }
+                else if (key == "encoding") {
+                    c.m_options.encoding = v.as<std::string>();
+                    if (!v.IsScalar() || c.m_options.encoding.empty())
+                        fail(ErrorKind::InvalidInput,
+                             fmt::format("{}: encoding must name a text encoding, e.g. CP936 or "
+                                         "GB18030",
+                                         at(v)));
+                } else
                     fail(ErrorKind::InvalidInput,
                          fmt::format("{}: unknown option '{}'; options are reproject, make_valid, mode, mmu_pixels, "
-                                     "connectivity, min_overlap_m2, land_reference_km2, allow_outside_paths",
+                                     "connectivity, min_overlap_m2, land_reference_km2, allow_outside_paths, encoding, "
+                                     "shoreline_region_snap_m",
                                      at(it->first), key));
             } catch (const YAML::Exception&) {
                 fail(ErrorKind::InvalidInput, fmt::format("{}: option '{}' has a value of the wrong type", at(v), key));

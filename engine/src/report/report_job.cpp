@@ -140,7 +140,9 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                    {"mmu_pixels", opt.mmu_pixels},
                    {"connectivity", opt.connectivity},
                    {"min_overlap_m2", opt.min_overlap_m2},
-                   {"land_reference_km2", opt.land_reference_km2}};
+                   {"land_reference_km2", opt.land_reference_km2},
+                   {"shoreline_region_snap_m", opt.shoreline_region_snap_m}};
+    if (!opt.encoding.empty()) res.options["encoding"] = opt.encoding;
     const int threads = ro.threads;
     StageClock clock(ro.log);
     const ClassTable classes =
@@ -205,6 +207,8 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     lo.make_valid = opt.make_valid;
     lo.threads = threads;
     lo.option_prefix = "options.";
+    lo.crs_option = "";  // a report config has no CRS option: the files must declare theirs
+    lo.encoding = opt.encoding;
     auto read_layer = [&](const std::string& key, const std::string& group_field = "") {
         return stage(cfg, key, [&] {
             LayerReadOptions rd;
@@ -257,7 +261,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             {"difference_percent",
              100.0 * (units::m2_to_km2(land->union_m2) / opt.land_reference_km2 - 1.0)},
             {"denominator",
-             "computed area of the land boundary (R14 (b)); the reference is reported beside it"}};
+             "computed area of the land boundary; the official reference is reported beside it"}};
     }
 
     std::map<std::string, IndicatorResult> results;
@@ -519,9 +523,13 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             if (!region_names.empty()) {
                 sr.by = cfg.input("regions");
                 sr.by_id = cfg.input("regions_id");
+                sr.by_snap_m = opt.shoreline_region_snap_m;
             }
             sr.reproject = opt.reproject;
             sr.make_valid = opt.make_valid;
+            sr.encoding = opt.encoding;
+            sr.crs_options = false;
+            sr.option_prefix = "options.";
             sr.threads = threads;
             sr.cancel = ro.cancel;
             const ShorelineReport sh = stage(cfg, "shoreline", [&] { return run_shoreline(sr); });
@@ -558,6 +566,8 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.prep.reproject = opt.reproject;
             cq.prep.make_valid = opt.make_valid;
             cq.prep.option_prefix = "options.";
+            cq.prep.crs_option = "";
+            cq.prep.encoding = opt.encoding;
             cq.prep.dissolve =
                 true;  // union semantics: a cell under overlapping redline polygons counts once
             cq.preset = "redline";

@@ -219,7 +219,8 @@ std::string html(const ReportResult& r, const std::string& png_b64) {
 <html lang="en"><head><meta charset="utf-8"><title>)" +
                     html_escape(r.title) + R"(</title>
 <style>
-body{font-family:"Noto Sans","Noto Sans CJK SC","Helvetica Neue",Arial,sans-serif;margin:2em;color:#222;max-width:1300px}
+body{font-family:"Noto Sans","Helvetica Neue",Arial,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:2em;color:#222;max-width:1300px}
+:lang(zh){font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif}
 h1{font-size:1.6em} h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:0.5em 0} th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
 th{background:#f4f4f4} td.l,th.l{text-align:left} .pass{color:#fff;background:#2e9d4f;font-weight:bold;text-align:center}
@@ -237,13 +238,14 @@ img.map{max-width:100%;border:1px solid #999}
         "and are not official survey statistics.</p>\n",
         r.year);
     h += "<h2>Indicators</h2>\n<table><tr><th class=\"l\">indicator</th><th "
-         "class=\"l\">指标</th><th>value</th>"
+         "class=\"l\" lang=\"zh-CN\">指标</th><th>value</th>"
          "<th>target</th><th>status</th><th>margin</th><th class=\"l\">value against "
          "target</th></tr>\n";
     for (const auto& i : r.indicators) {
         const std::string cls = !i.computed ? "rep" : !i.pass ? "rep" : *i.pass ? "pass" : "fail";
         h += fmt::format(
-            "<tr><td class=\"l\">{}{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td "
+            "<tr><td class=\"l\">{}{}</td><td class=\"l\" "
+            "lang=\"zh-CN\">{}</td><td>{}</td><td>{}</td><td "
             "class=\"{}\">{}</td>"
             "<td>{}</td><td class=\"l\">{}</td></tr>\n",
             html_escape(i.spec.name), i.spec.proxy ? " <em>(proxy)</em>" : "",
@@ -352,7 +354,8 @@ std::string indicator_table_text(const ReportResult& r) {
 
 void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std::string& out_dir,
                       int threads) {
-    const std::string tmp = make_temp_dir_beside(out_dir);
+    std::vector<std::string> created;  // parent folders made for the report (mkdir -p)
+    const std::string tmp = make_temp_dir_beside(out_dir, &created);
     try {
         const fs::path d(tmp);
         write_text((d / "report.json").string(), json_text(r.to_json(), 1) + "\n");
@@ -396,11 +399,13 @@ void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std:
         // failed (the temporary's name means nothing to the user) and that nothing was left.
         std::error_code ec;
         fs::remove_all(tmp, ec);
+        remove_created_dirs(created);
         fail(e.kind(), fmt::format("cannot write the report '{}' (nothing was written): {}",
                                    out_dir, e.what()));
     } catch (...) {
         std::error_code ec;
         fs::remove_all(tmp, ec);
+        remove_created_dirs(created);
         throw;
     }
 }

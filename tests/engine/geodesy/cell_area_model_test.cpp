@@ -1,4 +1,4 @@
-// Cell areas (DESIGN.md §4, domain.md R8, §10): constant for equal-area CRSs, exact per row for
+// Cell areas (docs/geodesy.md#cell-area): constant for equal-area CRSs, exact per row for
 // geographic ones, per cell (< 1e-7) for Gauss-Krüger and other projections.
 #include "redline/geodesy/cell_area_model.hpp"
 
@@ -46,7 +46,7 @@ TEST(CellAreaModelTest, GeographicRowsAreExactQuadrangles) {
 }
 
 TEST(CellAreaModelTest, WorldCoverPixelAreasByLatitude) {
-    // domain.md §10: 1/12000 degree pixels at 20, 35, 50 N: 80.45, 70.33, 55.38 m2.
+    // docs/geodesy.md#cell-area: 1/12000 degree pixels at 20, 35, 50 N: 80.45, 70.33, 55.38 m2.
     const double d = 1.0 / 12000.0;
     for (auto [lat, want] : {std::pair{20.0, 80.45}, {35.0, 70.33}, {50.0, 55.38}}) {
         Grid g(6, d, lat + d, -d, 1, 1);
@@ -64,7 +64,7 @@ TEST(CellAreaModelTest, NoCrsIsRejected) {
     EXPECT_THROW(CellAreaModel::build(Grid(0, 1, 0, -1, 2, 2), ""), Error);
 }
 
-// Exact ellipsoidal area of a GK rectangle: densify in the plane, inverse-project, R5 sum.
+// Exact ellipsoidal area of a GK rectangle: densify in the plane, inverse-project, exact sum.
 double gk_rect_area(const std::string& wkt, double x0, double y0, double x1, double y1) {
     MultiPolygon mp = test::box(x0, y0, x1, y1);
     densify(mp, 5.0);
@@ -76,7 +76,7 @@ double gk_rect_area(const std::string& wkt, double x0, double y0, double x1, dou
 
 TEST(CellAreaModelTest, GaussKrugerPerCellAreasWithin1e7OfExact) {
     // EPSG:4523 (zone 35, CM 105E, false easting 35 500 000): a block 1.5 degrees east of the CM
-    // at 30N, where the plane area is ~0.052 % larger than the ellipsoid's (R7).
+    // at 30N, where the plane area is ~0.052 % larger than the ellipsoid's.
     const std::string wkt = test::wkt_of("EPSG:4523");
     const double x0 = 35'500'000 + 144'000, y0 = 3'330'000;  // ~1.5 deg east, ~30 N
     Grid g(x0, 30, y0, -30, 3000, 3000);
@@ -86,7 +86,7 @@ TEST(CellAreaModelTest, GaussKrugerPerCellAreasWithin1e7OfExact) {
     const double model = total_area(m, g.full());
     const double exact = gk_rect_area(wkt, x0, y0 - 90000, x0 + 90000, y0);
     EXPECT_NEAR(model / exact, 1.0, 1e-7);
-    // The plane area is clearly larger (the bias R7 forbids summing).
+    // The plane area is clearly larger (the bias of summing plane areas).
     EXPECT_GT(90000.0 * 90000.0 / exact - 1.0, 4e-4);
     // Single cells in the corners and the middle.
     for (auto [r, c] : {std::pair<std::int64_t, std::int64_t>{0, 0}, {2999, 2999}, {1500, 17}, {7, 2990}}) {
@@ -97,7 +97,7 @@ TEST(CellAreaModelTest, GaussKrugerPerCellAreasWithin1e7OfExact) {
 }
 
 TEST(CellAreaModelTest, KrasovskyAlbersIsMeasuredOnGrs80WithAWarning) {
-    // domain.md §2.4: the Krasovsky Albers plane overstates GRS80 areas by 3.43e-5.
+    // docs/geodesy.md#equal-area-albers: the Krasovsky Albers plane overstates GRS80 areas by 3.43e-5.
     const std::string wkt = test::wkt_of("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=krass +units=m +no_defs");
     Grid g(0, 1000, 3500000, -1000, 100, 100);
     auto m = CellAreaModel::build(g, wkt);

@@ -1,4 +1,4 @@
-// Reference values of domain.md §2.3 (CGCS2000/GRS80) and R5.
+// Reference values of docs/geodesy.md#reference-values (CGCS2000/GRS80) and the 32号 sum.
 #include "redline/geodesy/ellipsoid.hpp"
 
 #include <gtest/gtest.h>
@@ -77,7 +77,7 @@ TEST(EllipsoidTest, StraightLonLatEdgesVersusThe32TrapezoidSum) {
     EXPECT_NEAR((a - b) / box, std::tan(30.85 * kDeg) * (0.1 * kDeg) / 6.0, 5e-6);
     // The 32号 sum splits the box evenly (lambda linear in q) ...
     EXPECT_NEAR(std::fabs(e.ring_area_trapezoid(sw)) / (box / 2), 1.0, 1e-12);
-    // ... and both agree once edges are short (densified to ~100 m): far below R6's 1e-6.
+    // ... and both agree once edges are short (densified to ~100 m): far below 1e-6 (docs/geodesy.md#edge-semantics).
     MultiPolygon dense;
     dense.polygons.push_back(Polygon{{sw}});
     densify(dense, 0.001);

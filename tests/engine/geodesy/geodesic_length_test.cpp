@@ -1,4 +1,4 @@
-// Geodesic distances and line lengths on CGCS2000 against the reference values of domain.md
+// Geodesic distances and line lengths on CGCS2000 against the reference values of docs/geodesy.md
 // (checked with PROJ's `geod +ellps=GRS80 -I`), plus the geodesic splitting used for positions.
 #include "redline/geodesy/geodesic_length.hpp"
 

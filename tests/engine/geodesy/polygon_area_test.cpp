@@ -1,5 +1,5 @@
-// Ellipsoidal polygon areas in any CRS: reference values of domain.md §2.3 (R5), densified
-// inverse projection of Gauss-Kruger polygons (R6) and the plane-area bias it avoids (R7).
+// Ellipsoidal polygon areas in any CRS: reference values of docs/geodesy.md, densified
+// inverse projection of Gauss-Kruger polygons and the plane-area bias it avoids.
 #include "redline/geodesy/polygon_area.hpp"
 
 #include <gtest/gtest.h>
@@ -75,7 +75,7 @@ TEST(PolygonAreaTest, HolesSubtractAndPartsAdd) {
     EXPECT_DOUBLE_EQ(calc.area_m2(cw), calc.area_m2(box(105, 30, 106, 31)));
 }
 
-// R7: a 0.01-degree cell 1.5 degrees east of the central meridian of Gauss-Kruger zone 35.
+// No plane areas: a 0.01-degree cell 1.5 degrees east of the central meridian of Gauss-Kruger zone 35.
 TEST(PolygonAreaTest, GaussKrugerPolygonIsMeasuredOnTheEllipsoidNotThePlane) {
     const MultiPolygon gk = projected_cell("EPSG:4523", 106.49, 30.0, 106.5, 30.01, 1);
     const PolygonAreaCalculator calc(wkt_of("EPSG:4523"));
@@ -87,7 +87,7 @@ TEST(PolygonAreaTest, GaussKrugerPolygonIsMeasuredOnTheEllipsoidNotThePlane) {
     // cell has straight lon/lat edges. On a 1 km cell they differ by far less than 1e-7.
     EXPECT_NEAR(engine / lonlat - 1, 0, 1e-7);
     const double plane = planar_area(gk);
-    EXPECT_NEAR(plane / lonlat - 1, 0.000517, 0.00002);  // the +0.052 % bias of domain.md §2.2
+    EXPECT_NEAR(plane / lonlat - 1, 0.000517, 0.00002);  // the +0.052 % bias (docs/geodesy.md)
     EXPECT_GT(std::fabs(plane / engine - 1), 5e-4);
 }
 

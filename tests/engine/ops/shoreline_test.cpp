@@ -1,5 +1,5 @@
-// The shoreline engine on in-memory inputs: the 35 % target (R3, R18), estuary handling, raster
-// classification with the 50 % rule and its ties (R19), cuts where the land use changes, the
+// The shoreline engine on in-memory inputs: the 35 % target (docs/indicators.md), estuary handling,
+// raster classification with the 50 % rule and its ties, cuts where the land use changes, the
 // landward side from the mainland polygon, island exclusion, regions, determinism and bad input.
 #include "redline/ops/shoreline.hpp"
 
@@ -335,7 +335,7 @@ TEST(ShorelineTest, RasterCodesUnknownToTheTableCountAsNodataWithAWarning) {
     EXPECT_NEAR(rep.pieces[0].artificial_percent, 100.0, 1e-6);
     bool warned = false;
     for (const auto& w : rep.warnings)
-        warned = warned || w.find("count as no data (R11): 77") != std::string::npos;
+        warned = warned || w.find("count as no data: 77") != std::string::npos;
     EXPECT_TRUE(warned);
 }
 

@@ -44,5 +44,21 @@ TEST(ReportConfigTest, ListsOrMappingsWhereScalarsAreExpectedAreInvalidInput) {
               ErrorKind::InvalidInput);
 }
 
+TEST(ReportConfigTest, EncodingOption) {
+    const std::string dir = test::temp_dir(unique_name("report_config_enc"));
+    std::ofstream(dir + "/lc.tif") << "x";
+    std::ofstream(dir + "/a.yaml") << "version: 1\ninputs:\n  landcover_t1: lc.tif\n";
+    EXPECT_EQ(ReportConfig::load(dir + "/a.yaml").options().encoding, "");  // DEFAULT: none
+    std::ofstream(dir + "/b.yaml")
+        << "version: 1\ninputs:\n  landcover_t1: lc.tif\noptions:\n  encoding: CP936\n";
+    EXPECT_EQ(ReportConfig::load(dir + "/b.yaml").options().encoding, "CP936");
+    EXPECT_EQ(
+        error_kind_of("version: 1\ninputs:\n  landcover_t1: lc.tif\noptions:\n  encoding: \"\"\n"),
+        ErrorKind::InvalidInput);
+    EXPECT_EQ(
+        error_kind_of("version: 1\ninputs:\n  landcover_t1: lc.tif\noptions:\n  encoding: [a]\n"),
+        ErrorKind::InvalidInput);
+}
+
 }  // namespace
 }  // namespace redline

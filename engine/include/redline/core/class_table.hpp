@@ -1,10 +1,10 @@
 #pragma once
-// Land-use class tables: raster code -> name and engine groups (domain.md §3.5).
+// Land-use class tables: raster code -> name and engine groups (docs/classes.md).
 //
 // Engine groups: cropland, forest, grassland, shrub, wetland, water, built_up, bare, snow_ice.
 // A code may belong to several groups (WorldCover 95 mangroves: forest and wetland). The group
 // sets "natural" (forest, grassland, shrub, wetland, water, bare, snow_ice) and "human"
-// (cropland, built_up) are derived (rule R16).
+// (cropland, built_up) are derived (docs/classes.md#natural-and-human).
 //
 // Built-in tables: "clcd", "worldcover", "globeland30". A CSV table has a header with at least
 // `code,name` and optionally `group` (several groups separated by ';').

@@ -1,6 +1,6 @@
 #pragma once
 // The one error type of the engine. Every failure the user can act on is an Error with a kind;
-// the CLI maps kinds to exit codes, the Python bindings to exception types (DESIGN.md §6).
+// the CLI maps kinds to exit codes, the Python bindings to exception types (README.md).
 // Messages say what failed, which input, what was seen, what was expected and how to fix it.
 #include <stdexcept>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // Exact, order-free area arithmetic.
 //
-// Determinism across threads, tile sizes and machines (DESIGN.md §5) is obtained by making every
+// Determinism across threads, tile sizes and machines (README.md) is obtained by making every
 // sum exact: a cell's coverage is a fixed-point fraction (units of 2^-40 of a cell, see
 // coverage/), a cell's area is a fixed-point number of m2 (units of 2^-exponent m2, chosen once
 // per grid from its largest cell), and their products are summed in 128-bit integers. Integer

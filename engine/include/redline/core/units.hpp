@@ -1,5 +1,5 @@
 #pragma once
-// Area units (domain.md §1, rule R1). The engine stores m2 in double and converts only on
+// Area units (docs/units.md). The engine stores m2 in double and converts only on
 // output. 1 mu = 10000/15 m2 exactly (15 mu = 1 ha); 1 yi mu (亿亩) = 1e8 mu.
 namespace redline::units {
 

@@ -3,7 +3,7 @@
 //  - Exact: the exact fraction of each cell inside the polygon (area of polygon ∩ cell).
 //  - Centroid: 1 when the cell centre is inside, half-open (a centre on a left or top edge is
 //    inside, on a right or bottom edge outside), so polygons sharing an edge never both count a
-//    cell (domain.md R12).
+//    cell (docs/indicators.md#cell-coverage).
 //  - AllTouched: 1 when the polygon covers a positive area of the cell (more than ~1e-12 of
 //    it); cells met only along an edge or at a corner do not count.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// Ellipsoidal area of every raster cell (DESIGN.md §4, domain.md R8), on CGCS2000/GRS80.
+// Ellipsoidal area of every raster cell (docs/geodesy.md#cell-area), on CGCS2000/GRS80.
 //
 // Three models, chosen from the raster's CRS:
 //  - Constant: an equal-area projection (Albers, LAEA, cylindrical equal-area, Equal Earth) on
@@ -13,7 +13,7 @@
 //    interpolated bilinearly to cell centres. Relative error < 1e-7 (tested against exact
 //    polygon areas in Gauss-Krüger zone 35).
 // Projected coordinates are interpreted on their own datum and the resulting longitudes and
-// latitudes are measured on GRS80 without a datum shift (R4: decimetre-level, negligible).
+// latitudes are measured on GRS80 without a datum shift (docs/geodesy.md#ellipsoid).
 //
 // Areas are returned as fixed-point integers of scale() (see core/fixed_area.hpp) so that sums
 // are exact; cell_area_m2 gives the double for display.

@@ -1,5 +1,5 @@
 #pragma once
-// An oblate ellipsoid and the exact area formulas the engine uses (domain.md §2.3, R4-R5, R8).
+// An oblate ellipsoid and the exact area formulas the engine uses (docs/geodesy.md).
 //
 // Areas come from the authalic function q(phi) (Snyder 3-12):
 //   q(phi) = (1 - e2) [ sin(phi) / (1 - e2 sin^2 phi) - 1/(2e) ln((1 - e sin phi)/(1 + e sin phi)) ]
@@ -17,7 +17,7 @@ namespace redline {
 class Ellipsoid {
 public:
     Ellipsoid(std::string name, double semi_major_m, double inverse_flattening);
-    // CGCS2000 = GRS80 numerically: a = 6378137, 1/f = 298.257222101 (R4). The default.
+    // CGCS2000 = GRS80 numerically: a = 6378137, 1/f = 298.257222101. The default.
     static const Ellipsoid& cgcs2000();
     static const Ellipsoid& wgs84();
 
@@ -40,13 +40,15 @@ public:
     // Ellipsoidal area (m2, >= 0) of a lon/lat (degrees) multipolygon whose edges are straight
     // in (lon, lat) -- the edges a lon/lat raster grid and GIS software draw: exteriors minus
     // holes. Per edge, the exact integral 1/2 a^2 ∫ (lambda(phi) - lambda_ref) dq(phi) with
-    // lambda linear in phi (Gauss-Legendre), which equals the 32号 trapezoid sum (R5) plus a
+    // lambda linear in phi (Gauss-Legendre), which equals the 32号 trapezoid sum plus a
     // term of relative size ~ tan(phi) dphi / 6 that vanishes for short edges.
     double area_lonlat(const MultiPolygon& mp) const;
-    // Signed area (m2) of one lon/lat ring, edges straight in (lon, lat).
+    // Signed area (m2) of one lon/lat ring, edges straight in (lon, lat), read literally as a
+    // planar ring (an edge from 179 to -179 runs across the map). For rings that cross the
+    // antimeridian or wind around a pole use geodesy/lonlat_ring.hpp.
     double ring_area_lonlat(const Ring& ring) const;
     // Signed area (m2) of one lon/lat ring by the 32号 per-edge trapezoid sum
-    // 1/2 a^2 sum (lambda_mean - lambda_ref) (q_{i+1} - q_i) (R5), exact for edges along which
+    // 1/2 a^2 sum (lambda_mean - lambda_ref) (q_{i+1} - q_i), exact for edges along which
     // longitude is linear in q; equal to ring_area_lonlat for densified rings.
     double ring_area_trapezoid(const Ring& ring) const;
     // Area density (m2 per rad^2) at latitude phi: M(phi) N(phi) cos(phi).

@@ -1,5 +1,5 @@
 #pragma once
-// Geodesic distances and line lengths on an ellipsoid (DESIGN.md §4, domain.md R18), with
+// Geodesic distances and line lengths on an ellipsoid (docs/geodesy.md#geodesic-length), with
 // PROJ's geodesic.h (C. F. F. Karney, "Algorithms for geodesics", 2013: accurate to about
 // 15 nm anywhere on the ellipsoid).
 //
@@ -20,7 +20,7 @@ namespace redline {
 
 class GeodesicLength {
   public:
-    // DEFAULT: CGCS2000 (a = 6378137 m, 1/f = 298.257222101), numerically GRS80 (R4).
+    // DEFAULT: CGCS2000 (a = 6378137 m, 1/f = 298.257222101), numerically GRS80.
     GeodesicLength();
     explicit GeodesicLength(const Ellipsoid& ellipsoid);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Geodesic measurement of lines stored in any CRS (DESIGN.md §4, domain.md R6, R18).
+// Geodesic measurement of lines stored in any CRS (docs/geodesy.md#geodesic-length).
 //
 // A line's length is the sum of ellipsoidal geodesic distances (geodesy/geodesic_length.hpp)
 // between consecutive vertices of its measured form:
@@ -11,7 +11,7 @@
 //    for vertices in B, L). Long edges get intermediate vertices on the geodesic (at most
 //    `densify_m` apart) so that positions along the line are well defined; the length is
 //    unchanged.
-// Longitudes and latitudes are measured on CGCS2000/GRS80 without a datum shift (R4).
+// Longitudes and latitudes are measured on CGCS2000/GRS80 without a datum shift.
 //
 // LocalMetric maps CRS offsets near a point to metres east/north on the ellipsoid (the
 // Jacobian of the inverse projection times the meridian and prime-vertical radii), so that

@@ -1,16 +1,19 @@
 #pragma once
-// Ellipsoidal area (m2) of polygons stored in any CRS (domain.md R5-R7). Areas are always on
-// CGCS2000/GRS80; a plane area of a non-equal-area projection is never returned (R7).
+// Ellipsoidal area (m2) of polygons stored in any CRS (docs/geodesy.md). Areas are always on
+// CGCS2000/GRS80; a plane area of a non-equal-area projection is never returned.
 //
 //  - Geographic CRS: vertices are (lon, lat) and edges are straight in (lon, lat), the 32号
-//    convention; the area is Ellipsoid::area_lonlat (exact ellipsoidal per-edge sum, R5).
+//    convention; the area is Ellipsoid::area_lonlat (exact ellipsoidal per-edge sum). Rings
+//    that cross the antimeridian with edges longer than 180 degrees are read the short way, and
+//    an exterior ring winding once around a pole measures the smaller of its two polar regions
+//    (geodesy/lonlat_ring.hpp, docs/geodesy-rings.md); other rings are measured as before.
 //  - Projected CRS with an exactly equal-area method on GRS80/WGS84 (Albers, Lambert azimuthal
 //    or cylindrical equal-area): edges are straight in the plane and the plane area, scaled by
 //    the axis unit, is the exact ellipsoidal area of that region (computed about the first
 //    vertex, so small polygons far from the origin keep full precision).
 //  - Any other projected CRS (Gauss-Kruger, UTM, Web Mercator, Lambert conformal...): edges are
 //    densified in the plane to at most `densify_m` metres, the vertices inverse-projected to
-//    (lon, lat) on the CRS's datum, then area_lonlat (R6): "straight in the plane" and
+//    (lon, lat) on the CRS's datum, then area_lonlat (edge semantics): "straight in the plane" and
 //    "straight in (lon, lat)" then differ by < 1e-6 relative.
 // A CRS on another ellipsoid (Krasovsky, Clarke...) is measured on GRS80 without a datum shift
 // and says so in warnings(), as the raster cell-area model does.
@@ -30,7 +33,7 @@ class Transformer;
 
 class PolygonAreaCalculator {
   public:
-    // DEFAULT densify_m: 100 m (R6). Throws InvalidInput for an empty or unreadable CRS,
+    // DEFAULT densify_m: 100 m. Throws InvalidInput for an empty or unreadable CRS,
     // Unsupported for a CRS that is neither geographic nor projected.
     explicit PolygonAreaCalculator(const std::string& crs_wkt, double densify_m = 100.0);
     ~PolygonAreaCalculator();
@@ -39,7 +42,8 @@ class PolygonAreaCalculator {
 
     // Area in m2 (>= 0): exteriors minus holes, parts added (as an ExactAreaSum of the parts'
     // areas, so the result does not depend on their order). Throws InvalidInput naming the
-    // first vertex that cannot be inverse-projected.
+    // first vertex that cannot be inverse-projected, or a lon/lat ring that has no single
+    // meaning on the globe (or a hole winding around a pole) and why.
     double area_m2(const MultiPolygon& mp) const;
     ExactAreaSum area_sum(const MultiPolygon& mp) const;
     double area_m2(const Polygon& p) const;

@@ -1,6 +1,6 @@
 #pragma once
 // Single-sided buffers of lines with GEOS: the strip of land on one side of a shoreline piece
-// (domain.md R19, the "landward buffer").
+// (docs/indicators.md#shoreline-classification).
 //
 // Coordinates are planar and metric (the caller maps a piece into local metres first, see
 // geodesy/line_measurer.hpp LocalMetric). The strip has flat ends perpendicular to the first

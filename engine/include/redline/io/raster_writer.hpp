@@ -3,7 +3,7 @@
 // a geotransform and an optional nodata value. Blocks are written in the order the caller
 // gives (write them in a fixed order for byte-identical files). The file is written to a
 // temporary beside the target and renamed by commit(); destroyed without commit(), it leaves
-// nothing behind (DESIGN.md §1.5).
+// nothing behind (README.md, Promises).
 // Thread-safety: one writer per thread; write_block is not concurrent.
 #include <cstdint>
 #include <memory>

@@ -10,6 +10,16 @@
 // :LAYER (lists them), a missing layer (lists the layers), an empty layer, a missing field
 // (lists the fields), a feature of the wrong geometry type (lists ids and types), a NULL key
 // value, duplicate keys when `unique_ids`.
+//
+// Text encoding (docs in README "Choices"): GeoPackage, FileGDB, GeoJSON and most formats store
+// UTF-8. A shapefile's .dbf is decoded (by GDAL, with iconv) from `encoding` when given, else from
+// what the file declares (a .cpg file, else its language driver byte), else it is taken as UTF-8
+// unless its text is not UTF-8 but is valid GB18030 (Chinese agency data written by GBK systems
+// with no .cpg): then it is decoded as GB18030 and `warnings` says so. Field names and the values
+// of the fields read (id, group, extra) must decode: a byte sequence that is not valid in the
+// encoding used (checked strictly on the .dbf's bytes, since GDAL skips what it cannot convert)
+// or output that is not UTF-8 is an InvalidInput naming the file, the field, the feature and
+// the encoding option; never mojibake.
 // Thread-safety: each call opens its own dataset; calls may run concurrently.
 #include <cstdint>
 #include <string>
@@ -21,6 +31,10 @@
 
 namespace redline {
 
+// The encoding option as the command line names it (Python's `encoding=`; a report config's
+// options.encoding).
+inline constexpr const char* kEncodingOption = "--encoding";
+
 struct LayerReadOptions {
     std::string id_field;     // zone key; "" = the feature id
     std::string group_field;  // --dissolve-by; "" = none
@@ -28,6 +42,13 @@ struct LayerReadOptions {
     bool unique_ids = true;   // duplicate keys are an error
     bool allow_invalid_types = false;       // keep non-polygonal features as empty (for validate)
     std::vector<std::string> extra_fields;  // read as text into `extra`
+    // Text encoding of shapefile attributes (an iconv name, e.g. "CP936", "GB18030", "BIG5"),
+    // given to GDAL's ENCODING open option; overrides a .cpg file and the language driver byte.
+    // DEFAULT "": as the file declares, else UTF-8 or detected GB18030 (see above). Other
+    // formats ignore it (their text is UTF-8). An unknown name is an InvalidInput.
+    std::string encoding;
+    // DEFAULT kEncodingOption: how messages name the option ("options.encoding" in a report).
+    std::string encoding_option = kEncodingOption;
     // DEFAULT none: features read of the layer's count, label "zones" (reading a national
     // layer takes a minute; the count is GDAL's fast one, or unknown and then not reported).
     ProgressSink* progress = nullptr;
@@ -51,6 +72,11 @@ struct VectorLayer {
     std::vector<std::size_t>
         unclosed;  // features with a ring left open by the source (closed here)
     std::vector<std::string> warnings;
+    // The warning that a shapefile's encoding was detected (also in `warnings`), or "".
+    std::string text_encoding_warning;
+
+    // Bounding box of every polygon and line (empty when there are none).
+    Box extent() const;
 };
 
 VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts);

@@ -3,12 +3,12 @@
 // (union: overlaps count once), optionally of their part inside a boundary layer.
 //
 // Output contract (issue #3):
-//  - per feature, in feature order: columns id,area_m2 (m2 on CGCS2000, domain.md R5-R7);
+//  - per feature, in feature order: columns id,area_m2 (m2 on CGCS2000, docs/geodesy.md);
 //  - with dissolve / dissolve_by: one row per group in order of first appearance (the group of
 //    `dissolve` is "all"), columns group,area_m2,sum_m2,overlap_m2 where area_m2 is the area of
 //    the union, sum_m2 the sum of the parts' areas and overlap_m2 = sum_m2 - area_m2;
 //  - with `within`: every area is of the part inside the union of the boundary layer, and a
-//    column share = area_m2 / boundary area is added (R13: union before share).
+//    column share = area_m2 / boundary area is added (docs/indicators.md#union-before-share).
 // Nothing in the output depends on the thread count.
 #include <cstddef>
 #include <nlohmann/json.hpp>

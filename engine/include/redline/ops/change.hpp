@@ -1,5 +1,5 @@
 #pragma once
-// Two-date change audit (issue #4, domain.md R16-R17): per zone, the transition matrix
+// Two-date change audit (issue #4, docs/indicators.md): per zone, the transition matrix
 // (t0 class -> t1 class, coverage-weighted ellipsoidal areas), and the patches of cells that
 // break a rule, joined by 4- or 8-connectivity.
 //
@@ -35,7 +35,7 @@ inline constexpr std::int64_t kNodataClass = std::numeric_limits<std::int64_t>::
 
 struct ChangeOptions {
     CoverageMode mode = CoverageMode::Exact;  // exact | centroid
-    int connectivity = 8;                     // DEFAULT 8 (R17)
+    int connectivity = 8;                     // DEFAULT 8 (docs/indicators.md)
     int threads = 0;                          // DEFAULT all cores
     std::int64_t tile_size = 1024;            // DEFAULT 1024 cells
     bool keep_cells = false;                  // keep each patch's cell runs (for polygons)

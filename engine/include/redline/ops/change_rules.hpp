@@ -1,5 +1,6 @@
 #pragma once
-// Rules of a change audit: which (t0 class, t1 class) transitions break a rule (domain.md R16).
+// Rules of a change audit: which (t0 class, t1 class) transitions break a rule
+// (docs/indicators.md#redline-change-rules).
 //
 // A rule has a name, a set of t0 codes ("from") and a set of t1 codes ("to"), each given as
 // engine groups of the class table (cropland, forest, ..., natural, human) or integer codes;

@@ -1,6 +1,6 @@
 #pragma once
 // `redline conflicts` as a library call: every overlap between features of different planning
-// layers (三区三线: ECR, PBF, UDB must not overlap, domain.md §9 and R15), measured on the
+// layers (三区三线: ECR, PBF, UDB must not overlap, docs/indicators.md), measured on the
 // ellipsoid.
 //
 // Output contract (issue #3):
@@ -32,7 +32,7 @@ struct ConflictsRequest {
     std::vector<std::string> layers;     // PATH[:LAYER], at least two (one with `self`)
     std::vector<std::string> id_fields;  // none: feature ids; one: every layer; else one per layer
                                          // ("" = the feature id of that layer)
-    double min_area_m2 = 1.0;            // DEFAULT 1 m2 (R15): smaller overlaps are slivers
+    double min_area_m2 = 1.0;            // DEFAULT 1 m2: smaller overlaps are slivers
     bool self = false;                   // DEFAULT false: also overlaps inside each layer
     bool keep_geometry = false;          // DEFAULT false: keep overlap polygons (GeoPackage)
     OverlayLayerOptions prep;

@@ -9,7 +9,7 @@
 // (geom/polygon_overlap.hpp): planar_overlap_area in an equal-area CRS (GEOS only for degenerate
 // pairs and for containment in a much larger polygon), GEOS intersection + ellipsoidal area
 // otherwise. Sums are ExactAreaSums, so every area is the same bits for any thread count.
-// Areas are m2 on the ellipsoid of the calculator (domain.md R5-R7).
+// Areas are m2 on the ellipsoid of the calculator (docs/geodesy.md#polygon-area).
 // Thread-safety: values; the functions are reentrant.
 #include <cstddef>
 #include <vector>

@@ -3,9 +3,15 @@
 // every layer into one CRS (the first layer's), and check validity -- the same rules as
 // zone_preparation.hpp applies to zones against a raster, phrased for layer-against-layer work.
 //
-//  - CRS: a layer that declares none uses `layer_crs` (--layer-crs), else InvalidInput. A layer
+//  - CRS: a layer that declares none uses `layer_crs` (--layer-crs), else InvalidInput (naming
+//    the likely CRS when the coordinates look like Gauss-Krüger with a zone prefix). A layer
 //    in another CRS than the reference is an InvalidInput naming both layers and CRSs, unless
 //    `reproject`, which densifies its edges to `densify_m` metres and transforms it.
+//  - Lon/lat rings (docs/geodesy-rings.md, ops/lonlat_rings.hpp): when the reference CRS is
+//    geographic, rings crossing the antimeridian are unwrapped, rings around a pole closed along
+//    it, and after the validity check polygons beyond +-180 are cut at the antimeridian into
+//    [-180, 180]; a ring around a pole that would have to be reprojected into a projected CRS,
+//    or a ring with no single meaning, is an InvalidInput naming the feature.
 //  - Validity: invalid geometries are an InvalidInput listing ids and GEOS's reasons, unless
 //    `make_valid`, which repairs them (GEOS MakeValid) and reports how many in warnings.
 //  - Non-polygon features, missing files/layers/fields and empty layers fail while reading
@@ -23,11 +29,15 @@ namespace redline {
 
 struct OverlayLayerOptions {
     bool reproject = false;    // DEFAULT false: a CRS mismatch is an error
-    double densify_m = 100.0;  // DEFAULT 100 m (R6): edge length kept straight when reprojecting
+    double densify_m = 100.0;  // DEFAULT 100 m: longest edge kept straight when reprojecting
                                // and when measuring areas in a non-equal-area projection
     bool make_valid = false;   // DEFAULT false: invalid geometries are an error
     std::string layer_crs;     // CRS for layers that declare none ("" = none: error)
-    int threads = 0;           // DEFAULT 0 = all cores
+    // DEFAULT "--layer-crs": the option that gives `layer_crs`, named in messages ("" = there is
+    // none, as in a report config: the file must declare its CRS).
+    std::string crs_option = "--layer-crs";
+    std::string encoding;  // text encoding of shapefile attributes (LayerReadOptions::encoding)
+    int threads = 0;       // DEFAULT 0 = all cores
     std::string option_prefix = "--";  // how options are named in messages
 };
 

@@ -1,6 +1,6 @@
 #pragma once
-// `redline shoreline`: the mainland natural-shoreline share (大陆自然岸线保有率, domain.md §7,
-// rules R18-R20) with geodesic lengths, as a library call shared by the CLI and the bindings.
+// `redline shoreline`: the mainland natural-shoreline share (大陆自然岸线保有率,
+// docs/indicators.md) with geodesic lengths, as a library call shared by the CLI and the bindings.
 //
 // Lengths. Every length is geodesic on CGCS2000/GRS80 (geodesy/line_measurer.hpp): lines in a
 // projected CRS are densified in their plane to <= `densify_m` and inverse-projected; lon/lat
@@ -17,8 +17,8 @@
 //    mostly artificial, mostly other, and no data), then each piece is artificial when at least
 //    half of its landward strip (single-sided buffer of `buffer_m`, DEFAULT 100 m, exact cell
 //    coverage, area-weighted over valid cells) is in the artificial classes; ties (within a
-//    relative 1e-9) are artificial (R19). Valid cells: valid in the raster and known to the
-//    class table (unknown codes count as nodata, R11, and are listed in a warning). A piece
+//    relative 1e-9) are artificial. Valid cells: valid in the raster and known to the
+//    class table (unknown codes count as nodata and are listed in a warning). A piece
 //    whose strip has no valid cell is `unclassified`: reported, in neither the share's
 //    numerator nor its denominator.
 //
@@ -44,8 +44,8 @@
 //   region,natural_m,artificial_m,estuary_m,total_m,natural_share_percent,
 //   target_percent,pass,margin_percent,island_m,unclassified_m
 // total_m = natural_m + artificial_m + estuary_m (mainland pieces; estuary counts in the total,
-// not in the natural length: R18 default, see EstuaryRule); share = 100 natural_m / total_m
-// (empty when the total is 0); pass = "true" iff share >= target (1 - 1e-12) (R3); margin = share -
+// not in the natural length: the default, see EstuaryRule); share = 100 natural_m / total_m
+// (empty when the total is 0); pass = "true" iff share >= target (1 - 1e-12); margin = share -
 // target. Segments: one row per piece (see segment_spec()).
 //
 // Determinism: features are measured in parallel and pieces are processed in chunks of
@@ -69,7 +69,7 @@ namespace redline {
 
 enum class ShoreClass { Natural, Artificial, Estuary, Unclassified };
 
-// How estuary shoreline enters the share (R18; not settled nationally, domain.md §13):
+// How estuary shoreline enters the share (not settled; docs/indicators.md#estuary-shoreline):
 // Total (DEFAULT): in the denominator only; Natural: in both terms; Excluded: in neither.
 enum class EstuaryRule { Total, Natural, Excluded };
 // "total" | "natural" | "excluded"; throws InvalidInput otherwise.
@@ -77,11 +77,11 @@ EstuaryRule parse_estuary_rule(const std::string& s);
 const char* estuary_rule_name(EstuaryRule r);
 const char* shore_class_name(ShoreClass c);
 
-// Default attribute values (R18: L_nat = bedrock + sandy + muddy + biological + restored).
+// Default attribute values (L_nat = bedrock + sandy + muddy + biological + restored).
 const std::vector<std::string>& default_natural_values();
 const std::vector<std::string>& default_estuary_values();
 
-// R3: value >= target * (1 - 1e-12).
+// docs/units.md#target-comparison: value >= target * (1 - 1e-12).
 bool meets_target(double value, double target);
 
 struct ShorelineRequest {
@@ -93,7 +93,7 @@ struct ShorelineRequest {
     std::vector<std::string> natural_values = default_natural_values();
     std::vector<std::string> estuary_values = default_estuary_values();
     std::vector<std::string> artificial_values;     // DEFAULT empty: every other value
-    EstuaryRule estuary_rule = EstuaryRule::Total;  // DEFAULT total (R18)
+    EstuaryRule estuary_rule = EstuaryRule::Total;  // DEFAULT total
 
     // Classification by land-use raster.
     std::string raster;
@@ -116,6 +116,12 @@ struct ShorelineRequest {
     double by_snap_m = 5000.0;  // DEFAULT 5000 m
     bool reproject = false;     // transform lines / polygons instead of failing on a CRS mismatch
     bool make_valid = false;    // repair invalid mainland / region polygons
+    std::string encoding;       // text encoding of shapefile attributes, every layer
+                                // (LayerReadOptions::encoding; DEFAULT "": declared/detected)
+    // DEFAULT true: the CRS options (--lines-crs, ...) exist and are named in "no CRS" messages;
+    // false when the caller has none (a report config: the files must declare their CRS).
+    bool crs_options = true;
+    std::string option_prefix = "--";  // how the encoding option is named in messages
 
     double target_percent = 35.0;  // DEFAULT 35 (%)
     bool keep_pieces = false;      // fill ShorelineReport::pieces (for --segments)

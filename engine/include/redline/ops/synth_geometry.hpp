@@ -1,6 +1,6 @@
 #pragma once
 // The vector side of `redline synth`: a synthetic coastal province in CGCS2000 Albers with the
-// planning layers the engine works on (DESIGN.md, issue #2 "Synthetic data").
+// planning layers the engine works on (issue #2 "Synthetic data").
 //
 // Layout, in cell coordinates of an N x N grid (col right, row down):
 //  - a nodata margin of `margin` cells along every edge;
@@ -33,7 +33,7 @@
 
 namespace redline {
 
-// CGCS2000 Albers (domain.md §2.4), the CRS of every synthetic file.
+// CGCS2000 Albers (docs/geodesy.md#equal-area-albers), the CRS of every synthetic file.
 inline constexpr const char* kSynthCrs =
     "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=GRS80 +units=m "
     "+no_defs";

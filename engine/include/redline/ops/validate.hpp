@@ -48,6 +48,7 @@ struct ValidateRequest {
     std::string layer;            // PATH[:LAYER]
     std::string id_field;         // DEFAULT "": rows are named by feature id
     std::string layer_crs;        // CRS assumed when the layer declares none (still reported)
+    std::string encoding;         // text encoding of shapefile attributes (vector_layer.hpp)
     double min_overlap_m2 = 0.0;  // DEFAULT 0: every overlap with a positive area is reported
     double margin_deg = 2.0;      // DEFAULT 2 degrees around a projected CRS's area of use
     double densify_m = 100.0;     // DEFAULT 100 m, for overlap areas in a projected CRS

@@ -1,6 +1,6 @@
 #pragma once
 // Zonal tabulation: for every zone and every class value, the area (m2, ellipsoidal) of the
-// class inside the zone, coverage-weighted (DESIGN.md §3).
+// class inside the zone, coverage-weighted (docs/indicators.md#cell-coverage).
 //
 // One pass: each busy tile (a tile touched by at least one zone) is decoded once by one
 // worker; every zone touching it is rasterized over its window and its cells are tallied by

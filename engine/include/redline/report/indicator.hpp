@@ -1,6 +1,6 @@
 #pragma once
-// Indicators of the "Beautiful China" targets (domain.md §11-12, issue #6): their default specs,
-// unit conversions and the comparison rule R3.
+// Indicators of the "Beautiful China" targets (docs/indicators.md, issue #6): their default
+// specs, unit conversions and the comparison rule (docs/units.md#target-comparison).
 //
 // Default set (DEFAULT targets; a config may override target, unit, comparator and year):
 //   ecr_area                >= 3 150 000 km2  union area of the ecological redline
@@ -11,7 +11,7 @@
 //   forest_coverage         >= 26 %           forest land cover / land area (a proxy)
 //   three_lines_overlap     <= 1 m2           overlaps (each >= 1 m2) of redline, cropland, urban
 //   ecr_nature_unchanged    <= 0 m2           natural -> built-up/cropland inside the redline
-// R3: ">=" passes iff value >= target (1 - 1e-12), "<=" iff value <= target (1 + 1e-12) (or
+// Comparison: ">=" passes iff value >= target (1 - 1e-12), "<=" iff value <= target (1 + 1e-12) (or
 // value <= 0 for a zero target); equality passes; values are compared unrounded and the margin is
 // value - target in the indicator's unit.
 #include <optional>
@@ -43,7 +43,7 @@ std::optional<double> area_unit_to_m2(const std::string& unit);
 // Converts `value` in `from` to `to` (both area units, or both "percent"); nullopt if incompatible.
 std::optional<double> convert_unit(double value, const std::string& from, const std::string& to);
 
-// Rule R3.
+// docs/units.md#target-comparison
 bool passes(double value, double target, const std::string& comparator);
 
 struct IndicatorResult {

@@ -15,10 +15,10 @@
 //     protected: plan.gpkg:protected  protected areas
 //     urban: plan.gpkg:urban          urban development boundary
 //     permitted: plan.gpkg:permitted  optional: approved activities inside the redline
-//     land: china.gpkg:land           land territory boundary (denominator, R14)
+//     land: china.gpkg:land           land territory boundary (docs/indicators.md#land-denominator)
 //     shoreline: china.gpkg:coast     shoreline lines
 //     shoreline_class_field: type     attribute holding the shoreline type
-//     shoreline_natural: [...]        DEFAULT bedrock, sandy, muddy, biological, restored_natural
+//     shoreline_natural: [...]        DEFAULT natural, bedrock, sandy, muddy, biological, restored
 //     shoreline_estuary: [...]        DEFAULT estuary
 //     shoreline_artificial: [...]     DEFAULT every other value (listing them makes others an error)
 //     shoreline_mainland: ...         optional mainland polygon (islands excluded)
@@ -33,6 +33,8 @@
 //     min_overlap_m2: 1               three-lines overlaps below this are slivers
 //     land_reference_km2: 9600000     the official rounded land area, reported beside the computed one
 //     allow_outside_paths: false
+//     encoding: CP936                 text encoding of shapefile attributes, every input
+//                                     (--encoding; DEFAULT: as declared, else detected)
 //   indicators:                       DEFAULT the eight of report/indicator.hpp
 //     - id: ecr_area
 //       target: 315                   overrides; `unit` converts (m2, km2, ha, mu, yi_mu, wan_km2, percent)
@@ -58,6 +60,10 @@ struct ReportOptions {
     double min_overlap_m2 = 1.0;
     double land_reference_km2 = 9600000.0;
     bool allow_outside_paths = false;
+    // Shoreline pieces outside every region are given to the nearest region within this
+    // distance (the shoreline command's --by-snap-m). DEFAULT 5000 m.
+    double shoreline_region_snap_m = 5000.0;
+    std::string encoding;  // DEFAULT "": shapefiles decode as they declare (io/vector_layer.hpp)
 };
 
 class ReportConfig {
