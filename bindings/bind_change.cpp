@@ -7,6 +7,7 @@
 #include "bind_common.hpp"
 #include "bind_inputs.hpp"
 #include "py_table.hpp"
+#include "redline/core/json_text.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/ops/change_job.hpp"
 
@@ -95,7 +96,8 @@ void bind_change(pyb::module_& m) {
     pyb::class_<PyChangeReport>(m, "ChangeReport")
         .def("matrix", [](const PyChangeReport& r) { return matrix_table(r.rep); })
         .def("patches", [](const PyChangeReport& r) { return patch_table(r.rep); })
-        .def("summary_json", [](const PyChangeReport& r) { return r.rep->summary_json().dump(); })
+        .def("summary_json",
+             [](const PyChangeReport& r) { return json_text(r.rep->summary_json()); })
         .def("summary_text", [](const PyChangeReport& r) { return r.rep->summary_text(); });
 
     pyb::class_<PyChangeJob>(m, "ChangeJob")

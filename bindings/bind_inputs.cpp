@@ -2,12 +2,48 @@
 
 #include <fmt/format.h>
 
+#include <bit>
+#include <cmath>
+
 #include "redline/core/error.hpp"
 #include "redline/io/crs.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/memory_raster_source.hpp"
 
 namespace redline::py {
+namespace {
+
+// The nodata= of a raster array: None, a whole number (Python or numpy integer, or a float with
+// an integral value, as rasterio reports nodata) in nodata_range(type); anything else is a
+// ValueError naming the value, never a pybind11 cast error.
+std::optional<std::int64_t> array_nodata(const pyb::object& v, CellType type) {
+    if (v.is_none()) return std::nullopt;
+    const std::string text = pyb::str(v);
+    const std::string kind = pyb::str(pyb::type::of(v).attr("__name__"));
+    const auto not_whole = [&]() {
+        fail(ErrorKind::InvalidInput,
+             fmt::format("nodata={} ({}) is not a whole number: give the integer value that marks "
+                         "missing cells of the {} raster array",
+                         text, kind, numpy_type_name(type)));
+    };
+    if (pyb::isinstance<pyb::bool_>(v) || kind == "bool_" || kind == "bool") not_whole();
+    pyb::int_ whole;
+    if (PyIndex_Check(v.ptr())) {
+        whole = pyb::reinterpret_steal<pyb::int_>(PyNumber_Index(v.ptr()));
+        if (!whole) throw pyb::error_already_set();
+    } else if (PyFloat_Check(v.ptr()) || pyb::hasattr(v, "is_integer")) {
+        const double d = v.cast<double>();
+        if (!std::isfinite(d) || d != std::floor(d)) not_whole();
+        whole = pyb::int_(pyb::float_(d));
+    } else {
+        not_whole();
+    }
+    const NodataRange r = nodata_range(type);
+    if (whole < pyb::int_(r.lo) || whole > pyb::int_(r.hi)) fail_bad_nodata(text, type);
+    return whole.cast<std::int64_t>();
+}
+
+}  // namespace
 
 std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::object& array) {
     auto h = std::make_shared<RasterHandle>();
@@ -22,40 +58,66 @@ std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::obje
     pyb::array arr = pyb::array::ensure(array);
     if (!arr) fail(ErrorKind::InvalidInput, "raster: expected a numpy array");
     if (arr.ndim() != 2)
-        fail(ErrorKind::InvalidInput, fmt::format("raster array must be 2-D (rows, cols), got {} dimensions", arr.ndim()));
+        fail(ErrorKind::InvalidInput,
+             fmt::format("raster array must be 2-D (rows, cols), got {} dimensions", arr.ndim()));
     if (!(arr.flags() & pyb::array::c_style))
-        fail(ErrorKind::InvalidInput, "raster array must be C-contiguous (use numpy.ascontiguousarray)");
+        fail(ErrorKind::InvalidInput,
+             "raster array must be C-contiguous (use numpy.ascontiguousarray)");
     const char kind = arr.dtype().kind();
     const auto size = arr.dtype().itemsize();
+    const std::string dtype_name = pyb::str(arr.dtype());
+    const char order = arr.dtype().byteorder();
+    if (size > 1 && (order == '<' || order == '>') &&
+        order != (std::endian::native == std::endian::big ? '>' : '<'))
+        fail(ErrorKind::InvalidInput,
+             fmt::format("raster array has dtype {}, not in this machine's byte order: convert it "
+                         "with array.astype(array.dtype.newbyteorder('='))",
+                         dtype_name));
     CellType type;
-    if (kind == 'u' && size == 1) type = CellType::UInt8;
-    else if (kind == 'i' && size == 1) type = CellType::Int8;
-    else if (kind == 'u' && size == 2) type = CellType::UInt16;
-    else if (kind == 'i' && size == 2) type = CellType::Int16;
-    else if (kind == 'u' && size == 4) type = CellType::UInt32;
-    else if (kind == 'i' && size == 4) type = CellType::Int32;
-    else if (kind == 'i' && size == 8) type = CellType::Int64;
-    else if (kind == 'u' && size == 8) type = CellType::UInt64;
+    if (kind == 'u' && size == 1)
+        type = CellType::UInt8;
+    else if (kind == 'i' && size == 1)
+        type = CellType::Int8;
+    else if (kind == 'u' && size == 2)
+        type = CellType::UInt16;
+    else if (kind == 'i' && size == 2)
+        type = CellType::Int16;
+    else if (kind == 'u' && size == 4)
+        type = CellType::UInt32;
+    else if (kind == 'i' && size == 4)
+        type = CellType::Int32;
+    else if (kind == 'i' && size == 8)
+        type = CellType::Int64;
+    else if (kind == 'u' && size == 8)
+        type = CellType::UInt64;
     else
         fail(ErrorKind::InvalidInput,
-             fmt::format("raster array has dtype kind '{}' ({} bytes): a land-use raster must hold integer class "
-                         "codes; convert it with array.astype(numpy.int16) if its values are whole numbers",
-                         kind, size));
+             fmt::format("raster array has dtype {} (kind '{}', {} bytes): a land-use raster must "
+                         "hold integer class codes; convert it with array.astype(numpy.int16) if "
+                         "its values are whole numbers",
+                         dtype_name, kind, size));
     if (!opts.contains("transform") || opts["transform"].is_none())
-        fail(ErrorKind::InvalidInput, "a raster array needs transform=(x0, dx, 0, y0, 0, -dy) (GDAL order)");
+        fail(ErrorKind::InvalidInput,
+             "a raster array needs transform=(x0, dx, 0, y0, 0, -dy) (GDAL order)");
     auto t = opts["transform"].cast<std::vector<double>>();
-    if (t.size() != 6) fail(ErrorKind::InvalidInput, "transform must have 6 numbers (x0, dx, 0, y0, 0, -dy)");
+    if (t.size() != 6)
+        fail(ErrorKind::InvalidInput, "transform must have 6 numbers (x0, dx, 0, y0, 0, -dy)");
     if (t[2] != 0 || t[4] != 0)
-        fail(ErrorKind::Unsupported, "a rotated transform is not supported; warp the array to a north-up grid");
+        fail(ErrorKind::Unsupported,
+             "a rotated transform is not supported; warp the array to a north-up grid");
     const auto crs = get<std::string>(opts, "crs", "");
     if (crs.empty())
-        fail(ErrorKind::InvalidInput, "a raster array needs crs= (e.g. 'EPSG:4490'), or its cell areas are unknown");
+        fail(ErrorKind::InvalidInput,
+             "a raster array needs crs= (e.g. 'EPSG:4490'), or its cell areas are unknown");
     const std::string wkt = crs_from_user(crs);
-    std::optional<std::int64_t> nodata;
-    if (opts.contains("nodata") && !opts["nodata"].is_none()) nodata = opts["nodata"].cast<std::int64_t>();
+    const std::optional<std::int64_t> nodata =
+        array_nodata(opts.contains("nodata") ? pyb::object(opts["nodata"]) : pyb::none(), type);
     const Grid grid(t[0], t[1], t[3], t[5], arr.shape(1), arr.shape(0));
     h->keep_alive = arr;
-    h->source = std::make_shared<MemoryRasterSource>(arr.data(), type, grid, wkt, nodata, crs_label_of(wkt));
+    const void* cells = arr.data();
+    const std::string label = crs_label_of(wkt);
+    pyb::gil_scoped_release release;  // the source scans wide types for out-of-range codes
+    h->source = std::make_shared<MemoryRasterSource>(cells, type, grid, wkt, nodata, label);
     return h;
 }
 
@@ -81,23 +143,29 @@ ZoneInput zone_input(const pyb::dict& opts) {
     if (!opts.contains("zone_wkb"))
         fail(ErrorKind::InvalidInput, "zones: give a path, a GeoDataFrame or a list of polygons");
     MemoryLayerInput m;
-    for (auto item : opts["zone_wkb"]) m.wkb.push_back(item.is_none() ? std::string() : item.cast<std::string>());
+    for (auto item : opts["zone_wkb"])
+        m.wkb.push_back(item.is_none() ? std::string() : item.cast<std::string>());
     m.ids = get<std::vector<std::string>>(opts, "zone_ids", {});
     if (m.ids.empty())
         for (std::size_t i = 0; i < m.wkb.size(); ++i) m.ids.push_back(std::to_string(i));
     m.groups = get<std::vector<std::string>>(opts, "zone_groups", {});
     m.label = get<std::string>(opts, "zones_label", "zones");
-    m.unique_ids = !get<bool>(opts, "dissolve", false) && get<std::string>(opts, "dissolve_by", "").empty();
+    m.unique_ids =
+        !get<bool>(opts, "dissolve", false) && get<std::string>(opts, "dissolve_by", "").empty();
     const auto crs = get<std::string>(opts, "zones_crs_wkt", "");
-    if (!crs.empty()) m.crs_wkt = crs_from_user(crs);
-    else in.memory_crs_is_raster = true;
+    if (!crs.empty())
+        m.crs_wkt = crs_from_user(crs);
+    else
+        in.memory_crs_is_raster = true;
     in.memory = std::move(m);
     return in;
 }
 
-PreparedZones prepare_zone_input(const ZoneInput& in, const RasterInfo& raster, const ZonePrepOptions& prep_in) {
+PreparedZones prepare_zone_input(const ZoneInput& in, const RasterInfo& raster,
+                                 const ZonePrepOptions& prep_in) {
     ZonePrepOptions prep = prep_in;
-    prep.target_name = raster.path == "<array>" ? std::string("the raster array") : "raster '" + raster.path + "'";
+    prep.target_name =
+        raster.path == "<array>" ? std::string("the raster array") : "raster '" + raster.path + "'";
     if (!in.path.empty()) return prepare_zones(in.path, raster.crs_wkt, raster.crs_label, prep);
     MemoryLayerInput m = *in.memory;
     if (in.memory_crs_is_raster) m.crs_wkt = raster.crs_wkt;

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "bind_common.hpp"
+#include "redline/core/json_text.hpp"
 #include "redline/report/report_config.hpp"
 #include "redline/report/report_job.hpp"
 #include "redline/report/report_writer.hpp"
@@ -26,7 +27,7 @@ void bind_report(pyb::module_& m) {
                     ro.cancel = c;
                     const ReportResult r = compute_report(cfg, ro);
                     if (!out.empty()) write_report_dir(r, cfg, out, threads);
-                    return r.to_json().dump();
+                    return json_text(r.to_json());
                 },
                 progress);
         },

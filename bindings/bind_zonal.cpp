@@ -9,6 +9,7 @@
 
 #include "bind_common.hpp"
 #include "bind_inputs.hpp"
+#include "redline/core/json_text.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/ops/zonal_job.hpp"
@@ -84,7 +85,7 @@ PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array) {
 void bind_zonal(pyb::module_& m) {
     pyb::class_<PyZonalReport>(m, "ZonalReport")
         .def("columns", &PyZonalReport::columns, "Columns of the table as lists / float64 arrays")
-        .def("meta_json", [](const PyZonalReport& r) { return r.rep.meta.dump(); })
+        .def("meta_json", [](const PyZonalReport& r) { return json_text(r.rep.meta); })
         .def("warnings", [](const PyZonalReport& r) { return r.rep.warnings; })
         .def(
             "write",

@@ -174,6 +174,8 @@ def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, thre
         opts["raster"] = raster
     else:
         array = np.asarray(raster)
+        if array.dtype.byteorder not in "=|":
+            array = array.astype(array.dtype.newbyteorder("="))  # a copy in this machine's byte order
         if not array.flags["C_CONTIGUOUS"]:
             array = np.ascontiguousarray(array)  # the only copy
         opts.update({"transform": tuple(transform) if transform is not None else None, "crs": crs, "nodata": nodata})
@@ -194,7 +196,13 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
     raster : path or 2-D numpy integer array
         A land-use raster with integer class codes. For an array give ``transform`` (GDAL order
         ``(x0, dx, 0, y0, 0, -dy)``), ``crs`` (e.g. ``"EPSG:4490"``) and optionally ``nodata``; the
-        array is read in place (copied only if it is not C-contiguous).
+        array is read in place (copied only if it is not C-contiguous or not in this machine's byte
+        order). Any integer dtype (int8 ... uint64); class codes are 32-bit signed integers
+        (-2147483648..2147483647), and a cell outside that range that is not ``nodata`` (a uint32
+        above 2147483647, a uint64 of 2**63 or more, ...) raises ``ValueError`` naming the value,
+        its row and column. ``nodata`` is a whole number (int, numpy integer or integral float) that
+        the dtype can hold and that lies in the class-code range; anything else is a
+        ``ValueError``. Float and bool arrays are refused (``ValueError``).
     zones : path ``"PATH[:LAYER]"``, GeoDataFrame, or list of shapely polygons / WKB bytes
         A list of geometries is taken to be in the raster's CRS unless ``zones_crs`` is given; a
         GeoDataFrame carries its own CRS.
@@ -242,6 +250,10 @@ def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, conne
     zones = _path(zones)
     if not isinstance(zones, str):
         raise ValueError("change: zones must be a path 'PATH[:LAYER]'")
+    for name, raster in (("t0", t0), ("t1", t1)):
+        if not isinstance(_path(raster), str):
+            raise ValueError(f"change: {name} must be a raster path, got {type(raster).__name__} (numpy arrays are "
+                             "accepted by zonal only: write the array to a GeoTIFF first)")
     return {"t0": _path(t0), "t1": _path(t1), "zones": zones, "id": id, "preset": preset,
             "rules": _path(rules), "classes": classes, "mmu_pixels": mmu_pixels, "connectivity": connectivity,
             "permitted": _path(permitted), "mode": mode, "threads": _threads(threads), "band": band,

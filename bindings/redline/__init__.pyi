@@ -18,7 +18,7 @@ def zonal(raster: Union[PathLike, np.ndarray], zones: Zones, id: Optional[str] =
           progress: Progress = ..., *, band: int = ..., tile_size: int = ..., reproject: bool = ...,
           make_valid: bool = ..., zones_crs: Optional[str] = ..., densify: float = ...,
           transform: Optional[Tuple[float, float, float, float, float, float]] = ..., crs: Optional[str] = ...,
-          nodata: Optional[int] = ..., output: Optional[PathLike] = ..., max_memory: Union[None, int, str] = ...,
+          nodata: Optional[Union[int, float]] = ..., output: Optional[PathLike] = ..., max_memory: Union[None, int, str] = ...,
           encoding: Optional[str] = ...) -> pd.DataFrame: ...
 def change(t0: PathLike, t1: PathLike, zones: PathLike, id: Optional[str] = ...,
            preset: Literal["redline", "cropland"] = ..., rules: Optional[PathLike] = ..., classes: str = ...,

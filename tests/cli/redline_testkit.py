@@ -117,6 +117,21 @@ def box_wkt(x0, y0, x1, y1):
     return f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))"
 
 
+def real_text(value):
+    """The text the engine writes for a real (CSV cell, JSON number): the shortest decimal that parses
+    back to the same double, which is Python's repr(float) -- an implementation independent of the
+    engine's (fmt)."""
+    return repr(float(value))
+
+
+def real(text):
+    """The value of a real written by the engine, after checking that the text is the shortest
+    round-trip form of that value."""
+    value = float(text)
+    assert text == repr(value), f"{text!r} is not the shortest round-trip text of {value!r}"
+    return value
+
+
 def read_csv_text(text):
     return list(csv.DictReader(io.StringIO(text)))
 

@@ -8,7 +8,8 @@ import pytest
 from osgeo import ogr
 
 from overlay_oracle import plane_rect_area, rect_area, rect_intersection_area, union_area
-from redline_testkit import ALBERS, TESTDATA, box_wkt, no_temp_files, read_csv, read_csv_text, run, write_layer
+from redline_testkit import (ALBERS, TESTDATA, box_wkt, no_temp_files, read_csv, read_csv_text, real_text,
+                             run, write_layer)
 
 REL = 1e-9
 
@@ -300,6 +301,6 @@ def test_dissolve_of_disjoint_features_has_exactly_zero_overlap(tmp_path):
                     f"(({r2[0]} {r2[1]},{r2[2]} {r2[1]},{r2[2]} {r2[3]},{r2[0]} {r2[3]},{r2[0]} {r2[1]})))")
     path = write_layer(tmp_path / "d.gpkg", "d", wkts, crs="EPSG:4490")
     (row,) = read_csv_text(run("area", "--layer", path, "--dissolve").stdout)
-    assert row["overlap_m2"] == "0.000000"
+    assert row["overlap_m2"] == real_text(0.0)
     assert row["area_m2"] == row["sum_m2"]
     assert rel(float(row["area_m2"]), sum(rect_area(*r) for r in rects)) < REL

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from osgeo import ogr
 
-from redline_testkit import (ALBERS, box_wkt, no_temp_files, read_csv, read_csv_text, run, write_layer,
-                             write_raster)
+from redline_testkit import (ALBERS, box_wkt, no_temp_files, read_csv, read_csv_text, real_text, run,
+                             write_layer, write_raster)
 
 X0, Y0, CELL = 600000.0, 3600000.0, 10.0
 GT = (X0, CELL, 0, Y0, 0, -CELL)
@@ -65,12 +65,12 @@ def test_planted_changes_found_with_exact_areas(scene):
                                          "x", "y", "lon", "lat", "status"]
     got = [(r["patch_id"], r["zone"], r["from"], r["to"], r["pixels"], r["area_m2"], r["status"]) for r in rows]
     assert got == [
-        ("1", "A", "2", "8", "4", "400.000000", "violation"),       # rows 2-3, cols 2-3
-        ("2", "A", "2", "1", "2", "200.000000", "below-mmu"),       # diagonal pair (8-conn)
-        ("3", "A", "2", "8", "4", "400.000000", "violation"),       # rows 12-13, cols 8-9 (A part)
-        ("4", "A", "2", "8", "4", "400.000000", "permitted"),       # rows 16-17 in the corridor
-        ("5", "B", "2", "8", "3", "300.000000", "below-mmu"),       # the L at cols 10-11
-        ("6", "B", "2", "8", "2", "200.000000", "below-mmu"),       # rows 12-13, col 10 (B part)
+        ("1", "A", "2", "8", "4", real_text(400), "violation"),       # rows 2-3, cols 2-3
+        ("2", "A", "2", "1", "2", real_text(200), "below-mmu"),       # diagonal pair (8-conn)
+        ("3", "A", "2", "8", "4", real_text(400), "violation"),       # rows 12-13, cols 8-9 (A part)
+        ("4", "A", "2", "8", "4", real_text(400), "permitted"),       # rows 16-17 in the corridor
+        ("5", "B", "2", "8", "3", real_text(300), "below-mmu"),       # the L at cols 10-11
+        ("6", "B", "2", "8", "2", real_text(200), "below-mmu"),       # rows 12-13, col 10 (B part)
     ]
     # x/y: centre of the top-left-most largest cell; lon/lat near 110.4 E, 31.8 N for this Albers origin.
     assert float(rows[0]["x"]) == X0 + 2.5 * CELL and float(rows[0]["y"]) == Y0 - 2.5 * CELL
@@ -92,7 +92,7 @@ def test_four_connectivity_splits_the_diagonal_pair(scene):
             "--patches", d / "p.csv", "--connectivity", "4")
     assert p.returncode == 0, p.stderr
     diag = [r for r in read_csv(d / "p.csv") if r["to"] == "1"]
-    assert [(r["pixels"], r["area_m2"], r["status"]) for r in diag] == [("1", "100.000000", "below-mmu")] * 2
+    assert [(r["pixels"], r["area_m2"], r["status"]) for r in diag] == [("1", real_text(100), "below-mmu")] * 2
 
 
 def test_mmu_threshold(scene):
@@ -134,7 +134,7 @@ def test_partial_cells_and_geometry(tmp_path):
     # centroid mode: half cells are out (centre at x = 25 is on the right edge)
     p = run("change", "--t0", a, "--t1", b, "--zones", z, "--patches", tmp_path / "c.csv", "--mode", "centroid")
     rows = read_csv(tmp_path / "c.csv")
-    assert [(r["pixels"], r["area_m2"]) for r in rows] == [("2", "200.000000")]
+    assert [(r["pixels"], r["area_m2"]) for r in rows] == [("2", real_text(200))]
 
 
 def test_cropland_preset_and_rules_file(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from osgeo import ogr, osr
 
 from redline_testkit import (ALBERS, TESTDATA, box_wkt, no_temp_files, read_csv,
-                             read_csv_text, run, srs_of, write_layer, write_raster)
+                             read_csv_text, real, real_text, run, srs_of, write_layer, write_raster)
 
 A = 6378137.0
 CLIP = TESTDATA / "gshhg_clip" / "gshhg_zhuhai.gpkg"
@@ -59,10 +59,12 @@ def test_thirty_five_of_one_hundred_km_passes(tmp_path):
     rows = summary(run("shoreline", "--lines", lines, "--class-field", "type"))
     assert len(rows) == 1 and rows[0]["region"] == "all"
     r = rows[0]
-    assert r["natural_m"] == "35000.000" and r["artificial_m"] == "65000.000"
-    assert r["total_m"] == "100000.000" and r["estuary_m"] == "0.000"
-    assert r["natural_share_percent"] == "35.000000"
-    assert r["target_percent"] == "35.000000" and r["pass"] == "true"
+    # Geodesic lengths of lines built to a length: equal to ~1e-10 m, written to the last bit.
+    assert real(r["natural_m"]) == pytest.approx(35000.0, abs=1e-6)
+    assert real(r["artificial_m"]) == pytest.approx(65000.0, abs=1e-6)
+    assert real(r["total_m"]) == pytest.approx(100000.0, abs=1e-6) and r["estuary_m"] == real_text(0.0)
+    assert real(r["natural_share_percent"]) == pytest.approx(35.0, abs=1e-9)
+    assert r["target_percent"] == real_text(35.0) and r["pass"] == "true"
     assert r["island_m"] == ""  # no --mainland
 
 
@@ -70,21 +72,24 @@ def test_thirty_four_point_nine_nine_nine_km_fails(tmp_path):
     lines = attribute_layer(tmp_path, [34999.0, 65001.0], ["sandy", "seawall"])
     p = run("shoreline", "--lines", lines, "--class-field", "type")
     r = summary(p)[0]
-    assert r["natural_share_percent"] == "34.999000"
-    assert r["pass"] == "false" and r["margin_percent"] == "-0.001000"
+    assert real(r["natural_share_percent"]) == pytest.approx(34.999, abs=1e-9)
+    assert r["pass"] == "false" and real(r["margin_percent"]) == pytest.approx(-0.001, abs=1e-9)
     assert "seawall" in p.stderr and "count as artificial" in p.stderr
 
 
 def test_estuary_in_total_not_natural_and_target_option(tmp_path):
     lines = attribute_layer(tmp_path, [30000.0, 10000.0, 60000.0], ["自然岸线", "河口岸线", "人工岸线"])
     r = summary(run("shoreline", "--lines", lines, "--class-field", "type", "--target", "30"))[0]
-    assert r["estuary_m"] == "10000.000" and r["total_m"] == "100000.000"
-    assert r["natural_share_percent"] == "30.000000" and r["pass"] == "true"
-    assert r["target_percent"] == "30.000000"
+    assert real(r["estuary_m"]) == pytest.approx(10000.0, abs=1e-6)
+    assert real(r["total_m"]) == pytest.approx(100000.0, abs=1e-6)
+    assert real(r["natural_share_percent"]) == pytest.approx(30.0, abs=1e-9) and r["pass"] == "true"
+    assert r["target_percent"] == real_text(30)
     r = summary(run("shoreline", "--lines", lines, "--class-field", "type", "--estuary-rule", "natural"))[0]
-    assert r["natural_share_percent"] == "40.000000" and r["natural_m"] == "30000.000"
+    assert real(r["natural_share_percent"]) == pytest.approx(40.0, abs=1e-9)
+    assert real(r["natural_m"]) == pytest.approx(30000.0, abs=1e-6)
     r = summary(run("shoreline", "--lines", lines, "--class-field", "type", "--estuary-rule", "excluded"))[0]
-    assert r["total_m"] == "90000.000" and r["natural_share_percent"] == "33.333333"
+    assert real(r["total_m"]) == pytest.approx(90000.0, abs=1e-6)
+    assert real(r["natural_share_percent"]) == pytest.approx(100 / 3, abs=1e-9)
 
 
 def test_regions_all_first_then_layer_order_and_json(tmp_path):
@@ -195,7 +200,7 @@ def test_raster_fifty_percent_is_a_tie_and_ties_are_artificial(tmp_path):
     assert len(pieces) == 1
     assert abs(float(pieces[0]["artificial_percent"]) - 50.0) < 0.01
     assert pieces[0]["class"] == "artificial"
-    assert r["natural_share_percent"] == "0.000000" and r["pass"] == "false"
+    assert r["natural_share_percent"] == real_text(0.0) and r["pass"] == "false"
 
 
 def test_raster_cut_at_land_use_change_and_custom_classes(tmp_path):
@@ -217,7 +222,7 @@ def test_raster_sea_side_is_unclassified_with_a_warning(tmp_path):
     lc, lines = tie_fixture(tmp_path, [0, 2, 8, 0, 0, 0])
     p = run("shoreline", "--lines", lines, "--raster", lc, "--buffer-m", "20", "--land-side", "right")
     r = summary(p)[0]
-    assert float(r["unclassified_m"]) > 89.9 and r["total_m"] == "0.000" and r["pass"] == ""
+    assert real(r["unclassified_m"]) > 89.9 and r["total_m"] == real_text(0.0) and r["pass"] == ""
     assert "unclassified" in p.stderr
 
 
@@ -337,7 +342,7 @@ def test_polygon_layer_without_crs_needs_its_crs_option(tmp_path):
         expect=("--mainland layer 'ml'", "has no CRS", "--mainland-crs"))
     p = run("shoreline", "--lines", lines, "--class-field", "type", "--mainland", ml, "--mainland-crs", "EPSG:4326")
     r = summary(p)[0]
-    assert r["natural_m"] == "1000.000" and r["island_m"] == "0.000"
+    assert real(r["natural_m"]) == pytest.approx(1000.0, abs=1e-6) and r["island_m"] == real_text(0.0)
     assert "declares no CRS; using EPSG:4326 as given by --mainland-crs" in p.stderr
 
 

@@ -4,7 +4,7 @@ import pytest
 
 import redline
 import redline.distributed
-from redline_testkit import ALBERS, box_wkt, write_layer, write_raster
+from redline_testkit import ALBERS, box_wkt, read_csv, real_text, run, write_layer, write_raster
 
 distributed = pytest.importorskip("distributed")
 
@@ -42,6 +42,15 @@ def test_distributed_zonal_equals_local(client, data):
     df = redline.distributed.zonal(a, z, client=client, partitions=7, id="code", tile_size=64, output=d / "dist.csv")
     assert (d / "dist.csv").read_bytes() == (d / "local.csv").read_bytes()
     assert len(df) > 0
+    # JSON too, and both equal the command line's bytes; the reals are the DataFrame's doubles.
+    redline.distributed.zonal(a, z, client=client, partitions=3, id="code", tile_size=64, output=d / "dist.json")
+    for ext in ("csv", "json"):
+        p = run("zonal", "--raster", a, "--zones", z, "--id", "code", "--tile-size", "64", "--output", d / f"cli.{ext}")
+        assert p.returncode == 0, p.stderr
+        assert (d / f"dist.{ext}").read_bytes() == (d / f"cli.{ext}").read_bytes()
+    rows = read_csv(d / "cli.csv")
+    for col in ("area_m2", "share", "cells"):
+        assert [real_text(v) for v in df[col]] == [r[col] for r in rows]
 
 
 def test_distributed_change_equals_local(client, data):
@@ -51,6 +60,14 @@ def test_distributed_change_equals_local(client, data):
                                matrix_output=d / "m_dist.csv", patches_output=d / "p_dist.csv")
     assert (d / "m_dist.csv").read_bytes() == (d / "m_local.csv").read_bytes()
     assert (d / "p_dist.csv").read_bytes() == (d / "p_local.csv").read_bytes()
+    m, p = redline.distributed.change(a, b, z, client=client, partitions=3, id="code", tile_size=64,
+                                      matrix_output=d / "m_dist.json", patches_output=d / "p_dist.json")
+    cli = run("change", "--t0", a, "--t1", b, "--zones", z, "--id", "code", "--tile-size", "64",
+              "--matrix", d / "m_cli.json", "--patches", d / "p_cli.json")
+    assert cli.returncode == 0, cli.stderr
+    assert (d / "m_dist.json").read_bytes() == (d / "m_cli.json").read_bytes()
+    assert (d / "p_dist.json").read_bytes() == (d / "p_cli.json").read_bytes()
+    assert [real_text(v) for v in p["area_m2"]] == [r["area_m2"] for r in read_csv(d / "p_local.csv")]
 
 
 def test_distributed_zonal_reads_gbk_zones_like_local(client, tmp_path):

@@ -144,15 +144,16 @@ class GdalReader : public RasterReader {
                              static_cast<int>(w.cols), static_cast<int>(w.rows), GDT_UInt32, 0, 0);
             if (err == CE_None)
                 for (std::size_t i = 0; i < n; ++i) {
-                    if (m_u32[i] >
-                        static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max()))
-                        fail(ErrorKind::Unsupported,
+                    if (m_u32[i] > static_cast<std::uint32_t>(kMaxClassCode))
+                        fail(ErrorKind::InvalidInput,
                              fmt::format("raster '{}' holds the class value {} (UInt32) near row "
-                                         "{}, column {}; class values above 2147483647 are not "
-                                         "supported",
+                                         "{}, column {}, above the largest class code {}: class "
+                                         "codes are 32-bit signed integers ({}..{}); recode the "
+                                         "classes into that range",
                                          m_info.path, m_u32[i],
                                          w.row0 + static_cast<std::int64_t>(i) / w.cols,
-                                         w.col0 + static_cast<std::int64_t>(i) % w.cols));
+                                         w.col0 + static_cast<std::int64_t>(i) % w.cols,
+                                         kMaxClassCode, kMinClassCode, kMaxClassCode));
                     values[i] = static_cast<std::int32_t>(m_u32[i]);
                 }
         } else {
@@ -225,7 +226,18 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     const GDALDataType dt = GDALGetRasterDataType(b);
     info.data_type = GDALGetDataTypeName(dt);
     switch (dt) {
-        case GDT_Byte:
+        case GDT_Byte: {
+            // GDAL before 3.7 has no Int8: a signed byte band is Byte with this flag, and reads
+            // as 0..255 (a -1 would silently become the class 255).
+            const char* pixel = GDALGetMetadataItem(b, "PIXELTYPE", "IMAGE_STRUCTURE");
+            if (pixel && std::string(pixel) == "SIGNEDBYTE")
+                fail(ErrorKind::Unsupported,
+                     fmt::format("raster '{}' band {} holds signed bytes (PIXELTYPE=SIGNEDBYTE), "
+                                 "which this GDAL reads as 0..255: convert it with gdal_translate "
+                                 "-ot Int16",
+                                 path, band));
+            break;
+        }
         case GDT_Int16:
         case GDT_UInt16:
         case GDT_Int32:

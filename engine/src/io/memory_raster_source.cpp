@@ -1,90 +1,216 @@
 #include "redline/io/memory_raster_source.hpp"
 
-#include <limits>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
 
 #include "redline/core/error.hpp"
 
 namespace redline {
 namespace {
 
+// True when a cell value of type T is a class code (compared in T's own type, or in int64 for
+// the narrower types, so that nothing wraps).
 template <class T>
-void copy_window(const T* data, std::int64_t stride, const Window& w, std::optional<std::int64_t> nodata,
-                 std::int32_t* values, std::uint8_t* valid) {
+bool is_class_code(T v) {
+    if constexpr (std::is_signed_v<T>)
+        return static_cast<std::int64_t>(v) >= kMinClassCode &&
+               static_cast<std::int64_t>(v) <= kMaxClassCode;
+    else
+        return static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(kMaxClassCode);
+}
+
+template <class T>
+[[noreturn]] void fail_class_value(T v, CellType type, std::int64_t row, std::int64_t col) {
+    fail(ErrorKind::InvalidInput,
+         fmt::format("the raster array ({}) holds the class value {} at row {}, column {}, outside "
+                     "the class-code range {}..{} (32-bit signed integers): recode the classes "
+                     "into that range, or mark the cells as nodata with a nodata value in range",
+                     numpy_type_name(type), v, row, col, kMinClassCode, kMaxClassCode));
+}
+
+template <class T>
+T native_nodata(std::optional<std::int64_t> nodata) {
+    return nodata ? static_cast<T>(*nodata) : T{};
+}
+
+// Throws for the first cell (row-major) that is neither nodata nor a class code.
+template <class T>
+void scan(const T* data, CellType type, std::int64_t rows, std::int64_t cols,
+          std::optional<std::int64_t> nodata) {
+    if constexpr (sizeof(T) < 4 || std::is_same_v<T, std::int32_t>) {
+        (void)data, (void)type, (void)rows, (void)cols, (void)nodata;
+        return;  // every value is a class code
+    } else {
+        const T nd = native_nodata<T>(nodata);
+        const std::int64_t n = rows * cols;
+        for (std::int64_t i = 0; i < n; ++i) {
+            const T v = data[i];
+            if (!is_class_code(v) && !(nodata && v == nd))
+                fail_class_value(v, type, i / cols, i % cols);
+        }
+    }
+}
+
+template <class T>
+void copy_window(const T* data, CellType type, std::int64_t stride, const Window& w,
+                 std::optional<std::int64_t> nodata, std::int32_t* values, std::uint8_t* valid) {
+    const T nd = native_nodata<T>(nodata);
     for (std::int64_t r = 0; r < w.rows; ++r) {
         const T* src = data + (w.row0 + r) * stride + w.col0;
         std::int32_t* dv = values + r * w.cols;
         std::uint8_t* dm = valid + r * w.cols;
         for (std::int64_t c = 0; c < w.cols; ++c) {
-            const auto v = static_cast<std::int64_t>(src[c]);
-            if (nodata && v == *nodata) {
+            const T v = src[c];
+            if (nodata && v == nd) {
                 dv[c] = 0;
                 dm[c] = 0;
                 continue;
             }
-            if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max())
-                fail(ErrorKind::Unsupported,
-                     fmt::format("class value {} at row {}, column {} does not fit in 32 bits", v,
-                                 w.row0 + r, w.col0 + c));
+            // Scanned when the source was made; checked again in case the caller changed them.
+            if (!is_class_code(v)) fail_class_value(v, type, w.row0 + r, w.col0 + c);
             dv[c] = static_cast<std::int32_t>(v);
             dm[c] = 1;
         }
     }
 }
 
+// Calls f(typed pointer) for the cell type.
+template <class F>
+void with_type(const void* data, CellType type, F&& f) {
+    switch (type) {
+        case CellType::UInt8:
+            return f(static_cast<const std::uint8_t*>(data));
+        case CellType::Int8:
+            return f(static_cast<const std::int8_t*>(data));
+        case CellType::UInt16:
+            return f(static_cast<const std::uint16_t*>(data));
+        case CellType::Int16:
+            return f(static_cast<const std::int16_t*>(data));
+        case CellType::UInt32:
+            return f(static_cast<const std::uint32_t*>(data));
+        case CellType::Int32:
+            return f(static_cast<const std::int32_t*>(data));
+        case CellType::Int64:
+            return f(static_cast<const std::int64_t*>(data));
+        case CellType::UInt64:
+            return f(static_cast<const std::uint64_t*>(data));
+    }
+}
+
+template <class T>
+NodataRange type_range() {
+    const auto lo = static_cast<std::int64_t>(std::numeric_limits<T>::min());
+    const std::int64_t hi =
+        static_cast<std::uint64_t>(std::numeric_limits<T>::max()) >
+                static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+            ? std::numeric_limits<std::int64_t>::max()
+            : static_cast<std::int64_t>(std::numeric_limits<T>::max());
+    return {std::max(lo, kMinClassCode), std::min(hi, kMaxClassCode)};
+}
+
+const char* gdal_type_name(CellType t) {
+    switch (t) {
+        case CellType::UInt8:
+            return "Byte";
+        case CellType::Int8:
+            return "Int8";
+        case CellType::UInt16:
+            return "UInt16";
+        case CellType::Int16:
+            return "Int16";
+        case CellType::UInt32:
+            return "UInt32";
+        case CellType::Int32:
+            return "Int32";
+        case CellType::Int64:
+            return "Int64";
+        case CellType::UInt64:
+            return "UInt64";
+    }
+    return "?";
+}
+
 class MemoryReader : public RasterReader {
-public:
-    MemoryReader(const void* data, CellType type, std::int64_t stride, std::optional<std::int64_t> nodata)
+  public:
+    MemoryReader(const void* data, CellType type, std::int64_t stride,
+                 std::optional<std::int64_t> nodata)
         : m_data(data), m_type(type), m_stride(stride), m_nodata(nodata) {}
     void read(const Window& w, std::int32_t* values, std::uint8_t* valid) override {
-        switch (m_type) {
-            case CellType::UInt8: return copy_window(static_cast<const std::uint8_t*>(m_data), m_stride, w, m_nodata, values, valid);
-            case CellType::Int8: return copy_window(static_cast<const std::int8_t*>(m_data), m_stride, w, m_nodata, values, valid);
-            case CellType::UInt16: return copy_window(static_cast<const std::uint16_t*>(m_data), m_stride, w, m_nodata, values, valid);
-            case CellType::Int16: return copy_window(static_cast<const std::int16_t*>(m_data), m_stride, w, m_nodata, values, valid);
-            case CellType::UInt32: return copy_window(static_cast<const std::uint32_t*>(m_data), m_stride, w, m_nodata, values, valid);
-            case CellType::Int32: return copy_window(static_cast<const std::int32_t*>(m_data), m_stride, w, m_nodata, values, valid);
-            case CellType::Int64: return copy_window(static_cast<const std::int64_t*>(m_data), m_stride, w, m_nodata, values, valid);
-            case CellType::UInt64: return copy_window(static_cast<const std::uint64_t*>(m_data), m_stride, w, m_nodata, values, valid);
-        }
+        with_type(m_data, m_type, [&](const auto* p) {
+            copy_window(p, m_type, m_stride, w, m_nodata, values, valid);
+        });
     }
 
-private:
+  private:
     const void* m_data;
     CellType m_type;
     std::int64_t m_stride;
     std::optional<std::int64_t> m_nodata;
 };
 
-const char* type_name(CellType t) {
-    switch (t) {
-        case CellType::UInt8: return "Byte";
-        case CellType::Int8: return "Int8";
-        case CellType::UInt16: return "UInt16";
-        case CellType::Int16: return "Int16";
-        case CellType::UInt32: return "UInt32";
-        case CellType::Int32: return "Int32";
-        case CellType::Int64: return "Int64";
-        case CellType::UInt64: return "UInt64";
+}  // namespace
+
+const char* numpy_type_name(CellType type) {
+    switch (type) {
+        case CellType::UInt8:
+            return "uint8";
+        case CellType::Int8:
+            return "int8";
+        case CellType::UInt16:
+            return "uint16";
+        case CellType::Int16:
+            return "int16";
+        case CellType::UInt32:
+            return "uint32";
+        case CellType::Int32:
+            return "int32";
+        case CellType::Int64:
+            return "int64";
+        case CellType::UInt64:
+            return "uint64";
     }
     return "?";
 }
 
-}  // namespace
+NodataRange nodata_range(CellType type) {
+    NodataRange r{};
+    with_type(nullptr, type, [&](const auto* p) {
+        r = type_range<std::remove_cv_t<std::remove_pointer_t<decltype(p)>>>();
+    });
+    return r;
+}
+
+void fail_bad_nodata(const std::string& value, CellType type) {
+    const NodataRange r = nodata_range(type);
+    fail(ErrorKind::InvalidInput,
+         fmt::format("nodata={} cannot mark cells of a {} raster array: nodata must be a whole "
+                     "number that the array can hold and that is a class code (class codes are "
+                     "32-bit signed integers, {}..{}), so {}..{} for {}",
+                     value, numpy_type_name(type), kMinClassCode, kMaxClassCode, r.lo, r.hi,
+                     numpy_type_name(type)));
+}
 
 MemoryRasterSource::MemoryRasterSource(const void* data, CellType type, const Grid& grid,
                                        std::string crs_wkt, std::optional<std::int64_t> nodata,
                                        std::string crs_label)
     : m_data(data), m_type(type) {
+    if (nodata) {
+        const NodataRange r = nodata_range(type);
+        if (*nodata < r.lo || *nodata > r.hi) fail_bad_nodata(std::to_string(*nodata), type);
+    }
+    with_type(data, type, [&](const auto* p) { scan(p, type, grid.rows(), grid.cols(), nodata); });
     m_info.path = "<array>";
     m_info.grid = grid;
     m_info.crs_wkt = std::move(crs_wkt);
     m_info.crs_label = std::move(crs_label);
     m_info.nodata = nodata;
-    m_info.data_type = type_name(type);
+    m_info.data_type = gdal_type_name(type);
     m_info.block_cols = grid.cols();
-    m_info.block_rows = std::max<std::int64_t>(1, std::min<std::int64_t>(grid.rows(), (std::int64_t{1} << 20) / std::max<std::int64_t>(1, grid.cols())));
+    m_info.block_rows = std::max<std::int64_t>(
+        1, std::min<std::int64_t>(
+               grid.rows(), (std::int64_t{1} << 20) / std::max<std::int64_t>(1, grid.cols())));
 }
 
 std::unique_ptr<RasterReader> MemoryRasterSource::open_reader() const {

@@ -1,16 +1,18 @@
 #include "redline/io/table_writer.hpp"
 
+#include <fmt/format.h>
+#include <ogrsf_frmts.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 
-#include <fmt/format.h>
-#include <ogrsf_frmts.h>
-
 #include "gdal_util.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/json_text.hpp"
+#include "redline/core/number_text.hpp"
 #include "redline/core/text.hpp"
 #include "redline/io/atomic_file.hpp"
 
@@ -19,15 +21,19 @@ namespace redline {
 std::string format_real(double v, int decimals) {
     if (!std::isfinite(v)) return {};
     std::string s = fmt::format("{:.{}f}", v, decimals);
-    if (s.size() > 1 && s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+    if (s.size() > 1 && s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos)
+        s.erase(0, 1);
     return s;
 }
 
 const char* table_format_name(TableFormat f) {
     switch (f) {
-        case TableFormat::Csv: return ".csv";
-        case TableFormat::Json: return ".json";
-        case TableFormat::Gpkg: return ".gpkg";
+        case TableFormat::Csv:
+            return ".csv";
+        case TableFormat::Json:
+            return ".json";
+        case TableFormat::Gpkg:
+            return ".gpkg";
     }
     return "?";
 }
@@ -40,9 +46,12 @@ TableFormat table_format_of(const std::string& path, const std::vector<TableForm
         f = TableFormat::Csv;
     } else {
         const std::string ext = text::lower(std::filesystem::path(path).extension().string());
-        if (ext == ".csv") f = TableFormat::Csv;
-        else if (ext == ".json") f = TableFormat::Json;
-        else if (ext == ".gpkg") f = TableFormat::Gpkg;
+        if (ext == ".csv")
+            f = TableFormat::Csv;
+        else if (ext == ".json")
+            f = TableFormat::Json;
+        else if (ext == ".gpkg")
+            f = TableFormat::Gpkg;
         else {
             known = false;
             f = TableFormat::Csv;
@@ -57,23 +66,24 @@ TableFormat table_format_of(const std::string& path, const std::vector<TableForm
         std::vector<std::string> names;
         for (auto a : allowed) names.push_back(table_format_name(a));
         fail(ErrorKind::InvalidInput,
-             fmt::format("{} '{}': unsupported output format; use a path ending in {}", option, path,
-                         fmt::join(names, ", ")));
+             fmt::format("{} '{}': unsupported output format; use a path ending in {}", option,
+                         path, fmt::join(names, ", ")));
     }
     return f;
 }
 
 namespace {
 
-std::string cell_text(const Column& c, const Value& v) {
+// The text of a cell in CSV and JSON alike ("" for missing values and NaN).
+std::string cell_text(const Value& v) {
     if (std::holds_alternative<std::monostate>(v)) return {};
     if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-    if (const auto* d = std::get_if<double>(&v)) return format_real(*d, c.type == ColumnType::Real ? c.decimals : 9);
+    if (const auto* d = std::get_if<double>(&v)) return format_double(*d);
     return std::get<std::string>(v);
 }
 
 class FileSink {
-public:
+  public:
     explicit FileSink(const std::string& path) {
         if (path.empty() || path == "-") {
             m_f = stdout;
@@ -81,7 +91,8 @@ public:
             m_atomic = std::make_unique<AtomicFile>(path);
             m_f = std::fopen(m_atomic->temp_path().c_str(), "wb");
             if (!m_f)
-                fail(ErrorKind::Io, fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
+                fail(ErrorKind::Io,
+                     fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
             m_owned = true;
         }
     }
@@ -110,12 +121,14 @@ public:
             }
             m_f = nullptr;
         }
-        if (m_failed) fail(ErrorKind::Io, fmt::format("cannot write '{}': {} (disk full?)", name(), reason()));
+        if (m_failed)
+            fail(ErrorKind::Io,
+                 fmt::format("cannot write '{}': {} (disk full?)", name(), reason()));
         if (m_atomic) m_atomic->commit();
     }
     bool failed() const { return m_failed; }
 
-private:
+  private:
     std::FILE* m_f = nullptr;
     bool m_owned = false;
     bool m_failed = false;
@@ -124,7 +137,7 @@ private:
 };
 
 class CsvWriter : public TableWriter {
-public:
+  public:
     CsvWriter(const std::string& path, const TableSpec& spec) : m_sink(path), m_spec(spec) {
         std::string line;
         for (std::size_t i = 0; i < spec.columns.size(); ++i) {
@@ -138,29 +151,31 @@ public:
         m_line.clear();
         for (std::size_t i = 0; i < m_spec.columns.size(); ++i) {
             if (i) m_line += ',';
-            if (i < row.size()) m_line += text::csv_escape(cell_text(m_spec.columns[i], row[i]));
+            if (i < row.size()) m_line += text::csv_escape(cell_text(row[i]));
         }
         m_line += '\n';
         m_sink.put(m_line);
         if (m_sink.failed())
-            fail(ErrorKind::Io, fmt::format("cannot write '{}': {} (disk full?)", m_sink.name(), m_sink.reason()));
+            fail(ErrorKind::Io,
+                 fmt::format("cannot write '{}': {} (disk full?)", m_sink.name(), m_sink.reason()));
     }
     void add_extra(const std::string&, const nlohmann::json&) override {}
     void commit() override { m_sink.commit(); }
 
-private:
+  private:
     FileSink m_sink;
     TableSpec m_spec;
     std::string m_line;
 };
 
 class JsonWriter : public TableWriter {
-public:
+  public:
     JsonWriter(const std::string& path, const TableSpec& spec, const nlohmann::json& meta)
         : m_sink(path), m_spec(spec) {
         nlohmann::json cols = nlohmann::json::array();
         for (const auto& c : spec.columns) cols.push_back(c.name);
-        m_sink.put("{\n\"meta\": " + meta.dump(1) + ",\n\"columns\": " + cols.dump() + ",\n\"rows\": [");
+        m_sink.put("{\n\"meta\": " + json_text(meta, 1) + ",\n\"columns\": " + cols.dump() +
+                   ",\n\"rows\": [");
     }
     void write(const std::vector<Value>& row, const GeometryValue&) override {
         m_line = m_first ? "\n{" : ",\n{";
@@ -176,7 +191,7 @@ public:
             } else if (std::holds_alternative<std::string>(v)) {
                 m_line += nlohmann::json(std::get<std::string>(v)).dump();
             } else {
-                const std::string t = cell_text(c, v);
+                const std::string t = cell_text(v);
                 m_line += t.empty() ? "null" : t;
             }
         }
@@ -189,13 +204,13 @@ public:
     void commit() override {
         std::string tail = "\n]";
         for (auto it = m_extras.begin(); it != m_extras.end(); ++it)
-            tail += ",\n" + nlohmann::json(it.key()).dump() + ": " + it.value().dump(1);
+            tail += ",\n" + nlohmann::json(it.key()).dump() + ": " + json_text(it.value(), 1);
         tail += "\n}\n";
         m_sink.put(tail);
         m_sink.commit();
     }
 
-private:
+  private:
     FileSink m_sink;
     TableSpec m_spec;
     std::string m_line;
@@ -211,7 +226,7 @@ OGRLinearRing* make_ring(const Ring& r) {
 }
 
 class GpkgWriter : public TableWriter {
-public:
+  public:
     GpkgWriter(const std::string& path, const TableSpec& spec, const nlohmann::json& meta)
         : m_atomic(path), m_spec(spec) {
         detail::ensure_gdal_registered();
@@ -220,7 +235,8 @@ public:
         if (!drv) fail(ErrorKind::Unsupported, "this GDAL has no GeoPackage driver");
         m_ds = drv->Create(m_atomic.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr);
         if (!m_ds)
-            fail(ErrorKind::Io, fmt::format("cannot create GeoPackage '{}'{}", path, detail::gdal_reason(cap)));
+            fail(ErrorKind::Io,
+                 fmt::format("cannot create GeoPackage '{}'{}", path, detail::gdal_reason(cap)));
         OGRSpatialReference* srs = nullptr;
         if (spec.geometry != GeometryKind::None && !spec.crs_wkt.empty()) {
             srs = new OGRSpatialReference();
@@ -229,16 +245,24 @@ public:
         }
         OGRwkbGeometryType gt = wkbNone;
         switch (spec.geometry) {
-            case GeometryKind::None: gt = wkbNone; break;
-            case GeometryKind::Polygon: gt = wkbMultiPolygon; break;
-            case GeometryKind::Point: gt = wkbPoint; break;
-            case GeometryKind::Line: gt = wkbMultiLineString; break;
+            case GeometryKind::None:
+                gt = wkbNone;
+                break;
+            case GeometryKind::Polygon:
+                gt = wkbMultiPolygon;
+                break;
+            case GeometryKind::Point:
+                gt = wkbPoint;
+                break;
+            case GeometryKind::Line:
+                gt = wkbMultiLineString;
+                break;
         }
         m_layer = m_ds->CreateLayer(spec.layer_name.c_str(), srs, gt, nullptr);
         if (srs) srs->Release();
         if (!m_layer)
-            fail(ErrorKind::Io, fmt::format("cannot create layer '{}' in '{}'{}", spec.layer_name, path,
-                                            detail::gdal_reason(cap)));
+            fail(ErrorKind::Io, fmt::format("cannot create layer '{}' in '{}'{}", spec.layer_name,
+                                            path, detail::gdal_reason(cap)));
         for (const auto& c : spec.columns) {
             OGRFieldType ft = c.type == ColumnType::Integer ? OFTInteger64
                               : c.type == ColumnType::Real  ? OFTReal
@@ -248,7 +272,7 @@ public:
                 fail(ErrorKind::Io, fmt::format("cannot create field '{}' in '{}'{}", c.name, path,
                                                 detail::gdal_reason(cap)));
         }
-        m_layer->SetMetadataItem("REDLINE_META", meta.dump().c_str());
+        m_layer->SetMetadataItem("REDLINE_META", json_text(meta).c_str());
         m_ds->StartTransaction();
     }
     ~GpkgWriter() override {
@@ -259,12 +283,17 @@ public:
         for (std::size_t i = 0; i < m_spec.columns.size() && i < row.size(); ++i) {
             const Value& v = row[i];
             const int idx = static_cast<int>(i);
-            if (const auto* iv = std::get_if<std::int64_t>(&v)) feat.SetField(idx, static_cast<GIntBig>(*iv));
+            if (const auto* iv = std::get_if<std::int64_t>(&v))
+                feat.SetField(idx, static_cast<GIntBig>(*iv));
             else if (const auto* dv = std::get_if<double>(&v)) {
-                if (std::isfinite(*dv)) feat.SetField(idx, *dv);
-                else feat.SetFieldNull(idx);
-            } else if (const auto* sv = std::get_if<std::string>(&v)) feat.SetField(idx, sv->c_str());
-            else feat.SetFieldNull(idx);
+                if (std::isfinite(*dv))
+                    feat.SetField(idx, *dv);
+                else
+                    feat.SetFieldNull(idx);
+            } else if (const auto* sv = std::get_if<std::string>(&v))
+                feat.SetField(idx, sv->c_str());
+            else
+                feat.SetFieldNull(idx);
         }
         if (const auto* mp = std::get_if<MultiPolygon>(&geometry)) {
             auto* g = new OGRMultiPolygon();
@@ -281,7 +310,8 @@ public:
             for (const auto& l : ml->lines) {
                 auto* ls = new OGRLineString();
                 ls->setNumPoints(static_cast<int>(l.size()));
-                for (std::size_t i = 0; i < l.size(); ++i) ls->setPoint(static_cast<int>(i), l[i].x, l[i].y);
+                for (std::size_t i = 0; i < l.size(); ++i)
+                    ls->setPoint(static_cast<int>(i), l[i].x, l[i].y);
                 g->addGeometryDirectly(ls);
             }
             feat.SetGeometryDirectly(g);
@@ -292,20 +322,22 @@ public:
                                             detail::gdal_reason(cap)));
     }
     void add_extra(const std::string& key, const nlohmann::json& value) override {
-        m_layer->SetMetadataItem(("REDLINE_" + text::lower(key)).c_str(), value.dump().c_str());
+        m_layer->SetMetadataItem(("REDLINE_" + text::lower(key)).c_str(), json_text(value).c_str());
     }
     void commit() override {
         detail::GdalErrorCapture cap;
         if (m_ds->CommitTransaction() != OGRERR_NONE)
-            fail(ErrorKind::Io, fmt::format("cannot write '{}'{}", m_atomic.target(), detail::gdal_reason(cap)));
+            fail(ErrorKind::Io,
+                 fmt::format("cannot write '{}'{}", m_atomic.target(), detail::gdal_reason(cap)));
         GDALClose(GDALDataset::ToHandle(m_ds));
         m_ds = nullptr;
         if (!cap.messages().empty())
-            fail(ErrorKind::Io, fmt::format("cannot finish '{}'{}", m_atomic.target(), detail::gdal_reason(cap)));
+            fail(ErrorKind::Io,
+                 fmt::format("cannot finish '{}'{}", m_atomic.target(), detail::gdal_reason(cap)));
         m_atomic.commit();
     }
 
-private:
+  private:
     AtomicFile m_atomic;
     TableSpec m_spec;
     GDALDataset* m_ds = nullptr;
@@ -317,9 +349,12 @@ private:
 std::unique_ptr<TableWriter> TableWriter::open(const std::string& path, const TableSpec& spec,
                                                TableFormat format, const nlohmann::json& meta) {
     switch (format) {
-        case TableFormat::Csv: return std::make_unique<CsvWriter>(path, spec);
-        case TableFormat::Json: return std::make_unique<JsonWriter>(path, spec, meta);
-        case TableFormat::Gpkg: return std::make_unique<GpkgWriter>(path, spec, meta);
+        case TableFormat::Csv:
+            return std::make_unique<CsvWriter>(path, spec);
+        case TableFormat::Json:
+            return std::make_unique<JsonWriter>(path, spec, meta);
+        case TableFormat::Gpkg:
+            return std::make_unique<GpkgWriter>(path, spec, meta);
     }
     fail(ErrorKind::Internal, "unknown table format");
 }

@@ -21,13 +21,13 @@ TableSpec AreaReport::table_spec() const {
     spec.layer_name = "area";
     if (dissolved) {
         spec.columns = {{"group", ColumnType::Text},
-                        {"area_m2", ColumnType::Real, 6},
-                        {"sum_m2", ColumnType::Real, 6},
-                        {"overlap_m2", ColumnType::Real, 6}};
+                        {"area_m2", ColumnType::Real},
+                        {"sum_m2", ColumnType::Real},
+                        {"overlap_m2", ColumnType::Real}};
     } else {
-        spec.columns = {{"id", ColumnType::Text}, {"area_m2", ColumnType::Real, 6}};
+        spec.columns = {{"id", ColumnType::Text}, {"area_m2", ColumnType::Real}};
     }
-    if (within) spec.columns.push_back({"share", ColumnType::Real, 12});
+    if (within) spec.columns.push_back({"share", ColumnType::Real});
     return spec;
 }
 

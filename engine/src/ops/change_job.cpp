@@ -86,9 +86,9 @@ void ChangeReport::write_matrix(const std::string& output) const {
         table_format_of(output, {TableFormat::Csv, TableFormat::Json}, "--matrix");
     TableSpec spec;
     spec.layer_name = "matrix";
-    spec.columns = {{"zone", ColumnType::Text},     {"from", ColumnType::Text},
-                    {"to", ColumnType::Text},       {"area_m2", ColumnType::Real, 6},
-                    {"cells", ColumnType::Real, 6}, {"from_name", ColumnType::Text},
+    spec.columns = {{"zone", ColumnType::Text},   {"from", ColumnType::Text},
+                    {"to", ColumnType::Text},     {"area_m2", ColumnType::Real},
+                    {"cells", ColumnType::Real},  {"from_name", ColumnType::Text},
                     {"to_name", ColumnType::Text}};
     auto w = TableWriter::open(output, spec, f, meta);
     for (const auto& r : matrix)
@@ -109,13 +109,13 @@ void ChangeReport::write_patches(const std::string& output) const {
                     {"from", ColumnType::Text},
                     {"to", ColumnType::Text},
                     {"pixels", ColumnType::Integer},
-                    {"area_m2", ColumnType::Real, 6},
-                    {"x", ColumnType::Real, 3},
-                    {"y", ColumnType::Real, 3},
-                    {"lon", ColumnType::Real, 9},
-                    {"lat", ColumnType::Real, 9},
+                    {"area_m2", ColumnType::Real},
+                    {"x", ColumnType::Real},
+                    {"y", ColumnType::Real},
+                    {"lon", ColumnType::Real},
+                    {"lat", ColumnType::Real},
                     {"status", ColumnType::Text},
-                    {"permitted_share", ColumnType::Real, 6},
+                    {"permitted_share", ColumnType::Real},
                     {"from_name", ColumnType::Text},
                     {"to_name", ColumnType::Text}};
     if (f == TableFormat::Gpkg) {

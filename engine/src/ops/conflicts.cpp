@@ -35,7 +35,7 @@ TableSpec ConflictsReport::table_spec(bool with_geometry) const {
                     {"id_a", ColumnType::Text},
                     {"layer_b", ColumnType::Text},
                     {"id_b", ColumnType::Text},
-                    {"area_m2", ColumnType::Real, 6}};
+                    {"area_m2", ColumnType::Real}};
     if (with_geometry) {
         spec.geometry = GeometryKind::Polygon;
         spec.crs_wkt = crs_wkt;
@@ -139,7 +139,8 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
     });
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
-    const std::string first_text = fmt::format("layer '{}' in '{}'", layers[0].label, layers[0].path);
+    const std::string first_text =
+        fmt::format("layer '{}' in '{}'", layers[0].label, layers[0].path);
     for (auto& l : layers) conform_overlay_layer(l, layers[0].crs_wkt, first_text, prep);
 
     ConflictsReport rep;

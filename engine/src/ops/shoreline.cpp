@@ -896,17 +896,13 @@ ShorelineReport Engine::run() {
 TableSpec ShorelineReport::table_spec() const {
     TableSpec spec;
     spec.layer_name = "shoreline";
-    spec.columns = {{"region", ColumnType::Text},
-                    {"natural_m", ColumnType::Real, 3},
-                    {"artificial_m", ColumnType::Real, 3},
-                    {"estuary_m", ColumnType::Real, 3},
-                    {"total_m", ColumnType::Real, 3},
-                    {"natural_share_percent", ColumnType::Real, 6},
-                    {"target_percent", ColumnType::Real, 6},
-                    {"pass", ColumnType::Text},
-                    {"margin_percent", ColumnType::Real, 6},
-                    {"island_m", ColumnType::Real, 3},
-                    {"unclassified_m", ColumnType::Real, 3}};
+    spec.columns = {
+        {"region", ColumnType::Text},         {"natural_m", ColumnType::Real},
+        {"artificial_m", ColumnType::Real},   {"estuary_m", ColumnType::Real},
+        {"total_m", ColumnType::Real},        {"natural_share_percent", ColumnType::Real},
+        {"target_percent", ColumnType::Real}, {"pass", ColumnType::Text},
+        {"margin_percent", ColumnType::Real}, {"island_m", ColumnType::Real},
+        {"unclassified_m", ColumnType::Real}};
     return spec;
 }
 
@@ -942,10 +938,10 @@ TableSpec ShorelineReport::segment_spec() const {
     spec.columns = {{"feature", ColumnType::Integer}, {"part", ColumnType::Integer},
                     {"piece", ColumnType::Integer},   {"class", ColumnType::Text},
                     {"mainland", ColumnType::Text},   {"region", ColumnType::Text},
-                    {"start_m", ColumnType::Real, 3}, {"length_m", ColumnType::Real, 3}};
+                    {"start_m", ColumnType::Real},    {"length_m", ColumnType::Real}};
     if (raster_mode) {
-        spec.columns.push_back({"artificial_percent", ColumnType::Real, 3});
-        spec.columns.push_back({"valid_percent", ColumnType::Real, 3});
+        spec.columns.push_back({"artificial_percent", ColumnType::Real});
+        spec.columns.push_back({"valid_percent", ColumnType::Real});
     } else {
         spec.columns.push_back({"value", ColumnType::Text});
     }

@@ -76,7 +76,7 @@ void write_polygons(VectorWriter& out, const std::string& name,
                     const std::vector<SynthFeature>& layer, const std::vector<std::string>& fields,
                     const Grid& grid) {
     std::vector<Column> cols;
-    for (const auto& f : fields) cols.push_back(Column{f, ColumnType::Text, 0});
+    for (const auto& f : fields) cols.push_back(Column{f, ColumnType::Text});
     out.begin_layer(name, GeometryKind::Polygon, kSynthCrs, cols);
     for (const auto& f : layer) {
         std::vector<Value> v;
@@ -98,8 +98,8 @@ void write_gpkg(const SynthScene& scene, const std::string& path) {
     write_polygons(out, "land", {g.land}, {"code", "name"}, grid);
     write_polygons(out, "regions", g.regions, {"code", "name"}, grid);
     out.begin_layer("shoreline", GeometryKind::Line, kSynthCrs,
-                    {Column{"code", ColumnType::Text, 0}, Column{"type", ColumnType::Text, 0},
-                     Column{"island", ColumnType::Integer, 0}});
+                    {Column{"code", ColumnType::Text}, Column{"type", ColumnType::Text},
+                     Column{"island", ColumnType::Integer}});
     for (const auto& l : g.shoreline) {
         MultiLineString ml;
         ml.lines.push_back(synth_to_crs(l.points, grid));
@@ -114,20 +114,17 @@ void write_patches(const SynthScene& scene, const std::string& changes, const st
     TableSpec spec;
     for (const auto& c : planted_change_columns()) {
         ColumnType t = ColumnType::Text;
-        int decimals = 0;
         if (c == "patch_id" || c == "from" || c == "to" || c == "cells" || c == "col" || c == "row")
             t = ColumnType::Integer;
-        if (c == "area_m2") t = ColumnType::Real, decimals = 3;
-        if (c == "x" || c == "y") t = ColumnType::Real, decimals = 3;
-        spec.columns.push_back(Column{c, t, decimals});
+        if (c == "area_m2" || c == "x" || c == "y") t = ColumnType::Real;
+        spec.columns.push_back(Column{c, t});
     }
     auto w = TableWriter::open(changes, spec, TableFormat::Csv, {});
     TableSpec cspec;
-    cspec.columns = {
-        Column{"patch_id", ColumnType::Integer, 0}, Column{"col", ColumnType::Integer, 0},
-        Column{"row", ColumnType::Integer, 0},      Column{"x", ColumnType::Real, 3},
-        Column{"y", ColumnType::Real, 3},           Column{"from", ColumnType::Integer, 0},
-        Column{"to", ColumnType::Integer, 0}};
+    cspec.columns = {Column{"patch_id", ColumnType::Integer}, Column{"col", ColumnType::Integer},
+                     Column{"row", ColumnType::Integer},      Column{"x", ColumnType::Real},
+                     Column{"y", ColumnType::Real},           Column{"from", ColumnType::Integer},
+                     Column{"to", ColumnType::Integer}};
     auto wc = TableWriter::open(cells, cspec, TableFormat::Csv, {});
     for (const auto& p : scene.patches()) {
         double sx = 0, sy = 0;

@@ -56,10 +56,10 @@ constexpr ProblemKind kAllKinds[] = {ProblemKind::MissingCrs,        ProblemKind
 TableSpec ValidationReport::table_spec() const {
     TableSpec spec;
     spec.layer_name = "problems";
-    spec.columns = {{"id", ColumnType::Text},        {"fid", ColumnType::Integer},
-                    {"problem", ColumnType::Text},   {"detail", ColumnType::Text},
-                    {"x", ColumnType::Real, 9},      {"y", ColumnType::Real, 9},
-                    {"area_m2", ColumnType::Real, 6}};
+    spec.columns = {{"id", ColumnType::Text},      {"fid", ColumnType::Integer},
+                    {"problem", ColumnType::Text}, {"detail", ColumnType::Text},
+                    {"x", ColumnType::Real},       {"y", ColumnType::Real},
+                    {"area_m2", ColumnType::Real}};
     return spec;
 }
 
@@ -214,7 +214,8 @@ ValidationReport run_validate(const ValidateRequest& req) {
     for (std::size_t i : vl.unclosed)
         if (usable[i])
             add(i, ProblemKind::InvalidGeometry,
-                "ring not closed: its last point is not its first (the other commands close it by joining them)");
+                "ring not closed: its last point is not its first (the other commands close it by "
+                "joining them)");
 
     // Validity (GEOS)
     for (const auto& is : check_validity(vl.polygons, threads)) {
@@ -231,7 +232,8 @@ ValidationReport run_validate(const ValidateRequest& req) {
             try {
                 return CrsDomain(vl.crs_wkt, req.margin_deg);
             } catch (const Error& e) {
-                fail(e.kind(), fmt::format("layer '{}' in '{}': {}", vl.label, vl.ref.path, e.what()));
+                fail(e.kind(),
+                     fmt::format("layer '{}' in '{}': {}", vl.label, vl.ref.path, e.what()));
             }
         }();
         domain_meta = proto.describe();

@@ -25,10 +25,10 @@ TableSpec ZonalReport::table_spec() const {
     spec.layer_name = "zonal";
     spec.columns = {{"zone", ColumnType::Text},
                     {"class", ColumnType::Text},
-                    {"area_m2", ColumnType::Real, 6},
-                    {"share", ColumnType::Real, 12}};
+                    {"area_m2", ColumnType::Real},
+                    {"share", ColumnType::Real}};
     if (classes) spec.columns.push_back({"class_name", ColumnType::Text});
-    spec.columns.push_back({"cells", ColumnType::Real, 6});
+    spec.columns.push_back({"cells", ColumnType::Real});
     spec.columns.push_back({"area_model", ColumnType::Text});
     spec.columns.push_back({"ellipsoid", ColumnType::Text});
     return spec;

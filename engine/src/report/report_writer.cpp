@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "redline/core/error.hpp"
+#include "redline/core/json_text.hpp"
 #include "redline/core/sha256.hpp"
 #include "redline/io/atomic_file.hpp"
 #include "redline/io/raster_preview.hpp"
@@ -357,8 +358,7 @@ void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std:
     const std::string tmp = make_temp_dir_beside(out_dir, &created);
     try {
         const fs::path d(tmp);
-        const std::string json_text = r.to_json().dump(1) + "\n";
-        write_text((d / "report.json").string(), json_text);
+        write_text((d / "report.json").string(), json_text(r.to_json(), 1) + "\n");
         std::string png_b64;
         if (r.map.width) {
             write_png((d / "map.png").string(), r.map.rgb, r.map.width, r.map.height);
@@ -392,7 +392,7 @@ void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std:
         manifest["threads"] = threads;
         manifest["indicators"] = indicators;
         manifest["outputs"] = outputs;
-        write_text((d / "manifest.json").string(), manifest.dump(1) + "\n");
+        write_text((d / "manifest.json").string(), json_text(manifest, 1) + "\n");
         commit_directory(tmp, out_dir);
     } catch (const Error& e) {
         // The files are written into a temporary folder beside the target: say which report
@@ -460,10 +460,10 @@ int verify_report(const std::string& manifest_path, const ReportRunOptions& opts
         const bool ok = now == it.value();
         out << fmt::format(
             "indicator {:<22} {}{}\n", it.key(), ok ? "identical" : "DIFFERS",
-            ok ? "" : fmt::format(" (report: {}, now: {})", it.value().dump(), now.dump()));
+            ok ? "" : fmt::format(" (report: {}, now: {})", json_text(it.value()), json_text(now)));
         same = same && ok;
     }
-    const std::string json_now = sha256_hex(r.to_json().dump(1) + "\n");
+    const std::string json_now = sha256_hex(json_text(r.to_json(), 1) + "\n");
     std::string json_then;
     for (const auto& o : m["outputs"])
         if (o["file"] == "report.json") json_then = o["sha256"].get<std::string>();

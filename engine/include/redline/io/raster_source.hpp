@@ -2,7 +2,12 @@
 // Abstract raster input for the engine: a thread-safe source of per-thread readers.
 // Class values are delivered as int32 with a validity byte per cell (0 = nodata or masked).
 // Implementations: GdalRasterSource (any GDAL raster), MemoryRasterSource (arrays, numpy).
+//
+// Class codes are 32-bit signed integers, kMinClassCode..kMaxClassCode. A source whose cells
+// hold a value outside that range (a UInt32 file above 2^31 - 1, a numpy int64/uint64 array) is
+// refused with Error(InvalidInput) naming the value; values are never wrapped or clipped.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,14 +17,17 @@
 
 namespace redline {
 
+inline constexpr std::int64_t kMinClassCode = std::numeric_limits<std::int32_t>::min();
+inline constexpr std::int64_t kMaxClassCode = std::numeric_limits<std::int32_t>::max();
+
 struct RasterInfo {
-    std::string path;              // as given by the user ("" for memory)
+    std::string path;  // as given by the user ("" for memory)
     int band = 1;
     Grid grid;
-    std::string crs_wkt;           // WKT2; "" when the raster has none
-    std::string crs_label;         // "EPSG:4490" or the CRS name
+    std::string crs_wkt;                 // WKT2; "" when the raster has none
+    std::string crs_label;               // "EPSG:4490" or the CRS name
     std::optional<std::int64_t> nodata;  // the band's nodata value when it is an integer in range
-    std::string data_type;         // "Byte", "Int16", ...
+    std::string data_type;               // "Byte", "Int16", ...
     std::int64_t block_cols = 256, block_rows = 256;
     bool has_mask = false;         // a per-dataset mask or alpha band defines validity
     std::string read_strategy;     // how blocks are read and cached (for --verbose)
@@ -28,7 +36,7 @@ struct RasterInfo {
 };
 
 class RasterReader {
-public:
+  public:
     virtual ~RasterReader() = default;
     // Reads the window (inside the grid) row-major into values[cols*rows] and valid[cols*rows].
     // Throws Error(Io) naming the file and the window on a read failure.
@@ -42,7 +50,7 @@ public:
 };
 
 class RasterSource {
-public:
+  public:
     virtual ~RasterSource() = default;
     virtual const RasterInfo& info() const = 0;
     // A new reader with its own file handle; safe to call from any thread.

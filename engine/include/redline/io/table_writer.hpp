@@ -1,22 +1,23 @@
 #pragma once
 // Streaming table output in the formats other tools open: CSV, JSON and GeoPackage.
 //
-// - CSV: a header line, then one line per row; reals in fixed notation with the column's
-//   decimals; "" for missing values. Without a path, CSV goes to stdout.
+// - CSV: a header line, then one line per row; reals as the shortest text that parses back to
+//   the same double (format_double, core/number_text.hpp: "0.1", "100.0", "2.5e-07"); "" for
+//   missing values and NaN. Without a path, CSV goes to stdout.
 // - JSON: {"meta": {...}, "columns": [...], "rows": [{col: value, ...}, ...], <extras>}; reals
-//   are written with the same fixed decimals as CSV, missing values as null.
-// - GeoPackage: one table (with a geometry column when the spec asks for one), metadata item
-//   REDLINE_META on the layer holding the JSON meta.
+//   as in CSV (byte for byte the same text), missing values and NaN as null; the meta and extras
+//   are written by json_text (core/json_text.hpp), so their reals have that form too.
+// - GeoPackage: one table (with a geometry column when the spec asks for one; reals as doubles),
+//   metadata item REDLINE_META on the layer holding the JSON meta (json_text).
 // Files are written to a temporary beside the target and renamed by commit(); a writer
 // destroyed without commit() leaves nothing behind.
 // Thread-safety: one writer per thread.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "redline/core/geometry.hpp"
 
@@ -27,7 +28,6 @@ enum class ColumnType { Text, Integer, Real };
 struct Column {
     std::string name;
     ColumnType type = ColumnType::Text;
-    int decimals = 6;  // Real only
 };
 
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
@@ -51,7 +51,7 @@ TableFormat table_format_of(const std::string& path, const std::vector<TableForm
 const char* table_format_name(TableFormat f);
 
 class TableWriter {
-public:
+  public:
     virtual ~TableWriter() = default;
     // Opens the output (path "" or "-" = stdout CSV). Throws Error(Io) / Error(InvalidInput).
     static std::unique_ptr<TableWriter> open(const std::string& path, const TableSpec& spec,
@@ -63,7 +63,8 @@ public:
     virtual void commit() = 0;
 };
 
-// Formats a real as the writers do ("{:.Nf}", "" for NaN).
+// A real rounded for messages ("{:.Nf}", "" for NaN, no "-0.00"). Tables do not use it: their
+// reals round-trip (format_double).
 std::string format_real(double v, int decimals);
 
 }  // namespace redline
