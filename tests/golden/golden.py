@@ -307,7 +307,8 @@ def main():
     if mode == "diff":
         old, new = pathlib.Path(sys.argv[2]) / "normalised", pathlib.Path(sys.argv[3]) / "normalised"
         return subprocess.run(["diff", "-r", "-u", str(old), str(new)]).returncode
-    outdir = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else pathlib.Path(tempfile.mkdtemp(prefix="golden-"))
+    temporary = len(sys.argv) <= 2
+    outdir = pathlib.Path(sys.argv[2]) if not temporary else pathlib.Path(tempfile.mkdtemp(prefix="golden-"))
     digests, problems = run_all(outdir)
     for p in problems:
         print("PROBLEM:", p)
@@ -317,6 +318,8 @@ def main():
     if mode == "update":
         if problems:
             return 1
+        if temporary:
+            shutil.rmtree(outdir)
         DIGESTS.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
         print(f"wrote {DIGESTS} ({len(digests)} outputs)")
         return 0
@@ -324,8 +327,12 @@ def main():
     bad = sorted(k for k in set(want) | set(digests) if want.get(k) != digests.get(k))
     for k in bad:
         print(f"DIFFERS: {k} (golden {want.get(k, 'absent')[:12]}, now {digests.get(k, 'absent')[:12]})")
+    failed = bool(bad or problems)
+    if temporary and not failed:
+        shutil.rmtree(outdir)
+        outdir = "(removed)"
     print(f"{len(digests)} outputs, {len(bad)} differ from tests/golden/digests.json; new outputs in {outdir}")
-    return 1 if bad or problems else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
