@@ -37,14 +37,15 @@ std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::obje
 ZonePrepOptions prep_options(const pyb::dict& opts);
 
 struct ZoneInput {
-    std::string path;                    // PATH[:LAYER], or "" for memory
+    std::string path;  // PATH[:LAYER], or "" for memory
     std::optional<MemoryLayerInput> memory;
-    bool memory_crs_is_raster = false;   // geometries without CRS: the raster's CRS
+    bool memory_crs_is_raster = false;  // geometries without CRS: the raster's CRS
 };
 
 // opts: zones (path) or zone_wkb + zone_ids [+ zone_groups] [+ zones_crs_wkt].
 ZoneInput zone_input(const pyb::dict& opts);
 
-PreparedZones prepare_zone_input(const ZoneInput& in, const RasterInfo& raster, const ZonePrepOptions& prep);
+PreparedZones prepare_zone_input(const ZoneInput& in, const RasterInfo& raster,
+                                 const ZonePrepOptions& prep);
 
 }  // namespace redline::py

@@ -109,8 +109,10 @@ PyTable shoreline(const pyb::dict& o, const pyb::object& progress) {
     r.lines = get<std::string>(o, "lines", "");
     r.lines_crs = get<std::string>(o, "lines_crs", "");
     r.class_field = get<std::string>(o, "class_field", "");
-    if (o.contains("natural") && !o["natural"].is_none()) r.natural_values = o["natural"].cast<std::vector<std::string>>();
-    if (o.contains("estuary") && !o["estuary"].is_none()) r.estuary_values = o["estuary"].cast<std::vector<std::string>>();
+    if (o.contains("natural") && !o["natural"].is_none())
+        r.natural_values = o["natural"].cast<std::vector<std::string>>();
+    if (o.contains("estuary") && !o["estuary"].is_none())
+        r.estuary_values = o["estuary"].cast<std::vector<std::string>>();
     r.raster = get<std::string>(o, "raster", "");
     r.band = get<int>(o, "band", 1);
     r.classes = get<std::string>(o, "classes", "clcd");

@@ -4,10 +4,9 @@
 #include <pybind11/pybind11.h>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "redline/io/table_writer.hpp"
 

@@ -26,8 +26,8 @@ void run(ChangeArgs& a) {
     if (!a.matrix.empty())
         check_output(a.matrix, {TableFormat::Csv, TableFormat::Json}, "--matrix");
     if (!a.patches.empty()) {
-        auto f = check_output(
-            a.patches, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--patches");
+        auto f = check_output(a.patches, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg},
+                              "--patches");
         a.req.patch_geometry = (f == TableFormat::Gpkg);
     }
     auto progress = make_progress(a.common);

@@ -90,15 +90,15 @@ TableFormat check_output(const std::string& path, const std::vector<TableFormat>
 
 void add_encoding_option(CLI::App* cmd, std::string& encoding) {
     cmd->add_option(
-        kEncodingOption, encoding,
-        "Text encoding of shapefile attributes (.dbf field names and values), for every vector "
-        "input of the command: any name iconv knows, e.g. --encoding CP936 (GBK) or GB18030 for "
-        "Chinese agency shapefiles, BIG5, CP1252, UTF-8. Given to GDAL's ENCODING open option; "
-        "it overrides the file's .cpg and language driver byte. Without it, a shapefile decodes "
-        "as its .cpg file or its language driver byte says; one that declares neither is read "
-        "as UTF-8, or as GB18030 (with a warning) when its text is not UTF-8 but is valid "
-        "GB18030. A name or value that does not decode is an error (exit 2), never garbled "
-        "text. GeoPackage, FileGDB and GeoJSON store UTF-8 and ignore it")
+           kEncodingOption, encoding,
+           "Text encoding of shapefile attributes (.dbf field names and values), for every vector "
+           "input of the command: any name iconv knows, e.g. --encoding CP936 (GBK) or GB18030 for "
+           "Chinese agency shapefiles, BIG5, CP1252, UTF-8. Given to GDAL's ENCODING open option; "
+           "it overrides the file's .cpg and language driver byte. Without it, a shapefile decodes "
+           "as its .cpg file or its language driver byte says; one that declares neither is read "
+           "as UTF-8, or as GB18030 (with a warning) when its text is not UTF-8 but is valid "
+           "GB18030. A name or value that does not decode is an error (exit 2), never garbled "
+           "text. GeoPackage, FileGDB and GeoJSON store UTF-8 and ignore it")
         ->option_text("NAME");
 }
 

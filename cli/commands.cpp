@@ -18,7 +18,8 @@ bool register_command(CommandAdder adder, int order) {
 
 void add_all_commands(CLI::App& app) {
     auto r = registry();
-    std::stable_sort(r.begin(), r.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(r.begin(), r.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [order, adder] : r) adder(app);
 }
 

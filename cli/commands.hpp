@@ -2,9 +2,8 @@
 // Self-registration of subcommands: each <name>_command.cpp holds
 //   REDLINE_REGISTER_COMMAND(add_<name>_command, <order>)
 // so adding a command never edits a shared file. Commands appear in --help by order.
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace redline::cli {
 

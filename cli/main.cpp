@@ -1,9 +1,9 @@
 // redline: ecological-redline analysis from the shell. See `redline --help`.
-#include <cstdio>
-#include <exception>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <cstdio>
+#include <exception>
 
 #include "cli_support.hpp"
 #include "commands.hpp"
@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
     cli::install_signal_handlers();
     CLI::App app(
         "redline: land-use x planning-layer analysis for the 'Beautiful China' targets.\n"
-        "Exact, ellipsoidal (CGCS2000) and deterministic: the same inputs give the same bytes on any\n"
+        "Exact, ellipsoidal (CGCS2000) and deterministic: the same inputs give the same bytes on "
+        "any\n"
         "number of threads.",
         "redline");
     app.require_subcommand(1);
@@ -39,7 +40,8 @@ int main(int argc, char** argv) {
         return s.code;
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
-        std::fprintf(stderr, "       run 'redline --help' or 'redline <command> --help' for usage.\n");
+        std::fprintf(stderr,
+                     "       run 'redline --help' or 'redline <command> --help' for usage.\n");
         return 2;
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Cancelled) {

@@ -7,7 +7,8 @@
 namespace redline::test {
 
 const char* const kAlbers =
-    "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs";
+    "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=GRS80 +units=m "
+    "+no_defs";
 
 Ring box_ring(double x0, double y0, double x1, double y1) {
     return Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}};

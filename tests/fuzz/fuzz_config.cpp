@@ -27,7 +27,8 @@ namespace {
 
 const fs::path& work_dir() {
     static const fs::path dir = [] {
-        fs::path d = fs::temp_directory_path() / ("redline-fuzz-config-" + std::to_string(::getpid()));
+        fs::path d =
+            fs::temp_directory_path() / ("redline-fuzz-config-" + std::to_string(::getpid()));
         fs::create_directories(d / "data");
         std::ofstream(d / "data" / "lc.tif") << "not a tiff";  // an existing input for path checks
         return d;
@@ -60,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             // Round trip through the binary codec must give the same rules.
             const std::string bytes = r.serialize();
             if (ChangeRules::deserialize(bytes).serialize() != bytes) {
-                std::fprintf(stderr, "fuzz_config: rules serialize/deserialize round trip differs\n");
+                std::fprintf(stderr,
+                             "fuzz_config: rules serialize/deserialize round trip differs\n");
                 std::abort();
             }
         } else {
@@ -69,7 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const Error&) {
         // The contract: a redline::Error with a message.
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "fuzz_config: parser %u threw a non-redline exception: %s\n", which, e.what());
+        std::fprintf(stderr, "fuzz_config: parser %u threw a non-redline exception: %s\n", which,
+                     e.what());
         std::abort();
     } catch (...) {
         std::fprintf(stderr, "fuzz_config: parser %u threw an unknown exception\n", which);

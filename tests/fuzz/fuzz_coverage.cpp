@@ -47,7 +47,10 @@ long g_checked = 0, g_skipped = 0;
 const bool g_selftest = std::getenv("REDLINE_FUZZ_SELFTEST") != nullptr;
 const int g_stats = [] {
     if (std::getenv("REDLINE_FUZZ_STATS"))
-        std::atexit([] { std::fprintf(stderr, "fuzz_coverage: %ld inputs checked, %ld skipped\n", g_checked, g_skipped); });
+        std::atexit([] {
+            std::fprintf(stderr, "fuzz_coverage: %ld inputs checked, %ld skipped\n", g_checked,
+                         g_skipped);
+        });
     return 0;
 }();
 
@@ -58,12 +61,13 @@ const int g_stats = [] {
 
 // A star-shaped ring around (cx, cy) (cell coordinates): n angles, one per equal slot, jittered
 // inside it, radii in [rmin, rmax]. Closed.
-std::vector<Point> star(FuzzedDataProvider& in, double cx, double cy, double rmin, double rmax, int n,
-                        double aspect) {
+std::vector<Point> star(FuzzedDataProvider& in, double cx, double cy, double rmin, double rmax,
+                        int n, double aspect) {
     std::vector<Point> ring;
     const double phase = in.ConsumeProbability<double>() * 2 * std::numbers::pi;
     for (int k = 0; k < n; ++k) {
-        const double a = phase + (k + 0.05 + 0.9 * in.ConsumeProbability<double>()) * 2 * std::numbers::pi / n;
+        const double a =
+            phase + (k + 0.05 + 0.9 * in.ConsumeProbability<double>()) * 2 * std::numbers::pi / n;
         const double r = rmin + (rmax - rmin) * in.ConsumeProbability<double>();
         ring.push_back({cx + r * std::cos(a), cy + aspect * r * std::sin(a)});
     }
@@ -82,7 +86,8 @@ GEOSGeometry* geos_polygon(const Polygon& p) {
     GEOSGeometry* shell = geos_ring(p.rings[0]);
     std::vector<GEOSGeometry*> holes;
     for (std::size_t r = 1; r < p.rings.size(); ++r) holes.push_back(geos_ring(p.rings[r]));
-    return GEOSGeom_createPolygon_r(geos(), shell, holes.data(), static_cast<unsigned>(holes.size()));
+    return GEOSGeom_createPolygon_r(geos(), shell, holes.data(),
+                                    static_cast<unsigned>(holes.size()));
 }
 
 double geos_area(const GEOSGeometry* g) {
@@ -113,8 +118,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const double dx = std::exp2(-10.0 + 24.0 * in.ConsumeProbability<double>());
     const double dy_abs = dx * std::exp2(-2.0 + 4.0 * in.ConsumeProbability<double>());
     const double dy = in.ConsumeBool() ? -dy_abs : dy_abs;
-    const double x0 = dx * static_cast<double>(in.ConsumeIntegralInRange<std::int64_t>(-100000, 100000));
-    const double y0 = dy_abs * static_cast<double>(in.ConsumeIntegralInRange<std::int64_t>(-100000, 100000));
+    const double x0 =
+        dx * static_cast<double>(in.ConsumeIntegralInRange<std::int64_t>(-100000, 100000));
+    const double y0 =
+        dy_abs * static_cast<double>(in.ConsumeIntegralInRange<std::int64_t>(-100000, 100000));
     const Grid grid(x0, dx, y0, dy, cols, rows);
 
     // Polygon in cell coordinates, then in world coordinates. Radius 0.5..64 cells; `inside`
@@ -127,7 +134,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     double cy = static_cast<double>(rows) * in.ConsumeProbability<double>();
     if (inside) {
         // Shrink the radius and move the centre so that the bounding circle (ellipse) fits.
-        rmax = std::min({rmax, 0.999 * static_cast<double>(cols) / 2, 0.999 * static_cast<double>(rows) / (2 * aspect)});
+        rmax = std::min({rmax, 0.999 * static_cast<double>(cols) / 2,
+                         0.999 * static_cast<double>(rows) / (2 * aspect)});
         if (rmax < 0.05) {
             ++g_skipped;
             return 0;
@@ -159,8 +167,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         ++g_skipped;
         return 0;
     }
-    const double gx0 = std::min(x0, x0 + dx * static_cast<double>(cols)), gx1 = std::max(x0, x0 + dx * static_cast<double>(cols));
-    const double gy0 = std::min(y0, y0 + dy * static_cast<double>(rows)), gy1 = std::max(y0, y0 + dy * static_cast<double>(rows));
+    const double gx0 = std::min(x0, x0 + dx * static_cast<double>(cols)),
+                 gx1 = std::max(x0, x0 + dx * static_cast<double>(cols));
+    const double gy0 = std::min(y0, y0 + dy * static_cast<double>(rows)),
+                 gy1 = std::max(y0, y0 + dy * static_cast<double>(rows));
     const double want = inside ? geos_area(gpoly) : clipped_area(gpoly, gx0, gy0, gx1, gy1);
 
     MultiPolygon mp;
@@ -181,7 +191,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::int64_t i = 0; i < rows; ++i)
         for (std::int64_t j = 0; j < cols; ++j) {
             const std::int64_t c = dense.row(i)[j];
-            if (c < 0 || c > kFullCoverage) violation("coverage outside [0, 1] (cells)", std::ldexp(static_cast<double>(c), -kCoverageBits), 0.5);
+            if (c < 0 || c > kFullCoverage)
+                violation("coverage outside [0, 1] (cells)",
+                          std::ldexp(static_cast<double>(c), -kCoverageBits), 0.5);
             cov[static_cast<std::size_t>(i * cols + j)] = c;
             sum += c;
         }
@@ -189,7 +201,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // 1e-9 relative; the absolute floor (1e-12 of a cell per vertex) only matters when the
     // polygon barely touches the grid (clipped case with a tiny intersection).
     const double tol = 1e-9 * want + 1e-12 * static_cast<double>(n + 60) * dx * dy_abs;
-    if (!(std::fabs(got - want) <= tol)) violation("sum of coverage x cell area != GEOS area", got, want);
+    if (!(std::fabs(got - want) <= tol))
+        violation("sum of coverage x cell area != GEOS area", got, want);
 
     // Per cell against GEOS on small grids.
     if (rows * cols <= 144) {
@@ -197,9 +210,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (std::int64_t j = 0; j < cols; ++j) {
                 const double cx0 = x0 + static_cast<double>(j) * dx, cx1 = cx0 + dx;
                 const double ya = y0 + static_cast<double>(i) * dy, yb = ya + dy;
-                const double cell = clipped_area(gpoly, cx0, std::min(ya, yb), cx1, std::max(ya, yb)) / (dx * dy_abs);
-                const double c = std::ldexp(static_cast<double>(cov[static_cast<std::size_t>(i * cols + j)]), -kCoverageBits);
-                if (!(std::fabs(c - cell) <= 1e-9)) violation("cell coverage != GEOS area of polygon ∩ cell (cells)", c, cell);
+                const double cell =
+                    clipped_area(gpoly, cx0, std::min(ya, yb), cx1, std::max(ya, yb)) /
+                    (dx * dy_abs);
+                const double c =
+                    std::ldexp(static_cast<double>(cov[static_cast<std::size_t>(i * cols + j)]),
+                               -kCoverageBits);
+                if (!(std::fabs(c - cell) <= 1e-9))
+                    violation("cell coverage != GEOS area of polygon ∩ cell (cells)", c, cell);
             }
     }
     GEOSGeom_destroy_r(geos(), gpoly);
@@ -208,11 +226,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::int64_t> sparse(cov.size(), 0);
     CoverageRasterizer sc;
     sc.begin(grid.full());
-    zones.for_each_edge(0, [&](double xa, double ya, double xb, double yb, int sign) { sc.add_edge(xa, ya, xb, yb, sign); });
+    zones.for_each_edge(0, [&](double xa, double ya, double xb, double yb, int sign) {
+        sc.add_edge(xa, ya, xb, yb, sign);
+    });
     struct V {
         std::vector<std::int64_t>& out;
         std::int64_t cols;
-        void cell(std::int64_t r, std::int64_t c, std::int64_t v, const std::int64_t*) { out[static_cast<std::size_t>(r * cols + c)] = v; }
+        void cell(std::int64_t r, std::int64_t c, std::int64_t v, const std::int64_t*) {
+            out[static_cast<std::size_t>(r * cols + c)] = v;
+        }
         void span(std::int64_t r, std::int64_t c0, std::int64_t c1, std::int64_t v) {
             for (std::int64_t c = c0; c < c1; ++c) out[static_cast<std::size_t>(r * cols + c)] = v;
         }
@@ -232,7 +254,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (std::int64_t j = 0; j < w.cols; ++j)
             if (dense.row(i)[j] != cov[static_cast<std::size_t>((w.row0 + i) * cols + w.col0 + j)])
                 violation("coverage depends on the window", static_cast<double>(dense.row(i)[j]),
-                          static_cast<double>(cov[static_cast<std::size_t>((w.row0 + i) * cols + w.col0 + j)]));
+                          static_cast<double>(
+                              cov[static_cast<std::size_t>((w.row0 + i) * cols + w.col0 + j)]));
     ++g_checked;
     return 0;
 }

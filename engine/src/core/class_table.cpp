@@ -1,10 +1,10 @@
 #include "redline/core/class_table.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
@@ -13,15 +13,16 @@
 namespace redline {
 namespace {
 
-const std::vector<std::string> kGroups = {"cropland", "forest", "grassland", "shrub",   "wetland",
-                                          "water",    "built_up", "bare",   "snow_ice"};
+const std::vector<std::string> kGroups = {"cropland", "forest",   "grassland", "shrub",   "wetland",
+                                          "water",    "built_up", "bare",      "snow_ice"};
 const std::vector<std::string> kNatural = {"forest", "grassland", "shrub",   "wetland",
                                            "water",  "bare",      "snow_ice"};
 const std::vector<std::string> kHuman = {"cropland", "built_up"};
 
-ClassTable make(const std::string& id,
-                std::initializer_list<std::tuple<std::int64_t, const char*, std::vector<std::string>>> rows,
-                std::vector<std::int64_t> nodata) {
+ClassTable make(
+    const std::string& id,
+    std::initializer_list<std::tuple<std::int64_t, const char*, std::vector<std::string>>> rows,
+    std::vector<std::int64_t> nodata) {
     std::map<std::int64_t, ClassInfo> m;
     for (const auto& [code, name, groups] : rows) m[code] = ClassInfo{name, groups};
     return ClassTable(id, std::move(m), std::move(nodata));
@@ -119,9 +120,12 @@ ClassTable ClassTable::load(const std::string& spec) {
             header = cells;
             for (int i = 0; i < static_cast<int>(header.size()); ++i) {
                 auto h = text::lower(text::trim(header[i]));
-                if (h == "code" || h == "value") c_code = i;
-                else if (h == "name" || h == "label") c_name = i;
-                else if (h == "group" || h == "groups") c_group = i;
+                if (h == "code" || h == "value")
+                    c_code = i;
+                else if (h == "name" || h == "label")
+                    c_name = i;
+                else if (h == "group" || h == "groups")
+                    c_group = i;
             }
             if (c_code < 0 || c_name < 0)
                 fail(ErrorKind::InvalidInput,
@@ -130,12 +134,14 @@ ClassTable ClassTable::load(const std::string& spec) {
                                  spec, line));
             continue;
         }
-        auto cell = [&](int i) { return i < static_cast<int>(cells.size()) ? text::trim(cells[i]) : std::string(); };
+        auto cell = [&](int i) {
+            return i < static_cast<int>(cells.size()) ? text::trim(cells[i]) : std::string();
+        };
         auto code = text::parse_int(cell(c_code));
         if (!code)
             fail(ErrorKind::InvalidInput,
-                 fmt::format("class table '{}' line {}: code '{}' is not an integer", spec,
-                             line_no, cell(c_code)));
+                 fmt::format("class table '{}' line {}: code '{}' is not an integer", spec, line_no,
+                             cell(c_code)));
         if (classes.count(*code))
             fail(ErrorKind::InvalidInput,
                  fmt::format("class table '{}' line {}: code {} appears twice", spec, line_no,

@@ -1,8 +1,8 @@
 #include "redline/core/grid.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "redline/core/error.hpp"
 

@@ -1,10 +1,10 @@
 #include "redline/core/text.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace redline::text {
 

@@ -1,9 +1,9 @@
 #include "redline/coverage/coverage_rasterizer.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "redline/core/error.hpp"
 
@@ -66,8 +66,8 @@ struct RowWalker {
             // the position across the cell, linear along the piece (Simpson is exact here).
             const double ua = a.x - fk, ub = b.x - fk, um = 0.5 * (ua + ub);
             const double em = 0.5 * (a.eta + b.eta);
-            const double in_cell = (b.eta - a.eta) / 6.0 *
-                                   ((1 - ua) * a.eta + 4 * (1 - um) * em + (1 - ub) * b.eta);
+            const double in_cell =
+                (b.eta - a.eta) / 6.0 * ((1 - ua) * a.eta + 4 * (1 - um) * em + (1 - ub) * b.eta);
             const std::int64_t own = std::llround(in_cell * kScale);
             mom[idx] += static_cast<std::uint64_t>(dir * own);
             mom[idx + 1] += static_cast<std::uint64_t>(dir * (dm - own));
@@ -87,9 +87,12 @@ CoverageMode parse_coverage_mode(const std::string& s) {
 
 const char* coverage_mode_name(CoverageMode m) {
     switch (m) {
-        case CoverageMode::Exact: return "exact";
-        case CoverageMode::Centroid: return "centroid";
-        case CoverageMode::AllTouched: return "all-touched";
+        case CoverageMode::Exact:
+            return "exact";
+        case CoverageMode::Centroid:
+            return "centroid";
+        case CoverageMode::AllTouched:
+            return "all-touched";
     }
     return "?";
 }
@@ -103,14 +106,17 @@ void CoverageRasterizer::begin(const Window& window) {
     m_touched.clear();
     m_window = window;
     m_stride = static_cast<std::size_t>(window.cols) + 1;
-    const std::size_t n = m_stride * static_cast<std::size_t>(std::max<std::int64_t>(window.rows, 0));
+    const std::size_t n =
+        m_stride * static_cast<std::size_t>(std::max<std::int64_t>(window.rows, 0));
     if (m_acc.size() < n) m_acc.resize(n, 0);
     if (m_moments && m_mom.size() < n) m_mom.resize(n, 0);
 }
 
 void CoverageRasterizer::add_edge(double xa, double ya, double xb, double yb, int sign) {
-    if (m_mode == CoverageMode::Centroid) add_edge_centroid(xa, ya, xb, yb, sign);
-    else add_edge_exact(xa, ya, xb, yb, sign);
+    if (m_mode == CoverageMode::Centroid)
+        add_edge_centroid(xa, ya, xb, yb, sign);
+    else
+        add_edge_exact(xa, ya, xb, yb, sign);
 }
 
 void CoverageRasterizer::add_edge_exact(double xa, double ya, double xb, double yb, int sign) {
@@ -220,17 +226,21 @@ void CoverageRasterizer::finish() {
         CoverageRasterizer& r;
         std::size_t cols;
         void cell(std::int64_t row, std::int64_t col, std::int64_t c, const std::int64_t* mom) {
-            const std::size_t i = static_cast<std::size_t>(row) * cols + static_cast<std::size_t>(col);
+            const std::size_t i =
+                static_cast<std::size_t>(row) * cols + static_cast<std::size_t>(col);
             r.m_cov[i] = c;
             if (mom) r.m_cov_mom[i] = *mom;
         }
         void span(std::int64_t row, std::int64_t b, std::int64_t e, std::int64_t c) {
             const std::size_t i = static_cast<std::size_t>(row) * cols;
-            std::fill(r.m_cov.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(b)),
-                      r.m_cov.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(e)), c);
+            std::fill(
+                r.m_cov.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(b)),
+                r.m_cov.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(e)), c);
             if (r.m_moments)
-                std::fill(r.m_cov_mom.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(b)),
-                          r.m_cov_mom.begin() + static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(e)),
+                std::fill(r.m_cov_mom.begin() +
+                              static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(b)),
+                          r.m_cov_mom.begin() +
+                              static_cast<std::ptrdiff_t>(i + static_cast<std::size_t>(e)),
                           c == kFullCoverage ? kFullCoverage / 2 : c / 2);
         }
     };

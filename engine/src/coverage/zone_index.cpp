@@ -13,7 +13,8 @@ ZoneIndex::ZoneIndex(const ZoneSet& zones, const TilePlan& plan)
         plan.tile_range(zr.window, tx0, tx1, ty0, ty1);
         for (std::int64_t ty = ty0; ty < ty1; ++ty)
             for (std::int64_t tx = tx0; tx < tx1; ++tx) {
-                m_tile_zones[static_cast<std::size_t>(ty * plan.tiles_x() + tx)].push_back(static_cast<std::uint32_t>(z));
+                m_tile_zones[static_cast<std::size_t>(ty * plan.tiles_x() + tx)].push_back(
+                    static_cast<std::uint32_t>(z));
                 ++m_pairs;
             }
         if (ty1 - ty0 > 1 && zr.edges > kBucketEdges) {
@@ -34,7 +35,8 @@ ZoneIndex::ZoneIndex(const ZoneSet& zones, const TilePlan& plan)
                     lo = std::max(lo, ty0);
                     hi = std::min(hi, ty1 - 1);
                     for (std::int64_t band = lo; band <= hi; ++band)
-                        b.bands[static_cast<std::size_t>(band - ty0)].push_back(static_cast<std::uint32_t>(i - first) | flag);
+                        b.bands[static_cast<std::size_t>(band - ty0)].push_back(
+                            static_cast<std::uint32_t>(i - first) | flag);
                 }
             }
             m_bucket_of[z] = static_cast<std::int64_t>(m_buckets.size());
@@ -45,12 +47,14 @@ ZoneIndex::ZoneIndex(const ZoneSet& zones, const TilePlan& plan)
         if (!m_tile_zones[t].empty()) m_busy.push_back(t);
 }
 
-void ZoneIndex::rasterize(CoverageRasterizer& r, std::size_t z, std::size_t tile, const Window& window) const {
+void ZoneIndex::rasterize(CoverageRasterizer& r, std::size_t z, std::size_t tile,
+                          const Window& window) const {
     rasterize_edges(r, z, tile, window);
     r.finish();
 }
 
-void ZoneIndex::rasterize_edges(CoverageRasterizer& r, std::size_t z, std::size_t tile, const Window& window) const {
+void ZoneIndex::rasterize_edges(CoverageRasterizer& r, std::size_t z, std::size_t tile,
+                                const Window& window) const {
     const std::int64_t b = m_bucket_of[z];
     if (b < 0) {
         r.begin(window);

@@ -1,5 +1,7 @@
 #include "redline/exec/memory_budget.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -7,24 +9,25 @@
 #include <fstream>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "redline/core/error.hpp"
 
 namespace redline {
 
 std::int64_t MemoryModel::need(std::int64_t tile_cells, int threads) const {
-    return fixed_bytes + cache_bytes + static_cast<std::int64_t>(std::max(threads, 1)) * tile_cells * bytes_per_tile_cell;
+    return fixed_bytes + cache_bytes +
+           static_cast<std::int64_t>(std::max(threads, 1)) * tile_cells * bytes_per_tile_cell;
 }
 
 std::int64_t zones_memory_bytes(std::size_t vertices, std::size_t zones) {
-    return kProcessBaseBytes + static_cast<std::int64_t>(vertices) * 48 + static_cast<std::int64_t>(zones) * 1024;
+    return kProcessBaseBytes + static_cast<std::int64_t>(vertices) * 48 +
+           static_cast<std::int64_t>(zones) * 1024;
 }
 
 std::int64_t parse_byte_size(const std::string& text, const std::string& option) {
     auto bad = [&]() {
         fail(ErrorKind::InvalidInput,
-             fmt::format("{} '{}' is not a size; write e.g. 2G, 512M, 1.5GiB or a number of bytes", option, text));
+             fmt::format("{} '{}' is not a size; write e.g. 2G, 512M, 1.5GiB or a number of bytes",
+                         option, text));
     };
     std::size_t pos = 0;
     double v = 0;
@@ -34,17 +37,22 @@ std::int64_t parse_byte_size(const std::string& text, const std::string& option)
         bad();
     }
     std::string unit = text.substr(pos);
-    unit.erase(std::remove_if(unit.begin(), unit.end(), [](unsigned char c) { return std::isspace(c); }), unit.end());
+    unit.erase(
+        std::remove_if(unit.begin(), unit.end(), [](unsigned char c) { return std::isspace(c); }),
+        unit.end());
     for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     double mult = 1;
     if (!unit.empty()) {
         const char u = unit[0];
         const std::string rest = unit.substr(1);
-        if (u == 'B' && rest.empty()) mult = 1;
+        if (u == 'B' && rest.empty())
+            mult = 1;
         else {
             const std::string units = "KMGT";
             const auto k = units.find(u);
-            if (k == std::string::npos || !(rest.empty() || rest == "B" || rest == "I" || rest == "IB")) bad();
+            if (k == std::string::npos ||
+                !(rest.empty() || rest == "B" || rest == "I" || rest == "IB"))
+                bad();
             mult = std::pow(1024.0, static_cast<double>(k + 1));
         }
     }
@@ -74,8 +82,9 @@ std::int64_t available_memory_bytes() {
     return 0;
 }
 
-TileChoice choose_tile_size(const MemoryModel& model, std::int64_t requested, std::int64_t min_side, int threads,
-                            std::int64_t limit, const std::function<std::int64_t(std::int64_t)>& tile_cells) {
+TileChoice choose_tile_size(const MemoryModel& model, std::int64_t requested, std::int64_t min_side,
+                            int threads, std::int64_t limit,
+                            const std::function<std::int64_t(std::int64_t)>& tile_cells) {
     TileChoice c;
     c.tile_size = requested;
     c.need_bytes = model.need(tile_cells(requested), threads);

@@ -1,10 +1,10 @@
 #include "redline/exec/ordered_executor.hpp"
 
+#include <tbb/global_control.h>
+
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <tbb/global_control.h>
 
 namespace redline {
 

@@ -1,8 +1,8 @@
 #include "redline/exec/tile_plan.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "redline/core/error.hpp"
 

@@ -1,13 +1,13 @@
 #include "redline/geodesy/cell_area_model.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <numbers>
-
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
 
 #include "redline/core/error.hpp"
 #include "redline/geodesy/crs_description.hpp"
@@ -47,9 +47,12 @@ double jacobian_density(const Transformer& inv, double x, double y, double h) {
 
 const char* CellAreaModel::kind_name() const {
     switch (m_kind) {
-        case AreaModelKind::Constant: return "constant";
-        case AreaModelKind::PerRow: return "per-row";
-        case AreaModelKind::PerCell: return "per-cell";
+        case AreaModelKind::Constant:
+            return "constant";
+        case AreaModelKind::PerRow:
+            return "per-row";
+        case AreaModelKind::PerCell:
+            return "per-cell";
     }
     return "?";
 }
@@ -89,24 +92,26 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
                      fmt::format("the raster reaches latitude {:.6f} degrees (row {}), beyond "
                                  "+-90: its geotransform does not fit its geographic CRS '{}'",
                                  (std::fabs(lat1) > lim ? lat1 : lat2) / kDeg, r, crs.name));
-            const double a = ell.quad_area(std::clamp(lat1, -std::numbers::pi / 2, std::numbers::pi / 2),
-                                           std::clamp(lat2, -std::numbers::pi / 2, std::numbers::pi / 2), dlam);
+            const double a =
+                ell.quad_area(std::clamp(lat1, -std::numbers::pi / 2, std::numbers::pi / 2),
+                              std::clamp(lat2, -std::numbers::pi / 2, std::numbers::pi / 2), dlam);
             m.m_row_m2[static_cast<std::size_t>(r)] = a;
             const double mean_density = a / (dlam * std::fabs(lat2 - lat1));
             m.m_row_gradient[static_cast<std::size_t>(r)] =
                 (ell.area_density(lat2) - ell.area_density(lat1)) / mean_density;
             max_area = std::max(max_area, a);
         }
-        if (!(max_area > 0))
-            fail(ErrorKind::InvalidInput, "the raster's cells have zero area");
+        if (!(max_area > 0)) fail(ErrorKind::InvalidInput, "the raster's cells have zero area");
         m.m_scale = AreaScale::for_max_cell_area(max_area);
         m.m_row_units.resize(m.m_row_m2.size());
         for (std::size_t r = 0; r < m.m_row_m2.size(); ++r)
             m.m_row_units[r] = m.m_scale.quantize(m.m_row_m2[r]);
         m.m_description = fmt::format(
-            "per-row exact ellipsoidal quadrangle area (geographic CRS '{}', {}); cells from {:.6f} "
+            "per-row exact ellipsoidal quadrangle area (geographic CRS '{}', {}); cells from "
+            "{:.6f} "
             "to {:.6f} m2",
-            crs.name, ell.name(), *std::min_element(m.m_row_m2.begin(), m.m_row_m2.end()), max_area);
+            crs.name, ell.name(), *std::min_element(m.m_row_m2.begin(), m.m_row_m2.end()),
+            max_area);
         return m;
     }
     if (crs.kind != CrsKind::Projected)
@@ -129,16 +134,16 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
                 const double x = grid.x_of(fx * static_cast<double>(grid.cols()));
                 const double y = grid.y_of(fy * static_cast<double>(grid.rows()));
                 const double rho = jacobian_density(inv, x, y, h);
-                if (std::isfinite(rho)) worst = std::max(worst, std::fabs(rho / (unit * unit) - 1.0));
+                if (std::isfinite(rho))
+                    worst = std::max(worst, std::fabs(rho / (unit * unit) - 1.0));
             }
         if (worst < 1e-9) {
             m.m_kind = AreaModelKind::Constant;
             m.m_const_m2 = plane * unit * unit;
             m.m_scale = AreaScale::for_max_cell_area(m.m_const_m2);
             m.m_const_units = m.m_scale.quantize(m.m_const_m2);
-            m.m_description = fmt::format(
-                "constant {} m2 per cell (equal-area '{}', {}; exact)", m.m_const_m2, crs.method,
-                crs.ellipsoid_name);
+            m.m_description = fmt::format("constant {} m2 per cell (equal-area '{}', {}; exact)",
+                                          m.m_const_m2, crs.method, crs.ellipsoid_name);
             return m;
         }
         m.m_warnings.push_back(fmt::format(
@@ -167,9 +172,8 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
             }
     };
     tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, m.m_ny + 1, 16), fill_rows);
-    });
+    arena.execute(
+        [&] { tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, m.m_ny + 1, 16), fill_rows); });
     // Nodes outside the projection's domain take the value of the nearest valid node in the
     // same lattice row, or column (deterministic sweep).
     std::size_t failed = 0;
@@ -189,29 +193,41 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
             for (std::int64_t j = 0; j <= m.m_ny; ++j) {
                 double last = std::nan("");
                 for (std::int64_t i = 0; i <= m.m_nx; ++i) {
-                    double& v = m.m_rho[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(i)];
-                    if (std::isfinite(v)) last = v;
-                    else if (std::isfinite(last)) v = last;
+                    double& v =
+                        m.m_rho[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(i)];
+                    if (std::isfinite(v))
+                        last = v;
+                    else if (std::isfinite(last))
+                        v = last;
                 }
                 last = std::nan("");
                 for (std::int64_t i = m.m_nx; i >= 0; --i) {
-                    double& v = m.m_rho[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(i)];
-                    if (std::isfinite(v)) last = v;
-                    else if (std::isfinite(last)) v = last;
+                    double& v =
+                        m.m_rho[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(i)];
+                    if (std::isfinite(v))
+                        last = v;
+                    else if (std::isfinite(last))
+                        v = last;
                 }
             }
             for (std::int64_t i = 0; i <= m.m_nx; ++i) {
                 double last = std::nan("");
                 for (std::int64_t j = 0; j <= m.m_ny; ++j) {
-                    double& v = m.m_rho[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(i)];
-                    if (std::isfinite(v)) last = v;
-                    else if (std::isfinite(last)) v = last;
+                    double& v =
+                        m.m_rho[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(i)];
+                    if (std::isfinite(v))
+                        last = v;
+                    else if (std::isfinite(last))
+                        v = last;
                 }
                 last = std::nan("");
                 for (std::int64_t j = m.m_ny; j >= 0; --j) {
-                    double& v = m.m_rho[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(i)];
-                    if (std::isfinite(v)) last = v;
-                    else if (std::isfinite(last)) v = last;
+                    double& v =
+                        m.m_rho[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(i)];
+                    if (std::isfinite(v))
+                        last = v;
+                    else if (std::isfinite(last))
+                        v = last;
                 }
             }
         }
@@ -249,14 +265,18 @@ void CellAreaModel::cell_area_units(std::int64_t row, std::int64_t col0, std::in
         std::fill(out, out + n, a);
         return;
     }
-    for (std::int64_t k = 0; k < n; ++k) out[k] = m_scale.quantize(density(row, col0 + k) * m_cell_plane);
+    for (std::int64_t k = 0; k < n; ++k)
+        out[k] = m_scale.quantize(density(row, col0 + k) * m_cell_plane);
 }
 
 double CellAreaModel::cell_area_m2(std::int64_t row, std::int64_t col) const {
     switch (m_kind) {
-        case AreaModelKind::Constant: return m_const_m2;
-        case AreaModelKind::PerRow: return m_row_m2[static_cast<std::size_t>(row)];
-        case AreaModelKind::PerCell: return density(row, col) * m_cell_plane;
+        case AreaModelKind::Constant:
+            return m_const_m2;
+        case AreaModelKind::PerRow:
+            return m_row_m2[static_cast<std::size_t>(row)];
+        case AreaModelKind::PerCell:
+            return density(row, col) * m_cell_plane;
     }
     return 0;
 }

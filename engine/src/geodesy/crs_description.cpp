@@ -1,9 +1,9 @@
 #include "redline/geodesy/crs_description.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "proj_handles.hpp"
 #include "redline/core/error.hpp"
@@ -19,9 +19,8 @@ CrsDescription describe_crs(const std::string& wkt) {
     auto ctx = make_context();
     ProjPtr crs(proj_create(ctx.get(), wkt.c_str()));
     if (!crs)
-        fail(ErrorKind::InvalidInput,
-             fmt::format("PROJ cannot read the CRS definition ({}): {}", last_error(ctx.get()),
-                         wkt.substr(0, 200)));
+        fail(ErrorKind::InvalidInput, fmt::format("PROJ cannot read the CRS definition ({}): {}",
+                                                  last_error(ctx.get()), wkt.substr(0, 200)));
     CrsDescription d;
     const char* name = proj_get_name(crs.get());
     d.name = name ? name : "";
@@ -55,8 +54,10 @@ CrsDescription describe_crs(const std::string& wkt) {
         double factor = 0;
         if (proj_cs_get_axis_info(ctx.get(), cs.get(), 0, nullptr, nullptr, nullptr, &factor,
                                   nullptr, nullptr, nullptr)) {
-            if (d.kind == CrsKind::Geographic) d.unit_to_radian = factor;
-            else d.unit_to_metre = factor;
+            if (d.kind == CrsKind::Geographic)
+                d.unit_to_radian = factor;
+            else
+                d.unit_to_metre = factor;
         }
     }
     if (d.kind == CrsKind::Projected) {

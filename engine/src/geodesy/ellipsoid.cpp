@@ -39,7 +39,8 @@ const Ellipsoid& Ellipsoid::wgs84() {
 double Ellipsoid::q(double phi) const {
     const double s = std::sin(phi);
     const double es = m_e * s;
-    return (1.0 - m_e2) * (s / (1.0 - m_e2 * s * s) - (1.0 / (2.0 * m_e)) * std::log((1.0 - es) / (1.0 + es)));
+    return (1.0 - m_e2) *
+           (s / (1.0 - m_e2 * s * s) - (1.0 / (2.0 * m_e)) * std::log((1.0 - es) / (1.0 + es)));
 }
 
 double Ellipsoid::dq(double phi1, double phi2) const {

@@ -1,9 +1,9 @@
 #pragma once
 // RAII owners for PROJ objects (private to geodesy/).
+#include <proj.h>
+
 #include <memory>
 #include <string>
-
-#include <proj.h>
 
 namespace redline::detail {
 

@@ -1,8 +1,8 @@
 #include "redline/geodesy/transformer.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "proj_handles.hpp"
 #include "redline/core/error.hpp"

@@ -32,7 +32,8 @@ GEOSGeometry* ring_of(const GeosContext& c, const Ring& r) {
     }
     GEOSCoordSequence* seq =
         GEOSCoordSeq_copyFromBuffer_r(c.get(), buf.data(), buf.size() / 2, 0, 0);
-    if (!seq) fail(ErrorKind::Internal, "GEOS cannot build a coordinate sequence: " + c.last_error());
+    if (!seq)
+        fail(ErrorKind::Internal, "GEOS cannot build a coordinate sequence: " + c.last_error());
     GEOSGeometry* g = GEOSGeom_createLinearRing_r(c.get(), seq);
     if (!g) fail(ErrorKind::Internal, "GEOS cannot build a ring: " + c.last_error());
     return g;
@@ -43,7 +44,8 @@ GEOSGeometry* polygon_of(const GeosContext& c, const Polygon& p) {
     GEOSGeometry* shell = ring_of(c, p.rings[0]);
     std::vector<GEOSGeometry*> holes;
     for (std::size_t i = 1; i < p.rings.size(); ++i) holes.push_back(ring_of(c, p.rings[i]));
-    GEOSGeometry* g = GEOSGeom_createPolygon_r(c.get(), shell, holes.data(), static_cast<unsigned>(holes.size()));
+    GEOSGeometry* g =
+        GEOSGeom_createPolygon_r(c.get(), shell, holes.data(), static_cast<unsigned>(holes.size()));
     if (!g) fail(ErrorKind::Internal, "GEOS cannot build a polygon: " + c.last_error());
     return g;
 }
@@ -66,7 +68,8 @@ void collect(const GeosContext& c, const GEOSGeometry* g, MultiPolygon& out) {
         Polygon p;
         p.rings.push_back(ring_from(c, GEOSGetExteriorRing_r(c.get(), g)));
         const int nh = GEOSGetNumInteriorRings_r(c.get(), g);
-        for (int i = 0; i < nh; ++i) p.rings.push_back(ring_from(c, GEOSGetInteriorRingN_r(c.get(), g, i)));
+        for (int i = 0; i < nh; ++i)
+            p.rings.push_back(ring_from(c, GEOSGetInteriorRingN_r(c.get(), g, i)));
         out.polygons.push_back(std::move(p));
     } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
         const int n = GEOSGetNumGeometries_r(c.get(), g);

@@ -1,17 +1,17 @@
 #pragma once
 // Private GEOS helpers for geom/: a per-thread context that records errors, and conversion
 // between the engine's value types and GEOS geometries.
+#include <geos_c.h>
+
 #include <memory>
 #include <string>
-
-#include <geos_c.h>
 
 #include "redline/core/geometry.hpp"
 
 namespace redline::detail {
 
 class GeosContext {
-public:
+  public:
     GeosContext();
     ~GeosContext();
     GeosContext(const GeosContext&) = delete;
@@ -19,7 +19,7 @@ public:
     GEOSContextHandle_t get() const { return m_ctx; }
     const std::string& last_error() const { return m_error; }
 
-private:
+  private:
     static void on_error(const char* msg, void* self);
     GEOSContextHandle_t m_ctx;
     std::string m_error;
@@ -33,7 +33,9 @@ struct GeomDeleter {
 };
 using GeomPtr = std::unique_ptr<GEOSGeometry, GeomDeleter>;
 
-inline GeomPtr own(const GeosContext& c, GEOSGeometry* g) { return GeomPtr(g, GeomDeleter{c.get()}); }
+inline GeomPtr own(const GeosContext& c, GEOSGeometry* g) {
+    return GeomPtr(g, GeomDeleter{c.get()});
+}
 
 // Throws Error(Internal) when GEOS fails to build the geometry.
 GeomPtr to_geos(const GeosContext& c, const MultiPolygon& mp);

@@ -1,13 +1,13 @@
 #include "redline/geom/polygon_union.hpp"
 
-#include <algorithm>
-#include <cstdint>
-#include <numeric>
-
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
 
 #include "geos_handle.hpp"
 #include "redline/core/error.hpp"
@@ -27,12 +27,14 @@ std::uint32_t spread(std::uint32_t v) {
     return v;
 }
 
-MultiPolygon union_chunk(const detail::GeosContext& ctx, const std::vector<const MultiPolygon*>& items) {
+MultiPolygon union_chunk(const detail::GeosContext& ctx,
+                         const std::vector<const MultiPolygon*>& items) {
     std::vector<GEOSGeometry*> geoms;
     geoms.reserve(items.size());
     for (const auto* mp : items) geoms.push_back(detail::to_geos(ctx, *mp).release());
-    auto coll = detail::own(ctx, GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, geoms.data(),
-                                                             static_cast<unsigned>(geoms.size())));
+    auto coll = detail::own(
+        ctx, GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, geoms.data(),
+                                         static_cast<unsigned>(geoms.size())));
     if (!coll) fail(ErrorKind::Internal, "GEOS cannot build a collection: " + ctx.last_error());
     auto u = detail::own(ctx, GEOSUnaryUnion_r(ctx.get(), coll.get()));
     if (!u)
@@ -57,17 +59,22 @@ MultiPolygon union_all(const std::vector<const MultiPolygon*>& parts_in, int thr
         boxes[i] = parts[i]->bounds();
         all.expand(boxes[i]);
     }
-    const double w = std::max(all.xmax - all.xmin, 1e-300), h = std::max(all.ymax - all.ymin, 1e-300);
+    const double w = std::max(all.xmax - all.xmin, 1e-300),
+                 h = std::max(all.ymax - all.ymin, 1e-300);
     std::vector<std::uint32_t> key(parts.size());
     for (std::size_t i = 0; i < parts.size(); ++i) {
-        const double cx = 0.5 * (boxes[i].xmin + boxes[i].xmax), cy = 0.5 * (boxes[i].ymin + boxes[i].ymax);
-        const auto qx = static_cast<std::uint32_t>(std::clamp((cx - all.xmin) / w, 0.0, 1.0) * 65535.0);
-        const auto qy = static_cast<std::uint32_t>(std::clamp((cy - all.ymin) / h, 0.0, 1.0) * 65535.0);
+        const double cx = 0.5 * (boxes[i].xmin + boxes[i].xmax),
+                     cy = 0.5 * (boxes[i].ymin + boxes[i].ymax);
+        const auto qx =
+            static_cast<std::uint32_t>(std::clamp((cx - all.xmin) / w, 0.0, 1.0) * 65535.0);
+        const auto qy =
+            static_cast<std::uint32_t>(std::clamp((cy - all.ymin) / h, 0.0, 1.0) * 65535.0);
         key[i] = spread(qx) | (spread(qy) << 1);
     }
     std::vector<std::size_t> order(parts.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
 
     const std::size_t nchunks = (parts.size() + kChunk - 1) / kChunk;
     std::vector<MultiPolygon> level(nchunks);
@@ -100,9 +107,11 @@ MultiPolygon union_of_boxes(const std::vector<Box>& boxes) {
     detail::GeosContext ctx;
     std::vector<GEOSGeometry*> geoms;
     geoms.reserve(boxes.size());
-    for (const auto& b : boxes) geoms.push_back(GEOSGeom_createRectangle_r(ctx.get(), b.xmin, b.ymin, b.xmax, b.ymax));
-    auto coll = detail::own(ctx, GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, geoms.data(),
-                                                             static_cast<unsigned>(geoms.size())));
+    for (const auto& b : boxes)
+        geoms.push_back(GEOSGeom_createRectangle_r(ctx.get(), b.xmin, b.ymin, b.xmax, b.ymax));
+    auto coll = detail::own(
+        ctx, GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, geoms.data(),
+                                         static_cast<unsigned>(geoms.size())));
     auto u = detail::own(ctx, GEOSUnaryUnion_r(ctx.get(), coll.get()));
     if (!u) fail(ErrorKind::Internal, "GEOS cannot union cell rectangles: " + ctx.last_error());
     return detail::polygons_of(ctx, u.get());
@@ -113,7 +122,8 @@ MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b) {
     auto ga = detail::to_geos(ctx, a);
     auto gb = detail::to_geos(ctx, b);
     auto r = detail::own(ctx, GEOSIntersection_r(ctx.get(), ga.get(), gb.get()));
-    if (!r) fail(ErrorKind::InvalidInput, "GEOS cannot intersect the polygons: " + ctx.last_error());
+    if (!r)
+        fail(ErrorKind::InvalidInput, "GEOS cannot intersect the polygons: " + ctx.last_error());
     return detail::polygons_of(ctx, r.get());
 }
 

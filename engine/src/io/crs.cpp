@@ -1,9 +1,9 @@
 #include "redline/io/crs.hpp"
 
-#include <cctype>
-
 #include <fmt/format.h>
 #include <ogr_spatialref.h>
+
+#include <cctype>
 
 #include "gdal_util.hpp"
 #include "redline/core/error.hpp"
@@ -69,8 +69,8 @@ bool same_crs(const std::string& a, const std::string& b) {
     const char* opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES",
                           "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS", nullptr};
     if (sa.IsSame(&sb, opts)) return true;
-    // A datum that only says "unknown, based on the GRS80 ellipsoid" (ESRI .prj files written from a
-    // PROJ string, e.g. a shapefile saved in CGCS2000 Albers) never matches by name: compare the
+    // A datum that only says "unknown, based on the GRS80 ellipsoid" (ESRI .prj files written from
+    // a PROJ string, e.g. a shapefile saved in CGCS2000 Albers) never matches by name: compare the
     // definitions themselves then (projection, parameters, ellipsoid, units).
     auto unknown_datum = [](const OGRSpatialReference& s) {
         const char* d = s.GetAttrValue("DATUM");
@@ -82,8 +82,9 @@ bool same_crs(const std::string& a, const std::string& b) {
     if (!unknown_datum(sa) && !unknown_datum(sb)) return false;
     char* pa = nullptr;
     char* pb = nullptr;
-    const bool same = sa.exportToProj4(&pa) == OGRERR_NONE && sb.exportToProj4(&pb) == OGRERR_NONE && pa && pb &&
-                      std::string(pa) == std::string(pb) && std::string(pa).find("+proj=") != std::string::npos;
+    const bool same =
+        sa.exportToProj4(&pa) == OGRERR_NONE && sb.exportToProj4(&pb) == OGRERR_NONE && pa && pb &&
+        std::string(pa) == std::string(pb) && std::string(pa).find("+proj=") != std::string::npos;
     CPLFree(pa);
     CPLFree(pb);
     return same;

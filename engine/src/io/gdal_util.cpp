@@ -1,9 +1,9 @@
 #include "gdal_util.hpp"
 
-#include <mutex>
-
 #include <cpl_conv.h>
 #include <ogr_api.h>
+
+#include <mutex>
 
 namespace redline::detail {
 
@@ -17,8 +17,10 @@ GdalErrorCapture::~GdalErrorCapture() { CPLPopErrorHandler(); }
 void CPL_STDCALL GdalErrorCapture::handler(CPLErr cls, CPLErrorNum, const char* msg) {
     auto* self = static_cast<GdalErrorCapture*>(CPLGetErrorHandlerUserData());
     if (!self || !msg) return;
-    if (cls >= CE_Failure) self->m_messages.emplace_back(msg);
-    else if (cls == CE_Warning) self->m_warnings.emplace_back(msg);
+    if (cls >= CE_Failure)
+        self->m_messages.emplace_back(msg);
+    else if (cls == CE_Warning)
+        self->m_warnings.emplace_back(msg);
 }
 
 std::string GdalErrorCapture::last() const {

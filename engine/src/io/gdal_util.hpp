@@ -1,16 +1,16 @@
 #pragma once
 // Private GDAL helpers for io/.
-#include <string>
-#include <vector>
-
 #include <cpl_error.h>
 #include <gdal.h>
+
+#include <string>
+#include <vector>
 
 namespace redline::detail {
 
 // Collects GDAL's error messages on this thread while alive (GDAL error state is per thread).
 class GdalErrorCapture {
-public:
+  public:
     GdalErrorCapture();
     ~GdalErrorCapture();
     GdalErrorCapture(const GdalErrorCapture&) = delete;
@@ -20,7 +20,7 @@ public:
     const std::vector<std::string>& messages() const { return m_messages; }
     std::vector<std::string> warnings() const { return m_warnings; }
 
-private:
+  private:
     static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum num, const char* msg);
     std::vector<std::string> m_messages;
     std::vector<std::string> m_warnings;

@@ -1,10 +1,10 @@
 #include "redline/io/memory_layer.hpp"
 
-#include <map>
-#include <memory>
-
 #include <fmt/format.h>
 #include <ogr_geometry.h>
+
+#include <map>
+#include <memory>
 
 #include "redline/core/error.hpp"
 #include "redline/core/text.hpp"
@@ -27,7 +27,8 @@ bool add(const OGRGeometry* g, MultiPolygon& out) {
             if (p->IsEmpty()) return true;
             Polygon poly;
             poly.rings.push_back(ring_of(p->getExteriorRing()));
-            for (int i = 0; i < p->getNumInteriorRings(); ++i) poly.rings.push_back(ring_of(p->getInteriorRing(i)));
+            for (int i = 0; i < p->getNumInteriorRings(); ++i)
+                poly.rings.push_back(ring_of(p->getInteriorRing(i)));
             out.polygons.push_back(std::move(poly));
             return true;
         }
@@ -36,7 +37,8 @@ bool add(const OGRGeometry* g, MultiPolygon& out) {
             for (const auto* m : *g->toGeometryCollection())
                 if (!add(m, out)) return false;
             return true;
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -44,8 +46,10 @@ bool add(const OGRGeometry* g, MultiPolygon& out) {
 
 VectorLayer memory_polygon_layer(const MemoryLayerInput& in) {
     if (in.wkb.size() != in.ids.size() || (!in.groups.empty() && in.groups.size() != in.ids.size()))
-        fail(ErrorKind::InvalidInput, "zones: ids, geometries and groups must have the same length");
-    if (in.wkb.empty()) fail(ErrorKind::InvalidInput, fmt::format("{} holds no features", in.label));
+        fail(ErrorKind::InvalidInput,
+             "zones: ids, geometries and groups must have the same length");
+    if (in.wkb.empty())
+        fail(ErrorKind::InvalidInput, fmt::format("{} holds no features", in.label));
     VectorLayer vl;
     vl.ref.path = "<memory>";
     vl.ref.text = in.label;
@@ -59,20 +63,25 @@ VectorLayer memory_polygon_layer(const MemoryLayerInput& in) {
         const std::string& id = in.ids[i];
         if (in.unique_ids) {
             auto [it, inserted] = seen.emplace(id, i);
-            if (!inserted && dups.size() < 10) dups.push_back(fmt::format("'{}' (features {} and {})", id, it->second, i));
+            if (!inserted && dups.size() < 10)
+                dups.push_back(fmt::format("'{}' (features {} and {})", id, it->second, i));
         }
         MultiPolygon mp;
         if (in.wkb[i].empty()) {
             vl.empty_ids.push_back(id);
         } else {
             OGRGeometry* g = nullptr;
-            const auto err = OGRGeometryFactory::createFromWkb(in.wkb[i].data(), nullptr, &g, in.wkb[i].size());
+            const auto err =
+                OGRGeometryFactory::createFromWkb(in.wkb[i].data(), nullptr, &g, in.wkb[i].size());
             std::unique_ptr<OGRGeometry> owned(g);
             if (err != OGRERR_NONE || !g)
-                fail(ErrorKind::InvalidInput, fmt::format("{}: feature '{}' is not valid WKB", in.label, id));
-            if (g->IsEmpty()) vl.empty_ids.push_back(id);
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("{}: feature '{}' is not valid WKB", in.label, id));
+            if (g->IsEmpty())
+                vl.empty_ids.push_back(id);
             else if (!add(g, mp)) {
-                bad.push_back(fmt::format("{} ({})", id, OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()))));
+                bad.push_back(fmt::format("{} ({})", id,
+                                          OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()))));
                 mp = MultiPolygon{};
             }
         }
@@ -83,15 +92,17 @@ VectorLayer memory_polygon_layer(const MemoryLayerInput& in) {
         vl.polygons.push_back(std::move(mp));
     }
     if (!bad.empty())
-        fail(ErrorKind::InvalidInput, fmt::format("{} must hold polygons, but {} feature(s) do not: {}", in.label,
-                                                  bad.size(), text::join_limited(bad)));
-    if (!dups.empty())
         fail(ErrorKind::InvalidInput,
-             fmt::format("{}: zone ids are not unique: {}; pick a unique key, or use dissolve_by to merge features",
-                         in.label, text::join_limited(dups)));
+             fmt::format("{} must hold polygons, but {} feature(s) do not: {}", in.label,
+                         bad.size(), text::join_limited(bad)));
+    if (!dups.empty())
+        fail(ErrorKind::InvalidInput, fmt::format("{}: zone ids are not unique: {}; pick a unique "
+                                                  "key, or use dissolve_by to merge features",
+                                                  in.label, text::join_limited(dups)));
     if (!vl.empty_ids.empty())
-        vl.warnings.push_back(fmt::format("{}: {} feature(s) have an empty or null geometry and cover nothing: {}",
-                                          in.label, vl.empty_ids.size(), text::join_limited(vl.empty_ids)));
+        vl.warnings.push_back(
+            fmt::format("{}: {} feature(s) have an empty or null geometry and cover nothing: {}",
+                        in.label, vl.empty_ids.size(), text::join_limited(vl.empty_ids)));
     return vl;
 }
 

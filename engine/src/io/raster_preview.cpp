@@ -1,10 +1,10 @@
 #include "redline/io/raster_preview.hpp"
 
-#include <cstdio>
-#include <fstream>
-
 #include <fmt/format.h>
 #include <gdal_priv.h>
+
+#include <cstdio>
+#include <fstream>
 
 #include "gdal_util.hpp"
 #include "redline/core/error.hpp"
@@ -12,32 +12,38 @@
 
 namespace redline {
 
-void read_raster_preview(const std::string& path, int band, int cols, int rows, std::vector<std::int32_t>& values,
-                         std::vector<std::uint8_t>& valid) {
+void read_raster_preview(const std::string& path, int band, int cols, int rows,
+                         std::vector<std::int32_t>& values, std::vector<std::uint8_t>& valid) {
     detail::ensure_gdal_registered();
     detail::GdalErrorCapture cap;
-    GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
-    if (!ds) fail(ErrorKind::Io, fmt::format("cannot open raster '{}'{}", path, detail::gdal_reason(cap)));
+    GDALDatasetH ds =
+        GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    if (!ds)
+        fail(ErrorKind::Io,
+             fmt::format("cannot open raster '{}'{}", path, detail::gdal_reason(cap)));
     GDALRasterBandH b = GDALGetRasterBand(ds, band);
     values.assign(static_cast<std::size_t>(cols) * rows, 0);
     valid.assign(values.size(), 1);
     GDALRasterIOExtraArg extra;
     INIT_RASTERIO_EXTRA_ARG(extra);
     extra.eResampleAlg = GRIORA_NearestNeighbour;
-    CPLErr err = b ? GDALRasterIOEx(b, GF_Read, 0, 0, GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), values.data(), cols,
-                                    rows, GDT_Int32, 0, 0, &extra)
-                   : CE_Failure;
+    CPLErr err =
+        b ? GDALRasterIOEx(b, GF_Read, 0, 0, GDALGetRasterXSize(ds), GDALGetRasterYSize(ds),
+                           values.data(), cols, rows, GDT_Int32, 0, 0, &extra)
+          : CE_Failure;
     if (err == CE_None) {
         GDALRasterBandH mask = GDALGetMaskBand(b);
-        err = GDALRasterIOEx(mask, GF_Read, 0, 0, GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), valid.data(), cols,
-                             rows, GDT_Byte, 0, 0, &extra);
+        err = GDALRasterIOEx(mask, GF_Read, 0, 0, GDALGetRasterXSize(ds), GDALGetRasterYSize(ds),
+                             valid.data(), cols, rows, GDT_Byte, 0, 0, &extra);
     }
     GDALClose(ds);
     if (err != CE_None)
-        fail(ErrorKind::Io, fmt::format("cannot read a preview of raster '{}'{}", path, detail::gdal_reason(cap)));
+        fail(ErrorKind::Io,
+             fmt::format("cannot read a preview of raster '{}'{}", path, detail::gdal_reason(cap)));
 }
 
-void write_png(const std::string& path, const std::vector<std::uint8_t>& rgb, int width, int height) {
+void write_png(const std::string& path, const std::vector<std::uint8_t>& rgb, int width,
+               int height) {
     detail::ensure_gdal_registered();
     detail::GdalErrorCapture cap;
     AtomicFile out(path);
@@ -47,15 +53,18 @@ void write_png(const std::string& path, const std::vector<std::uint8_t>& rgb, in
     GDALDatasetH ds = GDALCreate(mem, "", width, height, 3, GDT_Byte, nullptr);
     for (int k = 0; k < 3; ++k) {
         GDALRasterBandH b = GDALGetRasterBand(ds, k + 1);
-        if (GDALRasterIO(b, GF_Write, 0, 0, width, height, const_cast<std::uint8_t*>(rgb.data()) + k, width, height,
-                         GDT_Byte, 3, 3 * width) != CE_None) {
+        if (GDALRasterIO(b, GF_Write, 0, 0, width, height,
+                         const_cast<std::uint8_t*>(rgb.data()) + k, width, height, GDT_Byte, 3,
+                         3 * width) != CE_None) {
             GDALClose(ds);
             fail(ErrorKind::Internal, "cannot fill the image buffer");
         }
     }
-    GDALDatasetH copy = GDALCreateCopy(png, out.temp_path().c_str(), ds, FALSE, nullptr, nullptr, nullptr);
+    GDALDatasetH copy =
+        GDALCreateCopy(png, out.temp_path().c_str(), ds, FALSE, nullptr, nullptr, nullptr);
     GDALClose(ds);
-    if (!copy) fail(ErrorKind::Io, fmt::format("cannot write PNG '{}'{}", path, detail::gdal_reason(cap)));
+    if (!copy)
+        fail(ErrorKind::Io, fmt::format("cannot write PNG '{}'{}", path, detail::gdal_reason(cap)));
     GDALClose(copy);
     std::remove((out.temp_path() + ".aux.xml").c_str());
     out.commit();

@@ -1,11 +1,11 @@
 #include "redline/ops/change.hpp"
 
+#include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+
 #include <algorithm>
 #include <numeric>
 #include <unordered_map>
-
-#include <fmt/format.h>
-#include <tbb/enumerable_thread_specific.h>
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
@@ -25,18 +25,18 @@ struct Scratch {
     std::unique_ptr<RasterReader> r0, r1;
     TileClasses c0, c1;
     CoverageRasterizer zone_rast, perm_rast;
-    std::vector<std::int64_t> perm;        // permitted coverage per tile cell
-    std::vector<std::uint32_t> match;      // rule bits per (k0, k1)
-    std::vector<ClassTally> pair_tally;    // per (k0, k1)
-    std::vector<Int128> weight;            // per window cell
-    std::vector<std::uint32_t> bits;       // rule bits per window cell
-    std::vector<std::int32_t> label;       // component per window cell, per rule pass
+    std::vector<std::int64_t> perm;      // permitted coverage per tile cell
+    std::vector<std::uint32_t> match;    // rule bits per (k0, k1)
+    std::vector<ClassTally> pair_tally;  // per (k0, k1)
+    std::vector<Int128> weight;          // per window cell
+    std::vector<std::uint32_t> bits;     // rule bits per window cell
+    std::vector<std::int32_t> label;     // component per window cell, per rule pass
     std::vector<std::int64_t> stack;
     std::vector<std::int64_t> cell_area;
 };
 
-bool better_best(const Int128& a, std::int64_t ar, std::int64_t ac, const Int128& b, std::int64_t br,
-                 std::int64_t bc) {
+bool better_best(const Int128& a, std::int64_t ar, std::int64_t ac, const Int128& b,
+                 std::int64_t br, std::int64_t bc) {
     if (a != b) return a > b;
     return std::pair(ar, ac) < std::pair(br, bc);
 }
@@ -49,7 +49,8 @@ void absorb(ChangePatch& into, ChangePatch&& from) {
         into.first_row = from.first_row;
         into.first_col = from.first_col;
     }
-    if (better_best(from.best_area, from.best_row, from.best_col, into.best_area, into.best_row, into.best_col)) {
+    if (better_best(from.best_area, from.best_row, from.best_col, into.best_area, into.best_row,
+                    into.best_col)) {
         into.best_area = from.best_area;
         into.best_row = from.best_row;
         into.best_col = from.best_col;
@@ -91,7 +92,6 @@ std::int64_t ChangePatch::majority_to() const { return majority(to_area); }
 
 namespace {
 
-
 std::vector<std::pair<int, int>> neighbours(int connectivity) {
     std::vector<std::pair<int, int>> nbrs = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
     if (connectivity == 8) {
@@ -107,15 +107,18 @@ void check_options(const ChangeRules& rules, const ChangeOptions& opts) {
     if (opts.mode == CoverageMode::AllTouched)
         fail(ErrorKind::InvalidInput, "change supports --mode exact or centroid");
     if (opts.connectivity != 4 && opts.connectivity != 8)
-        fail(ErrorKind::InvalidInput, fmt::format("--connectivity {} is not 4 or 8", opts.connectivity));
-    if (rules.rules().size() > 32) fail(ErrorKind::Unsupported, "at most 32 change rules are supported");
+        fail(ErrorKind::InvalidInput,
+             fmt::format("--connectivity {} is not 4 or 8", opts.connectivity));
+    if (rules.rules().size() > 32)
+        fail(ErrorKind::Unsupported, "at most 32 change rules are supported");
 }
 
 // Runs tasks [begin, end) in parallel, handing each tile to `sink` in task order.
-void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones, const CellAreaModel& areas,
-               const ChangeRules& rules, const ZoneSet* permitted, const ChangeOptions& opts, const ZonalPlan& pl,
-               std::size_t begin, std::size_t end, const std::function<void(TileResult&&)>& sink,
-               std::uint64_t progress_offset, std::uint64_t progress_total) {
+void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+               const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
+               const ChangeOptions& opts, const ZonalPlan& pl, std::size_t begin, std::size_t end,
+               const std::function<void(TileResult&&)>& sink, std::uint64_t progress_offset,
+               std::uint64_t progress_total) {
     check_options(rules, opts);
     const TilePlan& plan = pl.plan;
     const ZoneIndex& index = *pl.index;
@@ -145,13 +148,18 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
         TileResult out;
         out.cells = static_cast<std::uint64_t>(tile.cells());
         const std::size_t n0 = s.c0.count() + 1, n1 = s.c1.count() + 1;
-        auto value0 = [&](std::size_t k0) { return k0 == 0 ? kNodataClass : static_cast<std::int64_t>(s.c0.value(k0)); };
-        auto value1 = [&](std::size_t k1) { return k1 == 0 ? kNodataClass : static_cast<std::int64_t>(s.c1.value(k1)); };
+        auto value0 = [&](std::size_t k0) {
+            return k0 == 0 ? kNodataClass : static_cast<std::int64_t>(s.c0.value(k0));
+        };
+        auto value1 = [&](std::size_t k1) {
+            return k1 == 0 ? kNodataClass : static_cast<std::int64_t>(s.c1.value(k1));
+        };
         s.match.assign(n0 * n1, 0);
         for (std::size_t a = 1; a < n0; ++a)
             for (std::size_t b = 1; b < n1; ++b)
                 for (std::size_t r = 0; r < nrules; ++r)
-                    if (rules.rules()[r].matches(value0(a), value1(b))) s.match[a * n1 + b] |= 1u << r;
+                    if (rules.rules()[r].matches(value0(a), value1(b)))
+                        s.match[a * n1 + b] |= 1u << r;
         // Permitted coverage over the tile.
         s.perm.assign(static_cast<std::size_t>(tile.cells()), 0);
         if (permitted && permitted->size() > 0) {
@@ -160,7 +168,8 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                 s.perm_rast.rasterize(*permitted, 0, pw);
                 for (std::int64_t r = 0; r < pw.rows; ++r) {
                     const std::int64_t* cov = s.perm_rast.row(r);
-                    std::int64_t* dst = s.perm.data() + (pw.row0 + r - tile.row0) * tile.cols + (pw.col0 - tile.col0);
+                    std::int64_t* dst = s.perm.data() + (pw.row0 + r - tile.row0) * tile.cols +
+                                        (pw.col0 - tile.col0);
                     std::copy(cov, cov + pw.cols, dst);
                 }
             }
@@ -186,7 +195,8 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                 for (std::int64_t i = 0; i < w.cols; ++i) {
                     const std::int64_t c = cov[i];
                     if (c == 0) continue;
-                    const Int128 wgt = cell_weight(c, s.cell_area[static_cast<std::size_t>(i)], mom ? mom + i : nullptr, g);
+                    const Int128 wgt = cell_weight(c, s.cell_area[static_cast<std::size_t>(i)],
+                                                   mom ? mom + i : nullptr, g);
                     const std::size_t pi = static_cast<std::size_t>(l0[i]) * n1 + l1[i];
                     s.pair_tally[pi].area += wgt;
                     s.pair_tally[pi].coverage += c;
@@ -199,7 +209,8 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
             for (std::size_t a = 0; a < n0; ++a)
                 for (std::size_t b = 0; b < n1; ++b) {
                     const ClassTally& pt = s.pair_tally[a * n1 + b];
-                    if (!pt.zero()) out.pairs.push_back(ChangeTile::Pair{z, value0(a), value1(b), pt});
+                    if (!pt.zero())
+                        out.pairs.push_back(ChangeTile::Pair{z, value0(a), value1(b), pt});
                 }
             // Patches per rule: flood fill in row-major order (the seed is the top-left cell).
             for (std::size_t rule = 0; rule < nrules; ++rule) {
@@ -228,9 +239,12 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                         const Int128 wgt = s.weight[static_cast<std::size_t>(cur)];
                         ++p.pixels;
                         p.area += wgt;
-                        const std::size_t ti = static_cast<std::size_t>((gr - tile.row0) * tile.cols + (gc - tile.col0));
+                        const std::size_t ti = static_cast<std::size_t>(
+                            (gr - tile.row0) * tile.cols + (gc - tile.col0));
                         const std::int64_t pc = s.perm[ti];
-                        if (pc > 0) p.permitted_area += pc == kFullCoverage ? wgt : wgt * pc / kFullCoverage;
+                        if (pc > 0)
+                            p.permitted_area +=
+                                pc == kFullCoverage ? wgt : wgt * pc / kFullCoverage;
                         if (better_best(wgt, gr, gc, p.best_area, p.best_row, p.best_col)) {
                             p.best_area = wgt;
                             p.best_row = gr;
@@ -239,7 +253,8 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                         p.from_area[value0(s.c0.row(gr - tile.row0)[gc - tile.col0])] += wgt;
                         p.to_area[value1(s.c1.row(gr - tile.row0)[gc - tile.col0])] += wgt;
                         if (opts.keep_cells) cells.emplace_back(gr, gc);
-                        if (gr == tile.row0 || gr == tile.row_end() - 1 || gc == tile.col0 || gc == tile.col_end() - 1)
+                        if (gr == tile.row0 || gr == tile.row_end() - 1 || gc == tile.col0 ||
+                            gc == tile.col_end() - 1)
                             lp.border.emplace_back(gr, gc);
                         for (const auto& [dr, dc] : nbrs) {
                             const std::int64_t nr = lr + dr, nc = lc + dc;
@@ -258,7 +273,8 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                             while (j < cells.size() && cells[j].first == cells[i].first &&
                                    cells[j].second == cells[j - 1].second + 1)
                                 ++j;
-                            p.runs.push_back(CellRun{cells[i].first, cells[i].second, cells[j - 1].second + 1});
+                            p.runs.push_back(
+                                CellRun{cells[i].first, cells[i].second, cells[j - 1].second + 1});
                             i = j;
                         }
                     }
@@ -270,10 +286,11 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
     };
 
     std::uint64_t done = progress_offset;
-    std::function<void(std::size_t, TileResult&&)> merge = [&](std::size_t k, TileResult&& tr) {
+    std::function<void(std::size_t, TileResult &&)> merge = [&](std::size_t k, TileResult&& tr) {
         done += pl.cost[begin + k];
         sink(std::move(tr));
-        if (opts.progress) opts.progress->update(done, total + (progress_total ? 0 : progress_offset), "change");
+        if (opts.progress)
+            opts.progress->update(done, total + (progress_total ? 0 : progress_offset), "change");
     };
     run_ordered<TileResult>(end - begin, opts.threads, work, merge, opts.cancel);
 }
@@ -295,7 +312,8 @@ struct ChangeMerger::Impl {
     }
 };
 
-ChangeMerger::ChangeMerger(std::size_t zones, int connectivity, AreaScale scale) : m_impl(std::make_shared<Impl>()) {
+ChangeMerger::ChangeMerger(std::size_t zones, int connectivity, AreaScale scale)
+    : m_impl(std::make_shared<Impl>()) {
     m_impl->result.scale = scale;
     m_impl->result.matrix.resize(zones);
     m_impl->nbrs = neighbours(connectivity);
@@ -332,54 +350,63 @@ ChangeResult ChangeMerger::finish() {
     for (std::size_t g = 0; g < m.global.size(); ++g)
         if (m.find(g) == g) result.patches.push_back(std::move(m.global[g]));
     for (auto& p : result.patches)
-        std::sort(p.runs.begin(), p.runs.end(),
-                  [](const CellRun& a, const CellRun& b) { return std::pair(a.row, a.col0) < std::pair(b.row, b.col0); });
-    std::sort(result.patches.begin(), result.patches.end(), [](const ChangePatch& a, const ChangePatch& b) {
-        return std::tuple(a.zone, a.first_row, a.first_col, a.rule) < std::tuple(b.zone, b.first_row, b.first_col, b.rule);
-    });
+        std::sort(p.runs.begin(), p.runs.end(), [](const CellRun& a, const CellRun& b) {
+            return std::pair(a.row, a.col0) < std::pair(b.row, b.col0);
+        });
+    std::sort(result.patches.begin(), result.patches.end(),
+              [](const ChangePatch& a, const ChangePatch& b) {
+                  return std::tuple(a.zone, a.first_row, a.first_col, a.rule) <
+                         std::tuple(b.zone, b.first_row, b.first_col, b.rule);
+              });
     m.global.clear();
     m.parent.clear();
     m.border.clear();
     return result;
 }
 
-std::size_t change_task_count(const RasterSource& t0, const ZoneSet& zones, const ChangeOptions& opts) {
+std::size_t change_task_count(const RasterSource& t0, const ZoneSet& zones,
+                              const ChangeOptions& opts) {
     return ZonalPlan(t0, zones, opts.tile_size).tasks();
 }
 
 ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
-                        const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
-                        const ChangeOptions& opts) {
+                        const CellAreaModel& areas, const ChangeRules& rules,
+                        const ZoneSet* permitted, const ChangeOptions& opts) {
     const ZonalPlan pl(t0, zones, opts.tile_size);
     return run_change(t0, t1, zones, areas, rules, permitted, pl, opts);
 }
 
 ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
-                        const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
-                        const ZonalPlan& pl, const ChangeOptions& opts) {
+                        const CellAreaModel& areas, const ChangeRules& rules,
+                        const ZoneSet* permitted, const ZonalPlan& pl, const ChangeOptions& opts) {
     ChangeMerger merger(zones.size(), opts.connectivity, areas.scale());
-    run_tiles(t0, t1, zones, areas, rules, permitted, opts, pl, 0, pl.tasks(),
-              [&](TileResult&& t) { merger.add(std::move(t)); }, 0, 0);
+    run_tiles(
+        t0, t1, zones, areas, rules, permitted, opts, pl, 0, pl.tasks(),
+        [&](TileResult&& t) { merger.add(std::move(t)); }, 0, 0);
     return merger.finish();
 }
 
 ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
-                               const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
-                               const ChangeOptions& opts, std::size_t begin, std::size_t end) {
+                               const CellAreaModel& areas, const ChangeRules& rules,
+                               const ZoneSet* permitted, const ChangeOptions& opts,
+                               std::size_t begin, std::size_t end) {
     const ZonalPlan pl(t0, zones, opts.tile_size);
     return run_change_tasks(t0, t1, zones, areas, rules, permitted, pl, opts, begin, end, 0, 0);
 }
 
 ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
-                               const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
-                               const ZonalPlan& pl, const ChangeOptions& opts, std::size_t begin, std::size_t end,
+                               const CellAreaModel& areas, const ChangeRules& rules,
+                               const ZoneSet* permitted, const ZonalPlan& pl,
+                               const ChangeOptions& opts, std::size_t begin, std::size_t end,
                                std::uint64_t progress_offset, std::uint64_t progress_total) {
     ChangePartial part;
     part.tasks_total = pl.tasks();
     part.begin = std::min(begin, part.tasks_total);
     part.end = std::min(end, part.tasks_total);
-    run_tiles(t0, t1, zones, areas, rules, permitted, opts, pl, part.begin, part.end,
-              [&](TileResult&& t) { part.tiles.push_back(std::move(t)); }, progress_offset, progress_total);
+    run_tiles(
+        t0, t1, zones, areas, rules, permitted, opts, pl, part.begin, part.end,
+        [&](TileResult&& t) { part.tiles.push_back(std::move(t)); }, progress_offset,
+        progress_total);
     return part;
 }
 

@@ -1,8 +1,8 @@
 #include "redline/ops/tile_classes.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "redline/core/error.hpp"
 
@@ -51,9 +51,10 @@ void TileClasses::load(RasterReader& reader, const Window& tile) {
         if (*slot == 0) {
             if (m_values.size() >= 65535)
                 fail(ErrorKind::Unsupported,
-                     fmt::format("a tile at row {}, column {} holds more than 65535 distinct values: "
-                                 "this does not look like a class (land-use) raster",
-                                 tile.row0, tile.col0));
+                     fmt::format(
+                         "a tile at row {}, column {} holds more than 65535 distinct values: "
+                         "this does not look like a class (land-use) raster",
+                         tile.row0, tile.col0));
             m_values.push_back(v);
             *slot = static_cast<std::uint16_t>(m_values.size());
         }

@@ -1,10 +1,10 @@
 #include "redline/ops/zonal.hpp"
 
-#include <algorithm>
-#include <unordered_map>
-
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <unordered_map>
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
@@ -40,17 +40,24 @@ struct Scratch {
     std::vector<std::uint16_t> dirty;
 };
 
-
 // Tallies one zone over its window of the tile from the rasterizer's sparse scan: cells on edges
 // one by one, interior runs as per-class counters flushed once per row (full cells of a row
 // share one area on uniform-row models).
 class ZoneTallier {
-public:
-    ZoneTallier(const TileClasses& tc, const Window& tile, const Window& w, const CellAreaModel& areas,
-                std::vector<ClassTally>& tally, std::vector<std::int64_t>& cell_area, std::vector<std::int64_t>& counts,
+  public:
+    ZoneTallier(const TileClasses& tc, const Window& tile, const Window& w,
+                const CellAreaModel& areas, std::vector<ClassTally>& tally,
+                std::vector<std::int64_t>& cell_area, std::vector<std::int64_t>& counts,
                 std::vector<std::uint16_t>& dirty)
-        : m_tc(tc), m_tile(tile), m_w(w), m_areas(areas), m_tally(tally), m_cell_area(cell_area), m_counts(counts),
-          m_dirty(dirty), m_uniform(areas.uniform_rows()) {
+        : m_tc(tc),
+          m_tile(tile),
+          m_w(w),
+          m_areas(areas),
+          m_tally(tally),
+          m_cell_area(cell_area),
+          m_counts(counts),
+          m_dirty(dirty),
+          m_uniform(areas.uniform_rows()) {
         m_counts.assign(tally.size(), 0);
         m_dirty.clear();
     }
@@ -80,7 +87,7 @@ public:
         }
     }
 
-private:
+  private:
     void set_row(std::int64_t r) {
         if (r == m_row) return;
         flush();
@@ -178,7 +185,8 @@ ZonalResult ZonalResult::deserialize(const std::string& bytes) {
     const std::size_t used = r.count();
     for (std::size_t u = 0; u < used; ++u) {
         const std::uint64_t i = r.u64();
-        if (i >= z.zones.size()) fail(ErrorKind::InvalidInput, "corrupt zonal partial result: zone index out of range");
+        if (i >= z.zones.size())
+            fail(ErrorKind::InvalidInput, "corrupt zonal partial result: zone index out of range");
         auto& zone = z.zones[i];
         const std::size_t n = r.count();
         for (std::size_t j = 0; j < n; ++j) {
@@ -196,7 +204,8 @@ ZonalResult ZonalResult::deserialize(const std::string& bytes) {
 
 ZonalPlan::ZonalPlan(const RasterSource& raster, const ZoneSet& zones, std::int64_t tile_size) {
     const auto& info = raster.info();
-    plan = TilePlan::for_blocks(info.grid, tile_size > 0 ? tile_size : 1024, info.block_cols, info.block_rows);
+    plan = TilePlan::for_blocks(info.grid, tile_size > 0 ? tile_size : 1024, info.block_cols,
+                                info.block_rows);
     index = std::make_unique<ZoneIndex>(zones, plan);
     const auto& busy = index->busy_tiles();
     cost.resize(busy.size());
@@ -206,7 +215,8 @@ ZonalPlan::ZonalPlan(const RasterSource& raster, const ZoneSet& zones, std::int6
         for (std::uint32_t z : index->zones_of(busy[k])) {
             const auto& zr = zones.zone(z);
             const double in_tile = static_cast<double>(zr.window.intersect(tile).cells());
-            const double share = zr.window.cells() > 0 ? in_tile / static_cast<double>(zr.window.cells()) : 0.0;
+            const double share =
+                zr.window.cells() > 0 ? in_tile / static_cast<double>(zr.window.cells()) : 0.0;
             c += 0.5 * in_tile + 50.0 * static_cast<double>(zr.edges) * share;
         }
         cost[k] = static_cast<std::uint64_t>(c) + 1;
@@ -222,16 +232,19 @@ std::uint64_t ZonalPlan::cost_of(std::size_t begin, std::size_t end) const {
 std::size_t ZonalPlan::tasks() const { return index->busy_tiles().size(); }
 
 std::string ZonalPlan::describe(const RasterInfo& info) const {
-    return fmt::format("tile plan: {} x {} tiles of {} x {} cells over {}; {} busy tiles (touched by zones); "
-                       "raster '{}' ({}): {}",
-                       plan.tiles_x(), plan.tiles_y(), plan.tile_cols(), plan.tile_rows(), info.grid.describe(),
-                       tasks(), info.path, info.data_type,
-                       info.read_strategy.empty() ? std::string("in memory") : info.read_strategy);
+    return fmt::format(
+        "tile plan: {} x {} tiles of {} x {} cells over {}; {} busy tiles (touched by zones); "
+        "raster '{}' ({}): {}",
+        plan.tiles_x(), plan.tiles_y(), plan.tile_cols(), plan.tile_rows(), info.grid.describe(),
+        tasks(), info.path, info.data_type,
+        info.read_strategy.empty() ? std::string("in memory") : info.read_strategy);
 }
 
-std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster, const ZoneSet& zones,
-                                                    std::int64_t& tile_size, int threads, const PlanBudget& budget,
-                                                    std::vector<std::string>& warnings, std::string& note) {
+std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster,
+                                                    const ZoneSet& zones, std::int64_t& tile_size,
+                                                    int threads, const PlanBudget& budget,
+                                                    std::vector<std::string>& warnings,
+                                                    std::string& note) {
     const RasterInfo& info = raster.info();
     const int workers = resolve_threads(threads);
     MemoryModel model;
@@ -246,31 +259,39 @@ std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster, 
     const TileChoice c = choose_tile_size(model, requested, 64, workers, budget.max_memory, cells);
     if (!c.fits)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--max-memory {} is too small for this job: it needs about {} even with tiles of {} cells "
-                         "({} for {} zones with {} vertices, {} of GDAL block cache, {} per worker x {}); raise "
+             fmt::format("--max-memory {} is too small for this job: it needs about {} even with "
+                         "tiles of {} cells "
+                         "({} for {} zones with {} vertices, {} of GDAL block cache, {} per worker "
+                         "x {}); raise "
                          "--max-memory, use fewer --threads or split the zones",
                          format_bytes(budget.max_memory), format_bytes(c.need_bytes), c.tile_size,
                          format_bytes(model.fixed_bytes), zones.size(), zones.xs().size(),
-                         format_bytes(model.cache_bytes), format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell),
-                         workers));
+                         format_bytes(model.cache_bytes),
+                         format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell), workers));
     const std::int64_t avail = available_memory_bytes();
     if (avail > 0 && c.need_bytes > avail)
-        warnings.push_back(fmt::format("this job needs about {} of memory ({} zones with {} vertices, tiles of {} "
-                                       "cells on {} workers) but only {} is available; it may swap or be killed: "
-                                       "pass --max-memory to shrink the tiles, or use fewer --threads",
-                                       format_bytes(c.need_bytes), zones.size(), zones.xs().size(), c.tile_size,
-                                       workers, format_bytes(avail)));
-    note = fmt::format("memory: about {} expected (zones and process {}, GDAL block cache {}, {} per worker x {})",
-                       format_bytes(c.need_bytes), format_bytes(model.fixed_bytes), format_bytes(model.cache_bytes),
-                       format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell), workers);
+        warnings.push_back(
+            fmt::format("this job needs about {} of memory ({} zones with {} vertices, tiles of {} "
+                        "cells on {} workers) but only {} is available; it may swap or be killed: "
+                        "pass --max-memory to shrink the tiles, or use fewer --threads",
+                        format_bytes(c.need_bytes), zones.size(), zones.xs().size(), c.tile_size,
+                        workers, format_bytes(avail)));
+    note = fmt::format(
+        "memory: about {} expected (zones and process {}, GDAL block cache {}, {} per worker x {})",
+        format_bytes(c.need_bytes), format_bytes(model.fixed_bytes),
+        format_bytes(model.cache_bytes),
+        format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell), workers);
     if (budget.max_memory > 0)
-        note += fmt::format("; --max-memory {}: tile size {}{}", format_bytes(budget.max_memory), c.tile_size,
-                            c.tile_size != requested ? fmt::format(" (reduced from {})", requested) : std::string());
+        note += fmt::format("; --max-memory {}: tile size {}{}", format_bytes(budget.max_memory),
+                            c.tile_size,
+                            c.tile_size != requested ? fmt::format(" (reduced from {})", requested)
+                                                     : std::string());
     tile_size = c.tile_size;
     return std::make_shared<const ZonalPlan>(raster, zones, tile_size);
 }
 
-void write_zone_summary(BinaryWriter& w, const std::vector<std::string>& names, const ZoneSet& zones) {
+void write_zone_summary(BinaryWriter& w, const std::vector<std::string>& names,
+                        const ZoneSet& zones) {
     w.u64(zones.size());
     w.u64(zones.xs().size());
     for (const auto& n : names) w.str(n);
@@ -284,7 +305,8 @@ void write_zone_summary(BinaryWriter& w, const std::vector<std::string>& names, 
     }
 }
 
-std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts) {
+std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones,
+                             const ZonalOptions& opts) {
     return ZonalPlan(raster, zones, opts.tile_size).tasks();
 }
 
@@ -330,7 +352,8 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
             index.rasterize_edges(s.rasterizer, z, t, w);
             s.tally.assign(s.classes.count() + 1, ClassTally{});
             {
-                ZoneTallier tallier(s.classes, tile, w, areas, s.tally, s.cell_area, s.counts, s.dirty);
+                ZoneTallier tallier(s.classes, tile, w, areas, s.tally, s.cell_area, s.counts,
+                                    s.dirty);
                 s.rasterizer.scan(tallier);
             }
             ZoneTile zt;
@@ -343,7 +366,7 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
         return out;
     };
     std::uint64_t done = progress_offset;
-    std::function<void(std::size_t, TileResult&&)> merge = [&](std::size_t, TileResult&& tr) {
+    std::function<void(std::size_t, TileResult &&)> merge = [&](std::size_t, TileResult&& tr) {
         for (auto& zt : tr.zones) {
             ZoneTally& zone = result.zones[zt.zone];
             for (const auto& [v, t] : zt.classes) zone.classes[v].add(t);
@@ -352,7 +375,8 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
         done += tr.cost;
         result.cells_read += tr.cells;
         ++result.tasks_run;
-        if (opts.progress) opts.progress->update(done, total + (progress_total ? 0 : progress_offset), "zonal");
+        if (opts.progress)
+            opts.progress->update(done, total + (progress_total ? 0 : progress_offset), "zonal");
     };
     run_ordered<TileResult>(end - begin, opts.threads, work, merge, opts.cancel);
     return result;

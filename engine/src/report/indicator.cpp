@@ -8,24 +8,33 @@ namespace redline {
 
 const std::vector<IndicatorSpec>& default_indicators() {
     static const std::vector<IndicatorSpec> specs = {
-        {"ecr_area", "Ecological protection redline area", "生态保护红线面积", "km2", 3150000.0, ">=", "2035", false,
+        {"ecr_area", "Ecological protection redline area", "生态保护红线面积", "km2", 3150000.0,
+         ">=", "2035", false,
          "ellipsoidal area of the union of the redline polygons (overlaps counted once)"},
-        {"cropland_area", "Cropland protection area (18 yi mu red line)", "耕地保有量（18亿亩红线）", "km2", 1200000.0,
-         ">=", "", false, "ellipsoidal area of the union of the cropland-protection polygons; 1.2e6 km2 = 18 亿亩"},
-        {"cropland_cover", "Cropland land cover (remote-sensing proxy, not 耕地)", "耕地覆盖面积（遥感代理）", "km2",
-         std::nullopt, "", "", true, "cropland-class area of the current land-cover raster inside the land boundary"},
-        {"natural_shoreline_share", "Mainland natural shoreline share", "大陆自然岸线保有率", "percent", 35.0, ">=",
-         "2035", false, "natural / total mainland shoreline, geodesic lengths on CGCS2000; estuaries count in the total"},
-        {"protected_area_share", "Protected areas as a share of land territory", "自然保护地占陆域国土面积比例",
-         "percent", 18.0, ">=", "2035", false,
+        {"cropland_area", "Cropland protection area (18 yi mu red line)",
+         "耕地保有量（18亿亩红线）", "km2", 1200000.0, ">=", "", false,
+         "ellipsoidal area of the union of the cropland-protection polygons; 1.2e6 km2 = 18 亿亩"},
+        {"cropland_cover", "Cropland land cover (remote-sensing proxy, not 耕地)",
+         "耕地覆盖面积（遥感代理）", "km2", std::nullopt, "", "", true,
+         "cropland-class area of the current land-cover raster inside the land boundary"},
+        {"natural_shoreline_share", "Mainland natural shoreline share", "大陆自然岸线保有率",
+         "percent", 35.0, ">=", "2035", false,
+         "natural / total mainland shoreline, geodesic lengths on CGCS2000; estuaries count in the "
+         "total"},
+        {"protected_area_share", "Protected areas as a share of land territory",
+         "自然保护地占陆域国土面积比例", "percent", 18.0, ">=", "2035", false,
          "area of union(protected areas) inside the land boundary / area of the land boundary"},
-        {"forest_coverage", "Forest coverage (land-cover proxy)", "森林覆盖率（遥感代理）", "percent", 26.0, ">=", "2035",
-         true, "forest-class area of the current land-cover raster inside the land boundary / land area"},
-        {"three_lines_overlap", "Overlap of the three control lines", "三条控制线重叠面积", "m2", 1.0, "<=", "",
-         false, "total ellipsoidal area of overlaps of at least 1 m2 between redline, cropland and urban boundary"},
-        {"ecr_nature_unchanged", "Natural land converted inside the redline", "生态保护红线内自然生态用地转为建设用地或耕地",
-         "m2", 0.0, "<=", "", false,
-         "area of cells inside the redline that turned from a natural class to built-up or cropland between the "
+        {"forest_coverage", "Forest coverage (land-cover proxy)", "森林覆盖率（遥感代理）",
+         "percent", 26.0, ">=", "2035", true,
+         "forest-class area of the current land-cover raster inside the land boundary / land area"},
+        {"three_lines_overlap", "Overlap of the three control lines", "三条控制线重叠面积", "m2",
+         1.0, "<=", "", false,
+         "total ellipsoidal area of overlaps of at least 1 m2 between redline, cropland and urban "
+         "boundary"},
+        {"ecr_nature_unchanged", "Natural land converted inside the redline",
+         "生态保护红线内自然生态用地转为建设用地或耕地", "m2", 0.0, "<=", "", false,
+         "area of cells inside the redline that turned from a natural class to built-up or "
+         "cropland between the "
          "two dates, patches inside permitted polygons excluded (below-MMU patches included)"},
     };
     return specs;
@@ -75,8 +84,8 @@ IndicatorResult evaluate(const IndicatorSpec& spec, double value, nlohmann::json
 }
 
 nlohmann::json IndicatorResult::to_json() const {
-    nlohmann::json j = {{"id", spec.id},     {"name", spec.name},   {"name_zh", spec.name_zh},
-                        {"unit", spec.unit}, {"year", spec.year},   {"proxy", spec.proxy},
+    nlohmann::json j = {{"id", spec.id},        {"name", spec.name}, {"name_zh", spec.name_zh},
+                        {"unit", spec.unit},    {"year", spec.year}, {"proxy", spec.proxy},
                         {"method", spec.method}};
     j["computed"] = computed;
     if (!computed) {
@@ -86,7 +95,8 @@ nlohmann::json IndicatorResult::to_json() const {
         j["value"] = value;
     }
     j["target"] = spec.target ? nlohmann::json(*spec.target) : nlohmann::json(nullptr);
-    j["comparator"] = spec.comparator.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.comparator);
+    j["comparator"] =
+        spec.comparator.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.comparator);
     j["pass"] = pass ? nlohmann::json(*pass) : nlohmann::json(nullptr);
     j["margin"] = margin ? nlohmann::json(*margin) : nlohmann::json(nullptr);
     j["details"] = details;

@@ -2,17 +2,16 @@
 // and an independent GEOS oracle on random polygons.
 #include "redline/coverage/coverage_rasterizer.hpp"
 
+#include <fmt/format.h>
 #include <geos_c.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include <fmt/format.h>
 #include <numbers>
 #include <random>
 
-#include "redline/coverage/zone_set.hpp"
 #include "redline/core/error.hpp"
+#include "redline/coverage/zone_set.hpp"
 #include "test_support.hpp"
 
 namespace redline {
@@ -21,7 +20,8 @@ namespace {
 // A grid whose cell coordinates equal x and -y... i.e. x0=0, y0=0, dx=1, dy=1 (rows grow with y).
 Grid unit_grid(std::int64_t cols, std::int64_t rows) { return Grid(0, 1, 0, 1, cols, rows); }
 
-std::vector<std::vector<double>> coverage(const MultiPolygon& mp, const Grid& g, CoverageMode mode = CoverageMode::Exact,
+std::vector<std::vector<double>> coverage(const MultiPolygon& mp, const Grid& g,
+                                          CoverageMode mode = CoverageMode::Exact,
                                           Window w = Window{}) {
     ZoneSet zs(g, {mp}, {"z"});
     if (w.empty()) w = g.full();
@@ -30,12 +30,13 @@ std::vector<std::vector<double>> coverage(const MultiPolygon& mp, const Grid& g,
     std::vector<std::vector<double>> out(static_cast<std::size_t>(w.rows));
     for (std::int64_t i = 0; i < w.rows; ++i)
         for (std::int64_t j = 0; j < w.cols; ++j)
-            out[static_cast<std::size_t>(i)].push_back(static_cast<double>(r.row(i)[j]) / static_cast<double>(kFullCoverage));
+            out[static_cast<std::size_t>(i)].push_back(static_cast<double>(r.row(i)[j]) /
+                                                       static_cast<double>(kFullCoverage));
     return out;
 }
 
-void expect_matrix(const std::vector<std::vector<double>>& got, const std::vector<std::vector<double>>& want,
-                   double tol = 1e-12) {
+void expect_matrix(const std::vector<std::vector<double>>& got,
+                   const std::vector<std::vector<double>>& want, double tol = 1e-12) {
     ASSERT_EQ(got.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
         ASSERT_EQ(got[i].size(), want[i].size());
@@ -65,11 +66,14 @@ TEST(CoverageRasterizerTest, FullCellsAreExactlyFull) {
 }
 
 TEST(CoverageRasterizerTest, HoleSubtracts) {
-    MultiPolygon mp = test::polygon({{{0, 0}, {3, 0}, {3, 3}, {0, 3}}, {{1, 1}, {2, 1}, {2, 2}, {1, 2}}});
+    MultiPolygon mp =
+        test::polygon({{{0, 0}, {3, 0}, {3, 3}, {0, 3}}, {{1, 1}, {2, 1}, {2, 2}, {1, 2}}});
     expect_matrix(coverage(mp, unit_grid(3, 3)), {{1, 1, 1}, {1, 0, 1}, {1, 1, 1}});
     // Hole given with the same orientation as the shell: still subtracts.
-    MultiPolygon same = test::polygon({{{0, 0}, {3, 0}, {3, 3}, {0, 3}}, {{1, 1}, {1, 2}, {2, 2}, {2, 1}}});
-    MultiPolygon same2 = test::polygon({{{0, 0}, {3, 0}, {3, 3}, {0, 3}}, {{1, 1}, {2, 1}, {2, 2}, {1, 2}}});
+    MultiPolygon same =
+        test::polygon({{{0, 0}, {3, 0}, {3, 3}, {0, 3}}, {{1, 1}, {1, 2}, {2, 2}, {2, 1}}});
+    MultiPolygon same2 =
+        test::polygon({{{0, 0}, {3, 0}, {3, 3}, {0, 3}}, {{1, 1}, {2, 1}, {2, 2}, {1, 2}}});
     EXPECT_EQ(coverage(same, unit_grid(3, 3)), coverage(same2, unit_grid(3, 3)));
 }
 
@@ -87,8 +91,10 @@ TEST(CoverageRasterizerTest, MultiPolygonPartsAdd) {
 
 TEST(CoverageRasterizerTest, VerticesOnCornersRepeatedAndCollinearPoints) {
     // Square on cell corners with repeated vertices, zero-length edges and collinear points.
-    auto mp = test::polygon({{{1, 1}, {1, 1}, {2, 1}, {2.5, 1}, {3, 1}, {3, 3}, {3, 3}, {2, 3}, {1, 3}, {1, 2}}});
-    expect_matrix(coverage(mp, unit_grid(4, 4)), {{0, 0, 0, 0}, {0, 1, 1, 0}, {0, 1, 1, 0}, {0, 0, 0, 0}});
+    auto mp = test::polygon(
+        {{{1, 1}, {1, 1}, {2, 1}, {2.5, 1}, {3, 1}, {3, 3}, {3, 3}, {2, 3}, {1, 3}, {1, 2}}});
+    expect_matrix(coverage(mp, unit_grid(4, 4)),
+                  {{0, 0, 0, 0}, {0, 1, 1, 0}, {0, 1, 1, 0}, {0, 0, 0, 0}});
 }
 
 TEST(CoverageRasterizerTest, EdgesAlongGridLinesDoNotLeak) {
@@ -115,7 +121,9 @@ TEST(CoverageRasterizerTest, HugeGaussKrugerCoordinates) {
     const double x0 = 35'512'340.0, y0 = 3'320'010.0;
     Grid g(x0, 30, y0, -30, 4, 4);
     auto mp = test::box(x0 + 15, y0 - 105, x0 + 105, y0 - 15);
-    expect_matrix(coverage(mp, g), {{0.25, 0.5, 0.5, 0.25}, {0.5, 1, 1, 0.5}, {0.5, 1, 1, 0.5}, {0.25, 0.5, 0.5, 0.25}});
+    expect_matrix(
+        coverage(mp, g),
+        {{0.25, 0.5, 0.5, 0.25}, {0.5, 1, 1, 0.5}, {0.5, 1, 1, 0.5}, {0.25, 0.5, 0.5, 0.25}});
 }
 
 // A star-shaped polygon (valid by construction) with n vertices around (cx, cy).
@@ -155,7 +163,8 @@ TEST(CoverageRasterizerTest, CoverageDoesNotDependOnTheWindow) {
                     for (std::int64_t i = 0; i < w.rows; ++i)
                         for (std::int64_t j = 0; j < w.cols; ++j)
                             ASSERT_EQ(part.row(i)[j], full.row(r0 + i)[c0 + j])
-                                << "trial " << trial << " tile " << ts << " cell " << r0 + i << "," << c0 + j;
+                                << "trial " << trial << " tile " << ts << " cell " << r0 + i << ","
+                                << c0 + j;
                 }
         }
     }
@@ -165,8 +174,10 @@ TEST(CoverageRasterizerTest, TwoPolygonsSplittingASquareSumToTheSquareExactly) {
     // Split a square along a polyline crossing many cells; the two halves add up to the square in
     // integer coverage units, cell by cell.
     const Grid g = unit_grid(8, 8);
-    auto A = test::polygon({{{0.3, 0.2}, {2.7, 1.9}, {3.1, 4.4}, {5.9, 5.3}, {7.7, 7.6}, {0.3, 7.6}}});
-    auto B = test::polygon({{{0.3, 0.2}, {7.7, 0.2}, {7.7, 7.6}, {5.9, 5.3}, {3.1, 4.4}, {2.7, 1.9}}});
+    auto A =
+        test::polygon({{{0.3, 0.2}, {2.7, 1.9}, {3.1, 4.4}, {5.9, 5.3}, {7.7, 7.6}, {0.3, 7.6}}});
+    auto B =
+        test::polygon({{{0.3, 0.2}, {7.7, 0.2}, {7.7, 7.6}, {5.9, 5.3}, {3.1, 4.4}, {2.7, 1.9}}});
     auto S = test::box(0.3, 0.2, 7.7, 7.6);
     ZoneSet zs(g, {A, B, S}, {"a", "b", "s"});
     CoverageRasterizer ra, rb, rs;
@@ -174,7 +185,8 @@ TEST(CoverageRasterizerTest, TwoPolygonsSplittingASquareSumToTheSquareExactly) {
     rb.rasterize(zs, 1, g.full());
     rs.rasterize(zs, 2, g.full());
     for (int i = 0; i < 8; ++i)
-        for (int j = 0; j < 8; ++j) EXPECT_EQ(ra.row(i)[j] + rb.row(i)[j], rs.row(i)[j]) << i << "," << j;
+        for (int j = 0; j < 8; ++j)
+            EXPECT_EQ(ra.row(i)[j] + rb.row(i)[j], rs.row(i)[j]) << i << "," << j;
 }
 
 TEST(CoverageRasterizerTest, SumOfCoverageEqualsPolygonArea) {
@@ -228,7 +240,8 @@ TEST(CoverageRasterizerTest, MatchesGeosIntersectionAreaCellByCell) {
             }
             p.rings.push_back(ring);
             for (int h = 0; h < GEOSGetNumInteriorRings_r(ctx, poly); ++h) {
-                const GEOSCoordSequence* hs = GEOSGeom_getCoordSeq_r(ctx, GEOSGetInteriorRingN_r(ctx, poly, h));
+                const GEOSCoordSequence* hs =
+                    GEOSGeom_getCoordSeq_r(ctx, GEOSGetInteriorRingN_r(ctx, poly, h));
                 GEOSCoordSeq_getSize_r(ctx, hs, &n);
                 Ring hr;
                 for (unsigned i = 0; i < n; ++i) {
@@ -248,7 +261,9 @@ TEST(CoverageRasterizerTest, MatchesGeosIntersectionAreaCellByCell) {
                 GEOSGeometry* inter = GEOSIntersection_r(ctx, poly, cell);
                 double a = 0;
                 GEOSArea_r(ctx, inter, &a);
-                worst = std::max(worst, std::fabs(a - cov[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]));
+                worst = std::max(
+                    worst,
+                    std::fabs(a - cov[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]));
                 GEOSGeom_destroy_r(ctx, inter);
                 GEOSGeom_destroy_r(ctx, cell);
             }
@@ -280,7 +295,8 @@ TEST(CoverageRasterizerTest, CentroidRuleIsHalfOpenSoNeighboursNeverShareACell) 
 }
 
 TEST(CoverageRasterizerTest, CentroidMatchesCentreInPolygon) {
-    auto c = coverage(test::polygon({{{0, 0}, {3, 0}, {0, 3}}}), unit_grid(3, 3), CoverageMode::Centroid);
+    auto c = coverage(test::polygon({{{0, 0}, {3, 0}, {0, 3}}}), unit_grid(3, 3),
+                      CoverageMode::Centroid);
     // centres (i+0.5, j+0.5) inside x + y < 3 (strictly; the hypotenuse is a right/bottom edge)
     expect_matrix(c, {{1, 1, 0}, {1, 0, 0}, {0, 0, 0}});
 }

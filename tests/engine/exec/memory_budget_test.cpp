@@ -25,8 +25,9 @@ TEST(MemoryBudget, RejectsWhatIsNotASize) {
             ADD_FAILURE() << bad;
         } catch (const Error& e) {
             EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-            EXPECT_NE(std::string(e.what()).find("--max-memory '" + std::string(bad) + "' is not a size"),
-                      std::string::npos)
+            EXPECT_NE(
+                std::string(e.what()).find("--max-memory '" + std::string(bad) + "' is not a size"),
+                std::string::npos)
                 << e.what();
         }
     }

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <numbers>
 
+#include "redline/core/error.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/geodesy/transformer.hpp"
-#include "redline/core/error.hpp"
 #include "test_support.hpp"
 
 namespace redline {
@@ -34,7 +34,9 @@ TEST(CellAreaModelTest, EqualAreaAlbersOnGrs80IsConstantAndExact) {
 
 TEST(CellAreaModelTest, ClcdAlbersOnWgs84IsConstant) {
     Grid g(-2000000, 30, 5000000, -30, 100, 100);
-    auto m = CellAreaModel::build(g, test::wkt_of("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"));
+    auto m =
+        CellAreaModel::build(g, test::wkt_of("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 "
+                                             "+x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"));
     EXPECT_EQ(m.kind(), AreaModelKind::Constant);
 }
 
@@ -89,16 +91,21 @@ TEST(CellAreaModelTest, GaussKrugerPerCellAreasWithin1e7OfExact) {
     // The plane area is clearly larger (the bias of summing plane areas).
     EXPECT_GT(90000.0 * 90000.0 / exact - 1.0, 4e-4);
     // Single cells in the corners and the middle.
-    for (auto [r, c] : {std::pair<std::int64_t, std::int64_t>{0, 0}, {2999, 2999}, {1500, 17}, {7, 2990}}) {
-        const double cx = x0 + 30.0 * static_cast<double>(c), cy = y0 - 30.0 * static_cast<double>(r);
+    for (auto [r, c] :
+         {std::pair<std::int64_t, std::int64_t>{0, 0}, {2999, 2999}, {1500, 17}, {7, 2990}}) {
+        const double cx = x0 + 30.0 * static_cast<double>(c),
+                     cy = y0 - 30.0 * static_cast<double>(r);
         const double e = gk_rect_area(wkt, cx, cy - 30, cx + 30, cy);
         EXPECT_NEAR(m.cell_area_m2(r, c) / e, 1.0, 1e-7) << r << "," << c;
     }
 }
 
 TEST(CellAreaModelTest, KrasovskyAlbersIsMeasuredOnGrs80WithAWarning) {
-    // docs/geodesy.md#equal-area-albers: the Krasovsky Albers plane overstates GRS80 areas by 3.43e-5.
-    const std::string wkt = test::wkt_of("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=krass +units=m +no_defs");
+    // docs/geodesy.md#equal-area-albers: the Krasovsky Albers plane overstates GRS80 areas
+    // by 3.43e-5.
+    const std::string wkt = test::wkt_of(
+        "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=krass +units=m "
+        "+no_defs");
     Grid g(0, 1000, 3500000, -1000, 100, 100);
     auto m = CellAreaModel::build(g, wkt);
     EXPECT_EQ(m.kind(), AreaModelKind::PerCell);
@@ -113,7 +120,9 @@ TEST(CellAreaModelTest, FixedPointUnitsMatchDoubles) {
     auto m = CellAreaModel::build(g, test::wkt_of("EPSG:4490"));
     std::int64_t units[10];
     m.cell_area_units(3, 0, 10, units);
-    EXPECT_NEAR(std::ldexp(static_cast<double>(units[0]), -m.scale().exponent) / m.cell_area_m2(3, 0), 1.0, 1e-13);
+    EXPECT_NEAR(
+        std::ldexp(static_cast<double>(units[0]), -m.scale().exponent) / m.cell_area_m2(3, 0), 1.0,
+        1e-13);
 }
 
 }  // namespace

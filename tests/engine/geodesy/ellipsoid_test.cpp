@@ -36,8 +36,10 @@ TEST(EllipsoidTest, HundredthDegreeCellAt30N) {
 TEST(EllipsoidTest, MapSheets) {
     const auto& e = Ellipsoid::cgcs2000();
     // 1:10 000 sheet: 3'45" x 2'30" with its south edge at 30N; 1:50 000: 15' x 10'.
-    EXPECT_NEAR(e.quad_area(30 * kDeg, (30 + 2.5 / 60) * kDeg, (3.75 / 60) * kDeg), 27'847'757.03, 0.01);
-    EXPECT_NEAR(e.quad_area(30 * kDeg, (30 + 10.0 / 60) * kDeg, (15.0 / 60) * kDeg), 445'288'499.51, 0.01);
+    EXPECT_NEAR(e.quad_area(30 * kDeg, (30 + 2.5 / 60) * kDeg, (3.75 / 60) * kDeg), 27'847'757.03,
+                0.01);
+    EXPECT_NEAR(e.quad_area(30 * kDeg, (30 + 10.0 / 60) * kDeg, (15.0 / 60) * kDeg), 445'288'499.51,
+                0.01);
 }
 
 TEST(EllipsoidTest, WholeSurface) {
@@ -61,7 +63,8 @@ TEST(EllipsoidTest, RingAreaIsIndependentOfLongitudeAndOrientation) {
     EXPECT_NEAR(a / b, 1.0, 1e-12);
     Ring cw = test::box_ring(105, 30, 106, 31);
     std::reverse(cw.begin(), cw.end());
-    EXPECT_NEAR(e.ring_area_lonlat(cw), -e.ring_area_lonlat(test::box_ring(105, 30, 106, 31)), 1e-3);
+    EXPECT_NEAR(e.ring_area_lonlat(cw), -e.ring_area_lonlat(test::box_ring(105, 30, 106, 31)),
+                1e-3);
 }
 
 TEST(EllipsoidTest, StraightLonLatEdgesVersusThe32TrapezoidSum) {
@@ -77,7 +80,8 @@ TEST(EllipsoidTest, StraightLonLatEdgesVersusThe32TrapezoidSum) {
     EXPECT_NEAR((a - b) / box, std::tan(30.85 * kDeg) * (0.1 * kDeg) / 6.0, 5e-6);
     // The 32号 sum splits the box evenly (lambda linear in q) ...
     EXPECT_NEAR(std::fabs(e.ring_area_trapezoid(sw)) / (box / 2), 1.0, 1e-12);
-    // ... and both agree once edges are short (densified to ~100 m): far below 1e-6 (docs/geodesy.md#edge-semantics).
+    // ... and both agree once edges are short (densified to ~100 m): far below 1e-6
+    // (docs/geodesy.md#edge-semantics).
     MultiPolygon dense;
     dense.polygons.push_back(Polygon{{sw}});
     densify(dense, 0.001);

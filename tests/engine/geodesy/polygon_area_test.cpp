@@ -75,7 +75,8 @@ TEST(PolygonAreaTest, HolesSubtractAndPartsAdd) {
     EXPECT_DOUBLE_EQ(calc.area_m2(cw), calc.area_m2(box(105, 30, 106, 31)));
 }
 
-// No plane areas: a 0.01-degree cell 1.5 degrees east of the central meridian of Gauss-Kruger zone 35.
+// No plane areas: a 0.01-degree cell 1.5 degrees east of the central meridian of Gauss-Kruger
+// zone 35.
 TEST(PolygonAreaTest, GaussKrugerPolygonIsMeasuredOnTheEllipsoidNotThePlane) {
     const MultiPolygon gk = projected_cell("EPSG:4523", 106.49, 30.0, 106.5, 30.01, 1);
     const PolygonAreaCalculator calc(wkt_of("EPSG:4523"));

@@ -2,7 +2,6 @@
 #include "redline/ops/change_rules.hpp"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <fstream>
@@ -39,7 +38,8 @@ ErrorKind error_kind_of(const std::string& yaml) {
 TEST(ChangeRulesTest, ScalarFromAndToAreOneItemLists) {
     // Used to throw YAML::BadConversion: yaml-cpp's Node assignment rebound the rule's node.
     const auto scalar = load_rules("rules:\n  - name: a\n    from: natural\n    to: cropland\n");
-    const auto listed = load_rules("rules:\n  - name: a\n    from: [natural]\n    to: [cropland]\n");
+    const auto listed =
+        load_rules("rules:\n  - name: a\n    from: [natural]\n    to: [cropland]\n");
     ASSERT_EQ(scalar.rules().size(), 1u);
     EXPECT_EQ(scalar.rules()[0].from, listed.rules()[0].from);
     EXPECT_EQ(scalar.rules()[0].to, listed.rules()[0].to);
@@ -47,10 +47,14 @@ TEST(ChangeRulesTest, ScalarFromAndToAreOneItemLists) {
 }
 
 TEST(ChangeRulesTest, WrongKindsOfYamlValuesAreInvalidInput) {
-    EXPECT_EQ(error_kind_of("rules:\n  - name: a\n    from: [[forest]]\n    to: [1]\n"), ErrorKind::InvalidInput);
-    EXPECT_EQ(error_kind_of("rules:\n  - name: a\n    from: {x: 1}\n    to: [1]\n"), ErrorKind::InvalidInput);
-    EXPECT_EQ(error_kind_of("[a]: 1\nrules:\n  - name: a\n    from: [2]\n    to: [1]\n"), ErrorKind::InvalidInput);
-    EXPECT_EQ(error_kind_of("rules:\n  - {[name]: a, from: [2], to: [1]}\n"), ErrorKind::InvalidInput);
+    EXPECT_EQ(error_kind_of("rules:\n  - name: a\n    from: [[forest]]\n    to: [1]\n"),
+              ErrorKind::InvalidInput);
+    EXPECT_EQ(error_kind_of("rules:\n  - name: a\n    from: {x: 1}\n    to: [1]\n"),
+              ErrorKind::InvalidInput);
+    EXPECT_EQ(error_kind_of("[a]: 1\nrules:\n  - name: a\n    from: [2]\n    to: [1]\n"),
+              ErrorKind::InvalidInput);
+    EXPECT_EQ(error_kind_of("rules:\n  - {[name]: a, from: [2], to: [1]}\n"),
+              ErrorKind::InvalidInput);
 }
 
 }  // namespace

@@ -49,8 +49,8 @@ ZonalResult run(const Fixture& f, const std::vector<MultiPolygon>& zones, ZonalO
 
 TEST(ZonalTest, HandComputedClassAreasOnThreeByThree) {
     auto f = three_by_three();
-    // Square from the centre of cell (0,0) to the centre of cell (2,2): quarter cells at the corners,
-    // halves on the edges, the full centre cell.
+    // Square from the centre of cell (0,0) to the centre of cell (2,2): quarter cells at the
+    // corners, halves on the edges, the full centre cell.
     const double x0 = 1000, y0 = 4000030;
     auto zone = test::box(x0 + 5, y0 - 25, x0 + 25, y0 - 5);
     auto r = run(f, {zone});
@@ -84,7 +84,8 @@ TEST(ZonalTest, OverlappingZonesAreCountedPerFeature) {
     EXPECT_DOUBLE_EQ(area_of(r, 1, 1), 300.0);
 }
 
-std::vector<MultiPolygon> random_zones(std::mt19937_64& rng, const Grid& g, int n, double min_radius_cells = 3) {
+std::vector<MultiPolygon> random_zones(std::mt19937_64& rng, const Grid& g, int n,
+                                       double min_radius_cells = 3) {
     std::vector<MultiPolygon> zones;
     std::uniform_real_distribution<double> ux(g.x0(), g.x_of(static_cast<double>(g.cols())));
     std::uniform_real_distribution<double> uy(g.y_of(static_cast<double>(g.rows())), g.y0());
@@ -120,7 +121,8 @@ void expect_same(const ZonalResult& a, const ZonalResult& b) {
         ASSERT_EQ(a.zones[z].classes.size(), b.zones[z].classes.size()) << z;
         for (const auto& [k, t] : a.zones[z].classes) {
             const auto& u = b.zones[z].classes.at(k);
-            ASSERT_TRUE(t.area == u.area && t.coverage == u.coverage) << "zone " << z << " class " << k;
+            ASSERT_TRUE(t.area == u.area && t.coverage == u.coverage)
+                << "zone " << z << " class " << k;
         }
         ASSERT_TRUE(a.zones[z].nodata.area == b.zones[z].nodata.area);
     }
@@ -129,7 +131,7 @@ void expect_same(const ZonalResult& a, const ZonalResult& b) {
 TEST(ZonalTest, IdenticalForAnyThreadsTileSizeAndPartition) {
     std::mt19937_64 rng(42);
     for (const char* crs : {test::kAlbers, "EPSG:4490", "EPSG:4523"}) {
-        Grid g = std::string(crs) == "EPSG:4490" ? Grid(105.0, 0.00025, 30.2, -0.00025, 333, 271)
+        Grid g = std::string(crs) == "EPSG:4490"   ? Grid(105.0, 0.00025, 30.2, -0.00025, 333, 271)
                  : std::string(crs) == "EPSG:4523" ? Grid(35'600'000, 30, 3'400'000, -30, 333, 271)
                                                    : Grid(600'000, 30, 3'600'000, -30, 333, 271);
         auto f = random_raster(rng, g, crs);
@@ -158,8 +160,10 @@ TEST(ZonalTest, IdenticalForAnyThreadsTileSizeAndPartition) {
             p.task_begin = n * k / 3;
             p.task_end = n * (k + 1) / 3;
             auto part = run_zonal(src, zs, model, p);
-            if (k == 0) merged = part;
-            else merged.merge(part);
+            if (k == 0)
+                merged = part;
+            else
+                merged.merge(part);
         }
         expect_same(ref, merged);
     }

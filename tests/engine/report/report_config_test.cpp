@@ -2,7 +2,6 @@
 #include "redline/report/report_config.hpp"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <fstream>
@@ -34,13 +33,19 @@ ErrorKind error_kind_of(const std::string& yaml) {
 
 TEST(ReportConfigTest, ListsOrMappingsWhereScalarsAreExpectedAreInvalidInput) {
     // Each used to escape as a YAML::BadConversion (an internal error, exit 1).
-    EXPECT_EQ(error_kind_of("version: [1]\ninputs:\n  landcover_t1: lc.tif\n"), ErrorKind::InvalidInput);
-    EXPECT_EQ(error_kind_of("version: 1\ntitle: {a: b}\ninputs:\n  landcover_t1: lc.tif\n"), ErrorKind::InvalidInput);
-    EXPECT_EQ(error_kind_of("version: 1\n[x]: 1\ninputs:\n  landcover_t1: lc.tif\n"), ErrorKind::InvalidInput);
-    EXPECT_EQ(error_kind_of("version: 1\ninputs:\n  [landcover_t1]: lc.tif\n"), ErrorKind::InvalidInput);
-    EXPECT_EQ(error_kind_of("version: 1\ninputs:\n  landcover_t1: lc.tif\n  shoreline_natural: [[a]]\n"),
+    EXPECT_EQ(error_kind_of("version: [1]\ninputs:\n  landcover_t1: lc.tif\n"),
               ErrorKind::InvalidInput);
-    EXPECT_EQ(error_kind_of("version: 1\ninputs:\n  landcover_t1: lc.tif\nindicators:\n  - id: [ecr_area]\n"),
+    EXPECT_EQ(error_kind_of("version: 1\ntitle: {a: b}\ninputs:\n  landcover_t1: lc.tif\n"),
+              ErrorKind::InvalidInput);
+    EXPECT_EQ(error_kind_of("version: 1\n[x]: 1\ninputs:\n  landcover_t1: lc.tif\n"),
+              ErrorKind::InvalidInput);
+    EXPECT_EQ(error_kind_of("version: 1\ninputs:\n  [landcover_t1]: lc.tif\n"),
+              ErrorKind::InvalidInput);
+    EXPECT_EQ(
+        error_kind_of("version: 1\ninputs:\n  landcover_t1: lc.tif\n  shoreline_natural: [[a]]\n"),
+        ErrorKind::InvalidInput);
+    EXPECT_EQ(error_kind_of(
+                  "version: 1\ninputs:\n  landcover_t1: lc.tif\nindicators:\n  - id: [ecr_area]\n"),
               ErrorKind::InvalidInput);
 }
 

@@ -15,7 +15,7 @@
 namespace redline {
 
 class BinaryWriter {
-public:
+  public:
     template <class T>
     void pod(const T& v) {
         const auto* p = reinterpret_cast<const char*>(&v);
@@ -45,17 +45,18 @@ public:
     const std::string& bytes() const { return m_buf; }
     std::string take() { return std::move(m_buf); }
 
-private:
+  private:
     std::string m_buf;
 };
 
 class BinaryReader {
-public:
+  public:
     explicit BinaryReader(const std::string& buf) : m_buf(buf) {}
     template <class T>
     T pod() {
         if (m_pos + sizeof(T) > m_buf.size())
-            fail(ErrorKind::InvalidInput, "truncated binary data (a partial result or job was cut short)");
+            fail(ErrorKind::InvalidInput,
+                 "truncated binary data (a partial result or job was cut short)");
         T v;
         std::memcpy(&v, m_buf.data() + m_pos, sizeof(T));
         m_pos += sizeof(T);
@@ -67,7 +68,8 @@ public:
     Int128 i128() { return pod<Int128>(); }
     std::string str() {
         const std::uint64_t n = u64();
-        if (n > m_buf.size() - m_pos) fail(ErrorKind::InvalidInput, "truncated binary data (string)");
+        if (n > m_buf.size() - m_pos)
+            fail(ErrorKind::InvalidInput, "truncated binary data (string)");
         std::string s = m_buf.substr(m_pos, n);
         m_pos += n;
         return s;
@@ -90,17 +92,19 @@ public:
     // A count bounded by the remaining bytes (guards against corrupt input).
     std::size_t count() {
         const std::uint64_t n = u64();
-        if (n > m_buf.size()) fail(ErrorKind::InvalidInput, "corrupt binary data (count out of range)");
+        if (n > m_buf.size())
+            fail(ErrorKind::InvalidInput, "corrupt binary data (count out of range)");
         return static_cast<std::size_t>(n);
     }
     void expect_magic(const std::string& magic) {
         if (str() != magic)
             fail(ErrorKind::InvalidInput,
-                 "binary data is not a '" + magic + "' (produced by another redline version or another job)");
+                 "binary data is not a '" + magic +
+                     "' (produced by another redline version or another job)");
     }
     bool done() const { return m_pos == m_buf.size(); }
 
-private:
+  private:
     const std::string& m_buf;
     std::size_t m_pos = 0;
 };

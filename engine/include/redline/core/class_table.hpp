@@ -23,7 +23,7 @@ struct ClassInfo {
 };
 
 class ClassTable {
-public:
+  public:
     ClassTable() = default;
     ClassTable(std::string id, std::map<std::int64_t, ClassInfo> classes,
                std::vector<std::int64_t> nodata_codes = {});
@@ -49,7 +49,7 @@ public:
     std::string serialize() const;
     static ClassTable deserialize(const std::string& bytes);
 
-private:
+  private:
     std::string m_id;
     std::map<std::int64_t, ClassInfo> m_classes;
     std::vector<std::int64_t> m_nodata;

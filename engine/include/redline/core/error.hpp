@@ -16,11 +16,11 @@ enum class ErrorKind {
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
     ErrorKind kind() const { return m_kind; }
 
-private:
+  private:
     ErrorKind m_kind;
 };
 

@@ -34,7 +34,7 @@ struct Window {
 };
 
 class Grid {
-public:
+  public:
     Grid() = default;
     // GDAL geotransform order without rotation: x of the left edge, cell width (> 0), y of the
     // top edge, cell height (usually < 0), and the number of columns and rows.
@@ -58,7 +58,7 @@ public:
     bool same_as(const Grid& o) const;
     std::string describe() const;  // "3840 x 1920 cells of 0.000208333 x 0.000208333 at (x0, y0)"
 
-private:
+  private:
     double m_x0 = 0, m_dx = 1, m_y0 = 0, m_dy = -1;
     std::int64_t m_cols = 0, m_rows = 0;
 };

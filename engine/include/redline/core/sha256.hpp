@@ -9,13 +9,13 @@
 namespace redline {
 
 class Sha256 {
-public:
+  public:
     Sha256();
     void update(const void* data, std::size_t size);
     // 64 lowercase hex digits; the object is spent afterwards.
     std::string hex_digest();
 
-private:
+  private:
     void block(const std::uint8_t* p);
     std::array<std::uint32_t, 8> m_h;
     std::array<std::uint8_t, 64> m_buf{};

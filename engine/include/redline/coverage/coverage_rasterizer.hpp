@@ -46,7 +46,7 @@ CoverageMode parse_coverage_mode(const std::string& s);
 const char* coverage_mode_name(CoverageMode m);
 
 class CoverageRasterizer {
-public:
+  public:
     explicit CoverageRasterizer(CoverageMode mode = CoverageMode::Exact, bool moments = false)
         : m_mode(mode), m_moments(moments && mode == CoverageMode::Exact) {}
 
@@ -73,7 +73,8 @@ public:
     }
     // After finish(), with moments: the first moment of each cell of row r (units 2^-40).
     const std::int64_t* moment_row(std::int64_t r) const {
-        return m_cov_mom.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(m_window.cols);
+        return m_cov_mom.data() +
+               static_cast<std::size_t>(r) * static_cast<std::size_t>(m_window.cols);
     }
     const Window& window() const { return m_window; }
     CoverageMode mode() const { return m_mode; }
@@ -82,7 +83,7 @@ public:
     // Convenience: begin(window), all edges of zone z, finish().
     void rasterize(const ZoneSet& zones, std::size_t z, const Window& window);
 
-private:
+  private:
     void add_edge_exact(double xa, double ya, double xb, double yb, int sign);
     void add_edge_centroid(double xa, double ya, double xb, double yb, int sign);
 
@@ -92,7 +93,7 @@ private:
     bool m_moments = false;
     Window m_window;
     std::size_t m_stride = 0;
-    std::vector<std::uint64_t> m_acc;     // accumulation, all zero outside a polygon's lifetime
+    std::vector<std::uint64_t> m_acc;  // accumulation, all zero outside a polygon's lifetime
     std::vector<std::uint64_t> m_mom;
     std::vector<std::uint64_t> m_touched;  // offsets of accumulation cells written since begin()
     std::vector<std::uint64_t> m_sorted;   // scan(): touched offsets grouped by row
@@ -122,7 +123,8 @@ void CoverageRasterizer::scan(Visitor&& v) {
     for (std::size_t row = 0; row < rows; ++row) {
         const std::size_t b = m_row_start[row], e = m_row_start[row + 1];
         if (b == e) continue;
-        std::sort(m_sorted.begin() + static_cast<std::ptrdiff_t>(b), m_sorted.begin() + static_cast<std::ptrdiff_t>(e));
+        std::sort(m_sorted.begin() + static_cast<std::ptrdiff_t>(b),
+                  m_sorted.begin() + static_cast<std::ptrdiff_t>(e));
         const std::size_t base = row * m_stride;
         std::uint64_t run = 0, mrun = 0;
         std::size_t next = 0;  // first column not yet visited
@@ -139,7 +141,9 @@ void CoverageRasterizer::scan(Visitor&& v) {
             }
             if (col > next) {
                 const std::int64_t c = clamp(run);
-                if (c) v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next), static_cast<std::int64_t>(col), c);
+                if (c)
+                    v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next),
+                           static_cast<std::int64_t>(col), c);
             }
             run += m_acc[off];
             m_acc[off] = 0;
@@ -150,20 +154,25 @@ void CoverageRasterizer::scan(Visitor&& v) {
             const std::int64_t c = clamp(run);
             if (c) {
                 if (m_moments) {
-                    // The moment of a covered part lies within [0, coverage]; clamp rounding residue.
+                    // The moment of a covered part lies within [0, coverage]; clamp rounding
+                    // residue.
                     const std::int64_t mom =
-                        c == kFullCoverage ? kFullCoverage / 2
-                                           : std::clamp<std::int64_t>(static_cast<std::int64_t>(mrun), 0, c);
+                        c == kFullCoverage
+                            ? kFullCoverage / 2
+                            : std::clamp<std::int64_t>(static_cast<std::int64_t>(mrun), 0, c);
                     v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c, &mom);
                 } else {
-                    v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c, nullptr);
+                    v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c,
+                           nullptr);
                 }
             }
             next = col + 1;
         }
         if (next < cols) {
             const std::int64_t c = clamp(run);
-            if (c) v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next), static_cast<std::int64_t>(cols), c);
+            if (c)
+                v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next),
+                       static_cast<std::int64_t>(cols), c);
         }
     }
     m_touched.clear();

@@ -14,23 +14,27 @@
 namespace redline {
 
 class ZoneIndex {
-public:
+  public:
     static constexpr std::size_t kBucketEdges = 256;
 
     ZoneIndex(const ZoneSet& zones, const TilePlan& plan);
 
     // Zones touching tile t, ascending.
-    const std::vector<std::uint32_t>& zones_of(std::size_t tile) const { return m_tile_zones[tile]; }
+    const std::vector<std::uint32_t>& zones_of(std::size_t tile) const {
+        return m_tile_zones[tile];
+    }
     // Tiles that have at least one zone, ascending (the tasks of a job).
     const std::vector<std::size_t>& busy_tiles() const { return m_busy; }
     // Rasterizes zone z over `window` (inside tile `tile`) with only the edges that can matter
     // (dense coverage: r.row()).
-    void rasterize(CoverageRasterizer& r, std::size_t z, std::size_t tile, const Window& window) const;
+    void rasterize(CoverageRasterizer& r, std::size_t z, std::size_t tile,
+                   const Window& window) const;
     // The same without finish(): the caller consumes the edges with r.scan().
-    void rasterize_edges(CoverageRasterizer& r, std::size_t z, std::size_t tile, const Window& window) const;
+    void rasterize_edges(CoverageRasterizer& r, std::size_t z, std::size_t tile,
+                         const Window& window) const;
     std::uint64_t pairs() const { return m_pairs; }
 
-private:
+  private:
     struct Buckets {
         std::int64_t band0 = 0;
         std::vector<std::vector<std::uint32_t>> bands;  // point offsets from the zone's first point

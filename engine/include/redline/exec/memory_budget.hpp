@@ -51,7 +51,8 @@ struct TileChoice {
 // largest of requested/2, requested/4, ... down to `min_side` that fits; when none fits, the
 // smallest with fits = false. `tile_cells(side)` gives the cells of the tiles a side gives (the
 // tile plan rounds sides to the raster's blocks).
-TileChoice choose_tile_size(const MemoryModel& model, std::int64_t requested, std::int64_t min_side, int threads,
-                            std::int64_t limit, const std::function<std::int64_t(std::int64_t)>& tile_cells);
+TileChoice choose_tile_size(const MemoryModel& model, std::int64_t requested, std::int64_t min_side,
+                            int threads, std::int64_t limit,
+                            const std::function<std::int64_t(std::int64_t)>& tile_cells);
 
 }  // namespace redline

@@ -5,12 +5,12 @@
 // Exceptions thrown by work or merge stop the run and propagate to the caller. The cancel token
 // is polled before each task starts; a cancelled run throws Error(Cancelled).
 // Thread-safety: work must be safe to call concurrently; merge is never called concurrently.
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
 #include <cstddef>
 #include <functional>
 #include <optional>
-
-#include <tbb/parallel_pipeline.h>
-#include <tbb/task_arena.h>
 
 #include "redline/core/error.hpp"
 #include "redline/exec/progress.hpp"
@@ -48,7 +48,9 @@ void run_ordered(std::size_t n_tasks, int threads, const std::function<Result(st
                 }) &
                 tbb::make_filter<std::size_t, Item>(
                     tbb::filter_mode::parallel,
-                    [&](std::size_t i) { return Item{i, std::optional<Result>(work(i))}; }) &
+                    [&](std::size_t i) {
+                        return Item{i, std::optional<Result>(work(i))};
+                    }) &
                 tbb::make_filter<Item, void>(tbb::filter_mode::serial_in_order, [&](Item item) {
                     merge(item.index, std::move(*item.result));
                 }));

@@ -15,7 +15,7 @@
 namespace redline {
 
 class TilePlan {
-public:
+  public:
     TilePlan() = default;
     // Tiles of tile_cols x tile_rows cells (the last row/column of tiles may be smaller).
     TilePlan(const Grid& grid, std::int64_t tile_cols, std::int64_t tile_rows);
@@ -35,7 +35,7 @@ public:
     void tile_range(const Window& w, std::int64_t& tx0, std::int64_t& tx1, std::int64_t& ty0,
                     std::int64_t& ty1) const;
 
-private:
+  private:
     Grid m_grid;
     std::int64_t m_tc = 0, m_tr = 0, m_nx = 0, m_ny = 0;
 };

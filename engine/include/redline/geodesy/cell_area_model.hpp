@@ -30,7 +30,7 @@ namespace redline {
 enum class AreaModelKind { Constant, PerRow, PerCell };
 
 class CellAreaModel {
-public:
+  public:
     // Throws InvalidInput for CRSs the engine cannot measure (no CRS, a geographic raster
     // reaching beyond +-90 degrees, a projection PROJ cannot invert over the raster).
     // `threads` bounds the parallel lattice build (0 = all cores).
@@ -60,11 +60,12 @@ public:
     // first moment M (coverage/coverage_rasterizer.hpp) has area A_row * (a + g * (M - a / 2)),
     // exact to second order. 0 for the other models.
     double row_gradient(std::int64_t row) const {
-        return m_kind == AreaModelKind::PerRow ? m_row_gradient[static_cast<std::size_t>(row)] : 0.0;
+        return m_kind == AreaModelKind::PerRow ? m_row_gradient[static_cast<std::size_t>(row)]
+                                               : 0.0;
     }
     bool has_row_gradient() const { return m_kind == AreaModelKind::PerRow; }
 
-private:
+  private:
     double density(std::int64_t row, std::int64_t col) const;  // per-cell: m2 per CRS unit^2
 
     Grid m_grid;

@@ -10,11 +10,11 @@ enum class CrsKind { Geographic, Projected, Other };
 
 struct CrsDescription {
     CrsKind kind = CrsKind::Other;
-    std::string name;              // e.g. "CGCS2000", "WGS 84 / UTM zone 50N"
-    std::string ellipsoid_name;    // e.g. "GRS 1980"
+    std::string name;            // e.g. "CGCS2000", "WGS 84 / UTM zone 50N"
+    std::string ellipsoid_name;  // e.g. "GRS 1980"
     double semi_major_m = 0;
-    double inverse_flattening = 0;  // 0 for a sphere
-    std::string method;            // projection method, e.g. "Albers Equal Area"; "" if none
+    double inverse_flattening = 0;   // 0 for a sphere
+    std::string method;              // projection method, e.g. "Albers Equal Area"; "" if none
     bool equal_area_method = false;  // an exactly equal-area ellipsoidal projection
     double unit_to_metre = 1;        // projected: metres per axis unit
     double unit_to_radian = 0;       // geographic: radians per axis unit

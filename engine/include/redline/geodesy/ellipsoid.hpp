@@ -2,7 +2,8 @@
 // An oblate ellipsoid and the exact area formulas the engine uses (docs/geodesy.md).
 //
 // Areas come from the authalic function q(phi) (Snyder 3-12):
-//   q(phi) = (1 - e2) [ sin(phi) / (1 - e2 sin^2 phi) - 1/(2e) ln((1 - e sin phi)/(1 + e sin phi)) ]
+//   q(phi) = (1 - e2) [ sin(phi) / (1 - e2 sin^2 phi) - 1/(2e) ln((1 - e sin phi)/(1 + e sin phi))
+//   ]
 // so the area between two parallels and two meridians dlambda apart is 1/2 a^2 dlambda |dq|.
 // Differences of q over short intervals are integrated with Gauss-Legendre quadrature of
 // dq/dphi instead of subtracting two close values, which keeps full relative precision for
@@ -15,7 +16,7 @@
 namespace redline {
 
 class Ellipsoid {
-public:
+  public:
     Ellipsoid(std::string name, double semi_major_m, double inverse_flattening);
     // CGCS2000 = GRS80 numerically: a = 6378137, 1/f = 298.257222101. The default.
     static const Ellipsoid& cgcs2000();
@@ -54,7 +55,7 @@ public:
     // Area density (m2 per rad^2) at latitude phi: M(phi) N(phi) cos(phi).
     double area_density(double phi) const;
 
-private:
+  private:
     std::string m_name;
     double m_a;
     double m_inv_f;

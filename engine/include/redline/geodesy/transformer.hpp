@@ -11,7 +11,7 @@
 namespace redline {
 
 class Transformer {
-public:
+  public:
     // Throws InvalidInput when PROJ finds no operation between the two CRSs.
     Transformer(const std::string& src_wkt, const std::string& dst_wkt);
     // The inverse projection of `src_wkt` to longitude/latitude in degrees on its own datum
@@ -28,7 +28,7 @@ public:
     // Transforms without throwing: failed points become (inf, inf).
     void transform_unchecked(double* x, double* y, std::size_t n) const;
 
-private:
+  private:
     Transformer() = default;
     struct Impl;
     std::unique_ptr<Impl> m_impl;

@@ -19,12 +19,12 @@
 namespace redline {
 
 class CheckpointStore {
-public:
+  public:
     // Opens DIR for a job. Without `resume`, DIR must not hold another run's chunks (InvalidInput
     // suggesting --resume or removing DIR). With `resume`, DIR must hold this job (same
     // fingerprint), else InvalidInput naming both fingerprints.
-    CheckpointStore(std::string dir, std::string fingerprint, std::string command, std::size_t tasks,
-                    bool resume);
+    CheckpointStore(std::string dir, std::string fingerprint, std::string command,
+                    std::size_t tasks, bool resume);
 
     std::size_t chunk_count() const { return m_chunks.size(); }
     std::pair<std::size_t, std::size_t> chunk(std::size_t i) const { return m_chunks[i]; }
@@ -38,7 +38,7 @@ public:
     // True when DIR held no run (it was created or was empty): a --resume has nothing to resume.
     bool fresh() const { return m_fresh; }
 
-private:
+  private:
     std::string path_of(std::size_t i) const;
     std::string m_dir;
     bool m_fresh = false;

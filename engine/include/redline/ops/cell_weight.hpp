@@ -12,11 +12,12 @@
 
 namespace redline {
 
-inline Int128 cell_weight(std::int64_t coverage, std::int64_t area_units, const std::int64_t* moment,
-                          double gradient) {
+inline Int128 cell_weight(std::int64_t coverage, std::int64_t area_units,
+                          const std::int64_t* moment, double gradient) {
     if (coverage == kFullCoverage) return static_cast<Int128>(area_units) << kCoverageBits;
     const std::int64_t c =
-        moment ? coverage + std::llround(gradient * static_cast<double>(*moment - coverage / 2)) : coverage;
+        moment ? coverage + std::llround(gradient * static_cast<double>(*moment - coverage / 2))
+               : coverage;
     return static_cast<Int128>(c) * area_units;
 }
 

@@ -50,15 +50,15 @@ struct CellRun {
 struct ChangePatch {
     std::size_t zone = 0;
     std::size_t rule = 0;
-    std::int64_t pixels = 0;           // cells touched
-    Int128 area = 0;                   // coverage-weighted, AreaScale units
-    Int128 permitted_area = 0;         // the part on cells covered by permitted polygons (weighted)
+    std::int64_t pixels = 0;    // cells touched
+    Int128 area = 0;            // coverage-weighted, AreaScale units
+    Int128 permitted_area = 0;  // the part on cells covered by permitted polygons (weighted)
     std::int64_t first_row = 0, first_col = 0;  // top-left cell (row-major first)
     std::int64_t best_row = 0, best_col = 0;    // cell with the largest area (a point inside)
     Int128 best_area = 0;
-    std::map<std::int64_t, Int128> from_area;   // t0 class -> area
-    std::map<std::int64_t, Int128> to_area;     // t1 class -> area
-    std::vector<CellRun> runs;                  // with keep_cells
+    std::map<std::int64_t, Int128> from_area;  // t0 class -> area
+    std::map<std::int64_t, Int128> to_area;    // t1 class -> area
+    std::vector<CellRun> runs;                 // with keep_cells
 
     std::int64_t majority_from() const;
     std::int64_t majority_to() const;
@@ -98,12 +98,12 @@ struct ChangePartial {
 
 // Stitches tiles into the final result; tiles must be added in task order.
 class ChangeMerger {
-public:
+  public:
     ChangeMerger(std::size_t zones, int connectivity, AreaScale scale);
     void add(ChangeTile&& tile);
     ChangeResult finish();
 
-private:
+  private:
     struct Impl;
     std::shared_ptr<Impl> m_impl;
 };
@@ -115,18 +115,20 @@ ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const Zo
 
 // With a prebuilt plan (see ZonalPlan; progress in its work units).
 ChangeResult run_change(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
-                        const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
-                        const ZonalPlan& plan, const ChangeOptions& opts);
-ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
-                               const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
-                               const ZonalPlan& plan, const ChangeOptions& opts, std::size_t begin,
-                               std::size_t end, std::uint64_t progress_offset, std::uint64_t progress_total);
-
-// The number of tasks (busy tiles) of a change job, and the tiles of tasks [begin, end).
-std::size_t change_task_count(const RasterSource& t0, const ZoneSet& zones, const ChangeOptions& opts);
+                        const CellAreaModel& areas, const ChangeRules& rules,
+                        const ZoneSet* permitted, const ZonalPlan& plan, const ChangeOptions& opts);
 ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
                                const CellAreaModel& areas, const ChangeRules& rules,
-                               const ZoneSet* permitted, const ChangeOptions& opts, std::size_t begin,
-                               std::size_t end);
+                               const ZoneSet* permitted, const ZonalPlan& plan,
+                               const ChangeOptions& opts, std::size_t begin, std::size_t end,
+                               std::uint64_t progress_offset, std::uint64_t progress_total);
+
+// The number of tasks (busy tiles) of a change job, and the tiles of tasks [begin, end).
+std::size_t change_task_count(const RasterSource& t0, const ZoneSet& zones,
+                              const ChangeOptions& opts);
+ChangePartial run_change_tasks(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
+                               const CellAreaModel& areas, const ChangeRules& rules,
+                               const ZoneSet* permitted, const ChangeOptions& opts,
+                               std::size_t begin, std::size_t end);
 
 }  // namespace redline

@@ -39,7 +39,7 @@ struct ChangeRule {
 };
 
 class ChangeRules {
-public:
+  public:
     // "redline" | "cropland"; throws InvalidInput otherwise.
     static ChangeRules preset(const std::string& name, const ClassTable& table);
     // Parses a YAML rules file; errors name the file and line (InvalidInput) or say it cannot be
@@ -51,7 +51,7 @@ public:
     std::string serialize() const;
     static ChangeRules deserialize(const std::string& bytes);
 
-private:
+  private:
     std::vector<ChangeRule> m_rules;
     std::string m_source;
 };

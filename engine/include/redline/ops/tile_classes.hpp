@@ -13,7 +13,7 @@
 namespace redline {
 
 class TileClasses {
-public:
+  public:
     // Reads the tile with `reader` and maps its values. Throws Unsupported when a tile holds
     // more than 65535 distinct values (not a class raster).
     void load(RasterReader& reader, const Window& tile);
@@ -21,9 +21,11 @@ public:
     // Raster value of local index k >= 1.
     std::int32_t value(std::size_t k) const { return m_values[k - 1]; }
     // Local indices of a row of the tile (row relative to the tile).
-    const std::uint16_t* row(std::int64_t r) const { return m_local.data() + static_cast<std::size_t>(r * m_cols); }
+    const std::uint16_t* row(std::int64_t r) const {
+        return m_local.data() + static_cast<std::size_t>(r * m_cols);
+    }
 
-private:
+  private:
     std::int64_t m_cols = 0;
     std::vector<std::int32_t> m_raw;
     std::vector<std::uint8_t> m_bytes;

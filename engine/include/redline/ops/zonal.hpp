@@ -20,8 +20,8 @@
 #include "redline/coverage/coverage_rasterizer.hpp"
 #include "redline/coverage/zone_index.hpp"
 #include "redline/coverage/zone_set.hpp"
-#include "redline/exec/tile_plan.hpp"
 #include "redline/exec/progress.hpp"
+#include "redline/exec/tile_plan.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/raster_source.hpp"
 
@@ -29,8 +29,8 @@ namespace redline {
 
 struct ZonalOptions {
     CoverageMode mode = CoverageMode::Exact;
-    int threads = 0;                  // DEFAULT 0 = all cores
-    std::int64_t tile_size = 1024;    // DEFAULT 1024 cells, rounded up to whole blocks
+    int threads = 0;                // DEFAULT 0 = all cores
+    std::int64_t tile_size = 1024;  // DEFAULT 1024 cells, rounded up to whole blocks
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
     // A slice of the job's tasks (busy tiles, in order) for distributed runs; DEFAULT all.
@@ -83,7 +83,7 @@ struct ZonalPlan {
 
 // Memory limits of a job's plan (--max-memory).
 struct PlanBudget {
-    std::int64_t max_memory = 0;           // bytes; DEFAULT 0 = no limit (warn above the available memory)
+    std::int64_t max_memory = 0;  // bytes; DEFAULT 0 = no limit (warn above the available memory)
     std::int64_t bytes_per_tile_cell = 10;  // per worker (see exec/memory_budget.hpp)
     std::int64_t extra_cache_bytes = 0;     // block cache of other rasters read alongside
 };
@@ -93,23 +93,27 @@ struct PlanBudget {
 // tiles do not fit (naming the need and the limit); adds a warning when the need exceeds the
 // memory the machine has available. `tile_size` becomes the side used; `note` (for --verbose)
 // says what was chosen and why.
-std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster, const ZoneSet& zones,
-                                                    std::int64_t& tile_size, int threads, const PlanBudget& budget,
-                                                    std::vector<std::string>& warnings, std::string& note);
+std::shared_ptr<const ZonalPlan> plan_within_memory(const RasterSource& raster,
+                                                    const ZoneSet& zones, std::int64_t& tile_size,
+                                                    int threads, const PlanBudget& budget,
+                                                    std::vector<std::string>& warnings,
+                                                    std::string& note);
 
 // Writes what identifies prepared zones for a checkpoint fingerprint: count, names, and each
 // zone's bounds in cell coordinates and edge count (cheap: no vertex is hashed).
-void write_zone_summary(BinaryWriter& w, const std::vector<std::string>& names, const ZoneSet& zones);
+void write_zone_summary(BinaryWriter& w, const std::vector<std::string>& names,
+                        const ZoneSet& zones);
 
 // The number of tasks (busy tiles) of a job, for partitioning.
-std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones, const ZonalOptions& opts);
+std::size_t zonal_task_count(const RasterSource& raster, const ZoneSet& zones,
+                             const ZonalOptions& opts);
 
 ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const CellAreaModel& areas,
                       const ZonalOptions& opts);
 // With a prebuilt plan; progress is reported in the plan's work units, offset by
 // `progress_offset` out of `progress_total` (0 = the range's own total).
 ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const CellAreaModel& areas,
-                      const ZonalPlan& plan, const ZonalOptions& opts, std::uint64_t progress_offset = 0,
-                      std::uint64_t progress_total = 0);
+                      const ZonalPlan& plan, const ZonalOptions& opts,
+                      std::uint64_t progress_offset = 0, std::uint64_t progress_total = 0);
 
 }  // namespace redline

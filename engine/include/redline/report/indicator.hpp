@@ -5,8 +5,8 @@
 // Default set (DEFAULT targets; a config may override target, unit, comparator and year):
 //   ecr_area                >= 3 150 000 km2  union area of the ecological redline
 //   cropland_area           >= 1 200 000 km2  union area of the cropland-protection layer (18 亿亩)
-//   cropland_cover             reported only  cropland land cover from the raster (a proxy, not 耕地)
-//   natural_shoreline_share >= 35 %           mainland natural shoreline / total (geodesic)
+//   cropland_cover             reported only  cropland land cover from the raster (a proxy, not
+//   耕地) natural_shoreline_share >= 35 %           mainland natural shoreline / total (geodesic)
 //   protected_area_share    >= 18 %           union(protected) ∩ land / land area
 //   forest_coverage         >= 26 %           forest land cover / land area (a proxy)
 //   three_lines_overlap     <= 1 m2           overlaps (each >= 1 m2) of redline, cropland, urban
@@ -14,11 +14,10 @@
 // Comparison: ">=" passes iff value >= target (1 - 1e-12), "<=" iff value <= target (1 + 1e-12) (or
 // value <= 0 for a zero target); equality passes; values are compared unrounded and the margin is
 // value - target in the indicator's unit.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace redline {
 
@@ -26,12 +25,12 @@ struct IndicatorSpec {
     std::string id;
     std::string name;
     std::string name_zh;
-    std::string unit;        // m2 | km2 | percent
+    std::string unit;              // m2 | km2 | percent
     std::optional<double> target;  // in `unit`; none = reported only
-    std::string comparator;  // ">=" | "<=" | "" (reported only)
-    std::string year;        // "2035" or the report year
-    bool proxy = false;      // a land-cover proxy, labelled so
-    std::string method;      // one line on how it is computed
+    std::string comparator;        // ">=" | "<=" | "" (reported only)
+    std::string year;              // "2035" or the report year
+    bool proxy = false;            // a land-cover proxy, labelled so
+    std::string method;            // one line on how it is computed
 };
 
 // The eight default indicators in report order (year "" = the config's year).
@@ -48,11 +47,11 @@ bool passes(double value, double target, const std::string& comparator);
 
 struct IndicatorResult {
     IndicatorSpec spec;
-    double value = 0;           // in spec.unit
-    bool computed = false;      // false: skipped (see `reason`)
+    double value = 0;       // in spec.unit
+    bool computed = false;  // false: skipped (see `reason`)
     std::string reason;
     nlohmann::json details = nlohmann::json::object();
-    std::optional<bool> pass;   // none when there is no target
+    std::optional<bool> pass;  // none when there is no target
     std::optional<double> margin;
     nlohmann::json to_json() const;
 };

@@ -20,10 +20,10 @@
 //     shoreline_class_field: type     attribute holding the shoreline type
 //     shoreline_natural: [...]        DEFAULT natural, bedrock, sandy, muddy, biological, restored
 //     shoreline_estuary: [...]        DEFAULT estuary
-//     shoreline_artificial: [...]     DEFAULT every other value (listing them makes others an error)
-//     shoreline_mainland: ...         optional mainland polygon (islands excluded)
-//     regions: china.gpkg:provinces   optional per-region breakdown
-//     regions_id: name                field naming the regions
+//     shoreline_artificial: [...]     DEFAULT every other value (listing them makes others an
+//     error) shoreline_mainland: ...         optional mainland polygon (islands excluded) regions:
+//     china.gpkg:provinces   optional per-region breakdown regions_id: name                field
+//     naming the regions
 //   options:
 //     reproject: false                transform layers into the land-cover CRS
 //     make_valid: false               repair invalid geometries
@@ -31,16 +31,14 @@
 //     mmu_pixels: 4                   change patches below this are "below-mmu" (still counted)
 //     connectivity: 8
 //     min_overlap_m2: 1               three-lines overlaps below this are slivers
-//     land_reference_km2: 9600000     the official rounded land area, reported beside the computed one
-//     allow_outside_paths: false
-//     encoding: CP936                 text encoding of shapefile attributes, every input
+//     land_reference_km2: 9600000     the official rounded land area, reported beside the computed
+//     one allow_outside_paths: false encoding: CP936                 text encoding of shapefile
+//     attributes, every input
 //                                     (--encoding; DEFAULT: as declared, else detected)
 //   indicators:                       DEFAULT the eight of report/indicator.hpp
 //     - id: ecr_area
-//       target: 315                   overrides; `unit` converts (m2, km2, ha, mu, yi_mu, wan_km2, percent)
-//       unit: wan_km2
-//       comparator: ">="
-//       year: 2035
+//       target: 315                   overrides; `unit` converts (m2, km2, ha, mu, yi_mu, wan_km2,
+//       percent) unit: wan_km2 comparator: ">=" year: 2035
 // Thread-safety: immutable after load().
 #include <map>
 #include <optional>
@@ -67,7 +65,7 @@ struct ReportOptions {
 };
 
 class ReportConfig {
-public:
+  public:
     // Throws InvalidInput (bad YAML, unknown key, wrong unit, missing file) or Io (unreadable).
     static ReportConfig load(const std::string& path);
 
@@ -88,7 +86,7 @@ public:
     // Input keys that name files, with their resolved file paths (for the manifest).
     std::vector<std::pair<std::string, std::string>> input_files() const;
 
-private:
+  private:
     std::string m_path, m_dir, m_title;
     int m_year = 0;
     ReportOptions m_options;

@@ -17,14 +17,15 @@
 namespace redline {
 
 // Writes DIR atomically (replacing an earlier report there). `threads` is recorded in the manifest.
-void write_report_dir(const ReportResult& result, const ReportConfig& config, const std::string& out_dir,
-                      int threads);
+void write_report_dir(const ReportResult& result, const ReportConfig& config,
+                      const std::string& out_dir, int threads);
 
 // The indicator table as plain text for the terminal.
 std::string indicator_table_text(const ReportResult& result);
 
 // Recomputes from the manifest and prints a per-indicator comparison to `out`; returns 0 when every
 // indicator, input and report.json digest is identical, 6 otherwise.
-int verify_report(const std::string& manifest_path, const ReportRunOptions& opts, std::ostream& out);
+int verify_report(const std::string& manifest_path, const ReportRunOptions& opts,
+                  std::ostream& out);
 
 }  // namespace redline
