@@ -319,6 +319,23 @@ def test_memory_layer_and_selection_are_exported_first(qgis, tmp_path):
         assert sorted(r["id"] for r in read_csv(tmp_path / "s.csv")) == codes
     finally:
         QgsProject.instance().removeMapLayer(mem.id())
+    # Conflicts between memory copies: each export is named after its QGIS layer, so the table
+    # names the layers as the CLI does for the files.
+    mems = []
+    for name in ("redline", "cropland"):
+        m = QgsVectorLayer(f"{PLAN}|layername={name}", name, "ogr").materialize(QgsFeatureRequest())
+        m.setName(name)
+        QgsProject.instance().addMapLayer(m)
+        mems.append(m.id())
+    try:
+        run_alg(qgis, "conflicts", {"LAYERS": mems, "ID_FIELDS": "code", "OUTPUT": str(tmp_path / "k.csv")})
+    finally:
+        for i in mems:
+            QgsProject.instance().removeMapLayer(i)
+    cli("conflicts", "--layer", f"{PLAN}:redline", "--layer", f"{PLAN}:cropland", "--id", "code",
+        "--output", tmp_path / "ck.csv")
+    assert (tmp_path / "k.csv").read_bytes() == (tmp_path / "ck.csv").read_bytes()
+    assert len(read_csv(tmp_path / "k.csv")) == 2
 
 
 def test_outputs_load_as_tables_and_layers(qgis, tmp_path):

@@ -22,7 +22,8 @@ class ConflictsAlgorithm(RedlineAlgorithm):
         "<p><b>Output</b>: <code>layer_a, id_a, layer_b, id_b, area_m2</code>, layer pairs in the order "
         "of the layers ((1,2), (1,3), (2,3)); a GeoPackage output holds the overlap polygons and opens "
         "as a layer. Intersections are computed in the first layer's CRS (others must match, or "
-        "tick <i>Reproject</i>). The layer name in the table is the GeoPackage layer or file name.</p>"
+        "tick <i>Reproject</i>). The layer name in the table is the file's layer name (for an exported "
+        "layer, its name in QGIS).</p>"
         "<p><b>Key fields</b>: one field name for every layer (e.g. <code>code</code>), or one per layer "
         "in the layers' order, comma-separated (empty: the feature id).</p>"
         + VECTOR_INPUT_NOTE + COMMON_NOTE +

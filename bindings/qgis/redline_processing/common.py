@@ -15,10 +15,11 @@
   QgsProcessingException with the engine's message text; engine warnings go to the log.
 """
 import os
+import re
 import shlex
 
-from qgis.core import (QgsFeatureRequest, QgsProcessingAlgorithm, QgsProcessingContext,
-                       QgsProcessingException, QgsProcessingFeedback, QgsProcessingParameterBoolean,
+from qgis.core import (QgsFeatureRequest, QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
+                       QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback, QgsProcessingParameterBoolean,
                        QgsProcessingParameterCrs, QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
                        QgsProcessingParameterFile, QgsProcessingParameterNumber, QgsProcessingParameterString,
                        QgsProcessingUtils)
@@ -247,20 +248,31 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
     def vector_path(self, parameters, name, context, feedback):
         """The engine's PATH[:LAYER] for a vector parameter (None when an optional one is unset):
         the layer's own file, or a temporary GeoPackage export (see the module's docstring)."""
-        if parameters.get(name) in (None, ""):
+        value = parameters.get(name)
+        if value is None or value == "":
             return None
-        with _no_geometry_check(context):
-            path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
-                parameters, name, context, VECTOR_FILE_FORMATS, "gpkg", feedback)
-        if not path:
-            raise QgsProcessingException(f"{self.parameterDefinition(name).description()}: no layer")
-        return _engine_path(name, path, layer, feedback)
+        selected, limit = False, -1
+        if isinstance(value, QgsProcessingFeatureSourceDefinition):  # "Selected features only" & co.
+            selected, limit = value.selectedFeaturesOnly, value.featureLimit
+            source = value.source.valueAsString(context.expressionContext(), "")
+            source = source[0] if isinstance(source, tuple) else source
+            layer = QgsProcessingUtils.mapLayerFromString(source, context, True, QgsProcessingUtils.LayerHint.Vector)
+        else:
+            layer = self.parameterAsVectorLayer(parameters, name, context)
+        if layer is None:
+            raise QgsProcessingException(f"{self.parameterDefinition(name).description()}: no vector layer "
+                                         f"({value!r})")
+        return self.layer_path(layer, name, context, feedback, selected, limit)
 
-    def layer_path(self, layer, label, context, feedback):
-        """As vector_path, for a layer object (an item of a multiple-layers parameter)."""
+    def layer_path(self, layer, label, context, feedback, selected=False, limit=-1):
+        """As vector_path, for a layer object (also an item of a multiple-layers parameter). An
+        export is named after the QGIS layer, so outputs that name layers (conflicts) read well."""
+        base = re.sub(r"\W+", "_", layer.name()).strip("_") or "layer"
         with _no_geometry_check(context):
             path, name = QgsProcessingUtils.convertToCompatibleFormatAndLayerName(
-                layer, False, "redline_input", VECTOR_FILE_FORMATS, "gpkg", context, feedback)
+                layer, selected, base, VECTOR_FILE_FORMATS, "gpkg", context, feedback, limit)
+        if not path:
+            raise QgsProcessingException(f"{label}: layer '{layer.name()}' has no source the engine can read")
         return _engine_path(label, path, name, feedback)
 
     def raster_path(self, parameters, name, context):
