@@ -101,21 +101,24 @@ void bind_change(pyb::module_& m) {
         .def("summary_text", [](const PyChangeReport& r) { return r.rep->summary_text(); });
 
     pyb::class_<PyChangeJob>(m, "ChangeJob")
-        .def_static("prepare",
-                    [](const pyb::dict& opts) {
-                        ChangeRequest req = request_of(opts);
-                        PyChangeJob out;
-                        out.job = run_interruptible<std::shared_ptr<ChangeJob>>(
-                            [&](ProgressSink*, const CancelToken*) {
-                                return std::make_shared<ChangeJob>(ChangeJob::from_request(req));
-                            },
-                            pyb::none());
-                        return out;
-                    })
+        .def_static(
+            "prepare",
+            [](const pyb::dict& opts, const pyb::object& cancel) {
+                ChangeRequest req = request_of(opts);
+                PyChangeJob out;
+                out.job = run_interruptible<std::shared_ptr<ChangeJob>>(
+                    [&](ProgressSink*, const CancelToken*) {
+                        return std::make_shared<ChangeJob>(ChangeJob::from_request(req));
+                    },
+                    pyb::none(), cancel);
+                return out;
+            },
+            pyb::arg("opts"), pyb::arg("cancel") = pyb::none())
         .def("task_count", [](const PyChangeJob& j) { return j.job->task_count(); })
         .def(
             "run",
-            [](PyChangeJob& j, const pyb::object& progress, int threads) {
+            [](PyChangeJob& j, const pyb::object& progress, int threads,
+               const pyb::object& cancel) {
                 auto job = j.job;
                 job->set_threads(threads);
                 auto rep = run_interruptible<ChangeReport>(
@@ -124,10 +127,11 @@ void bind_change(pyb::module_& m) {
                         job->set_cancel(c);
                         return job->run_local();
                     },
-                    progress);
+                    progress, cancel);
                 return PyChangeReport{std::make_shared<ChangeReport>(std::move(rep))};
             },
-            pyb::arg("progress") = pyb::none(), pyb::arg("threads") = 0)
+            pyb::arg("progress") = pyb::none(), pyb::arg("threads") = 0,
+            pyb::arg("cancel") = pyb::none())
         .def(
             "run_part",
             [](PyChangeJob& j, std::size_t begin, std::size_t end, int threads) {

@@ -2,8 +2,9 @@
 // Shared machinery of the Python bindings:
 //  - run_interruptible: runs an engine call on a worker thread with the GIL released; the calling
 //    thread wakes every 100 ms to deliver progress to Python and to check for Ctrl-C (which
-//    cancels the engine cleanly and raises KeyboardInterrupt). Python never runs inside the tile
-//    loop (README.md#python).
+//    cancels the engine cleanly and raises KeyboardInterrupt) and the caller's `cancel` callable
+//    (which cancels it the same way and raises redline.Cancelled). Python never runs inside the
+//    tile loop (README.md#python).
 //  - error translation: Error kinds -> ValueError / OSError / NotImplementedError / RuntimeError /
 //    KeyboardInterrupt with the CLI's message text.
 #include <pybind11/pybind11.h>
@@ -51,10 +52,29 @@ class SharedProgress : public ProgressSink {
     bool m_changed = false;
 };
 
+// The Python exception raised when the caller's `cancel` asked to stop: redline.Cancelled
+// (defined in _core, re-exported by the package); created by the module (module.cpp).
+PyObject* cancelled_error();
+
+// Asks the caller's `cancel` (None or a callable() -> bool). Returns true when it asks to stop;
+// an exception from it propagates (error_already_set).
+inline bool cancel_requested(const pyb::object& cancel_fn) {
+    return !cancel_fn.is_none() && pyb::bool_(cancel_fn());
+}
+
 // job(ProgressSink*, const CancelToken*) -> R. `progress` is None or a callable(done, total,
-// label).
+// label); `cancel` is None or a callable() -> bool polled with the progress (before the start,
+// then every 100 ms): when it returns true the engine's CancelToken is set, the engine stops at
+// its next check (between tiles / features) and the call raises redline.Cancelled -- also when
+// the engine happened to finish first, so a cancelled call never returns a result. An exception
+// raised by `progress` or `cancel` cancels the engine the same way and propagates.
 template <class R, class Job>
-R run_interruptible(Job&& job, const pyb::object& progress) {
+R run_interruptible(Job&& job, const pyb::object& progress,
+                    const pyb::object& cancel_fn = pyb::none()) {
+    if (cancel_requested(cancel_fn)) {
+        PyErr_SetString(cancelled_error(), "cancelled at the caller's request before the start");
+        throw pyb::error_already_set();
+    }
     SharedProgress sink;
     CancelToken cancel;
     std::optional<R> result;
@@ -63,6 +83,7 @@ R run_interruptible(Job&& job, const pyb::object& progress) {
     std::condition_variable cv;
     bool finished = false;
     bool interrupted = false;
+    bool cancelled = false;  // the caller's `cancel` asked to stop
     std::optional<pyb::error_already_set> callback_error;
     {
         pyb::gil_scoped_release release;
@@ -87,9 +108,20 @@ R run_interruptible(Job&& job, const pyb::object& progress) {
                 interrupted = true;
                 cancel.cancel();
             }
+            if (!interrupted && !callback_error && !cancelled) {
+                try {
+                    if (cancel_requested(cancel_fn)) {
+                        cancelled = true;
+                        cancel.cancel();
+                    }
+                } catch (pyb::error_already_set& e) {
+                    callback_error.emplace(std::move(e));
+                    cancel.cancel();
+                }
+            }
             std::uint64_t done, total;
             std::string label;
-            if (!interrupted && !callback_error && !progress.is_none() &&
+            if (!interrupted && !callback_error && !cancelled && !progress.is_none() &&
                 sink.take(done, total, label)) {
                 try {
                     progress(done, total, label);
@@ -103,6 +135,11 @@ R run_interruptible(Job&& job, const pyb::object& progress) {
     }
     if (interrupted) throw pyb::error_already_set();  // the pending KeyboardInterrupt
     if (callback_error) throw std::move(*callback_error);
+    if (cancelled) {
+        PyErr_SetString(cancelled_error(),
+                        "cancelled at the caller's request; no result and no output were written");
+        throw pyb::error_already_set();
+    }
     if (error) std::rethrow_exception(error);
     if (!progress.is_none()) {
         std::uint64_t done, total;

@@ -15,24 +15,32 @@ void bind_report(pyb::module_& m) {
     m.def(
         "report",
         [](const std::string& config, const pyb::object& output_dir, int threads,
-           const pyb::object& progress) {
+           const pyb::object& progress, const pyb::object& cancel) {
             const std::string out =
                 output_dir.is_none() ? std::string() : output_dir.cast<std::string>();
-            return run_interruptible<std::string>(
+            // Computing polls `cancel`; writing the directory (seconds) does not, so a cancelled
+            // call has written nothing and a call that passed the computation writes it whole.
+            auto computed = run_interruptible<std::pair<ReportConfig, ReportResult>>(
                 [&](ProgressSink* p, const CancelToken* c) {
-                    const ReportConfig cfg = ReportConfig::load(config);
+                    ReportConfig cfg = ReportConfig::load(config);
                     ReportRunOptions ro;
                     ro.threads = threads;
                     ro.progress = p;
                     ro.cancel = c;
-                    const ReportResult r = compute_report(cfg, ro);
-                    if (!out.empty()) write_report_dir(r, cfg, out, threads);
-                    return json_text(r.to_json());
+                    ReportResult r = compute_report(cfg, ro);
+                    return std::make_pair(std::move(cfg), std::move(r));
                 },
-                progress);
+                progress, cancel);
+            return run_interruptible<std::string>(
+                [&](ProgressSink*, const CancelToken*) {
+                    if (!out.empty())
+                        write_report_dir(computed.second, computed.first, out, threads);
+                    return json_text(computed.second.to_json());
+                },
+                pyb::none());
         },
         pyb::arg("config"), pyb::arg("output_dir") = pyb::none(), pyb::arg("threads") = 0,
-        pyb::arg("progress") = pyb::none());
+        pyb::arg("progress") = pyb::none(), pyb::arg("cancel") = pyb::none());
 }
 
 }  // namespace redline::py

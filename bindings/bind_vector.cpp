@@ -37,7 +37,7 @@ PyTable table_of(std::shared_ptr<Report> rep, const TableSpec& spec, const std::
     return t;
 }
 
-PyTable area(const pyb::dict& o, const pyb::object& progress) {
+PyTable area(const pyb::dict& o, const pyb::object& progress, const pyb::object& cancel) {
     AreaRequest r;
     r.layer = get<std::string>(o, "layer", "");
     r.id_field = get<std::string>(o, "id", "");
@@ -52,14 +52,14 @@ PyTable area(const pyb::dict& o, const pyb::object& progress) {
             r.cancel = c;
             return run_area(r);
         },
-        progress));
+        progress, cancel));
     PyTable t = table_of(rep, rep->table_spec(), rep->rows, &AreaReport::row_values);
     t.summary = rep->summary();
     t.writer = [rep](const std::string& out) { rep->write(out); };
     return t;
 }
 
-PyTable conflicts(const pyb::dict& o, const pyb::object& progress) {
+PyTable conflicts(const pyb::dict& o, const pyb::object& progress, const pyb::object& cancel) {
     ConflictsRequest r;
     r.layers = get<std::vector<std::string>>(o, "layers", {});
     r.id_fields = get<std::vector<std::string>>(o, "ids", {});
@@ -74,14 +74,14 @@ PyTable conflicts(const pyb::dict& o, const pyb::object& progress) {
             r.cancel = c;
             return run_conflicts(r);
         },
-        progress));
+        progress, cancel));
     PyTable t = table_of(rep, rep->table_spec(false), rep->rows, &ConflictsReport::row_values);
     t.summary = rep->summary_json();
     t.writer = [rep](const std::string& out) { rep->write(out); };
     return t;
 }
 
-PyTable validate(const pyb::dict& o, const pyb::object& progress) {
+PyTable validate(const pyb::dict& o, const pyb::object& progress, const pyb::object& cancel) {
     ValidateRequest r;
     r.layer = get<std::string>(o, "layer", "");
     r.id_field = get<std::string>(o, "id", "");
@@ -97,14 +97,14 @@ PyTable validate(const pyb::dict& o, const pyb::object& progress) {
             r.cancel = c;
             return run_validate(r);
         },
-        progress));
+        progress, cancel));
     PyTable t = table_of(rep, rep->table_spec(), rep->problems, &ValidationReport::row_values);
     t.summary = rep->summary_json();
     t.writer = [rep](const std::string& out) { rep->write(out); };
     return t;
 }
 
-PyTable shoreline(const pyb::dict& o, const pyb::object& progress) {
+PyTable shoreline(const pyb::dict& o, const pyb::object& progress, const pyb::object& cancel) {
     ShorelineRequest r;
     r.lines = get<std::string>(o, "lines", "");
     r.lines_crs = get<std::string>(o, "lines_crs", "");
@@ -141,7 +141,7 @@ PyTable shoreline(const pyb::dict& o, const pyb::object& progress) {
             r.cancel = c;
             return run_shoreline(r);
         },
-        progress));
+        progress, cancel));
     PyTable t = table_of(rep, rep->table_spec(), rep->rows, &ShorelineReport::row_values);
     t.writer = [rep](const std::string& out) { rep->write(out); };
     return t;
@@ -151,10 +151,14 @@ PyTable shoreline(const pyb::dict& o, const pyb::object& progress) {
 
 void bind_vector(pyb::module_& m) {
     bind_table(m);
-    m.def("area", &area, pyb::arg("opts"), pyb::arg("progress") = pyb::none());
-    m.def("conflicts", &conflicts, pyb::arg("opts"), pyb::arg("progress") = pyb::none());
-    m.def("validate", &validate, pyb::arg("opts"), pyb::arg("progress") = pyb::none());
-    m.def("shoreline", &shoreline, pyb::arg("opts"), pyb::arg("progress") = pyb::none());
+    m.def("area", &area, pyb::arg("opts"), pyb::arg("progress") = pyb::none(),
+          pyb::arg("cancel") = pyb::none());
+    m.def("conflicts", &conflicts, pyb::arg("opts"), pyb::arg("progress") = pyb::none(),
+          pyb::arg("cancel") = pyb::none());
+    m.def("validate", &validate, pyb::arg("opts"), pyb::arg("progress") = pyb::none(),
+          pyb::arg("cancel") = pyb::none());
+    m.def("shoreline", &shoreline, pyb::arg("opts"), pyb::arg("progress") = pyb::none(),
+          pyb::arg("cancel") = pyb::none());
 }
 
 }  // namespace redline::py

@@ -56,7 +56,9 @@ struct PyZonalJob {
     std::shared_ptr<RasterHandle> raster;  // keeps a numpy array alive
 };
 
-PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array) {
+// `cancel` is polled while the zones are prepared (that step does not stop midway; the call raises
+// redline.Cancelled when it ends).
+PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array, const pyb::object& cancel) {
     PyZonalJob out;
     out.raster = open_raster(opts, array);
     ZonalJobOptions jo;
@@ -76,7 +78,7 @@ PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array) {
             PreparedZones zones = prepare_zone_input(zin, info, prep);
             return std::make_shared<ZonalJob>(raster->source, std::move(zones), jo);
         },
-        pyb::none());
+        pyb::none(), cancel);
     return out;
 }
 
@@ -96,12 +98,13 @@ void bind_zonal(pyb::module_& m) {
             pyb::arg("output"), "Write the table as the CLI does (.csv, .json, .gpkg)");
 
     pyb::class_<PyZonalJob>(m, "ZonalJob")
-        .def_static("prepare", &prepare, pyb::arg("opts"), pyb::arg("array") = pyb::none())
+        .def_static("prepare", &prepare, pyb::arg("opts"), pyb::arg("array") = pyb::none(),
+                    pyb::arg("cancel") = pyb::none())
         .def("task_count", [](const PyZonalJob& j) { return j.job->task_count(); })
         .def("warnings", [](const PyZonalJob& j) { return j.job->warnings(); })
         .def(
             "run",
-            [](PyZonalJob& j, const pyb::object& progress, int threads) {
+            [](PyZonalJob& j, const pyb::object& progress, int threads, const pyb::object& cancel) {
                 j.job->set_threads(threads);
                 auto job = j.job;
                 return PyZonalReport{run_interruptible<ZonalReport>(
@@ -110,9 +113,10 @@ void bind_zonal(pyb::module_& m) {
                         job->set_cancel(c);
                         return job->report(job->run_all());
                     },
-                    progress)};
+                    progress, cancel)};
             },
-            pyb::arg("progress") = pyb::none(), pyb::arg("threads") = 0)
+            pyb::arg("progress") = pyb::none(), pyb::arg("threads") = 0,
+            pyb::arg("cancel") = pyb::none())
         .def(
             "run_part",
             [](PyZonalJob& j, std::size_t begin, std::size_t end, int threads) {

@@ -9,8 +9,20 @@ namespace pyb = pybind11;
 
 namespace redline::py {
 
+namespace {
+PyObject* g_cancelled = nullptr;  // owned by the module for the life of the interpreter
+}  // namespace
+
+PyObject* cancelled_error() { return g_cancelled; }
+
 void register_errors(pyb::module_& m) {
-    (void)m;
+    // redline.Cancelled: the caller's `cancel` stopped the run (Ctrl-C raises KeyboardInterrupt).
+    g_cancelled = PyErr_NewExceptionWithDoc(
+        "redline.Cancelled",
+        "The run was stopped because the caller's cancel() returned true; nothing was written.",
+        PyExc_Exception, nullptr);
+    if (g_cancelled == nullptr) throw pyb::error_already_set();
+    m.attr("Cancelled") = pyb::handle(g_cancelled);
     pyb::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);

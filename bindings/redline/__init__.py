@@ -17,7 +17,10 @@ redline.distributed            zonal / change over a dask.distributed cluster, b
 
 Errors arrive as ValueError (invalid input), OSError (I/O), NotImplementedError (unsupported)
 and RuntimeError (internal), with the command line's message text. Ctrl-C cancels a running
-call cleanly (KeyboardInterrupt). The GIL is released while the engine works.
+call cleanly (KeyboardInterrupt). Every function also takes ``cancel=``, a callable returning
+True to stop (polled every 100 ms on the calling thread, e.g. ``threading.Event().is_set`` or a
+GUI's "cancelled?" flag): the engine stops at its next check and the call raises
+:class:`Cancelled`, with no result and no output file. The GIL is released while the engine works.
 """
 import json
 import os
@@ -29,7 +32,10 @@ import pandas as _pd
 from . import _core
 
 __all__ = ["zonal", "change", "area", "conflicts", "validate", "shoreline", "report", "version",
-           "RedlineWarning"]
+           "RedlineWarning", "Cancelled"]
+
+#: Raised when the ``cancel=`` callable returned True: the engine stopped; nothing was written.
+Cancelled = _core.Cancelled
 
 
 class RedlineWarning(UserWarning):
@@ -188,7 +194,8 @@ def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, thre
 
 def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None, classes=None, threads=None,
           progress=False, *, band=1, tile_size=1024, reproject=False, make_valid=False, zones_crs=None,
-          densify=100.0, transform=None, crs=None, nodata=None, output=None, max_memory=None, encoding=None):
+          densify=100.0, transform=None, crs=None, nodata=None, output=None, max_memory=None, encoding=None,
+          cancel=None):
     """Area (m2, ellipsoidal) of every land-use class inside every zone.
 
     Parameters
@@ -222,6 +229,9 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
         for GBK; it overrides the file's ``.cpg`` and language driver byte. By default a shapefile
         decodes as it declares, else as UTF-8, or as GB18030 (with a warning) when its text is
         not UTF-8 but is valid GB18030. Text that does not decode raises ``ValueError``.
+    cancel : a callable returning True to stop the run (polled every 100 ms, before the start and
+        while the engine works); the call then raises :class:`Cancelled` and writes nothing. The
+        zone preparation does not stop midway: a request during it takes effect when it ends.
 
     Returns
     -------
@@ -234,8 +244,8 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
     opts, array = _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band, tile_size,
                                  reproject, make_valid, zones_crs, densify, transform, crs, nodata, max_memory,
                                  encoding)
-    job = _core.ZonalJob.prepare(opts, array)
-    rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads)), progress)
+    job = _core.ZonalJob.prepare(opts, array, cancel)
+    rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads), cancel), progress)
     _emit_warnings(rep.warnings())
     if output is not None:
         rep.write(_path(output))
@@ -275,7 +285,7 @@ def _change_frames(rep, matrix_output=None, patches_output=None):
 def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4, connectivity=8,
            permitted=None, mode="exact", threads=None, progress=False, *, band=1, tile_size=1024, reproject=False,
            make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None, patches_output=None,
-           max_memory=None, encoding=None):
+           max_memory=None, encoding=None, cancel=None):
     """What changed inside each zone between two dates (same grid).
 
     Returns ``(matrix, patches)`` DataFrames with the CLI's columns: the transition matrix
@@ -285,29 +295,31 @@ def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd",
     permitted_share, from_name, to_name``. Status is ``violation``, ``permitted`` (inside
     ``permitted`` polygons) or ``below-mmu`` (fewer than ``mmu_pixels`` cells). The per-rule
     summary is in ``patches.attrs["summary"]``. ``patches_output`` ending in ``.gpkg`` writes the
-    patch polygons. ``max_memory`` and ``encoding`` (zones and permitted) as in :func:`zonal`.
+    patch polygons. ``max_memory``, ``encoding`` (zones and permitted) and ``cancel`` as in
+    :func:`zonal`.
     """
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
     opts = _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode,
                            threads, band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, gpkg,
                            max_memory, encoding)
-    job = _core.ChangeJob.prepare(opts)
-    rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads)), progress)
+    job = _core.ChangeJob.prepare(opts, cancel)
+    rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads), cancel), progress)
     return _change_frames(rep, matrix_output, patches_output)
 
 
 # ----------------------------------------------------------------------------- vector operations
 
 def area(layer, id=None, dissolve=False, dissolve_by=None, within=None, threads=None, progress=False, *,
-         reproject=False, make_valid=False, densify=100.0, layer_crs=None, output=None, encoding=None):
+         reproject=False, make_valid=False, densify=100.0, layer_crs=None, output=None, encoding=None,
+         cancel=None):
     """Ellipsoidal area (m2) of every polygon, or of the union of each group (``dissolve`` /
     ``dissolve_by``: columns ``group, area_m2, sum_m2, overlap_m2``); ``within`` clips to a boundary
     layer and adds ``share``. Same columns and numbers as ``redline area``. ``encoding`` as in
-    :func:`zonal` (every layer)."""
+    :func:`zonal` (every layer); ``cancel`` as in :func:`zonal`."""
     opts = {"layer": _path(layer), "id": id, "dissolve": dissolve, "dissolve_by": dissolve_by,
             "within": _path(within), "threads": _threads(threads), "reproject": reproject,
             "make_valid": make_valid, "densify": densify, "layer_crs": layer_crs, "encoding": encoding}
-    t = _run_with_progress(lambda cb: _core.area(opts, cb), progress)
+    t = _run_with_progress(lambda cb: _core.area(opts, cb, cancel), progress)
     _emit_warnings(t.warnings())
     if output is not None:
         t.write(_path(output))
@@ -315,16 +327,16 @@ def area(layer, id=None, dissolve=False, dissolve_by=None, within=None, threads=
 
 
 def conflicts(layers, id=None, min_area=1.0, self=False, threads=None, progress=False, *, reproject=False,
-              make_valid=False, densify=100.0, layer_crs=None, output=None, encoding=None):
+              make_valid=False, densify=100.0, layer_crs=None, output=None, encoding=None, cancel=None):
     """Overlaps between features of different layers (``layer_a, id_a, layer_b, id_b, area_m2``),
     ellipsoidal; overlaps under ``min_area`` m2 are slivers (counted in ``attrs["summary"]``).
-    ``encoding`` as in :func:`zonal` (every layer)."""
+    ``encoding`` as in :func:`zonal` (every layer); ``cancel`` as in :func:`zonal`."""
     ids = [] if id is None else ([id] if isinstance(id, str) else list(id))
     keep = output is not None and str(output).lower().endswith(".gpkg")
     opts = {"layers": [_path(x) for x in layers], "ids": ids, "min_area": min_area, "self": self,
             "keep_geometry": keep, "threads": _threads(threads), "reproject": reproject, "make_valid": make_valid,
             "densify": densify, "layer_crs": layer_crs, "encoding": encoding}
-    t = _run_with_progress(lambda cb: _core.conflicts(opts, cb), progress)
+    t = _run_with_progress(lambda cb: _core.conflicts(opts, cb, cancel), progress)
     _emit_warnings(t.warnings())
     if output is not None:
         t.write(_path(output))
@@ -332,13 +344,13 @@ def conflicts(layers, id=None, min_area=1.0, self=False, threads=None, progress=
 
 
 def validate(layer, id=None, threads=None, progress=False, *, layer_crs=None, min_overlap=0.0, output=None,
-             encoding=None):
+             encoding=None, cancel=None):
     """Problems per feature (invalid geometry with GEOS's reason, empty, non-polygonal, duplicates,
     overlaps, missing CRS, coordinates outside the CRS's area of use). An empty DataFrame means the
-    layer is clean (the CLI exits 5 otherwise). ``encoding`` as in :func:`zonal`."""
+    layer is clean (the CLI exits 5 otherwise). ``encoding`` and ``cancel`` as in :func:`zonal`."""
     opts = {"layer": _path(layer), "id": id, "layer_crs": layer_crs, "min_overlap": min_overlap,
             "threads": _threads(threads), "encoding": encoding}
-    t = _run_with_progress(lambda cb: _core.validate(opts, cb), progress)
+    t = _run_with_progress(lambda cb: _core.validate(opts, cb, cancel), progress)
     _emit_warnings(t.warnings())
     if output is not None:
         t.write(_path(output))
@@ -348,26 +360,29 @@ def validate(layer, id=None, threads=None, progress=False, *, layer_crs=None, mi
 def shoreline(lines, class_field=None, natural=None, estuary=None, raster=None, *, artificial_classes=None,
               buffer_m=100.0, classes="clcd", mainland=None, by=None, by_id=None, target=35.0, land_side="left",
               reproject=False, make_valid=False, lines_crs=None, mainland_crs=None, by_crs=None, snap_m=50.0,
-              densify=100.0, band=1, threads=None, progress=False, output=None, encoding=None):
+              densify=100.0, band=1, threads=None, progress=False, output=None, encoding=None, cancel=None):
     """Mainland natural-shoreline share with geodesic lengths (``region, natural_m, artificial_m,
     estuary_m, total_m, natural_share_percent, ...``): region ``all`` first, then ``by`` regions.
-    ``encoding`` as in :func:`zonal` (lines, mainland and regions)."""
+    ``encoding`` as in :func:`zonal` (lines, mainland and regions); ``cancel`` as in :func:`zonal`."""
     opts = {"lines": _path(lines), "class_field": class_field, "natural": natural, "estuary": estuary,
             "raster": _path(raster), "artificial_classes": [str(c) for c in (artificial_classes or [])],
             "buffer_m": buffer_m, "classes": classes, "mainland": _path(mainland), "by": _path(by), "by_id": by_id,
             "target": target, "land_side": land_side, "reproject": reproject, "make_valid": make_valid,
             "lines_crs": lines_crs, "mainland_crs": mainland_crs, "by_crs": by_crs, "snap_m": snap_m,
             "densify": densify, "band": band, "threads": _threads(threads), "encoding": encoding}
-    t = _run_with_progress(lambda cb: _core.shoreline(opts, cb), progress)
+    t = _run_with_progress(lambda cb: _core.shoreline(opts, cb, cancel), progress)
     _emit_warnings(t.warnings())
     if output is not None:
         t.write(_path(output))
     return _table_frame(t)
 
 
-def report(config, output_dir=None, threads=None, progress=False):
+def report(config, output_dir=None, threads=None, progress=False, *, cancel=None):
     """Runs the indicator report of ``redline report --config`` and returns report.json as a dict
     (indicators with value, unit, target, comparator, pass, margin, year; regions; inputs with
-    SHA-256 digests). With ``output_dir`` it also writes the report directory as the CLI does."""
-    out = _run_with_progress(lambda cb: _core.report(_path(config), _path(output_dir), _threads(threads), cb), progress)
+    SHA-256 digests). With ``output_dir`` it also writes the report directory as the CLI does.
+    ``cancel`` as in :func:`zonal`: it is polled while the indicators are computed; writing the
+    directory (after them) is not interrupted, so a cancelled call has written nothing."""
+    out = _run_with_progress(
+        lambda cb: _core.report(_path(config), _path(output_dir), _threads(threads), cb, cancel), progress)
     return json.loads(out)
