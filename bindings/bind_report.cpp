@@ -18,6 +18,7 @@ void bind_report(pyb::module_& m) {
            const pyb::object& progress, const pyb::object& cancel) {
             const std::string out =
                 output_dir.is_none() ? std::string() : output_dir.cast<std::string>();
+            if (!out.empty()) check_report_dir(out);  // before any work
             // Computing polls `cancel`; writing the directory (seconds) does not, so a cancelled
             // call has written nothing and a call that passed the computation writes it whole.
             auto computed = run_interruptible<std::pair<ReportConfig, ReportResult>>(

@@ -25,6 +25,7 @@ struct ReportArgs {
 
 int run_report(const std::string& config_path, const std::string& out_dir,
                const CommonOptions& common) {
+    check_report_dir(out_dir);  // before any work: never replace a folder that is not a report
     const ReportConfig cfg = ReportConfig::load(config_path);
     auto progress = make_progress(common);
     ReportRunOptions ro;

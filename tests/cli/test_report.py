@@ -353,6 +353,30 @@ def test_output_dir_under_a_file_is_an_io_error(scene):
     assert os.listdir(out) == ["afile"]
 
 
+def test_output_dir_that_is_not_a_report_is_never_replaced(scene):
+    # A report replaces its folder whole, so only a new, empty or earlier report folder is taken:
+    # a mistyped --output-dir must not delete a user's files. Checked before any work.
+    d, cfg = scene
+    mine = d / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    p = run("report", "--config", cfg, "--output-dir", mine, "--quiet")
+    assert p.returncode == 2, p.stderr
+    assert f"report folder '{mine}' exists and holds no earlier report" in p.stderr, p.stderr
+    assert sorted(os.listdir(mine)) == ["notes.txt"]
+    p = run("demo", "--output-dir", mine, "--quiet")
+    assert p.returncode == 2 and "holds no earlier report" in p.stderr, p.stderr
+    (d / "afile").write_text("x")
+    p = run("report", "--config", cfg, "--output-dir", d / "afile", "--quiet")
+    assert p.returncode == 2 and f"report folder '{d / 'afile'}' is a file" in p.stderr, p.stderr
+    # An empty folder is taken.
+    empty = d / "empty"
+    empty.mkdir()
+    p = run("report", "--config", cfg, "--output-dir", empty, "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert (empty / "manifest.json").is_file()
+
+
 # ---------------------------------------------------------------- bad configs
 
 def expect_config_error(d, cfg_text, *fragments, code=2):

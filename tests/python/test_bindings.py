@@ -252,6 +252,14 @@ def test_report_matches_cli(tmp_path):
     assert [i["id"] for i in rep["indicators"]][0] == "ecr_area" and rep["indicators"][0]["pass"] in (True, False)
 
 
+def test_report_never_replaces_a_folder_that_is_not_a_report(tmp_path):
+    demo = redline_testkit_source() / "testdata" / "demo" / "indicators.yaml"
+    (tmp_path / "keep.txt").write_text("x")
+    with pytest.raises(ValueError, match="holds no earlier report"):
+        redline.report(demo, output_dir=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
 def redline_testkit_source():
     from redline_testkit import SOURCE_DIR
     return SOURCE_DIR

@@ -352,8 +352,37 @@ std::string indicator_table_text(const ReportResult& r) {
     return out;
 }
 
+void check_report_dir(const std::string& out_dir) {
+    std::error_code ec;
+    const fs::path d(out_dir);
+    if (!fs::exists(d, ec)) return;
+    if (!fs::is_directory(d, ec))
+        fail(ErrorKind::InvalidInput,
+             fmt::format("report folder '{}' is a file; give a folder (new, empty, or holding an "
+                         "earlier report, which is replaced)",
+                         out_dir));
+    if (fs::is_empty(d, ec)) return;
+    bool is_report = false;
+    std::ifstream in(d / "manifest.json");
+    if (in) {
+        try {
+            const auto m = nlohmann::json::parse(in);
+            is_report = m.is_object() && m.value("command", "") == "report";
+        } catch (const nlohmann::json::exception&) {
+            is_report = false;
+        }
+    }
+    if (!is_report)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("report folder '{}' exists and holds no earlier report (no manifest.json "
+                         "written by redline report); a report replaces its folder whole, so "
+                         "choose a new or empty folder",
+                         out_dir));
+}
+
 void write_report_dir(const ReportResult& r, const ReportConfig& cfg, const std::string& out_dir,
                       int threads) {
+    check_report_dir(out_dir);
     std::vector<std::string> created;  // parent folders made for the report (mkdir -p)
     const std::string tmp = make_temp_dir_beside(out_dir, &created);
     try {

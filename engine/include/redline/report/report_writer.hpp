@@ -16,7 +16,14 @@
 
 namespace redline {
 
-// Writes DIR atomically (replacing an earlier report there). `threads` is recorded in the manifest.
+// Throws InvalidInput unless DIR can take a report: it does not exist (it and its missing parents
+// will be created), is an empty folder, or holds an earlier report (a manifest.json written by
+// `redline report`), which is replaced whole. Any other existing folder or file is refused, so a
+// mistyped --output-dir never deletes a user's folder. Cheap: commands call it before any work.
+void check_report_dir(const std::string& out_dir);
+
+// Writes DIR atomically (replacing an earlier report there; check_report_dir first). `threads` is
+// recorded in the manifest.
 void write_report_dir(const ReportResult& result, const ReportConfig& config,
                       const std::string& out_dir, int threads);
 
