@@ -19,9 +19,9 @@
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/crs.hpp"
 #include "redline/io/memory_raster_source.hpp"
-#include "redline/ops/synth.hpp"
-#include "redline/ops/synth_shape.hpp"
-#include "redline/ops/zonal.hpp"
+#include "redline/ops/zonal/zonal.hpp"
+#include "redline/synth/synth.hpp"
+#include "redline/synth/synth_shape.hpp"
 
 namespace redline {
 namespace {
@@ -105,7 +105,7 @@ BENCHMARK(BM_CoverageTiled)
     ->ArgsProduct({{32, 1500}, {256, 512, 1024}})
     ->Unit(benchmark::kMillisecond);
 
-// The tally loop of zonal (a copy of ops/zonal.cpp tally_zone, uniform-area branch): coverage
+// The tally loop of zonal (a copy of ops/zonal/zonal.cpp tally_zone, uniform-area branch): coverage
 // row x class row -> 128-bit fixed-point sums per class.
 void BM_TallyLoop(benchmark::State& state) {
     const std::int64_t w = 512;

@@ -9,7 +9,7 @@
 #include "py_table.hpp"
 #include "redline/core/json_text.hpp"
 #include "redline/exec/memory_budget.hpp"
-#include "redline/ops/change_job.hpp"
+#include "redline/ops/change/change_job.hpp"
 
 namespace redline::py {
 namespace {

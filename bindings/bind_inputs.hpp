@@ -11,7 +11,7 @@
 
 #include "redline/io/memory_layer.hpp"
 #include "redline/io/raster_source.hpp"
-#include "redline/ops/zone_preparation.hpp"
+#include "redline/layers/zone_preparation.hpp"
 
 namespace redline::py {
 

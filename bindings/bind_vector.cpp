@@ -9,10 +9,10 @@
 #include "bind_inputs.hpp"
 #include "py_table.hpp"
 #include "redline/core/error.hpp"
-#include "redline/ops/area.hpp"
-#include "redline/ops/conflicts.hpp"
-#include "redline/ops/shoreline.hpp"
-#include "redline/ops/validate.hpp"
+#include "redline/ops/overlay/area.hpp"
+#include "redline/ops/overlay/conflicts.hpp"
+#include "redline/ops/overlay/validate.hpp"
+#include "redline/ops/shoreline/shoreline.hpp"
 
 namespace redline::py {
 namespace {

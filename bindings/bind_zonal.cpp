@@ -12,7 +12,7 @@
 #include "redline/core/json_text.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/io/gdal_raster_source.hpp"
-#include "redline/ops/zonal_job.hpp"
+#include "redline/ops/zonal/zonal_job.hpp"
 
 namespace redline::py {
 namespace {

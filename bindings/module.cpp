@@ -3,7 +3,7 @@
 #include <pybind11/pybind11.h>
 
 #include "bind_common.hpp"
-#include "redline/ops/zonal_job.hpp"
+#include "redline/ops/provenance.hpp"
 
 namespace pyb = pybind11;
 

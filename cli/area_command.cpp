@@ -5,7 +5,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/ops/area.hpp"
+#include "redline/ops/overlay/area.hpp"
 
 namespace redline::cli {
 namespace {

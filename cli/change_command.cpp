@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/ops/change_job.hpp"
+#include "redline/ops/change/change_job.hpp"
 
 namespace redline::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/ops/conflicts.hpp"
+#include "redline/ops/overlay/conflicts.hpp"
 
 namespace redline::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "redline/core/error.hpp"
-#include "redline/ops/zonal_job.hpp"
+#include "redline/ops/provenance.hpp"
 
 int main(int argc, char** argv) {
     using namespace redline;

@@ -1,5 +1,5 @@
 // `redline shoreline`: the mainland natural-shoreline share (大陆自然岸线保有率) with geodesic
-// lengths. The engine is ops/shoreline.hpp; this file only maps options and prints.
+// lengths. The engine is ops/shoreline/shoreline.hpp; this file only maps options and prints.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -9,7 +9,7 @@
 #include "commands.hpp"
 #include "redline/core/error.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/ops/shoreline.hpp"
+#include "redline/ops/shoreline/shoreline.hpp"
 
 namespace redline::cli {
 namespace {

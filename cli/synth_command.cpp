@@ -4,7 +4,7 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "redline/ops/synth_job.hpp"
+#include "redline/synth/synth_job.hpp"
 
 namespace redline::cli {
 namespace {

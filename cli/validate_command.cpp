@@ -7,7 +7,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/ops/validate.hpp"
+#include "redline/ops/overlay/validate.hpp"
 
 namespace redline::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include "commands.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/ops/zonal_job.hpp"
+#include "redline/ops/zonal/zonal_job.hpp"
 
 namespace redline::cli {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "redline/core/class_table.hpp"
 #include "redline/core/error.hpp"
-#include "redline/ops/change_rules.hpp"
+#include "redline/ops/change/change_rules.hpp"
 #include "redline/report/report_config.hpp"
 
 namespace fs = std::filesystem;

@@ -14,7 +14,7 @@
 #include "redline/core/sha256.hpp"
 #include "redline/io/atomic_file.hpp"
 #include "redline/io/raster_preview.hpp"
-#include "redline/ops/zonal_job.hpp"
+#include "redline/ops/provenance.hpp"
 
 namespace fs = std::filesystem;
 

@@ -24,7 +24,7 @@ class ProgressSink {
 // the first report (so work done before it -- chunks loaded from a checkpoint -- does not
 // inflate the rate, and a slow start -- cold caches, page faults while the first tiles fill the
 // memory -- stops weighing once the run is twice as long as it lasted). Work units should be
-// proportional to cost (tasks are weighted by cells and edges, see ZonalPlan), which keeps the
+// proportional to cost (tasks are weighted by cells and edges, see RasterPlan), which keeps the
 // estimate within a few percent once a tenth of the work is done on uniform data.
 // Thread-safety: not thread-safe; one owner calls update().
 class EtaEstimator {

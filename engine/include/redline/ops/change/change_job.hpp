@@ -1,0 +1,151 @@
+#pragma once
+// `redline change` as a library call (CLI and Python share it).
+//
+// Matrix rows: zone, from, to, area_m2, then cells, from_name, to_name; zone order, then from,
+// then to, codes ascending with `nodata` last. Patch rows: patch_id, zone, rule, from, to, pixels,
+// area_m2, x, y, lon, lat, status, then permitted_share, from_name, to_name; ids 1.. in the order
+// zone, top-left cell, rule. x/y is the centre of the patch's cell with the largest area (raster
+// CRS); lon/lat the same point in degrees on the raster's datum. Status: `permitted` when at
+// least --permitted-min-share (DEFAULT 0.5) of the patch's area lies on cells covered by
+// --permitted polygons (coverage-weighted), else `below-mmu` when pixels < --mmu-pixels
+// (DEFAULT 4), else `violation`. Every patch stays in the matrix and in the totals.
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "redline/core/binary_codec.hpp"
+#include "redline/core/class_table.hpp"
+#include "redline/coverage/zone_set.hpp"
+#include "redline/exec/progress.hpp"
+#include "redline/geodesy/cell_area_model.hpp"
+#include "redline/io/checkpoint_store.hpp"
+#include "redline/io/raster_source.hpp"
+#include "redline/layers/zone_preparation.hpp"
+#include "redline/ops/change/change.hpp"
+#include "redline/ops/change/change_rules.hpp"
+
+namespace redline {
+
+struct ChangeRequest {
+    std::string t0, t1;
+    int band = 1;
+    std::string zones;
+    ZonePrepOptions prep;
+    std::string preset = "redline";  // used when rules_path is empty
+    std::string rules_path;
+    std::string classes = "clcd";
+    int mmu_pixels = 4;
+    int connectivity = 8;
+    std::string permitted;  // PATH[:LAYER] or ""
+    double permitted_min_share = 0.5;
+    std::string mode = "exact";
+    int threads = 0;
+    std::int64_t tile_size = 1024;  // cells (the tile side used, after --max-memory)
+    std::int64_t max_memory = 0;    // bytes, 0 = no limit; applied once when the job is prepared
+    bool patch_geometry = false;    // polygonise patches (GeoPackage output)
+    // DEFAULT false. true (local runs): without patch_geometry, the zone sets are built
+    // consuming the zone and permitted geometry (ZoneSet's && constructor: one copy of the
+    // vertices at the peak, not two); serialize() is then refused. Not part of the identity.
+    bool consume_geometry = false;
+    ProgressSink* progress = nullptr;
+    const CancelToken* cancel = nullptr;
+};
+
+struct ChangeMatrixRow {
+    std::size_t zone;
+    std::int64_t from, to;  // kNodataClass for nodata
+    double area_m2;
+    double cells;
+};
+
+struct ChangePatchRow {
+    std::int64_t patch_id;
+    std::size_t zone;
+    std::string rule;
+    std::int64_t from, to;
+    std::int64_t pixels;
+    double area_m2;
+    double x, y, lon, lat;
+    std::string status;
+    double permitted_share;
+    MultiPolygon geometry;  // with patch_geometry
+};
+
+struct ChangeRuleSummary {
+    std::string rule;
+    std::int64_t violations = 0, permitted = 0, below_mmu = 0;
+    double violation_m2 = 0, permitted_m2 = 0, below_mmu_m2 = 0;
+};
+
+struct ChangeReport {
+    std::vector<std::string> zone_names;
+    ClassTable classes;
+    std::vector<ChangeMatrixRow> matrix;
+    std::vector<ChangePatchRow> patches;
+    std::vector<ChangeRuleSummary> summary;
+    std::string crs_wkt;  // of patch geometries (the raster's)
+    nlohmann::json meta;
+    std::vector<std::string> warnings;
+
+    void write_matrix(const std::string& output) const;  // "" = CSV on stdout
+    void write_patches(const std::string& output) const;
+    nlohmann::json summary_json() const;
+    std::string summary_text() const;
+};
+
+// A prepared change audit (rasters opened, zones and permitted polygons prepared, rules parsed),
+// runnable locally or as task ranges in other processes (see ZonalJob for the pattern).
+class ChangeJob {
+  public:
+    static ChangeJob from_request(const ChangeRequest& req);
+    // The same with zones the caller has already prepared in t0's CRS (the report passes the
+    // redline union it computed; req.zones then only names them in messages).
+    static ChangeJob from_request(const ChangeRequest& req, PreparedZones zones);
+    std::size_t task_count() const;
+    // Tiles of tasks [begin, end): exact, serializable.
+    ChangePartial run(std::size_t begin, std::size_t end) const;
+    // Merges partials (in task order; together they must cover every task) into the report.
+    ChangeReport report(const std::vector<ChangePartial>& partials) const;
+    // A local run, merging tiles as they finish (bounded memory).
+    ChangeReport run_local() const;
+    // A local run in chunks stored in `store` (--checkpoint / --resume); same bytes as run_local().
+    ChangeReport run_checkpointed(CheckpointStore& store) const;
+    std::string fingerprint() const;
+    std::string describe_plan() const;
+
+    void set_progress(ProgressSink* p) { m_req.progress = p; }
+    void set_cancel(const CancelToken* c) { m_req.cancel = c; }
+    void set_threads(int t) { m_req.threads = t; }
+
+    std::string serialize() const;
+    static ChangeJob deserialize(const std::string& bytes);
+
+  private:
+    ChangeJob() = default;
+    void build();  // area model, zone sets, options from the prepared state
+    ChangeReport report(ChangeResult&& res) const;
+    static ChangeJob open(const ChangeRequest& req);  // rasters, checks, classes, rules
+    void set_zones(PreparedZones zones);              // + permitted, zone sets, plan
+    ChangeRequest m_req;
+    bool m_geometry_released = false;
+    std::shared_ptr<const RasterSource> m_t0, m_t1;
+    ClassTable m_classes;
+    ChangeRules m_rules;
+    PreparedZones m_zones;
+    std::optional<PreparedZones> m_permitted;
+    std::vector<std::string> m_warnings;
+    std::shared_ptr<const CellAreaModel> m_areas;
+    std::shared_ptr<const ZoneSet> m_zoneset, m_permset;
+    std::shared_ptr<const RasterPlan> m_plan;
+    std::string m_memory_note;
+    // The options that decide the result, shared by serialize() and fingerprint().
+    void write_options(BinaryWriter& w) const;
+    ChangeOptions options() const;
+};
+
+ChangeReport run_change_job(const ChangeRequest& req);
+
+}  // namespace redline

@@ -1,0 +1,65 @@
+#include "redline/io/tile_classes.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "redline/core/error.hpp"
+
+namespace redline {
+
+void TileClasses::load(RasterReader& reader, const Window& tile) {
+    const auto n = static_cast<std::size_t>(tile.cells());
+    m_cols = tile.cols;
+    m_raw.resize(n);
+    m_valid.resize(n);
+    m_local.resize(n);
+    m_values.clear();
+    m_large.clear();
+    std::fill(std::begin(m_small), std::end(m_small), std::uint16_t{0});
+    // Byte rasters: map through a 256-entry table without widening to int32.
+    m_bytes.resize(n);
+    if (reader.read_u8(tile, m_bytes.data(), m_valid.data())) {
+        m_raw.clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!m_valid[i]) {
+                m_local[i] = 0;
+                continue;
+            }
+            std::uint16_t& slot = m_small[m_bytes[i]];
+            if (slot == 0) {
+                m_values.push_back(m_bytes[i]);
+                slot = static_cast<std::uint16_t>(m_values.size());
+            }
+            m_local[i] = slot;
+        }
+        return;
+    }
+    reader.read(tile, m_raw.data(), m_valid.data());
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!m_valid[i]) {
+            m_local[i] = 0;
+            continue;
+        }
+        const std::int32_t v = m_raw[i];
+        std::uint16_t* slot;
+        if (v >= 0 && v < 256) {
+            slot = &m_small[v];
+        } else {
+            slot = &m_large[v];
+        }
+        if (*slot == 0) {
+            if (m_values.size() >= 65535)
+                fail(ErrorKind::Unsupported,
+                     fmt::format(
+                         "a tile at row {}, column {} holds more than 65535 distinct values: "
+                         "this does not look like a class (land-use) raster",
+                         tile.row0, tile.col0));
+            m_values.push_back(v);
+            *slot = static_cast<std::uint16_t>(m_values.size());
+        }
+        m_local[i] = *slot;
+    }
+}
+
+}  // namespace redline

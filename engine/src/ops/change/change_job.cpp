@@ -1,0 +1,504 @@
+#include "redline/ops/change/change_job.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "redline/core/binary_codec.hpp"
+#include "redline/core/error.hpp"
+#include "redline/core/memory.hpp"
+#include "redline/core/sha256.hpp"
+#include "redline/coverage/zone_set.hpp"
+#include "redline/geodesy/cell_area_model.hpp"
+#include "redline/geodesy/transformer.hpp"
+#include "redline/geom/polygon_union.hpp"
+#include "redline/io/crs.hpp"
+#include "redline/io/gdal_raster_source.hpp"
+#include "redline/io/table_writer.hpp"
+#include "redline/ops/change/change.hpp"
+#include "redline/ops/provenance.hpp"
+
+namespace redline {
+namespace {
+
+std::string code_text(std::int64_t c) {
+    return c == kNodataClass ? std::string("nodata") : std::to_string(c);
+}
+
+std::string name_text(const ClassTable& t, std::int64_t c) {
+    if (c == kNodataClass) return "nodata";
+    auto n = t.name_of(c);
+    return n ? *n : std::to_string(c);
+}
+
+void check_same_grid(const RasterInfo& a, const RasterInfo& b) {
+    auto differ = [&](const std::string& what, const std::string& va, const std::string& vb) {
+        fail(ErrorKind::InvalidInput,
+             fmt::format(
+                 "--t0 and --t1 do not share a grid: their {} differ ('{}' has {}, '{}' has {}). "
+                 "Warp one onto the other's grid first (gdalwarp -t_srs -te -tr -tap, nearest "
+                 "neighbour), then compare.",
+                 what, a.path, va, b.path, vb));
+    };
+    if (!same_crs(a.crs_wkt, b.crs_wkt)) differ("CRSs", a.crs_label, b.crs_label);
+    const Grid& ga = a.grid;
+    const Grid& gb = b.grid;
+    if (ga.cols() != gb.cols() || ga.rows() != gb.rows())
+        differ("sizes", fmt::format("{} x {} cells", ga.cols(), ga.rows()),
+               fmt::format("{} x {} cells", gb.cols(), gb.rows()));
+    if (ga.dx() != gb.dx() || ga.dy() != gb.dy())
+        differ("cell sizes", fmt::format("{} x {}", ga.dx(), ga.dy()),
+               fmt::format("{} x {}", gb.dx(), gb.dy()));
+    if (ga.x0() != gb.x0() || ga.y0() != gb.y0())
+        differ("origins", fmt::format("({}, {})", ga.x0(), ga.y0()),
+               fmt::format("({}, {})", gb.x0(), gb.y0()));
+}
+
+}  // namespace
+
+nlohmann::json ChangeReport::summary_json() const {
+    nlohmann::json rules = nlohmann::json::array();
+    for (const auto& s : summary)
+        rules.push_back({{"rule", s.rule},
+                         {"violations", s.violations},
+                         {"violation_area_m2", s.violation_m2},
+                         {"permitted", s.permitted},
+                         {"permitted_area_m2", s.permitted_m2},
+                         {"below_mmu", s.below_mmu},
+                         {"below_mmu_area_m2", s.below_mmu_m2}});
+    return rules;
+}
+
+std::string ChangeReport::summary_text() const {
+    std::string out;
+    for (const auto& s : summary)
+        out += fmt::format(
+            "rule {}: {} violation patch(es), {:.2f} m2; {} permitted, {:.2f} m2; {} below the "
+            "MMU, {:.2f} m2\n",
+            s.rule, s.violations, s.violation_m2, s.permitted, s.permitted_m2, s.below_mmu,
+            s.below_mmu_m2);
+    return out;
+}
+
+void ChangeReport::write_matrix(const std::string& output) const {
+    const TableFormat f =
+        table_format_of(output, {TableFormat::Csv, TableFormat::Json}, "--matrix");
+    TableSpec spec;
+    spec.layer_name = "matrix";
+    spec.columns = {{"zone", ColumnType::Text},   {"from", ColumnType::Text},
+                    {"to", ColumnType::Text},     {"area_m2", ColumnType::Real},
+                    {"cells", ColumnType::Real},  {"from_name", ColumnType::Text},
+                    {"to_name", ColumnType::Text}};
+    auto w = TableWriter::open(output, spec, f, meta);
+    for (const auto& r : matrix)
+        w->write({zone_names[r.zone], code_text(r.from), code_text(r.to), r.area_m2, r.cells,
+                  name_text(classes, r.from), name_text(classes, r.to)});
+    w->add_extra("summary", summary_json());
+    w->commit();
+}
+
+void ChangeReport::write_patches(const std::string& output) const {
+    const TableFormat f = table_format_of(
+        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--patches");
+    TableSpec spec;
+    spec.layer_name = "patches";
+    spec.columns = {{"patch_id", ColumnType::Integer},
+                    {"zone", ColumnType::Text},
+                    {"rule", ColumnType::Text},
+                    {"from", ColumnType::Text},
+                    {"to", ColumnType::Text},
+                    {"pixels", ColumnType::Integer},
+                    {"area_m2", ColumnType::Real},
+                    {"x", ColumnType::Real},
+                    {"y", ColumnType::Real},
+                    {"lon", ColumnType::Real},
+                    {"lat", ColumnType::Real},
+                    {"status", ColumnType::Text},
+                    {"permitted_share", ColumnType::Real},
+                    {"from_name", ColumnType::Text},
+                    {"to_name", ColumnType::Text}};
+    if (f == TableFormat::Gpkg) {
+        spec.geometry = GeometryKind::Polygon;
+        spec.crs_wkt = crs_wkt;
+    }
+    auto w = TableWriter::open(output, spec, f, meta);
+    for (const auto& p : patches) {
+        std::vector<Value> row{p.patch_id,
+                               zone_names[p.zone],
+                               p.rule,
+                               code_text(p.from),
+                               code_text(p.to),
+                               p.pixels,
+                               p.area_m2,
+                               p.x,
+                               p.y,
+                               p.lon,
+                               p.lat,
+                               p.status,
+                               p.permitted_share,
+                               name_text(classes, p.from),
+                               name_text(classes, p.to)};
+        if (f == TableFormat::Gpkg)
+            w->write(row, GeometryValue{p.geometry});
+        else
+            w->write(row);
+    }
+    w->add_extra("summary", summary_json());
+    w->commit();
+}
+
+ChangeJob ChangeJob::open(const ChangeRequest& req) {
+    ChangeJob job;
+    job.m_req = req;
+    job.m_t0 = GdalRasterSource::open(req.t0, req.band);
+    job.m_t1 = GdalRasterSource::open(req.t1, req.band);
+    const RasterInfo& info = job.m_t0->info();
+    check_same_grid(info, job.m_t1->info());
+    if (req.mmu_pixels < 1)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("--mmu-pixels {} must be at least 1", req.mmu_pixels));
+    if (!(req.permitted_min_share > 0 && req.permitted_min_share <= 1))
+        fail(ErrorKind::InvalidInput,
+             fmt::format("--permitted-min-share {} must be in (0, 1]", req.permitted_min_share));
+    job.m_classes = ClassTable::load(req.classes);
+    job.m_rules = req.rules_path.empty() ? ChangeRules::preset(req.preset, job.m_classes)
+                                         : ChangeRules::load(req.rules_path, job.m_classes);
+    return job;
+}
+
+namespace {
+ZonePrepOptions prep_options(const ChangeRequest& req) {
+    ZonePrepOptions prep = req.prep;
+    if (prep.threads == 0) prep.threads = req.threads;
+    prep.target_name = "raster '" + req.t0 + "'";
+    if (!prep.progress) prep.progress = req.progress;
+    return prep;
+}
+}  // namespace
+
+ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
+    ChangeJob job = open(req);
+    const RasterInfo& info = job.m_t0->info();
+    job.set_zones(prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep_options(req)));
+    return job;
+}
+
+ChangeJob ChangeJob::from_request(const ChangeRequest& req, PreparedZones zones) {
+    ChangeJob job = open(req);
+    job.set_zones(std::move(zones));
+    return job;
+}
+
+void ChangeJob::set_zones(PreparedZones zones) {
+    const RasterInfo& info = m_t0->info();
+    m_zones = std::move(zones);
+    if (!m_req.permitted.empty()) {
+        ZonePrepOptions pp = prep_options(m_req);
+        pp.id_field.clear();
+        pp.dissolve = true;
+        pp.dissolve_by.clear();
+        m_permitted = prepare_zones(m_req.permitted, info.crs_wkt, info.crs_label, pp);
+    }
+    build();
+}
+
+void ChangeJob::build() {
+    const RasterInfo& info = m_t0->info();
+    parse_coverage_mode(m_req.mode);
+    m_warnings = m_zones.warnings;
+    if (m_permitted)
+        for (const auto& w : m_permitted->warnings) m_warnings.push_back(w);
+    for (const auto& w : info.warnings) m_warnings.push_back(w);
+    for (const auto& w : m_t1->info().warnings) m_warnings.push_back(w);
+    auto areas = std::make_shared<CellAreaModel>(
+        CellAreaModel::build(info.grid, info.crs_wkt, m_req.threads));
+    for (const auto& w : areas->warnings()) m_warnings.push_back(w);
+    m_areas = areas;
+    if (m_req.consume_geometry && !m_req.patch_geometry) {
+        m_zoneset = std::make_shared<ZoneSet>(info.grid, std::move(m_zones.geoms), m_zones.names,
+                                              m_req.progress);
+        m_zones.geoms.clear();
+        if (m_permitted) {
+            m_permset = std::make_shared<ZoneSet>(info.grid, std::move(m_permitted->geoms),
+                                                  m_permitted->names);
+            m_permitted->geoms.clear();
+        }
+        m_geometry_released = true;
+    } else {
+        m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
+        if (m_permitted)
+            m_permset =
+                std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
+    }
+    PlanBudget budget;
+    budget.max_memory = m_req.max_memory;
+    budget.bytes_per_tile_cell = 28;  // two dates, dense coverage, patch labels
+    budget.extra_cache_bytes = m_t1->info().cache_bytes;
+    m_plan = plan_within_memory(*m_t0, *m_zoneset, m_req.tile_size, m_req.threads, budget,
+                                m_warnings, m_memory_note);
+    m_req.max_memory =
+        0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
+}
+
+ChangeOptions ChangeJob::options() const {
+    ChangeOptions co;
+    co.mode = parse_coverage_mode(m_req.mode);
+    co.connectivity = m_req.connectivity;
+    co.threads = m_req.threads;
+    co.tile_size = m_req.tile_size;
+    co.keep_cells = m_req.patch_geometry;
+    co.progress = m_req.progress;
+    co.cancel = m_req.cancel;
+    return co;
+}
+
+std::size_t ChangeJob::task_count() const { return m_plan->tasks(); }
+
+ChangePartial ChangeJob::run(std::size_t begin, std::size_t end) const {
+    return run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan,
+                            options(), begin, end, 0, 0);
+}
+
+ChangeReport ChangeJob::run_checkpointed(CheckpointStore& store) const {
+    const std::uint64_t total = m_plan->cost_of(0, task_count());
+    const ChangeOptions co = options();
+    // The chunks already done count as done from the start (an honest ETA for this run's work).
+    std::uint64_t done = 0;
+    for (std::size_t c = 0; c < store.chunk_count(); ++c)
+        if (store.done(c)) done += m_plan->cost_of(store.chunk(c).first, store.chunk(c).second);
+    if (co.progress) co.progress->update(done, total, "change");
+    ChangeMerger merger(m_zoneset->size(), m_req.connectivity, m_areas->scale());
+    for (std::size_t c = 0; c < store.chunk_count(); ++c) {
+        const auto [b, e] = store.chunk(c);
+        ChangePartial part;
+        if (store.done(c)) {
+            part = ChangePartial::deserialize(store.load(c));
+            if (part.begin != b || part.end != e)
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the "
+                                 "checkpoint directory",
+                                 c, store.dir()));
+        } else {
+            part = run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(),
+                                    *m_plan, co, b, e, done, total);
+            store.store(c, part.serialize());
+            done += m_plan->cost_of(b, e);
+            if (co.progress) co.progress->update(done, total, "change");
+        }
+        for (auto& tile : part.tiles) merger.add(std::move(tile));
+    }
+    return report(merger.finish());
+}
+
+void ChangeJob::write_options(BinaryWriter& w) const {
+    w.i64(m_req.band);
+    w.str(m_req.mode);
+    w.i64(m_req.connectivity);
+    w.i64(m_req.tile_size);
+    w.i64(m_req.mmu_pixels);
+    w.f64(m_req.permitted_min_share);
+    w.u64(m_req.patch_geometry ? 1 : 0);
+    w.str(m_classes.serialize());
+    w.str(m_rules.serialize());
+}
+
+std::string ChangeJob::fingerprint() const {
+    // As ZonalJob::fingerprint: options, dataset files (path, size, mtime) and zone summaries.
+    BinaryWriter w;
+    w.str("redline.change.checkpoint.v2");
+    w.str(dataset_identity(m_req.t0));
+    w.str(dataset_identity(m_req.t1));
+    write_options(w);
+    w.str(dataset_identity(m_zones.path));
+    w.str(m_zones.label);
+    w.u64(m_zones.features);
+    w.u64(m_zones.repaired);
+    write_zone_summary(w, m_zones.names, *m_zoneset);
+    w.u64(m_permitted ? 1 : 0);
+    if (m_permitted) {
+        w.str(dataset_identity(m_permitted->path));
+        write_zone_summary(w, m_permitted->names, *m_permset);
+    }
+    return sha256_hex(w.take());
+}
+
+std::string ChangeJob::describe_plan() const {
+    return m_plan->describe(m_t0->info()) + fmt::format("; {} zones, {} tasks; cell areas: {}; {}",
+                                                        m_zoneset->size(), task_count(),
+                                                        m_areas->description(), m_memory_note);
+}
+
+ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const {
+    std::vector<const ChangePartial*> order;
+    for (const auto& p : partials) order.push_back(&p);
+    std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
+    const std::size_t total = task_count();
+    std::size_t next = 0;
+    ChangeMerger merger(m_zoneset->size(), m_req.connectivity, m_areas->scale());
+    for (const auto* p : order) {
+        if (p->begin != next || p->tasks_total != total)
+            fail(ErrorKind::InvalidInput, fmt::format("change partial results do not cover tasks "
+                                                      "0..{} exactly once (a partial starts "
+                                                      "at {}, expected {})",
+                                                      total, p->begin, next));
+        for (auto tile : p->tiles) merger.add(std::move(tile));
+        next = p->end;
+    }
+    if (next != total)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("change partial results cover tasks 0..{} of {}", next, total));
+    return report(merger.finish());
+}
+
+ChangeReport ChangeJob::run_local() const {
+    return report(run_change(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan,
+                             options()));
+}
+
+std::string ChangeJob::serialize() const {
+    if (m_geometry_released)
+        fail(ErrorKind::Internal,
+             "this change job released its zone geometry and cannot be serialized");
+    BinaryWriter w;
+    w.str("redline.change.job.v1");
+    w.str(m_req.t0);
+    w.str(m_req.t1);
+    write_options(w);
+    w.str(m_zones.serialize());
+    w.u64(m_permitted ? 1 : 0);
+    if (m_permitted) w.str(m_permitted->serialize());
+    return w.take();
+}
+
+ChangeJob ChangeJob::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.change.job.v1");
+    ChangeJob job;
+    job.m_req.t0 = r.str();
+    job.m_req.t1 = r.str();
+    job.m_req.band = static_cast<int>(r.i64());
+    job.m_req.mode = r.str();
+    job.m_req.connectivity = static_cast<int>(r.i64());
+    job.m_req.tile_size = r.i64();
+    job.m_req.mmu_pixels = static_cast<int>(r.i64());
+    job.m_req.permitted_min_share = r.f64();
+    job.m_req.patch_geometry = r.u64() != 0;
+    job.m_classes = ClassTable::deserialize(r.str());
+    job.m_rules = ChangeRules::deserialize(r.str());
+    job.m_zones = PreparedZones::deserialize(r.str());
+    if (r.u64()) job.m_permitted = PreparedZones::deserialize(r.str());
+    job.m_t0 = GdalRasterSource::open(job.m_req.t0, job.m_req.band);
+    job.m_t1 = GdalRasterSource::open(job.m_req.t1, job.m_req.band);
+    check_same_grid(job.m_t0->info(), job.m_t1->info());
+    job.build();
+    return job;
+}
+
+ChangeReport ChangeJob::report(ChangeResult&& res) const {
+    const RasterInfo& info = m_t0->info();
+    const ChangeRequest& req = m_req;
+    const ChangeRules& rules = m_rules;
+    const PreparedZones& zones = m_zones;
+    const CellAreaModel& areas = *m_areas;
+    const ChangeOptions co = options();
+    ChangeReport rep;
+    rep.classes = m_classes;
+    rep.warnings = m_warnings;
+    const bool permitted = m_permitted.has_value();
+    nlohmann::json permitted_meta = permitted ? m_permitted->describe() : nlohmann::json(nullptr);
+    rep.zone_names = zones.names;
+    rep.crs_wkt = info.crs_wkt;
+    for (std::size_t z = 0; z < res.matrix.size(); ++z)
+        for (const auto& [key, t] : res.matrix[z])
+            if (t.area > 0)
+                rep.matrix.push_back(ChangeMatrixRow{z, key.first, key.second,
+                                                     res.scale.to_m2(t.area),
+                                                     coverage_to_cells(t.coverage)});
+    rep.summary.resize(rules.rules().size());
+    for (std::size_t r = 0; r < rules.rules().size(); ++r)
+        rep.summary[r].rule = rules.rules()[r].name;
+    const Transformer to_geo = Transformer::to_geographic(info.crs_wkt);
+    const Grid& g = info.grid;
+    std::int64_t id = 0;
+    for (const auto& p : res.patches) {
+        ChangePatchRow row;
+        row.patch_id = ++id;
+        row.zone = p.zone;
+        row.rule = rules.rules()[p.rule].name;
+        row.from = p.majority_from();
+        row.to = p.majority_to();
+        row.pixels = p.pixels;
+        row.area_m2 = res.scale.to_m2(p.area);
+        row.x = g.x_of(static_cast<double>(p.best_col) + 0.5);
+        row.y = g.y_of(static_cast<double>(p.best_row) + 0.5);
+        const Point ll = to_geo.transform(Point{row.x, row.y});
+        row.lon = ll.x;
+        row.lat = ll.y;
+        row.permitted_share =
+            p.area > 0 ? static_cast<double>(p.permitted_area) / static_cast<double>(p.area) : 0.0;
+        auto& s = rep.summary[p.rule];
+        if (permitted && row.permitted_share >= req.permitted_min_share) {
+            row.status = "permitted";
+            ++s.permitted;
+            s.permitted_m2 += row.area_m2;
+        } else if (p.pixels < req.mmu_pixels) {
+            row.status = "below-mmu";
+            ++s.below_mmu;
+            s.below_mmu_m2 += row.area_m2;
+        } else {
+            row.status = "violation";
+            ++s.violations;
+            s.violation_m2 += row.area_m2;
+        }
+        if (req.patch_geometry) {
+            std::vector<Box> boxes;
+            for (const auto& run : p.runs) {
+                Box b;
+                b.expand(Point{g.x_of(static_cast<double>(run.col0)),
+                               g.y_of(static_cast<double>(run.row))});
+                b.expand(Point{g.x_of(static_cast<double>(run.col1)),
+                               g.y_of(static_cast<double>(run.row + 1))});
+                boxes.push_back(b);
+            }
+            row.geometry = union_of_boxes(boxes);
+            // Exact mode: the patch is the part of its cells inside the zone.
+            if (co.mode == CoverageMode::Exact)
+                row.geometry = intersection(row.geometry, zones.geoms[p.zone]);
+        }
+        rep.patches.push_back(std::move(row));
+    }
+
+    nlohmann::json t0m = {
+        {"path", info.path}, {"crs", info.crs_label}, {"grid", info.grid.describe()}};
+    nlohmann::json t1m = {{"path", m_t1->info().path}, {"crs", m_t1->info().crs_label}};
+    nlohmann::json rules_meta = nlohmann::json::array();
+    for (const auto& r : rules.rules()) {
+        rules_meta.push_back({{"name", r.name},
+                              {"from", std::vector<std::int64_t>(r.from.begin(), r.from.end())},
+                              {r.to_except ? "to_except" : "to",
+                               std::vector<std::int64_t>(r.to.begin(), r.to.end())}});
+    }
+    rep.meta = engine_provenance();
+    rep.meta["command"] = "change";
+    rep.meta["t0"] = t0m;
+    rep.meta["t1"] = t1m;
+    rep.meta["zones"] = zones.describe();
+    rep.meta["permitted"] = permitted_meta;
+    rep.meta["rules"] = {{"source", rules.source()}, {"rules", rules_meta}};
+    rep.meta["class_table"] = rep.classes.id();
+    rep.meta["mode"] = coverage_mode_name(co.mode);
+    rep.meta["connectivity"] = co.connectivity;
+    rep.meta["mmu_pixels"] = req.mmu_pixels;
+    rep.meta["permitted_min_share"] = req.permitted_min_share;
+    rep.meta["area_model"] = {{"kind", areas.kind_name()}, {"description", areas.description()}};
+    rep.meta["ellipsoid"] = areas.ellipsoid();
+    rep.meta["warnings"] = rep.warnings;
+    return rep;
+}
+
+ChangeReport run_change_job(const ChangeRequest& req) {
+    return ChangeJob::from_request(req).run_local();
+}
+
+}  // namespace redline

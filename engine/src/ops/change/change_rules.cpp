@@ -1,0 +1,207 @@
+#include "redline/ops/change/change_rules.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+
+#include "redline/core/binary_codec.hpp"
+#include "redline/core/error.hpp"
+#include "redline/core/text.hpp"
+
+namespace redline {
+namespace {
+
+std::set<std::int64_t> codes_of(const ClassTable& t, const std::string& group) {
+    auto v = t.codes_of(group);
+    return {v.begin(), v.end()};
+}
+
+std::string known_codes(const ClassTable& t) {
+    std::vector<std::string> c;
+    for (const auto& [k, info] : t.classes()) c.push_back(fmt::format("{} ({})", k, info.name));
+    return text::join_limited(c, 20);
+}
+
+}  // namespace
+
+ChangeRules ChangeRules::preset(const std::string& name, const ClassTable& table) {
+    ChangeRules r;
+    r.m_source = "preset " + name;
+    if (name == "redline") {
+        r.m_rules.push_back(ChangeRule{"natural-to-human", codes_of(table, "natural"),
+                                       codes_of(table, "human"), false});
+    } else if (name == "cropland") {
+        const auto crop = codes_of(table, "cropland");
+        r.m_rules.push_back(ChangeRule{"cropland-loss", crop, crop, true});
+    } else {
+        fail(ErrorKind::InvalidInput,
+             fmt::format(
+                 "unknown --preset '{}': expected redline or cropland (or --rules FILE.yaml)",
+                 name));
+    }
+    for (const auto& rule : r.m_rules)
+        if (rule.from.empty())
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("class table '{}' has no codes for the 'from' classes of preset '{}'",
+                             table.id(), name));
+    return r;
+}
+
+ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) {
+    std::ifstream in(path);
+    if (!in) fail(ErrorKind::Io, fmt::format("cannot open rules file '{}'", path));
+    YAML::Node doc;
+    try {
+        doc = YAML::Load(in);
+    } catch (const YAML::Exception& e) {
+        fail(ErrorKind::InvalidInput,
+             fmt::format("rules file '{}' line {}: {}", path, e.mark.line + 1, e.msg));
+    }
+    // Any yaml-cpp conversion left unchecked below (a list or mapping where a scalar is expected)
+    // is bad input, not an internal error (found by tests/fuzz/fuzz_config).
+    try {
+        auto where = [&](const YAML::Node& n) {
+            return n.Mark().line >= 0
+                       ? fmt::format("rules file '{}' line {}", path, n.Mark().line + 1)
+                       : fmt::format("rules file '{}'", path);
+        };
+        if (!doc.IsMap() || !doc["rules"] || !doc["rules"].IsSequence() || doc["rules"].size() == 0)
+            fail(ErrorKind::InvalidInput,
+                 fmt::format(
+                     "{}: expected a mapping with a non-empty list 'rules:' of items with name, "
+                     "from and to (or to_except)",
+                     where(doc)));
+        for (auto it = doc.begin(); it != doc.end(); ++it)
+            if (it->first.as<std::string>() != "rules")
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("{}: unknown key '{}'; the file holds only 'rules:'",
+                                 where(it->first), it->first.as<std::string>()));
+        ChangeRules r;
+        r.m_source = path;
+        std::set<std::string> names;
+        for (const auto& item : doc["rules"]) {
+            if (!item.IsMap())
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("{}: each rule must be a mapping", where(item)));
+            for (auto it = item.begin(); it != item.end(); ++it) {
+                const auto key = it->first.as<std::string>();
+                if (key != "name" && key != "from" && key != "to" && key != "to_except")
+                    fail(ErrorKind::InvalidInput,
+                         fmt::format(
+                             "{}: unknown key '{}' in a rule; expected name, from, to or to_except",
+                             where(it->first), key));
+            }
+            ChangeRule rule;
+            if (!item["name"] || !item["name"].IsScalar())
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("{}: a rule needs a 'name'", where(item)));
+            rule.name = item["name"].as<std::string>();
+            if (!names.insert(rule.name).second)
+                fail(ErrorKind::InvalidInput, fmt::format("{}: rule name '{}' appears twice",
+                                                          where(item["name"]), rule.name));
+            const bool has_to = static_cast<bool>(item["to"]),
+                       has_except = static_cast<bool>(item["to_except"]);
+            if (!item["from"] || has_to == has_except)
+                fail(
+                    ErrorKind::InvalidInput,
+                    fmt::format("{}: rule '{}' needs 'from' and exactly one of 'to' or 'to_except'",
+                                where(item), rule.name));
+            auto parse_list = [&](const YAML::Node& node, std::set<std::int64_t>& out,
+                                  const char* key) {
+                // A scalar is a one-item list. (Not via `YAML::Node list = node; list =
+                // Node(Sequence)`: yaml-cpp's assignment rebinds the referenced node, which turned
+                // `from: natural` into a sequence containing itself and threw a bad conversion;
+                // found by fuzz_config.)
+                std::vector<YAML::Node> list;
+                if (node.IsScalar())
+                    list.push_back(node);
+                else if (node.IsSequence())
+                    for (const auto& v : node) list.push_back(v);
+                if (list.empty())
+                    fail(ErrorKind::InvalidInput,
+                         fmt::format(
+                             "{}: '{}' of rule '{}' must be a non-empty list of groups or codes",
+                             where(node), key, rule.name));
+                for (const auto& v : list) {
+                    if (!v.IsScalar())
+                        fail(ErrorKind::InvalidInput,
+                             fmt::format("{}: '{}' of rule '{}' must list groups or codes, not "
+                                         "nested lists or mappings",
+                                         where(v), key, rule.name));
+                    const auto s = text::trim(v.as<std::string>());
+                    if (auto code = text::parse_int(s)) {
+                        if (!table.classes().count(*code))
+                            fail(ErrorKind::InvalidInput,
+                                 fmt::format("{}: unknown class code {} in rule '{}'; class table "
+                                             "'{}' has {}",
+                                             where(v), *code, rule.name, table.id(),
+                                             known_codes(table)));
+                        out.insert(*code);
+                    } else if (ClassTable::is_group(s)) {
+                        for (auto c : table.codes_of(s)) out.insert(c);
+                    } else {
+                        fail(ErrorKind::InvalidInput,
+                             fmt::format("{}: '{}' in rule '{}' is neither a class code nor a "
+                                         "group; groups are "
+                                         "{}, natural, human",
+                                         where(v), s, rule.name,
+                                         fmt::join(ClassTable::group_names(), ", ")));
+                    }
+                }
+            };
+            parse_list(item["from"], rule.from, "from");
+            if (has_to)
+                parse_list(item["to"], rule.to, "to");
+            else {
+                parse_list(item["to_except"], rule.to, "to_except");
+                rule.to_except = true;
+            }
+            r.m_rules.push_back(std::move(rule));
+        }
+        return r;
+    } catch (const YAML::Exception& e) {
+        fail(ErrorKind::InvalidInput,
+             fmt::format(
+                 "rules file '{}'{}: a value of the wrong kind (a list or mapping where a single "
+                 "value is "
+                 "expected): {}",
+                 path, e.mark.is_null() ? std::string() : fmt::format(" line {}", e.mark.line + 1),
+                 e.msg));
+    }
+}
+
+std::string ChangeRules::serialize() const {
+    BinaryWriter w;
+    w.str("redline.rules.v1");
+    w.str(m_source);
+    w.u64(m_rules.size());
+    for (const auto& r : m_rules) {
+        w.str(r.name);
+        w.u64(r.to_except ? 1 : 0);
+        for (const auto* set : {&r.from, &r.to}) {
+            w.u64(set->size());
+            for (auto c : *set) w.i64(c);
+        }
+    }
+    return w.take();
+}
+
+ChangeRules ChangeRules::deserialize(const std::string& bytes) {
+    BinaryReader r(bytes);
+    r.expect_magic("redline.rules.v1");
+    ChangeRules out;
+    out.m_source = r.str();
+    out.m_rules.resize(r.count());
+    for (auto& rule : out.m_rules) {
+        rule.name = r.str();
+        rule.to_except = r.u64() != 0;
+        for (auto* set : {&rule.from, &rule.to}) {
+            const std::size_t n = r.count();
+            for (std::size_t i = 0; i < n; ++i) set->insert(r.i64());
+        }
+    }
+    return out;
+}
+
+}  // namespace redline

@@ -1,0 +1,204 @@
+// run_shoreline: from the paths of a ShorelineRequest to ShorelineInputs (reading, CRS checks,
+// reprojection, polygon validity), then compute_shoreline (ops/shoreline/shoreline.cpp).
+#include <fmt/format.h>
+
+#include "redline/core/error.hpp"
+#include "redline/core/gauss_kruger_zone.hpp"
+#include "redline/core/text.hpp"
+#include "redline/geodesy/line_measurer.hpp"
+#include "redline/geodesy/transformer.hpp"
+#include "redline/io/crs.hpp"
+#include "redline/io/gdal_raster_source.hpp"
+#include "redline/io/vector_layer.hpp"
+#include "redline/layers/zone_preparation.hpp"
+#include "redline/ops/shoreline/shoreline.hpp"
+
+namespace redline {
+namespace {
+
+// InvalidInput: `what` (e.g. "--by layer 'p' in 'p.shp'") has no CRS. `option` gives one
+// ("" when the caller has none).
+[[noreturn]] void fail_no_crs(const std::string& what, const VectorLayer& layer,
+                              const std::string& option, const std::string& compared) {
+    const std::string hint = gauss_kruger_hint(layer.extent(), option);
+    if (!hint.empty())
+        fail(ErrorKind::InvalidInput, fmt::format("{} has no CRS; {}{}", what, hint, compared));
+    if (option.empty())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("{} has no CRS; declare it in the file (a .prj beside a shapefile, or "
+                         "ogr2ogr -a_srs EPSG:CODE){}",
+                         what, compared));
+    fail(ErrorKind::InvalidInput, fmt::format("{} has no CRS; declare it with {} (e.g. {} "
+                                              "EPSG:4326){}",
+                                              what, option, option, compared));
+}
+
+// Reads a polygon layer for --mainland / --by and brings it into the work CRS.
+PreparedZones read_polygons(const ShorelineRequest& req, const std::string& option,
+                            const std::string& ref_text, const std::string& id_field,
+                            const std::string& assign_crs, const ShorelineInputs& in,
+                            const std::string& work_what) {
+    LayerReadOptions ro;
+    ro.unique_ids = false;
+    ro.assign_crs = assign_crs;
+    ro.encoding = req.encoding;
+    ro.encoding_option = req.option_prefix + "encoding";
+    if (!id_field.empty()) ro.extra_fields = {id_field};
+    VectorLayer layer = read_polygon_layer(parse_layer_ref(ref_text), ro);
+    if (layer.crs_wkt.empty())
+        fail_no_crs(fmt::format("{} layer '{}' in '{}'", option, layer.label, layer.ref.path),
+                    layer, req.crs_options ? option + "-crs" : std::string(),
+                    fmt::format(" (to be compared with {}, {})", work_what, in.crs_label));
+    if (!same_crs(layer.crs_wkt, in.crs_wkt) && !req.reproject)
+        fail(ErrorKind::InvalidInput,
+             fmt::format(
+                 "CRS mismatch: {} layer '{}' in '{}' is {}, {} is {}. Reproject one of them, or "
+                 "pass --reproject to transform the {} polygons into the CRS of the {}.",
+                 option, layer.label, layer.ref.path, layer.crs_label, work_what, in.crs_label,
+                 option, work_what));
+    std::vector<std::string> assigned;
+    if (layer.crs_assigned)
+        assigned.push_back(fmt::format("{} layer '{}' declares no CRS; using {} as given by {}-crs",
+                                       option, layer.label, layer.crs_label, option));
+    layer.crs_assigned = false;  // reported above, with this command's option name
+    ZonePrepOptions prep;
+    prep.reproject = req.reproject;
+    prep.densify_m = req.densify_m;
+    prep.make_valid = req.make_valid;
+    prep.threads = req.threads;
+    prep.target_name = work_what;
+    if (id_field.empty()) {
+        prep.dissolve = true;
+    } else {
+        std::vector<std::string> missing;
+        for (std::size_t i = 0; i < layer.extra.size(); ++i) {
+            const std::string v = layer.extra[i][0];
+            if (text::trim(v).empty()) missing.push_back(std::to_string(layer.fids[i]));
+            layer.groups[i] = v;
+        }
+        if (!missing.empty())
+            fail(ErrorKind::InvalidInput,
+                 fmt::format(
+                     "{} layer '{}' in '{}': {} feature(s) have no value in --by-id field '{}' "
+                     "(feature ids {}); fill the field or filter the layer",
+                     option, layer.label, layer.ref.path, missing.size(), id_field,
+                     text::join_limited(missing)));
+        prep.dissolve_by = id_field;
+    }
+    PreparedZones pz = prepare_layer(std::move(layer), in.crs_wkt, in.crs_label, prep);
+    pz.warnings.insert(pz.warnings.begin(), assigned.begin(), assigned.end());
+    return pz;
+}
+
+}  // namespace
+
+ShorelineReport run_shoreline(const ShorelineRequest& req) {
+    if (req.lines.empty())
+        fail(ErrorKind::InvalidInput, "--lines is required: the shoreline layer (PATH[:LAYER])");
+    const bool raster_mode = !req.raster.empty();
+    if (raster_mode == !req.class_field.empty())
+        fail(ErrorKind::InvalidInput,
+             "classify the shoreline either by attribute (--class-field FIELD) or by land-use "
+             "raster "
+             "(--raster LC.tif), exactly one of the two");
+    if (!req.by.empty() && req.by_id.empty())
+        fail(ErrorKind::InvalidInput, "--by needs --by-id FIELD: the field that names each region");
+    if (req.by.empty() && !req.by_id.empty())
+        fail(ErrorKind::InvalidInput, "--by-id needs --by PATH[:LAYER]: the region polygons");
+
+    // Lines.
+    LayerReadOptions ro;
+    ro.assign_crs = req.lines_crs;
+    ro.unique_ids = false;
+    ro.encoding = req.encoding;
+    ro.encoding_option = req.option_prefix + "encoding";
+    if (!raster_mode) ro.extra_fields = {req.class_field};
+    VectorLayer lines = read_line_layer(parse_layer_ref(req.lines), ro);
+    if (lines.crs_wkt.empty())
+        fail_no_crs(fmt::format("line layer '{}' in '{}'", lines.label, lines.ref.path), lines,
+                    req.crs_options ? "--lines-crs" : "", "");
+
+    ShorelineInputs in;
+    in.lines_label = lines.label;
+    in.fids = lines.fids;
+    in.crs_wkt = lines.crs_wkt;
+    in.crs_label = lines.crs_label;
+    if (!raster_mode) {
+        in.values.reserve(lines.extra.size());
+        for (const auto& e : lines.extra) in.values.push_back(e[0]);
+    }
+    std::vector<std::string> warnings = lines.warnings;
+    if (lines.crs_assigned)
+        warnings.push_back(
+            fmt::format("line layer '{}' declares no CRS; using {} as given by --lines-crs",
+                        lines.label, lines.crs_label));
+
+    std::unique_ptr<GdalRasterSource> raster;
+    bool lines_reprojected = false;
+    if (raster_mode) {
+        raster = GdalRasterSource::open(req.raster, req.band);
+        const RasterInfo& info = raster->info();
+        if (!same_crs(lines.crs_wkt, info.crs_wkt)) {
+            if (!req.reproject)
+                fail(
+                    ErrorKind::InvalidInput,
+                    fmt::format(
+                        "CRS mismatch: raster '{}' is {}, line layer '{}' in '{}' is {}. Reproject "
+                        "one of them, or pass --reproject to transform the lines into the raster "
+                        "CRS.",
+                        req.raster, info.crs_label, lines.label, lines.ref.path, lines.crs_label));
+            // Densify in the lines' own CRS (geodesic edges for lon/lat), then transform.
+            LineMeasurer densifier(lines.crs_wkt, req.densify_m);
+            Transformer t(lines.crs_wkt, info.crs_wkt);
+            for (std::size_t i = 0; i < lines.lines.size(); ++i)
+                for (auto& l : lines.lines[i].lines) {
+                    try {
+                        l = densifier.measure(l).xy;
+                        t.transform(l);
+                    } catch (const Error& e) {
+                        fail(ErrorKind::InvalidInput,
+                             fmt::format("feature {} of line layer '{}' cannot be transformed from "
+                                         "{} to {}: {}",
+                                         lines.fids[i], lines.label, lines.crs_label,
+                                         info.crs_label, e.what()));
+                    }
+                }
+            in.crs_wkt = info.crs_wkt;
+            in.crs_label = info.crs_label;
+            lines_reprojected = true;
+        }
+        in.raster = raster.get();
+    }
+    in.lines = std::move(lines.lines);
+    const std::string work_what = lines_reprojected ? fmt::format("raster '{}'", req.raster)
+                                                    : fmt::format("line layer '{}'", lines.label);
+
+    nlohmann::json mainland_meta, by_meta;
+    if (!req.mainland.empty()) {
+        PreparedZones pz =
+            read_polygons(req, "--mainland", req.mainland, "", req.mainland_crs, in, work_what);
+        in.mainland = pz.geoms.empty() ? MultiPolygon{} : pz.geoms[0];
+        for (const auto& w : pz.warnings) warnings.push_back(w);
+        mainland_meta = pz.describe();
+    }
+    if (!req.by.empty()) {
+        PreparedZones pz = read_polygons(req, "--by", req.by, req.by_id, req.by_crs, in, work_what);
+        in.region_names = pz.names;
+        in.regions = std::move(pz.geoms);
+        for (const auto& w : pz.warnings) warnings.push_back(w);
+        by_meta = pz.describe();
+        by_meta["id_field"] = req.by_id;
+    }
+
+    ShorelineReport rep = compute_shoreline(req, in);
+    rep.warnings.insert(rep.warnings.begin(), warnings.begin(), warnings.end());
+    rep.meta["warnings"] = rep.warnings;
+    rep.meta["lines"]["path"] = lines.ref.path;
+    rep.meta["lines"]["source_crs"] = lines.crs_label;
+    rep.meta["lines"]["reprojected"] = lines_reprojected;
+    if (!mainland_meta.is_null()) rep.meta["mainland"]["layer"] = mainland_meta;
+    if (!by_meta.is_null()) rep.meta["by"]["layer"] = by_meta;
+    return rep;
+}
+
+}  // namespace redline
