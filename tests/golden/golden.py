@@ -11,7 +11,8 @@ Usage (BIN and PYTHONPATH as ctest sets them: REDLINE_BIN, PYTHONPATH=<build>/bi
   golden.py diff OLD NEW      unified diff of two OUTDIRs' normalised text outputs
 
 Normalisation (so the digests depend on the engine's results only): absolute paths of the data
-and output folders become <DATA>/<OUT>; the engine's version string becomes <VERSION>;
+and output folders become <DATA>/<OUT>; the engine's version string becomes <VERSION>; the report
+manifest's thread count and the digests of its (path-holding) raw output files are masked;
 GeoPackages are dumped layer by layer (CRS, fields, features with their attributes and WKB as
 hex, in FID order), because their files carry timestamps. Everything else is compared as bytes.
 Every case runs at 1 and at 2 threads and the two must be identical before it is digested."""
@@ -77,6 +78,9 @@ def normalise(path, data_dirs, out_dir):
     t = re.sub(r"redline [0-9]+\.[0-9]+\.[0-9]+", "redline <VERSION>", t)
     if path.name == "manifest.json":  # the report's manifest records the thread count used
         t = re.sub(r'"threads": [0-9]+', '"threads": "<THREADS>"', t)
+        # and the digests of the raw report files, which hold absolute paths (the files themselves
+        # are compared normalised)
+        t = re.sub(r'("file": "[^"]+",\s*"sha256": )"[0-9a-f]{64}"', r'\1"<SHA256>"', t)
     return t.encode("utf-8")
 
 
