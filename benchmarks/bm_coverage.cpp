@@ -17,6 +17,7 @@
 #include "redline/coverage/zone_set.hpp"
 #include "redline/exec/tile_plan.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/io/crs.hpp"
 #include "redline/io/memory_raster_source.hpp"
 #include "redline/ops/zonal/zonal.hpp"
@@ -156,7 +157,8 @@ struct MemoryScene {
         scene.render(grid.full(), cells.data(), t1.data());
         const std::string wkt = crs_from_user(kSynthCrs);
         source = std::make_unique<MemoryRasterSource>(cells.data(), CellType::UInt8, grid, wkt, 0);
-        areas = std::make_unique<CellAreaModel>(CellAreaModel::build(grid, wkt, 1));
+        areas = std::make_unique<CellAreaModel>(
+            CellAreaModel::build(grid, make_crs(wkt, crs_label_of(wkt)), 1));
         std::vector<MultiPolygon> polys;
         std::vector<std::string> names;
         for (const auto& f : scene.geometry().redline) {

@@ -28,7 +28,8 @@ ChangeRequest request_of(const pyb::dict& o) {
     r.t1 = get<std::string>(o, "t1", "");
     r.band = get<int>(o, "band", 1);
     r.zones = get<std::string>(o, "zones", "");
-    r.prep = prep_options(o);
+    r.id_field = get<std::string>(o, "id", "");
+    r.policy = zone_policy(o);
     r.preset = get<std::string>(o, "preset", "redline");
     r.rules_path = get<std::string>(o, "rules", "");
     r.classes = get<std::string>(o, "classes", "clcd");

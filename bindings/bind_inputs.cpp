@@ -6,9 +6,13 @@
 #include <cmath>
 
 #include "redline/core/error.hpp"
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/io/crs.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/memory_raster_source.hpp"
+#include "redline/layers/conform.hpp"
+#include "redline/layers/layer_reading.hpp"
+#include "redline/layers/zone_layer.hpp"
 
 namespace redline::py {
 namespace {
@@ -121,24 +125,29 @@ std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::obje
     return h;
 }
 
-ZonePrepOptions prep_options(const pyb::dict& opts) {
-    ZonePrepOptions p;
-    p.id_field = get<std::string>(opts, "id", "");
-    p.dissolve = get<bool>(opts, "dissolve", false);
-    p.dissolve_by = get<std::string>(opts, "dissolve_by", "");
+LayerPolicy zone_policy(const pyb::dict& opts) {
+    LayerPolicy p = LayerPolicy::zones();
     p.reproject = get<bool>(opts, "reproject", false);
     p.densify_m = get<double>(opts, "densify", 100.0);
     p.make_valid = get<bool>(opts, "make_valid", false);
-    p.zones_crs = get<std::string>(opts, "zones_crs", "");
+    p.assumed_crs = get<std::string>(opts, "zones_crs", "");
     p.encoding = get<std::string>(opts, "encoding", "");
-    if (p.dissolve && !p.dissolve_by.empty())
-        fail(ErrorKind::InvalidInput, "dissolve and dissolve_by exclude each other");
     return p;
+}
+
+DissolveBy zone_dissolve(const pyb::dict& opts) {
+    DissolveBy by;
+    by.all = get<bool>(opts, "dissolve", false);
+    by.field = get<std::string>(opts, "dissolve_by", "");
+    if (by.all && !by.field.empty())
+        fail(ErrorKind::InvalidInput, "dissolve and dissolve_by exclude each other");
+    return by;
 }
 
 ZoneInput zone_input(const pyb::dict& opts) {
     ZoneInput in;
     in.path = get<std::string>(opts, "zones", "");
+    in.id_field = get<std::string>(opts, "id", "");
     if (!in.path.empty()) return in;
     if (!opts.contains("zone_wkb"))
         fail(ErrorKind::InvalidInput, "zones: give a path, a GeoDataFrame or a list of polygons");
@@ -161,16 +170,22 @@ ZoneInput zone_input(const pyb::dict& opts) {
     return in;
 }
 
-PreparedZones prepare_zone_input(const ZoneInput& in, const RasterInfo& raster,
-                                 const ZonePrepOptions& prep_in) {
-    ZonePrepOptions prep = prep_in;
-    prep.target_name =
+PolygonLayer prepare_zone_input(const ZoneInput& in, const RasterInfo& raster,
+                                const DissolveBy& dissolve, const LayerPolicy& policy,
+                                int threads) {
+    const std::string target_name =
         raster.path == "<array>" ? std::string("the raster array") : "raster '" + raster.path + "'";
-    if (!in.path.empty()) return prepare_zones(in.path, raster.crs_wkt, raster.crs_label, prep);
+    const Crs target = make_crs(raster.crs_wkt, raster.crs_label);
+    if (!in.path.empty())
+        return prepare_zones(in.path, in.id_field, dissolve, target, target_name, policy, threads);
     MemoryLayerInput m = *in.memory;
     if (in.memory_crs_is_raster) m.crs_wkt = raster.crs_wkt;
-    if (!prep.zones_crs.empty() && m.crs_wkt.empty()) m.crs_wkt = crs_from_user(prep.zones_crs);
-    return prepare_layer(memory_polygon_layer(m), raster.crs_wkt, raster.crs_label, prep);
+    if (!policy.assumed_crs.empty() && m.crs_wkt.empty())
+        m.crs_wkt = crs_from_user(policy.assumed_crs);
+    PolygonLayer zones = to_polygon_layer(memory_polygon_layer(m));
+    conform(zones, target, target_name, policy, threads);
+    dissolve_layer(zones, dissolve, threads);
+    return zones;
 }
 
 }  // namespace redline::py

@@ -11,7 +11,9 @@
 
 #include "redline/io/memory_layer.hpp"
 #include "redline/io/raster_source.hpp"
-#include "redline/layers/zone_preparation.hpp"
+#include "redline/layers/layer_dissolve.hpp"
+#include "redline/layers/layer_policy.hpp"
+#include "redline/layers/polygon_layer.hpp"
 
 namespace redline::py {
 
@@ -34,18 +36,23 @@ struct RasterHandle {
 // opts: raster (path) and band, or, with `array`: transform (6-tuple), crs, nodata.
 std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::object& array);
 
-ZonePrepOptions prep_options(const pyb::dict& opts);
+// opts: reproject, densify, make_valid, zones_crs, encoding (the zone commands' LayerPolicy).
+LayerPolicy zone_policy(const pyb::dict& opts);
+// opts: dissolve, dissolve_by (a ValueError when both are given).
+DissolveBy zone_dissolve(const pyb::dict& opts);
 
 struct ZoneInput {
-    std::string path;  // PATH[:LAYER], or "" for memory
+    std::string path;      // PATH[:LAYER], or "" for memory
+    std::string id_field;  // path: the field naming each zone ("" = feature ids)
     std::optional<MemoryLayerInput> memory;
     bool memory_crs_is_raster = false;  // geometries without CRS: the raster's CRS
 };
 
-// opts: zones (path) or zone_wkb + zone_ids [+ zone_groups] [+ zones_crs_wkt].
+// opts: zones (path) and id, or zone_wkb + zone_ids [+ zone_groups] [+ zones_crs_wkt].
 ZoneInput zone_input(const pyb::dict& opts);
 
-PreparedZones prepare_zone_input(const ZoneInput& in, const RasterInfo& raster,
-                                 const ZonePrepOptions& prep);
+// The zones read (or built from memory), conformed to the raster's CRS and dissolved.
+PolygonLayer prepare_zone_input(const ZoneInput& in, const RasterInfo& raster,
+                                const DissolveBy& dissolve, const LayerPolicy& policy, int threads);
 
 }  // namespace redline::py

@@ -17,14 +17,13 @@
 namespace redline::py {
 namespace {
 
-OverlayLayerOptions overlay_options(const pyb::dict& o) {
-    OverlayLayerOptions p;
+LayerPolicy overlay_policy(const pyb::dict& o) {
+    LayerPolicy p = LayerPolicy::overlay();
     p.reproject = get<bool>(o, "reproject", false);
     p.densify_m = get<double>(o, "densify", 100.0);
     p.make_valid = get<bool>(o, "make_valid", false);
-    p.layer_crs = get<std::string>(o, "layer_crs", "");
+    p.assumed_crs = get<std::string>(o, "layer_crs", "");
     p.encoding = get<std::string>(o, "encoding", "");
-    p.threads = get<int>(o, "threads", 0);
     return p;
 }
 
@@ -44,8 +43,8 @@ PyTable area(const pyb::dict& o, const pyb::object& progress, const pyb::object&
     r.dissolve = get<bool>(o, "dissolve", false);
     r.dissolve_by = get<std::string>(o, "dissolve_by", "");
     r.within = get<std::string>(o, "within", "");
-    r.prep = overlay_options(o);
-    r.threads = r.prep.threads;
+    r.policy = overlay_policy(o);
+    r.threads = get<int>(o, "threads", 0);
     auto rep = std::make_shared<AreaReport>(run_interruptible<AreaReport>(
         [&](ProgressSink* p, const CancelToken* c) {
             r.progress = p;
@@ -66,8 +65,8 @@ PyTable conflicts(const pyb::dict& o, const pyb::object& progress, const pyb::ob
     r.min_area_m2 = get<double>(o, "min_area", 1.0);
     r.self = get<bool>(o, "self", false);
     r.keep_geometry = get<bool>(o, "keep_geometry", false);
-    r.prep = overlay_options(o);
-    r.threads = r.prep.threads;
+    r.policy = overlay_policy(o);
+    r.threads = get<int>(o, "threads", 0);
     auto rep = std::make_shared<ConflictsReport>(run_interruptible<ConflictsReport>(
         [&](ProgressSink* p, const CancelToken* c) {
             r.progress = p;

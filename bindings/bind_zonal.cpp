@@ -68,14 +68,14 @@ PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array, const pyb::o
     jo.tile_size = get<std::int64_t>(opts, "tile_size", 1024);
     const auto max_memory = get<std::string>(opts, "max_memory", "");
     if (!max_memory.empty()) jo.max_memory = parse_byte_size(max_memory, "max_memory");
-    ZonePrepOptions prep = prep_options(opts);
-    prep.threads = jo.threads;
+    const LayerPolicy policy = zone_policy(opts);
+    const DissolveBy dissolve = zone_dissolve(opts);
     ZoneInput zin = zone_input(opts);
     auto raster = out.raster;
     out.job = run_interruptible<std::shared_ptr<ZonalJob>>(
         [&](ProgressSink*, const CancelToken*) {
             const RasterInfo& info = raster->source->info();
-            PreparedZones zones = prepare_zone_input(zin, info, prep);
+            PolygonLayer zones = prepare_zone_input(zin, info, dissolve, policy, jo.threads);
             return std::make_shared<ZonalJob>(raster->source, std::move(zones), jo);
         },
         pyb::none(), cancel);

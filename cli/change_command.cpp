@@ -79,8 +79,7 @@ void add_change_command(CLI::App& app) {
     cmd->add_option("--zones", args->req.zones,
                     "Zone polygons as PATH[:LAYER] (e.g. plan.gpkg:redline)")
         ->required();
-    cmd->add_option("--id", args->req.prep.id_field,
-                    "Field naming each zone (default: the feature id)");
+    cmd->add_option("--id", args->req.id_field, "Field naming each zone (default: the feature id)");
     auto* preset = cmd->add_option("--preset", args->req.preset,
                                    "redline: natural -> built-up/cropland (default); cropland: "
                                    "cropland -> anything else")
@@ -117,13 +116,13 @@ void add_change_command(CLI::App& app) {
     cmd->add_option("--tile-size", args->req.tile_size,
                     "Cells per tile side (default 1024); speed and memory only")
         ->check(CLI::PositiveNumber);
-    cmd->add_flag("--reproject", args->req.prep.reproject,
+    cmd->add_flag("--reproject", args->req.policy.reproject,
                   "Transform zones (and permitted polygons) into the raster CRS");
-    cmd->add_flag("--make-valid", args->req.prep.make_valid,
+    cmd->add_flag("--make-valid", args->req.policy.make_valid,
                   "Repair invalid geometries instead of failing");
-    cmd->add_option("--zones-crs", args->req.prep.zones_crs,
+    cmd->add_option("--zones-crs", args->req.policy.assumed_crs,
                     "CRS of a zones layer that declares none");
-    add_encoding_option(cmd, args->req.prep.encoding);
+    add_encoding_option(cmd, args->req.policy.encoding);
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

@@ -21,7 +21,6 @@ void run(ConflictsArgs& a) {
         a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     a.req.keep_geometry = f == TableFormat::Gpkg;
     a.req.threads = a.common.threads;
-    a.req.prep.threads = a.common.threads;
     auto progress = make_progress(a.common);
     a.req.progress = progress.get();
     a.req.cancel = &cancel_token();
@@ -67,21 +66,21 @@ void add_conflicts_command(CLI::App& app) {
         "Output file: .csv, .json or .gpkg (with the overlap polygons) (default: CSV on stdout). "
         "Written to a temporary file and renamed when complete");
     cmd->add_flag(
-        "--reproject", args->req.prep.reproject,
+        "--reproject", args->req.policy.reproject,
         "Transform layers in another CRS into the first layer's CRS (edges densified first) "
         "instead of failing on the mismatch");
-    cmd->add_option("--densify", args->req.prep.densify_m,
+    cmd->add_option("--densify", args->req.policy.densify_m,
                     "Longest edge (m) kept straight when measuring polygons of a non-equal-area "
                     "projection and "
                     "when reprojecting (default 100)")
         ->check(CLI::PositiveNumber);
     cmd->add_flag(
-        "--make-valid", args->req.prep.make_valid,
+        "--make-valid", args->req.policy.make_valid,
         "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
-    cmd->add_option("--layer-crs", args->req.prep.layer_crs,
+    cmd->add_option("--layer-crs", args->req.policy.assumed_crs,
                     "CRS of layers that declare none (e.g. EPSG:4326 for GeoJSON); never overrides "
                     "a declared CRS");
-    add_encoding_option(cmd, args->req.prep.encoding);
+    add_encoding_option(cmd, args->req.policy.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns: layer_a,id_a,layer_b,id_b,area_m2 (+ the overlap polygon in .gpkg "

@@ -21,7 +21,6 @@ struct ZonalArgs {
 void run(ZonalArgs& a) {
     a.req.job.threads = a.common.threads;
     a.req.job.max_memory = max_memory_bytes(a.long_run);
-    a.req.prep.threads = a.common.threads;
     // Check the output path before the run so a typo does not cost a whole pass.
     check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     auto progress = make_progress(a.common);
@@ -79,7 +78,7 @@ void add_zonal_command(CLI::App& app) {
                     "Zone polygons as PATH[:LAYER] (any OGR source); LAYER may be omitted when "
                     "PATH has one layer")
         ->required();
-    cmd->add_option("--id", args->req.prep.id_field,
+    cmd->add_option("--id", args->req.id_field,
                     "Field whose value names each zone (default: the feature id); must be unique");
     cmd->add_option("--mode", args->req.job.mode,
                     "exact: weight cells by the exact covered fraction (default); centroid: count "
@@ -89,10 +88,10 @@ void add_zonal_command(CLI::App& app) {
                     "every cell the polygon covers any part of")
         ->check(CLI::IsMember({"exact", "centroid", "all-touched"}));
     auto* dis =
-        cmd->add_flag("--dissolve", args->req.prep.dissolve,
+        cmd->add_flag("--dissolve", args->req.dissolve.all,
                       "Treat all features as one zone named 'all' (union: overlaps count once)");
     auto* disby =
-        cmd->add_option("--dissolve-by", args->req.prep.dissolve_by,
+        cmd->add_option("--dissolve-by", args->req.dissolve.field,
                         "One zone per value of FIELD (union of its features: overlaps count once)");
     dis->excludes(disby);
     disby->excludes(dis);
@@ -110,20 +109,20 @@ void add_zonal_command(CLI::App& app) {
         "Output file: .csv, .json or .gpkg (default: CSV on stdout). Written to a temporary file "
         "and renamed when complete");
     cmd->add_flag(
-        "--reproject", args->req.prep.reproject,
+        "--reproject", args->req.policy.reproject,
         "Transform the zones into the raster CRS (edges densified first) instead of failing on a "
         "CRS mismatch");
-    cmd->add_option("--densify", args->req.prep.densify_m,
+    cmd->add_option("--densify", args->req.policy.densify_m,
                     "Longest edge (m) kept straight when reprojecting zones (default 100)")
         ->check(CLI::PositiveNumber);
     cmd->add_flag(
-        "--make-valid", args->req.prep.make_valid,
+        "--make-valid", args->req.policy.make_valid,
         "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
     cmd->add_option(
-        "--zones-crs", args->req.prep.zones_crs,
+        "--zones-crs", args->req.policy.assumed_crs,
         "CRS of a zones layer that declares none (e.g. EPSG:4326 for TopoJSON); never overrides a "
         "declared CRS");
-    add_encoding_option(cmd, args->req.prep.encoding);
+    add_encoding_option(cmd, args->req.policy.encoding);
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

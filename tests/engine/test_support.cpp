@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/io/crs.hpp"
 
 namespace redline::test {
@@ -39,5 +40,11 @@ std::string temp_dir(const std::string& name) {
 }
 
 std::string wkt_of(const std::string& crs) { return crs_from_user(crs); }
+
+Crs crs_of(const std::string& crs) {
+    std::string wkt = crs_from_user(crs);
+    std::string label = crs_label_of(wkt);
+    return make_crs(std::move(wkt), std::move(label));
+}
 
 }  // namespace redline::test

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "redline/core/crs.hpp"
 #include "redline/core/geometry.hpp"
 
 namespace redline::test {
@@ -17,5 +18,7 @@ std::string temp_dir(const std::string& name);
 extern const char* const kAlbers;
 // WKT of a user CRS string ("EPSG:4326", a PROJ string).
 std::string wkt_of(const std::string& crs);
+// The Crs of a user CRS string, as the engine builds it for a dataset in that CRS.
+Crs crs_of(const std::string& crs);
 
 }  // namespace redline::test

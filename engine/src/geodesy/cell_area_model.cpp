@@ -10,7 +10,6 @@
 #include <numbers>
 
 #include "redline/core/error.hpp"
-#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/geodesy/transformer.hpp"
 
@@ -57,12 +56,11 @@ const char* CellAreaModel::kind_name() const {
     return "?";
 }
 
-CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt, int threads) {
-    if (crs_wkt.empty())
+CellAreaModel CellAreaModel::build(const Grid& grid, const Crs& crs, int threads) {
+    if (crs.empty())
         fail(ErrorKind::InvalidInput,
              "the raster has no CRS, so its cell areas are unknown; assign one with "
              "gdal_edit.py -a_srs EPSG:XXXX");
-    const CrsDescription crs = describe_crs(crs_wkt);
     const Ellipsoid& ell = Ellipsoid::cgcs2000();
     CellAreaModel m;
     m.m_grid = grid;
@@ -121,7 +119,7 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
                          crs.name));
 
     // Projected: check the equal-area claim numerically, else build the per-cell lattice.
-    Transformer inv = Transformer::to_geographic(crs_wkt);
+    Transformer inv = Transformer::to_geographic(crs.wkt);
     const double unit = crs.unit_to_metre > 0 ? crs.unit_to_metre : 1.0;
     const double h = kDiffStepM / unit;
     const double plane = std::fabs(grid.dx() * grid.dy());
@@ -162,7 +160,7 @@ CellAreaModel CellAreaModel::build(const Grid& grid, const std::string& crs_wkt,
     const std::size_t stride = static_cast<std::size_t>(m.m_nx + 1);
     m.m_rho.assign(stride * static_cast<std::size_t>(m.m_ny + 1), std::nan(""));
     auto fill_rows = [&](const tbb::blocked_range<std::int64_t>& range) {
-        Transformer local = Transformer::to_geographic(crs_wkt);
+        Transformer local = Transformer::to_geographic(crs.wkt);
         for (std::int64_t j = range.begin(); j != range.end(); ++j)
             for (std::int64_t i = 0; i <= m.m_nx; ++i) {
                 const double x = grid.x_of(static_cast<double>(i * m.m_step));

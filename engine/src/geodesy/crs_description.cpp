@@ -3,16 +3,11 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cmath>
 
 #include "proj_handles.hpp"
 #include "redline/core/error.hpp"
 
 namespace redline {
-
-bool CrsDescription::on_grs80_or_wgs84() const {
-    return semi_major_m == 6378137.0 && std::fabs(inverse_flattening - 298.2572) < 1e-3;
-}
 
 CrsDescription describe_crs(const std::string& wkt) {
     using namespace detail;
@@ -38,6 +33,8 @@ CrsDescription describe_crs(const std::string& wkt) {
         d.kind = CrsKind::Geographic;
     else if (type == PJ_TYPE_PROJECTED_CRS)
         d.kind = CrsKind::Projected;
+    else
+        d.kind = CrsKind::Other;
 
     ProjPtr ell(proj_get_ellipsoid(ctx.get(), crs.get()));
     if (ell) {
@@ -76,6 +73,14 @@ CrsDescription describe_crs(const std::string& wkt) {
         if (d.method == "Lambert Azimuthal Equal Area (Spherical)") d.equal_area_method = false;
     }
     return d;
+}
+
+Crs make_crs(std::string wkt, std::string label) {
+    Crs c;
+    if (!wkt.empty()) static_cast<CrsDescription&>(c) = describe_crs(wkt);
+    c.wkt = std::move(wkt);
+    c.label = std::move(label);
+    return c;
 }
 
 }  // namespace redline

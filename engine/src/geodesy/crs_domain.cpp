@@ -7,36 +7,33 @@
 
 #include "proj_handles.hpp"
 #include "redline/core/error.hpp"
-#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/transformer.hpp"
 
 namespace redline {
 
-std::optional<AreaOfUse> area_of_use(const std::string& crs_wkt) {
+std::optional<AreaOfUse> area_of_use(const Crs& crs) {
     auto ctx = detail::make_context();
-    detail::ProjPtr crs(proj_create(ctx.get(), crs_wkt.c_str()));
-    if (!crs) return std::nullopt;
+    detail::ProjPtr pj(proj_create(ctx.get(), crs.wkt.c_str()));
+    if (!pj) return std::nullopt;
     AreaOfUse a;
     const char* name = nullptr;
-    if (!proj_get_area_of_use(ctx.get(), crs.get(), &a.west, &a.south, &a.east, &a.north, &name))
+    if (!proj_get_area_of_use(ctx.get(), pj.get(), &a.west, &a.south, &a.east, &a.north, &name))
         return std::nullopt;
     if (a.west == -1000 || !std::isfinite(a.west) || !std::isfinite(a.south)) return std::nullopt;
     a.name = name ? name : "";
     return a;
 }
 
-CrsDomain::CrsDomain(const std::string& crs_wkt, double margin_deg) : m_margin(margin_deg) {
-    if (crs_wkt.empty())
-        fail(ErrorKind::InvalidInput, "cannot check coordinates against an unknown CRS");
-    const CrsDescription d = describe_crs(crs_wkt);
+CrsDomain::CrsDomain(const Crs& d, double margin_deg) : m_margin(margin_deg) {
+    if (d.empty()) fail(ErrorKind::InvalidInput, "cannot check coordinates against an unknown CRS");
     if (d.kind == CrsKind::Geographic) {
         m_geographic = true;
         m_deg_per_unit = d.unit_to_radian > 0 ? d.unit_to_radian * 180.0 / std::numbers::pi : 1.0;
         if (std::fabs(m_deg_per_unit - 1.0) < 1e-12) m_deg_per_unit = 1.0;
     } else if (d.kind == CrsKind::Projected) {
         m_geographic = false;
-        m_area = redline::area_of_use(crs_wkt);
-        m_to_lonlat = std::make_unique<Transformer>(Transformer::to_geographic(crs_wkt));
+        m_area = redline::area_of_use(d);
+        m_to_lonlat = std::make_unique<Transformer>(Transformer::to_geographic(d.wkt));
     } else {
         fail(ErrorKind::Unsupported,
              fmt::format(

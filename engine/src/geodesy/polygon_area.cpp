@@ -11,7 +11,6 @@
 
 #include "redline/core/error.hpp"
 #include "redline/exec/ordered_executor.hpp"
-#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/geodesy/lonlat_ring.hpp"
 #include "redline/geodesy/transformer.hpp"
@@ -39,9 +38,9 @@ double planar_ring_area(const Ring& r) {
 
 }  // namespace
 
-PolygonAreaCalculator::PolygonAreaCalculator(const std::string& crs_wkt, double densify_m)
+PolygonAreaCalculator::PolygonAreaCalculator(const Crs& crs, double densify_m)
     : m_densify_m(densify_m) {
-    if (crs_wkt.empty())
+    if (crs.empty())
         fail(
             ErrorKind::InvalidInput,
             "cannot measure areas: the layer has no CRS; declare one (e.g. --layer-crs EPSG:4490)");
@@ -49,7 +48,6 @@ PolygonAreaCalculator::PolygonAreaCalculator(const std::string& crs_wkt, double 
         fail(ErrorKind::InvalidInput,
              fmt::format("densification step must be a positive number of metres, got {}",
                          densify_m));
-    const CrsDescription crs = describe_crs(crs_wkt);
     const std::string name = crs.name.empty() ? std::string("unnamed CRS") : crs.name;
     if (!crs.on_grs80_or_wgs84() && crs.kind != CrsKind::Other)
         m_warnings.push_back(fmt::format(
@@ -85,7 +83,7 @@ PolygonAreaCalculator::PolygonAreaCalculator(const std::string& crs_wkt, double 
                 m_kind = Method::Densified;
                 m_method = "densified";
                 m_max_segment = densify_m / m_unit;
-                m_to_lonlat = std::make_unique<Transformer>(Transformer::to_geographic(crs_wkt));
+                m_to_lonlat = std::make_unique<Transformer>(Transformer::to_geographic(crs.wkt));
                 m_description = fmt::format(
                     "ellipsoidal area on {} of edges straight in the plane of '{}' ({}), densified "
                     "to {} m and inverse-projected (never a plane area)",
@@ -93,6 +91,7 @@ PolygonAreaCalculator::PolygonAreaCalculator(const std::string& crs_wkt, double 
                     densify_m);
             }
             break;
+        case CrsKind::None:  // refused above
         case CrsKind::Other:
             fail(ErrorKind::Unsupported,
                  fmt::format("cannot measure areas in CRS '{}': it is neither geographic nor "
@@ -172,19 +171,19 @@ ExactAreaSum PolygonAreaCalculator::area_sum(const MultiPolygon& mp) const {
 double PolygonAreaCalculator::area_m2(const MultiPolygon& mp) const { return area_sum(mp).value(); }
 
 struct ConcurrentAreaCalculator::Impl {
-    std::string wkt;
+    Crs crs;
     double densify_m;
     PolygonAreaCalculator prototype;
     tbb::enumerable_thread_specific<PolygonAreaCalculator> local;
-    Impl(const std::string& w, double d)
-        : wkt(w),
+    Impl(const Crs& c, double d)
+        : crs(c),
           densify_m(d),
-          prototype(w, d),
-          local([this] { return PolygonAreaCalculator(wkt, densify_m); }) {}
+          prototype(c, d),
+          local([this] { return PolygonAreaCalculator(crs, densify_m); }) {}
 };
 
-ConcurrentAreaCalculator::ConcurrentAreaCalculator(const std::string& crs_wkt, double densify_m)
-    : m_impl(std::make_unique<Impl>(crs_wkt, densify_m)) {}
+ConcurrentAreaCalculator::ConcurrentAreaCalculator(const Crs& crs, double densify_m)
+    : m_impl(std::make_unique<Impl>(crs, densify_m)) {}
 ConcurrentAreaCalculator::~ConcurrentAreaCalculator() = default;
 
 double ConcurrentAreaCalculator::area_m2(const MultiPolygon& mp) const {

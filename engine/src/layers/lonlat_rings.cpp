@@ -3,10 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <numbers>
 
 #include "redline/core/error.hpp"
-#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/geodesy/lonlat_ring.hpp"
 #include "redline/geom/antimeridian_split.hpp"
@@ -34,15 +32,6 @@ double center_x(const Ring& r) {
 }
 
 }  // namespace
-
-double lonlat_period_of(const std::string& crs_wkt) {
-    if (crs_wkt.empty()) return 0.0;
-    const CrsDescription d = describe_crs(crs_wkt);
-    if (d.kind != CrsKind::Geographic) return 0.0;
-    if (!(d.unit_to_radian > 0)) return 360.0;
-    const double period = 2.0 * std::numbers::pi / d.unit_to_radian;
-    return std::fabs(period - 360.0) < 1e-9 ? 360.0 : period;
-}
 
 void prepare_lonlat_rings(std::vector<MultiPolygon>& geoms, const std::vector<std::string>& ids,
                           const LonLatRingOptions& o, LonLatRingReport& report) {

@@ -26,8 +26,11 @@
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/layer_ref.hpp"
 #include "redline/io/vector_layer.hpp"
+#include "redline/layers/conform.hpp"
 #include "redline/layers/disjoint_union.hpp"
-#include "redline/layers/overlay_layers.hpp"
+#include "redline/layers/layer_dissolve.hpp"
+#include "redline/layers/layer_reading.hpp"
+#include "redline/layers/polygon_layer.hpp"
 #include "redline/ops/change/change.hpp"
 #include "redline/ops/change/change_job.hpp"
 #include "redline/ops/overlay/conflicts.hpp"
@@ -55,9 +58,8 @@ auto stage(const ReportConfig& cfg, const std::string& key, F&& fn) -> decltype(
 // A planning layer after its union: the features themselves are freed (a national cropland
 // layer is gigabytes), the union is kept as interior-disjoint pieces for overlap areas.
 struct Layer {
-    OverlayLayer layer;  // metadata; geoms emptied after the union
-    std::size_t features = 0;
-    DisjointUnion uni;  // union of all features
+    PolygonLayer layer;  // as read and conformed; geoms emptied after the union
+    DisjointUnion uni;   // union of all features
     double union_m2 = 0;
     double sum_m2 = 0;
 };
@@ -201,39 +203,40 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     if (cfg.has("landcover_t1"))
         t1 = stage(cfg, "landcover_t1",
                    [&] { return GdalRasterSource::open(cfg.input("landcover_t1")); });
-    std::string ref_wkt, ref_label;
-    OverlayLayerOptions lo;
+    // The CRS every layer is brought into (t1's, else the first layer's) and its name.
+    Crs ref_crs;
+    std::string ref_label;
+    LayerPolicy lo = LayerPolicy::overlay();
     lo.reproject = opt.reproject;
     lo.make_valid = opt.make_valid;
-    lo.threads = threads;
-    lo.option_prefix = "options.";
-    lo.crs_option = "";  // a report config has no CRS option: the files must declare theirs
+    lo.naming.option_prefix = "options.";
+    lo.naming.crs_option = "";  // a report config has no CRS option: the files must declare theirs
     lo.encoding = opt.encoding;
     auto read_layer = [&](const std::string& key, const std::string& group_field = "") {
         return stage(cfg, key, [&] {
-            LayerReadOptions rd;
-            rd.group_field = group_field;
-            rd.unique_ids = false;
+            LayerFields fields;
+            fields.group = group_field;
+            fields.unique_ids = false;
             Layer l;
-            l.layer = read_overlay_layer(cfg.input(key), rd, lo);
-            if (ref_wkt.empty()) {
-                ref_wkt = l.layer.crs_wkt;
+            l.layer = load_polygon_layer(cfg.input(key), fields, lo);
+            if (ref_crs.empty()) {
+                ref_crs = l.layer.crs;
                 ref_label = fmt::format("layer '{}' in '{}'", l.layer.label, l.layer.path);
             }
-            conform_overlay_layer(l.layer, ref_wkt, ref_label, lo);
+            conform(l.layer, ref_crs, ref_label, lo, threads);
             for (const auto& w : l.layer.warnings) res.warnings.push_back(w);
             return l;
         });
     };
     if (t1) {
-        ref_wkt = t1->info().crs_wkt;
+        ref_crs = make_crs(t1->info().crs_wkt, t1->info().crs_label);
         ref_label = fmt::format("raster '{}' ({})", t1->info().path, t1->info().crs_label);
     }
     const ConcurrentAreaCalculator* calc_ptr = nullptr;
     std::unique_ptr<ConcurrentAreaCalculator> calc;
     auto unite = [&](Layer& l) {
         if (!calc) {
-            calc = std::make_unique<ConcurrentAreaCalculator>(ref_wkt, 100.0);
+            calc = std::make_unique<ConcurrentAreaCalculator>(ref_crs, 100.0);
             calc_ptr = calc.get();
         }
         std::vector<const MultiPolygon*> parts;
@@ -242,7 +245,6 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         ExactAreaSum sum;
         for (const auto& a : measure_area_sums(l.layer.geoms, *calc_ptr, threads)) sum.add(a);
         l.sum_m2 = sum.value();
-        l.features = l.layer.geoms.size();
         std::vector<MultiPolygon>().swap(l.layer.geoms);
         release_free_memory();
         l.uni = DisjointUnion(std::move(uni), *calc_ptr, threads);
@@ -290,15 +292,13 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                              "each region)",
                              cfg.where("regions")));
         Layer reg = read_layer("regions", cfg.input("regions_id"));
-        std::map<std::string, std::vector<const MultiPolygon*>> groups;
-        for (std::size_t i = 0; i < reg.layer.size(); ++i) {
-            auto [it, inserted] = groups.try_emplace(reg.layer.groups[i]);
-            if (inserted) region_names.push_back(reg.layer.groups[i]);
-            it->second.push_back(&reg.layer.geoms[i]);
-        }
-        for (const auto& n : region_names) region_geoms.push_back(dissolve(groups[n], 1));
+        DissolveBy by;
+        by.field = cfg.input("regions_id");
+        dissolve_layer(reg.layer, by, 1);
+        region_names = std::move(reg.layer.ids);
+        region_geoms = std::move(reg.layer.geoms);
         if (!calc)
-            calc = std::make_unique<ConcurrentAreaCalculator>(ref_wkt, 100.0),
+            calc = std::make_unique<ConcurrentAreaCalculator>(ref_crs, 100.0),
             calc_ptr = calc.get();
         for (const auto& g : region_geoms) region_pieces.emplace_back(g, *calc_ptr, threads);
         for (const auto& r : region_pieces) region_ptrs.push_back(&r);
@@ -317,7 +317,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             ConflictsRequest cr;
             cr.layers = {cfg.input("redline"), cfg.input("cropland"), cfg.input("urban")};
             cr.min_area_m2 = opt.min_overlap_m2;
-            cr.prep = lo;
+            cr.policy = lo;
             cr.threads = threads;
             cr.cancel = ro.cancel;
             const ConflictsReport rep = stage(cfg, "urban", [&] { return run_conflicts(cr); });
@@ -378,7 +378,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             nlohmann::json d = {{"union_m2", redline->union_m2},
                                 {"sum_of_parts_m2", redline->sum_m2},
                                 {"overlap_m2", redline->sum_m2 - redline->union_m2},
-                                {"features", redline->features}};
+                                {"features", redline->layer.features}};
             if (land) {
                 const double on_land =
                     redline->uni.overlap_area_m2(land->uni, *calc_ptr, threads, ro.cancel);
@@ -400,7 +400,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                                 {"yi_mu", units::m2_to_yi_mu(m2)},
                                 {"mu", units::m2_to_mu(m2)},
                                 {"sum_of_parts_m2", cropland->sum_m2},
-                                {"features", cropland->features}};
+                                {"features", cropland->layer.features}};
             results["cropland_area"] = evaluate(spec_of("cropland_area"), units::m2_to_km2(m2), d);
         }
     }
@@ -438,15 +438,16 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             zo.progress = ro.progress;
             zo.cancel = ro.cancel;
             // One raster pass for the land and every region (zone 0 = the land, 1.. = regions).
-            PreparedZones lz;
+            PolygonLayer lz;
             lz.label = region_names.empty() ? "land" : "land and regions";
             lz.path = cfg.input("land");
-            lz.crs_label = crs_label_of(ref_wkt);
-            lz.names = {"land"};
+            lz.crs = ref_crs;
+            lz.source_crs_label = ref_crs.label;
+            lz.ids = {"land"};
             lz.geoms = {land->uni.merged()};
-            lz.features = land->features;
+            lz.features = land->layer.features;
             for (std::size_t i = 0; i < region_names.size(); ++i) {
-                lz.names.push_back(region_names[i]);
+                lz.ids.push_back(region_names[i]);
                 lz.geoms.push_back(region_geoms[i]);
             }
             const ZonalReport zr = stage(cfg, "landcover_t1", [&] {
@@ -563,13 +564,11 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.t0 = cfg.input("landcover_t0");
             cq.t1 = cfg.input("landcover_t1");
             cq.zones = cfg.input("redline");
-            cq.prep.reproject = opt.reproject;
-            cq.prep.make_valid = opt.make_valid;
-            cq.prep.option_prefix = "options.";
-            cq.prep.crs_option = "";
-            cq.prep.encoding = opt.encoding;
-            cq.prep.dissolve =
-                true;  // union semantics: a cell under overlapping redline polygons counts once
+            cq.policy.reproject = opt.reproject;
+            cq.policy.make_valid = opt.make_valid;
+            cq.policy.naming.option_prefix = "options.";
+            cq.policy.naming.crs_option = "";
+            cq.policy.encoding = opt.encoding;
             cq.preset = "redline";
             cq.classes = cfg.input("classes");
             cq.mmu_pixels = opt.mmu_pixels;
@@ -581,16 +580,17 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.cancel = ro.cancel;
             cq.consume_geometry = true;
             // The change job takes the redline union computed above (no second read and
-            // dissolve) and consumes it while building its zone set; the map keeps a thinned
-            // outline.
+            // dissolve: union semantics, a cell under overlapping redline polygons counts once)
+            // and consumes it while building its zone set; the map keeps a thinned outline.
             redline_outline = thin_for_map(redline->uni.pieces(), map_extent, ro.map_width);
-            PreparedZones rz;
+            PolygonLayer rz;
             rz.label = redline->layer.label;
             rz.path = redline->layer.path;
-            rz.crs_label = crs_label_of(ref_wkt);
-            rz.names = {"all"};
+            rz.crs = ref_crs;
+            rz.source_crs_label = ref_crs.label;
+            rz.ids = {"all"};
             rz.geoms = {redline->uni.take()};
-            rz.features = redline->features;
+            rz.features = redline->layer.features;
             change = stage(cfg, "landcover_t0", [&] {
                 ChangeJob job = ChangeJob::from_request(cq, std::move(rz));
                 return job.run_local();

@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include "redline/core/error.hpp"
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/geodesy/transformer.hpp"
 #include "test_support.hpp"
@@ -24,7 +25,7 @@ double total_area(const CellAreaModel& m, const Window& w) {
 
 TEST(CellAreaModelTest, EqualAreaAlbersOnGrs80IsConstantAndExact) {
     Grid g(600000, 30, 3600000, -30, 1000, 1000);
-    auto m = CellAreaModel::build(g, test::wkt_of(test::kAlbers));
+    auto m = CellAreaModel::build(g, test::crs_of(test::kAlbers));
     EXPECT_EQ(m.kind(), AreaModelKind::Constant);
     EXPECT_EQ(m.cell_area_m2(0, 0), 900.0);
     EXPECT_EQ(m.cell_area_m2(999, 999), 900.0);
@@ -35,14 +36,14 @@ TEST(CellAreaModelTest, EqualAreaAlbersOnGrs80IsConstantAndExact) {
 TEST(CellAreaModelTest, ClcdAlbersOnWgs84IsConstant) {
     Grid g(-2000000, 30, 5000000, -30, 100, 100);
     auto m =
-        CellAreaModel::build(g, test::wkt_of("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 "
+        CellAreaModel::build(g, test::crs_of("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 "
                                              "+x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"));
     EXPECT_EQ(m.kind(), AreaModelKind::Constant);
 }
 
 TEST(CellAreaModelTest, GeographicRowsAreExactQuadrangles) {
     Grid g(105, 1, 31, -1, 1, 1);
-    auto m = CellAreaModel::build(g, test::wkt_of("EPSG:4490"));
+    auto m = CellAreaModel::build(g, test::crs_of("EPSG:4490"));
     EXPECT_EQ(m.kind(), AreaModelKind::PerRow);
     EXPECT_NEAR(m.cell_area_m2(0, 0), 10'642'393'438.71, 0.01);
 }
@@ -52,18 +53,18 @@ TEST(CellAreaModelTest, WorldCoverPixelAreasByLatitude) {
     const double d = 1.0 / 12000.0;
     for (auto [lat, want] : {std::pair{20.0, 80.45}, {35.0, 70.33}, {50.0, 55.38}}) {
         Grid g(6, d, lat + d, -d, 1, 1);
-        auto m = CellAreaModel::build(g, test::wkt_of("EPSG:4326"));
+        auto m = CellAreaModel::build(g, test::crs_of("EPSG:4326"));
         EXPECT_NEAR(m.cell_area_m2(0, 0), want, 0.005) << lat;
     }
 }
 
 TEST(CellAreaModelTest, GeographicBeyondPoleIsRejected) {
     Grid g(0, 1, 95, -1, 10, 10);
-    EXPECT_THROW(CellAreaModel::build(g, test::wkt_of("EPSG:4326")), Error);
+    EXPECT_THROW(CellAreaModel::build(g, test::crs_of("EPSG:4326")), Error);
 }
 
 TEST(CellAreaModelTest, NoCrsIsRejected) {
-    EXPECT_THROW(CellAreaModel::build(Grid(0, 1, 0, -1, 2, 2), ""), Error);
+    EXPECT_THROW(CellAreaModel::build(Grid(0, 1, 0, -1, 2, 2), Crs{}), Error);
 }
 
 // Exact ellipsoidal area of a GK rectangle: densify in the plane, inverse-project, exact sum.
@@ -82,7 +83,7 @@ TEST(CellAreaModelTest, GaussKrugerPerCellAreasWithin1e7OfExact) {
     const std::string wkt = test::wkt_of("EPSG:4523");
     const double x0 = 35'500'000 + 144'000, y0 = 3'330'000;  // ~1.5 deg east, ~30 N
     Grid g(x0, 30, y0, -30, 3000, 3000);
-    auto m = CellAreaModel::build(g, wkt);
+    auto m = CellAreaModel::build(g, make_crs(wkt, "test CRS"));
     EXPECT_EQ(m.kind(), AreaModelKind::PerCell);
     // Whole block.
     const double model = total_area(m, g.full());
@@ -107,7 +108,7 @@ TEST(CellAreaModelTest, KrasovskyAlbersIsMeasuredOnGrs80WithAWarning) {
         "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=krass +units=m "
         "+no_defs");
     Grid g(0, 1000, 3500000, -1000, 100, 100);
-    auto m = CellAreaModel::build(g, wkt);
+    auto m = CellAreaModel::build(g, make_crs(wkt, "test CRS"));
     EXPECT_EQ(m.kind(), AreaModelKind::PerCell);
     ASSERT_FALSE(m.warnings().empty());
     EXPECT_NE(m.warnings()[0].find("Krassovsky"), std::string::npos) << m.warnings()[0];
@@ -117,7 +118,7 @@ TEST(CellAreaModelTest, KrasovskyAlbersIsMeasuredOnGrs80WithAWarning) {
 
 TEST(CellAreaModelTest, FixedPointUnitsMatchDoubles) {
     Grid g(105, 0.001, 31, -0.001, 10, 10);
-    auto m = CellAreaModel::build(g, test::wkt_of("EPSG:4490"));
+    auto m = CellAreaModel::build(g, test::crs_of("EPSG:4490"));
     std::int64_t units[10];
     m.cell_area_units(3, 0, 10, units);
     EXPECT_NEAR(

@@ -117,7 +117,7 @@ TEST(LonLatRingTest, RingAroundTheSouthPoleIsTheCapBeyondItsParallel) {
 }
 
 TEST(LonLatRingTest, PolygonAroundThePoleMinusItsHoleThroughTheCalculator) {
-    const PolygonAreaCalculator calc(test::wkt_of("EPSG:4326"));
+    const PolygonAreaCalculator calc(test::crs_of("EPSG:4326"));
     MultiPolygon mp;
     mp.polygons.push_back(Polygon{{parallel_ring(-70, -170, 5), test::box_ring(10, -80, 20, -75)}});
     const double d = M_PI / 180;
@@ -303,7 +303,7 @@ TEST(LonLatRingTest, PolarStereographicRingAroundThePoleIsTheCap) {
     Transformer(test::wkt_of("EPSG:4326"), test::wkt_of("EPSG:3031")).transform(ring);
     MultiPolygon mp;
     mp.polygons.push_back(Polygon{{ring}});
-    const PolygonAreaCalculator calc(test::wkt_of("EPSG:3031"));
+    const PolygonAreaCalculator calc(test::crs_of("EPSG:3031"));
     EXPECT_EQ(calc.method(), "densified");
     EXPECT_LT(rel(calc.area_m2(mp), cap_area(-70, false)), 1e-7);
     // An annulus 60S..70S: both rings go round the pole in the plane.

@@ -41,25 +41,25 @@ MultiPolygon projected_cell(const std::string& crs, double lon0, double lat0, do
 }
 
 TEST(PolygonAreaTest, OneDegreeCellMatchesReference) {
-    const PolygonAreaCalculator calc(wkt_of("EPSG:4490"));
+    const PolygonAreaCalculator calc(test::crs_of("EPSG:4490"));
     EXPECT_EQ(calc.method(), "geographic");
     EXPECT_NEAR(calc.area_m2(box(105, 30, 106, 31)), 10642393438.71, 0.01);
 }
 
 TEST(PolygonAreaTest, HundredthDegreeCellMatchesReference) {
-    const PolygonAreaCalculator calc(wkt_of("EPSG:4490"));
+    const PolygonAreaCalculator calc(test::crs_of("EPSG:4490"));
     EXPECT_NEAR(calc.area_m2(box(105, 30, 105.01, 30.01)), 1069521.173, 0.001);
 }
 
 TEST(PolygonAreaTest, MapSheetsMatchReference) {
-    const PolygonAreaCalculator calc(wkt_of("EPSG:4326"));
+    const PolygonAreaCalculator calc(test::crs_of("EPSG:4326"));
     // 1:10 000 sheet: 3'45" x 2'30"; 1:50 000 sheet: 15' x 10'; south edge at 30N.
     EXPECT_NEAR(calc.area_m2(box(105, 30, 105 + 3.75 / 60, 30 + 2.5 / 60)), 27847757.03, 0.01);
     EXPECT_NEAR(calc.area_m2(box(105, 30, 105.25, 30 + 10.0 / 60)), 445288499.51, 0.01);
 }
 
 TEST(PolygonAreaTest, HolesSubtractAndPartsAdd) {
-    const PolygonAreaCalculator calc(wkt_of("EPSG:4490"));
+    const PolygonAreaCalculator calc(test::crs_of("EPSG:4490"));
     const Ellipsoid& e = Ellipsoid::cgcs2000();
     const double d = M_PI / 180;
     MultiPolygon mp = box(105, 30, 106, 31);
@@ -79,10 +79,10 @@ TEST(PolygonAreaTest, HolesSubtractAndPartsAdd) {
 // zone 35.
 TEST(PolygonAreaTest, GaussKrugerPolygonIsMeasuredOnTheEllipsoidNotThePlane) {
     const MultiPolygon gk = projected_cell("EPSG:4523", 106.49, 30.0, 106.5, 30.01, 1);
-    const PolygonAreaCalculator calc(wkt_of("EPSG:4523"));
+    const PolygonAreaCalculator calc(test::crs_of("EPSG:4523"));
     EXPECT_EQ(calc.method(), "densified");
     const double lonlat =
-        PolygonAreaCalculator(wkt_of("EPSG:4490")).area_m2(box(106.49, 30.0, 106.5, 30.01));
+        PolygonAreaCalculator(test::crs_of("EPSG:4490")).area_m2(box(106.49, 30.0, 106.5, 30.01));
     const double engine = calc.area_m2(gk);
     // The GK polygon has straight plane edges between the four projected corners; the lon/lat
     // cell has straight lon/lat edges. On a 1 km cell they differ by far less than 1e-7.
@@ -96,17 +96,17 @@ TEST(PolygonAreaTest, DensifiedGaussKrugerDegreeCellConvergesToLonLatArea) {
     // Edges densified to 0.001 degree in lon/lat before projection, so the GK polygon follows the
     // meridians and parallels; the engine densifies further to 100 m and inverse-projects.
     const MultiPolygon gk = projected_cell("EPSG:4523", 105.5, 30, 106.5, 31, 1000);
-    const double engine = PolygonAreaCalculator(wkt_of("EPSG:4523"), 100).area_m2(gk);
+    const double engine = PolygonAreaCalculator(test::crs_of("EPSG:4523"), 100).area_m2(gk);
     EXPECT_NEAR(engine / 10642393438.71 - 1, 0, 1e-6);
     // Equal-area Albers: the exact plane area.
     const MultiPolygon alb = projected_cell(test::kAlbers, 105, 30, 106, 31, 1000);
-    const PolygonAreaCalculator albers(wkt_of(test::kAlbers));
+    const PolygonAreaCalculator albers(test::crs_of(test::kAlbers));
     EXPECT_EQ(albers.method(), "equal-area");
     EXPECT_NEAR(albers.area_m2(alb) / 10642393438.71 - 1, 0, 1e-8);
 }
 
 TEST(PolygonAreaTest, EqualAreaPlaneKeepsPrecisionFarFromTheOrigin) {
-    const PolygonAreaCalculator calc(wkt_of(test::kAlbers));
+    const PolygonAreaCalculator calc(test::crs_of(test::kAlbers));
     // 1 m2 square at 5 000 km from the origin.
     EXPECT_NEAR(calc.area_m2(box(2.0e6 + 0.25, 5.0e6 + 0.5, 2.0e6 + 1.25, 5.0e6 + 1.5)), 1.0, 1e-9);
     EXPECT_NEAR(calc.area_m2(box(0, 3e6, 1000, 3e6 + 1000)), 1e6, 1e-6);
@@ -117,8 +117,8 @@ TEST(PolygonAreaTest, ConcurrentMeasuresEqualSequentialOnesForAnyThreadCount) {
     for (int i = 0; i < 200; ++i)
         geoms.push_back(projected_cell("EPSG:4523", 104 + 0.01 * i, 30 + 0.003 * i,
                                        104.2 + 0.01 * i, 30.1 + 0.003 * i, 3));
-    const PolygonAreaCalculator seq(wkt_of("EPSG:4523"));
-    const ConcurrentAreaCalculator conc(wkt_of("EPSG:4523"));
+    const PolygonAreaCalculator seq(test::crs_of("EPSG:4523"));
+    const ConcurrentAreaCalculator conc(test::crs_of("EPSG:4523"));
     const auto one = measure_areas(geoms, conc, 1);
     const auto four = measure_areas(geoms, conc, 4);
     for (std::size_t i = 0; i < geoms.size(); ++i) {
@@ -153,13 +153,13 @@ TEST(PolygonAreaTest, ExactAreaSumDoesNotDependOnOrder) {
 
 TEST(PolygonAreaTest, RejectsMissingCrsAndUnprojectablePoints) {
     try {
-        PolygonAreaCalculator calc("");
+        PolygonAreaCalculator calc(Crs{});
         FAIL() << "no error";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
         EXPECT_NE(std::string(e.what()).find("no CRS"), std::string::npos);
     }
-    const PolygonAreaCalculator calc(wkt_of("EPSG:4523"));
+    const PolygonAreaCalculator calc(test::crs_of("EPSG:4523"));
     try {
         calc.area_m2(box(1e9, 1e9, 1e9 + 1000, 1e9 + 1000));  // outside the projection's domain
         FAIL() << "no error";
@@ -170,10 +170,10 @@ TEST(PolygonAreaTest, RejectsMissingCrsAndUnprojectablePoints) {
 }
 
 TEST(PolygonAreaTest, WarnsAboutOtherEllipsoids) {
-    const PolygonAreaCalculator krass(wkt_of("EPSG:4214"));  // Beijing 1954, Krasovsky
+    const PolygonAreaCalculator krass(test::crs_of("EPSG:4214"));  // Beijing 1954, Krasovsky
     ASSERT_EQ(krass.warnings().size(), 1u);
     EXPECT_NE(krass.warnings()[0].find("not CGCS2000"), std::string::npos);
-    EXPECT_TRUE(PolygonAreaCalculator(wkt_of("EPSG:4326")).warnings().empty());
+    EXPECT_TRUE(PolygonAreaCalculator(test::crs_of("EPSG:4326")).warnings().empty());
 }
 
 }  // namespace

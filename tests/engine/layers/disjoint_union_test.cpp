@@ -37,7 +37,7 @@ MultiPolygon ngon(double cx, double cy, double r, int n) {
 class DisjointUnionTest : public ::testing::Test {
   protected:
     // Albers on GRS80 in metres: equal-area, one plane m2 is one ellipsoidal m2 (fast path).
-    ConcurrentAreaCalculator albers{test::wkt_of(test::kAlbers)};
+    ConcurrentAreaCalculator albers{test::crs_of(test::kAlbers)};
 };
 
 TEST_F(DisjointUnionTest, RectanglesByHand) {
@@ -103,7 +103,7 @@ TEST_F(DisjointUnionTest, IntersectionPiecesAddUpToTheOverlapArea) {
 TEST_F(DisjointUnionTest, GeographicCrsUsesTheEllipsoidalAreaOfEachPiece) {
     // EPSG:4490 (CGCS2000 lon/lat) is not equal-area: each pair goes through GEOS and the
     // ellipsoidal area; the total equals the ellipsoidal area of GEOS's overlay of the whole.
-    const ConcurrentAreaCalculator geo(test::wkt_of("EPSG:4490"));
+    const ConcurrentAreaCalculator geo(test::crs_of("EPSG:4490"));
     const MultiPolygon a_mp = concat({box(100, 30, 101, 31), box(102, 30, 103, 31)});
     const MultiPolygon b_mp = box(100.5, 30.5, 102.5, 32);
     const DisjointUnion a(a_mp, geo, 1), b(b_mp, geo, 1);

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "redline/core/crs.hpp"
 #include "redline/core/fixed_area.hpp"
 #include "redline/core/grid.hpp"
 
@@ -31,10 +32,11 @@ enum class AreaModelKind { Constant, PerRow, PerCell };
 
 class CellAreaModel {
   public:
-    // Throws InvalidInput for CRSs the engine cannot measure (no CRS, a geographic raster
-    // reaching beyond +-90 degrees, a projection PROJ cannot invert over the raster).
-    // `threads` bounds the parallel lattice build (0 = all cores).
-    static CellAreaModel build(const Grid& grid, const std::string& crs_wkt, int threads = 0);
+    // `crs` is the raster's (geodesy/crs_description.hpp: make_crs). Throws InvalidInput for
+    // CRSs the engine cannot measure (no CRS, a geographic raster reaching beyond +-90 degrees,
+    // a projection PROJ cannot invert over the raster). `threads` bounds the parallel lattice
+    // build (0 = all cores).
+    static CellAreaModel build(const Grid& grid, const Crs& crs, int threads = 0);
 
     AreaModelKind kind() const { return m_kind; }
     const char* kind_name() const;  // "constant", "per-row", "per-cell"

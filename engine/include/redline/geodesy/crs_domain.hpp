@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "redline/core/crs.hpp"
 #include "redline/core/geometry.hpp"
 
 namespace redline {
@@ -28,8 +29,10 @@ struct AreaOfUse {
 
 class CrsDomain {
   public:
-    // DEFAULT margin_deg: 2 degrees around the area of use of a projected CRS.
-    explicit CrsDomain(const std::string& crs_wkt, double margin_deg = 2.0);
+    // `crs`: of the coordinates to check. DEFAULT margin_deg: 2 degrees around the area of use
+    // of a projected CRS. Throws InvalidInput for no CRS, Unsupported for one that is neither
+    // geographic nor projected.
+    explicit CrsDomain(const Crs& crs, double margin_deg = 2.0);
     ~CrsDomain();
     CrsDomain(CrsDomain&&) noexcept;
     CrsDomain& operator=(CrsDomain&&) noexcept;
@@ -49,6 +52,6 @@ class CrsDomain {
 };
 
 // The area of use PROJ knows for a CRS (EPSG database), if any.
-std::optional<AreaOfUse> area_of_use(const std::string& crs_wkt);
+std::optional<AreaOfUse> area_of_use(const Crs& crs);
 
 }  // namespace redline

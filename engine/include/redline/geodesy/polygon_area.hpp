@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "redline/core/crs.hpp"
 #include "redline/core/exact_area_sum.hpp"
 #include "redline/core/geometry.hpp"
 
@@ -33,9 +34,10 @@ class Transformer;
 
 class PolygonAreaCalculator {
   public:
-    // DEFAULT densify_m: 100 m. Throws InvalidInput for an empty or unreadable CRS,
-    // Unsupported for a CRS that is neither geographic nor projected.
-    explicit PolygonAreaCalculator(const std::string& crs_wkt, double densify_m = 100.0);
+    // `crs`: of the polygons (geodesy/crs_description.hpp: make_crs). DEFAULT densify_m: 100 m.
+    // Throws InvalidInput for no CRS or an unreadable one, Unsupported for a CRS that is neither
+    // geographic nor projected.
+    explicit PolygonAreaCalculator(const Crs& crs, double densify_m = 100.0);
     ~PolygonAreaCalculator();
     PolygonAreaCalculator(PolygonAreaCalculator&&) noexcept;
     PolygonAreaCalculator& operator=(PolygonAreaCalculator&&) noexcept;
@@ -77,7 +79,7 @@ class PolygonAreaCalculator {
 // parallel loops (e.g. find_overlaps). Thread-safety: area_m2 may be called concurrently.
 class ConcurrentAreaCalculator {
   public:
-    ConcurrentAreaCalculator(const std::string& crs_wkt, double densify_m = 100.0);
+    ConcurrentAreaCalculator(const Crs& crs, double densify_m = 100.0);
     ~ConcurrentAreaCalculator();
     double area_m2(const MultiPolygon& mp) const;
     double area_m2(const Polygon& p) const;

@@ -14,7 +14,7 @@ namespace redline {
 
 class PolygonLocator {
   public:
-    // `polygon` should be valid (layers/zone_preparation.hpp checks or repairs validity).
+    // `polygon` should be valid (layers/conform.hpp checks or repairs validity).
     explicit PolygonLocator(const MultiPolygon& polygon);
     ~PolygonLocator();
     PolygonLocator(PolygonLocator&&) noexcept;

@@ -30,8 +30,8 @@ enum class PoleRings {
 };
 
 struct LonLatRingOptions {
-    double period = 360.0;                 // one turn in the CRS's angular unit. DEFAULT degrees
-    std::string layer_text;                // e.g. "layer 'land' in 'world.gpkg'"
+    double period = 360.0;   // one turn in the CRS's angular unit (Crs::lonlat_period). DEFAULT 360
+    std::string layer_text;  // e.g. "layer 'land' in 'world.gpkg'"
     std::string feature_word = "feature";  // "zone" for zonal
     PoleRings pole_rings = PoleRings::Close;
     std::string refuse_reason;  // Refuse: why, e.g. "it is about to be transformed into ..."
@@ -43,9 +43,6 @@ struct LonLatRingReport {
     std::size_t split = 0;        // polygons cut at the antimeridian
     std::vector<std::string> warnings;
 };
-
-// 360 / (degrees per unit) for a geographic CRS, 0 for any other (nothing to do).
-double lonlat_period_of(const std::string& crs_wkt);
 
 // Step 1 (see above). ids[i] names geoms[i].
 void prepare_lonlat_rings(std::vector<MultiPolygon>& geoms, const std::vector<std::string>& ids,

@@ -11,11 +11,13 @@
 #include "redline/core/sha256.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/transformer.hpp"
 #include "redline/geom/polygon_union.hpp"
 #include "redline/io/crs.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/layers/zone_layer.hpp"
 #include "redline/ops/change/change.hpp"
 #include "redline/ops/provenance.hpp"
 
@@ -155,6 +157,7 @@ ChangeJob ChangeJob::open(const ChangeRequest& req) {
     job.m_t1 = GdalRasterSource::open(req.t1, req.band);
     const RasterInfo& info = job.m_t0->info();
     check_same_grid(info, job.m_t1->info());
+    job.m_crs = make_crs(info.crs_wkt, info.crs_label);
     if (req.mmu_pixels < 1)
         fail(ErrorKind::InvalidInput,
              fmt::format("--mmu-pixels {} must be at least 1", req.mmu_pixels));
@@ -167,38 +170,26 @@ ChangeJob ChangeJob::open(const ChangeRequest& req) {
     return job;
 }
 
-namespace {
-ZonePrepOptions prep_options(const ChangeRequest& req) {
-    ZonePrepOptions prep = req.prep;
-    if (prep.threads == 0) prep.threads = req.threads;
-    prep.target_name = "raster '" + req.t0 + "'";
-    if (!prep.progress) prep.progress = req.progress;
-    return prep;
-}
-}  // namespace
-
 ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
     ChangeJob job = open(req);
-    const RasterInfo& info = job.m_t0->info();
-    job.set_zones(prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep_options(req)));
+    job.set_zones(prepare_zones(req.zones, req.id_field, DissolveBy{}, job.m_crs,
+                                "raster '" + req.t0 + "'", req.policy, req.threads, req.progress));
     return job;
 }
 
-ChangeJob ChangeJob::from_request(const ChangeRequest& req, PreparedZones zones) {
+ChangeJob ChangeJob::from_request(const ChangeRequest& req, PolygonLayer zones) {
     ChangeJob job = open(req);
     job.set_zones(std::move(zones));
     return job;
 }
 
-void ChangeJob::set_zones(PreparedZones zones) {
-    const RasterInfo& info = m_t0->info();
+void ChangeJob::set_zones(PolygonLayer zones) {
     m_zones = std::move(zones);
     if (!m_req.permitted.empty()) {
-        ZonePrepOptions pp = prep_options(m_req);
-        pp.id_field.clear();
-        pp.dissolve = true;
-        pp.dissolve_by.clear();
-        m_permitted = prepare_zones(m_req.permitted, info.crs_wkt, info.crs_label, pp);
+        DissolveBy all;  // one geometry: what matters is whether a cell is covered
+        all.all = true;
+        m_permitted = prepare_zones(m_req.permitted, "", all, m_crs, "raster '" + m_req.t0 + "'",
+                                    m_req.policy, m_req.threads, m_req.progress);
     }
     build();
 }
@@ -211,25 +202,24 @@ void ChangeJob::build() {
         for (const auto& w : m_permitted->warnings) m_warnings.push_back(w);
     for (const auto& w : info.warnings) m_warnings.push_back(w);
     for (const auto& w : m_t1->info().warnings) m_warnings.push_back(w);
-    auto areas = std::make_shared<CellAreaModel>(
-        CellAreaModel::build(info.grid, info.crs_wkt, m_req.threads));
+    auto areas =
+        std::make_shared<CellAreaModel>(CellAreaModel::build(info.grid, m_crs, m_req.threads));
     for (const auto& w : areas->warnings()) m_warnings.push_back(w);
     m_areas = areas;
     if (m_req.consume_geometry && !m_req.patch_geometry) {
-        m_zoneset = std::make_shared<ZoneSet>(info.grid, std::move(m_zones.geoms), m_zones.names,
+        m_zoneset = std::make_shared<ZoneSet>(info.grid, std::move(m_zones.geoms), m_zones.ids,
                                               m_req.progress);
         m_zones.geoms.clear();
         if (m_permitted) {
             m_permset = std::make_shared<ZoneSet>(info.grid, std::move(m_permitted->geoms),
-                                                  m_permitted->names);
+                                                  m_permitted->ids);
             m_permitted->geoms.clear();
         }
         m_geometry_released = true;
     } else {
-        m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
+        m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.ids);
         if (m_permitted)
-            m_permset =
-                std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->names);
+            m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->ids);
     }
     PlanBudget budget;
     budget.max_memory = m_req.max_memory;
@@ -314,11 +304,11 @@ std::string ChangeJob::fingerprint() const {
     w.str(m_zones.label);
     w.u64(m_zones.features);
     w.u64(m_zones.repaired);
-    write_zone_summary(w, m_zones.names, *m_zoneset);
+    write_zone_summary(w, m_zones.ids, *m_zoneset);
     w.u64(m_permitted ? 1 : 0);
     if (m_permitted) {
         w.str(dataset_identity(m_permitted->path));
-        write_zone_summary(w, m_permitted->names, *m_permset);
+        write_zone_summary(w, m_permitted->ids, *m_permset);
     }
     return sha256_hex(w.take());
 }
@@ -386,11 +376,12 @@ ChangeJob ChangeJob::deserialize(const std::string& bytes) {
     job.m_req.patch_geometry = r.u64() != 0;
     job.m_classes = ClassTable::deserialize(r.str());
     job.m_rules = ChangeRules::deserialize(r.str());
-    job.m_zones = PreparedZones::deserialize(r.str());
-    if (r.u64()) job.m_permitted = PreparedZones::deserialize(r.str());
+    job.m_zones = PolygonLayer::deserialize(r.str());
+    if (r.u64()) job.m_permitted = PolygonLayer::deserialize(r.str());
     job.m_t0 = GdalRasterSource::open(job.m_req.t0, job.m_req.band);
     job.m_t1 = GdalRasterSource::open(job.m_req.t1, job.m_req.band);
     check_same_grid(job.m_t0->info(), job.m_t1->info());
+    job.m_crs = make_crs(job.m_t0->info().crs_wkt, job.m_t0->info().crs_label);
     job.build();
     return job;
 }
@@ -399,15 +390,16 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
     const RasterInfo& info = m_t0->info();
     const ChangeRequest& req = m_req;
     const ChangeRules& rules = m_rules;
-    const PreparedZones& zones = m_zones;
+    const PolygonLayer& zones = m_zones;
     const CellAreaModel& areas = *m_areas;
     const ChangeOptions co = options();
     ChangeReport rep;
     rep.classes = m_classes;
     rep.warnings = m_warnings;
     const bool permitted = m_permitted.has_value();
-    nlohmann::json permitted_meta = permitted ? m_permitted->describe() : nlohmann::json(nullptr);
-    rep.zone_names = zones.names;
+    nlohmann::json permitted_meta =
+        permitted ? m_permitted->describe(LayerRole::Zones) : nlohmann::json(nullptr);
+    rep.zone_names = zones.ids;
     rep.crs_wkt = info.crs_wkt;
     for (std::size_t z = 0; z < res.matrix.size(); ++z)
         for (const auto& [key, t] : res.matrix[z])
@@ -483,7 +475,7 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
     rep.meta["command"] = "change";
     rep.meta["t0"] = t0m;
     rep.meta["t1"] = t1m;
-    rep.meta["zones"] = zones.describe();
+    rep.meta["zones"] = zones.describe(LayerRole::Zones);
     rep.meta["permitted"] = permitted_meta;
     rep.meta["rules"] = {{"source", rules.source()}, {"rules", rules_meta}};
     rep.meta["class_table"] = rep.classes.id();

@@ -12,6 +12,8 @@
 #include "redline/geodesy/polygon_area.hpp"
 #include "redline/geom/polygon_dissolve.hpp"
 #include "redline/geom/polygon_overlap.hpp"
+#include "redline/layers/conform.hpp"
+#include "redline/layers/layer_reading.hpp"
 #include "redline/ops/provenance.hpp"
 
 namespace redline {
@@ -74,20 +76,19 @@ void AreaReport::write(const std::string& output) const {
 }
 
 AreaReport run_area(const AreaRequest& req) {
-    OverlayLayerOptions prep = req.prep;
-    if (prep.threads == 0) prep.threads = req.threads;
-    const int threads = prep.threads;
+    const LayerPolicy& policy = req.policy;
+    const int threads = req.threads;
     const bool dissolving = req.dissolve || !req.dissolve_by.empty();
     if (req.dissolve && !req.dissolve_by.empty())
         fail(ErrorKind::InvalidInput, "--dissolve and --dissolve-by exclude each other; pick one");
 
-    LayerReadOptions ro;
-    ro.id_field = req.id_field;
-    ro.group_field = req.dissolve_by;
-    ro.unique_ids = !dissolving;
-    OverlayLayer layer = read_overlay_layer(req.layer, ro, prep);
+    LayerFields fields;
+    fields.id = req.id_field;
+    fields.group = req.dissolve_by;
+    fields.unique_ids = !dissolving;
+    PolygonLayer layer = load_polygon_layer(req.layer, fields, policy);
     const std::string layer_text = fmt::format("layer '{}' in '{}'", layer.label, layer.path);
-    conform_overlay_layer(layer, layer.crs_wkt, layer_text, prep);
+    conform(layer, layer.crs, layer_text, policy, threads);
 
     AreaReport rep;
     rep.dissolved = dissolving;
@@ -96,7 +97,7 @@ AreaReport run_area(const AreaRequest& req) {
 
     const ConcurrentAreaCalculator calc = [&] {
         try {
-            return ConcurrentAreaCalculator(layer.crs_wkt, prep.densify_m);
+            return ConcurrentAreaCalculator(layer.crs, policy.densify_m);
         } catch (const Error& e) {
             fail(e.kind(), fmt::format("{}: {}", layer_text, e.what()));
         }
@@ -113,10 +114,10 @@ AreaReport run_area(const AreaRequest& req) {
     std::vector<MultiPolygon> pieces;
     nlohmann::json boundary_meta;
     if (rep.within) {
-        LayerReadOptions bro;
-        bro.unique_ids = false;
-        OverlayLayer boundary = read_overlay_layer(req.within, bro, prep);
-        conform_overlay_layer(boundary, layer.crs_wkt, layer_text, prep);
+        LayerFields bfields;
+        bfields.unique_ids = false;
+        PolygonLayer boundary = load_polygon_layer(req.within, bfields, policy);
+        conform(boundary, layer.crs, layer_text, policy, threads);
         for (const auto& w : boundary.warnings) rep.warnings.push_back(w);
         std::vector<const MultiPolygon*> parts;
         for (const auto& g : boundary.geoms) parts.push_back(&g);
@@ -128,7 +129,7 @@ AreaReport run_area(const AreaRequest& req) {
                      "boundary layer '{}' in '{}' covers no area (all its geometries are empty)",
                      boundary.label, boundary.path));
         rep.boundary_area_m2 = measure_area(bound[0], calc, threads);
-        boundary_meta = boundary.describe();
+        boundary_meta = boundary.describe(LayerRole::Overlay);
         boundary_meta["area_m2"] = rep.boundary_area_m2;
 
         OverlapOptions oo;
@@ -213,13 +214,13 @@ AreaReport run_area(const AreaRequest& req) {
 
     rep.meta = engine_provenance();
     rep.meta["command"] = "area";
-    rep.meta["layer"] = layer.describe();
+    rep.meta["layer"] = layer.describe(LayerRole::Overlay);
     if (rep.within) rep.meta["within"] = boundary_meta;
     if (dissolving)
         rep.meta["dissolve"] =
             req.dissolve ? std::string("all") : "by field '" + req.dissolve_by + "'";
     rep.meta["area_method"] = rep.area_method;
-    rep.meta["densify_m"] = prep.densify_m;
+    rep.meta["densify_m"] = policy.densify_m;
     rep.meta["ellipsoid"] = rep.ellipsoid;
     rep.meta["area_unit"] = "m2";
     rep.meta["warnings"] = rep.warnings;

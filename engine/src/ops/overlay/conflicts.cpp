@@ -14,6 +14,8 @@
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/polygon_area.hpp"
 #include "redline/geom/polygon_overlap.hpp"
+#include "redline/layers/conform.hpp"
+#include "redline/layers/layer_reading.hpp"
 #include "redline/ops/provenance.hpp"
 
 namespace redline {
@@ -92,8 +94,8 @@ void ConflictsReport::write(const std::string& output) const {
 }
 
 ConflictsReport run_conflicts(const ConflictsRequest& req) {
-    OverlayLayerOptions prep = req.prep;
-    if (prep.threads == 0) prep.threads = req.threads;
+    const LayerPolicy& policy = req.policy;
+    const int threads = req.threads;
     const std::size_t n = req.layers.size();
     if (n < 2 && !(req.self && n == 1))
         fail(
@@ -120,39 +122,43 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
 
     // Layers are read concurrently (each opens its own dataset); the first failing layer in
     // --layer order decides the error, so messages do not depend on timing.
-    std::vector<OverlayLayer> layers(n);
+    std::vector<PolygonLayer> layers(n);
     std::vector<std::exception_ptr> errors(n);
-    tbb::task_arena arena(resolve_threads(prep.threads));
+    tbb::task_arena arena(resolve_threads(threads));
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
             try {
-                LayerReadOptions ro;
-                ro.id_field = req.id_fields.empty()       ? std::string()
-                              : req.id_fields.size() == 1 ? req.id_fields[0]
-                                                          : req.id_fields[i];
-                ro.unique_ids = true;
-                layers[i] = read_overlay_layer(req.layers[i], ro, prep);
+                LayerFields fields;
+                fields.id = req.id_fields.empty()       ? std::string()
+                            : req.id_fields.size() == 1 ? req.id_fields[0]
+                                                        : req.id_fields[i];
+                layers[i] = load_polygon_layer(req.layers[i], fields, policy);
             } catch (...) {
                 errors[i] = std::current_exception();
             }
         });
     });
-    for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
-    const std::string first_text =
-        fmt::format("layer '{}' in '{}'", layers[0].label, layers[0].path);
-    for (auto& l : layers) conform_overlay_layer(l, layers[0].crs_wkt, first_text, prep);
+    // A layer without a CRS counts as a reading error (in --layer order), before any layer is
+    // conformed.
+    std::string first_text;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (errors[i]) std::rethrow_exception(errors[i]);
+        if (i == 0) first_text = fmt::format("layer '{}' in '{}'", layers[0].label, layers[0].path);
+        require_crs(layers[i], layers[0].crs, first_text, policy);
+    }
+    const Crs crs = layers[0].crs;
+    for (auto& l : layers) conform(l, crs, first_text, policy, threads);
 
     ConflictsReport rep;
     rep.min_area_m2 = req.min_area_m2;
-    rep.crs_wkt = layers[0].crs_wkt;
+    rep.crs_wkt = crs.wkt;
     for (const auto& l : layers) {
         rep.layer_labels.push_back(l.label);
         for (const auto& w : l.warnings) rep.warnings.push_back(w);
     }
     const ConcurrentAreaCalculator calc = [&] {
         try {
-            return ConcurrentAreaCalculator(rep.crs_wkt, prep.densify_m);
+            return ConcurrentAreaCalculator(crs, policy.densify_m);
         } catch (const Error& e) {
             fail(e.kind(), fmt::format("{}: {}", first_text, e.what()));
         }
@@ -162,8 +168,7 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
     rep.area_method = calc.prototype().description();
 
     std::vector<std::vector<double>> areas(n);
-    for (std::size_t i = 0; i < n; ++i)
-        areas[i] = measure_areas(layers[i].geoms, calc, prep.threads);
+    for (std::size_t i = 0; i < n; ++i) areas[i] = measure_areas(layers[i].geoms, calc, threads);
     const AreaFunction measure = [&](const MultiPolygon& mp) { return calc.area_m2(mp); };
 
     for (std::size_t la = 0; la < n; ++la) {
@@ -174,7 +179,7 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
             oo.self = self;
             oo.keep_pieces = req.keep_geometry;
             oo.plane_area_scale = calc.prototype().plane_area_scale();
-            oo.threads = prep.threads;
+            oo.threads = threads;
             oo.cancel = req.cancel;
             oo.progress = req.progress;
             oo.progress_label =
@@ -235,13 +240,13 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
     rep.meta = engine_provenance();
     rep.meta["command"] = "conflicts";
     nlohmann::json lj = nlohmann::json::array();
-    for (const auto& l : layers) lj.push_back(l.describe());
+    for (const auto& l : layers) lj.push_back(l.describe(LayerRole::Overlay));
     rep.meta["layers"] = lj;
-    rep.meta["crs"] = layers[0].crs_label;
+    rep.meta["crs"] = crs.label;
     rep.meta["min_area_m2"] = req.min_area_m2;
     rep.meta["self"] = req.self;
     rep.meta["area_method"] = rep.area_method;
-    rep.meta["densify_m"] = prep.densify_m;
+    rep.meta["densify_m"] = policy.densify_m;
     rep.meta["ellipsoid"] = rep.ellipsoid;
     rep.meta["area_unit"] = "m2";
     rep.meta["warnings"] = rep.warnings;

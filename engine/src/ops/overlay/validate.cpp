@@ -13,6 +13,7 @@
 #include "redline/core/error.hpp"
 #include "redline/core/gauss_kruger_zone.hpp"
 #include "redline/exec/ordered_executor.hpp"
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/crs_domain.hpp"
 #include "redline/geodesy/polygon_area.hpp"
 #include "redline/geom/polygon_overlap.hpp"
@@ -225,12 +226,14 @@ ValidationReport run_validate(const ValidateRequest& req) {
         p.location = is.location;
     }
 
-    // Coordinates outside the CRS's area of use
+    // Coordinates outside the CRS's area of use. The layer's CRS is described once, here.
+    Crs crs;
     nlohmann::json domain_meta;
     if (!vl.crs_wkt.empty()) {
         const CrsDomain proto = [&] {
             try {
-                return CrsDomain(vl.crs_wkt, req.margin_deg);
+                crs = make_crs(vl.crs_wkt, vl.crs_label);
+                return CrsDomain(crs, req.margin_deg);
             } catch (const Error& e) {
                 fail(e.kind(),
                      fmt::format("layer '{}' in '{}': {}", vl.label, vl.ref.path, e.what()));
@@ -241,7 +244,7 @@ ValidationReport run_validate(const ValidateRequest& req) {
         std::vector<Point> first_bad(n);
         std::vector<std::string> reason(n);
         tbb::enumerable_thread_specific<CrsDomain> domains(
-            [&] { return CrsDomain(vl.crs_wkt, req.margin_deg); });
+            [&] { return CrsDomain(crs, req.margin_deg); });
         tbb::task_arena arena(resolve_threads(threads));
         arena.execute([&] {
             tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const auto& r) {
@@ -293,9 +296,9 @@ ValidationReport run_validate(const ValidateRequest& req) {
         std::vector<MultiPolygon> geoms(n);
         for (std::size_t i = 0; i < n; ++i)
             if (usable[i]) geoms[i] = vl.polygons[i];
-        const bool metric = !vl.crs_wkt.empty();
+        const bool metric = !crs.empty();
         std::unique_ptr<ConcurrentAreaCalculator> calc;
-        if (metric) calc = std::make_unique<ConcurrentAreaCalculator>(vl.crs_wkt, req.densify_m);
+        if (metric) calc = std::make_unique<ConcurrentAreaCalculator>(crs, req.densify_m);
         if (calc)
             for (const auto& w : calc->prototype().warnings()) rep.warnings.push_back(w);
         // A piece that cannot be measured (a vertex outside the projection's domain) must not stop

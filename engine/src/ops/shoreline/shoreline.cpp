@@ -387,7 +387,7 @@ void Engine::build_raster_model() {
         m_rm.kind[static_cast<std::int32_t>(code)] = art.count(code) ? 2 : 1;
     }
     m_rm.areas = std::make_unique<CellAreaModel>(
-        CellAreaModel::build(info.grid, info.crs_wkt, m_req.threads));
+        CellAreaModel::build(info.grid, make_crs(info.crs_wkt, info.crs_label), m_req.threads));
     for (const auto& w : m_rm.areas->warnings()) m_warnings.push_back(w);
     for (const auto& w : info.warnings) m_warnings.push_back(w);
     // Typical cell size in metres, at the grid centre (only sizes chunks; never changes results).

@@ -5,12 +5,15 @@
 #include "redline/core/error.hpp"
 #include "redline/core/gauss_kruger_zone.hpp"
 #include "redline/core/text.hpp"
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/line_measurer.hpp"
 #include "redline/geodesy/transformer.hpp"
 #include "redline/io/crs.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/vector_layer.hpp"
-#include "redline/layers/zone_preparation.hpp"
+#include "redline/layers/conform.hpp"
+#include "redline/layers/layer_dissolve.hpp"
+#include "redline/layers/layer_reading.hpp"
 #include "redline/ops/shoreline/shoreline.hpp"
 
 namespace redline {
@@ -33,11 +36,12 @@ namespace {
                                               what, option, option, compared));
 }
 
-// Reads a polygon layer for --mainland / --by and brings it into the work CRS.
-PreparedZones read_polygons(const ShorelineRequest& req, const std::string& option,
-                            const std::string& ref_text, const std::string& id_field,
-                            const std::string& assign_crs, const ShorelineInputs& in,
-                            const std::string& work_what) {
+// Reads a polygon layer for --mainland / --by and brings it into the work CRS (`work_crs`, of
+// `in`), dissolved: into one geometry, or one per value of `id_field`.
+PolygonLayer read_polygons(const ShorelineRequest& req, const std::string& option,
+                           const std::string& ref_text, const std::string& id_field,
+                           const std::string& assign_crs, const ShorelineInputs& in,
+                           const Crs& work_crs, const std::string& work_what) {
     LayerReadOptions ro;
     ro.unique_ids = false;
     ro.assign_crs = assign_crs;
@@ -60,15 +64,9 @@ PreparedZones read_polygons(const ShorelineRequest& req, const std::string& opti
     if (layer.crs_assigned)
         assigned.push_back(fmt::format("{} layer '{}' declares no CRS; using {} as given by {}-crs",
                                        option, layer.label, layer.crs_label, option));
-    layer.crs_assigned = false;  // reported above, with this command's option name
-    ZonePrepOptions prep;
-    prep.reproject = req.reproject;
-    prep.densify_m = req.densify_m;
-    prep.make_valid = req.make_valid;
-    prep.threads = req.threads;
-    prep.target_name = work_what;
+    DissolveBy dissolve;
     if (id_field.empty()) {
-        prep.dissolve = true;
+        dissolve.all = true;
     } else {
         std::vector<std::string> missing;
         for (std::size_t i = 0; i < layer.extra.size(); ++i) {
@@ -83,11 +81,17 @@ PreparedZones read_polygons(const ShorelineRequest& req, const std::string& opti
                      "(feature ids {}); fill the field or filter the layer",
                      option, layer.label, layer.ref.path, missing.size(), id_field,
                      text::join_limited(missing)));
-        prep.dissolve_by = id_field;
+        dissolve.field = id_field;
     }
-    PreparedZones pz = prepare_layer(std::move(layer), in.crs_wkt, in.crs_label, prep);
-    pz.warnings.insert(pz.warnings.begin(), assigned.begin(), assigned.end());
-    return pz;
+    LayerPolicy policy = LayerPolicy::zones();
+    policy.reproject = req.reproject;
+    policy.densify_m = req.densify_m;
+    policy.make_valid = req.make_valid;
+    PolygonLayer polygons = to_polygon_layer(std::move(layer));
+    conform(polygons, work_crs, work_what, policy, req.threads);
+    dissolve_layer(polygons, dissolve, req.threads);
+    polygons.warnings.insert(polygons.warnings.begin(), assigned.begin(), assigned.end());
+    return polygons;
 }
 
 }  // namespace
@@ -174,19 +178,22 @@ ShorelineReport run_shoreline(const ShorelineRequest& req) {
                                                     : fmt::format("line layer '{}'", lines.label);
 
     nlohmann::json mainland_meta, by_meta;
+    const Crs work_crs =
+        req.mainland.empty() && req.by.empty() ? Crs{} : make_crs(in.crs_wkt, in.crs_label);
     if (!req.mainland.empty()) {
-        PreparedZones pz =
-            read_polygons(req, "--mainland", req.mainland, "", req.mainland_crs, in, work_what);
-        in.mainland = pz.geoms.empty() ? MultiPolygon{} : pz.geoms[0];
-        for (const auto& w : pz.warnings) warnings.push_back(w);
-        mainland_meta = pz.describe();
+        PolygonLayer pl = read_polygons(req, "--mainland", req.mainland, "", req.mainland_crs, in,
+                                        work_crs, work_what);
+        for (const auto& w : pl.warnings) warnings.push_back(w);
+        mainland_meta = pl.describe(LayerRole::Zones);
+        in.mainland = pl.geoms.empty() ? MultiPolygon{} : std::move(pl.geoms[0]);
     }
     if (!req.by.empty()) {
-        PreparedZones pz = read_polygons(req, "--by", req.by, req.by_id, req.by_crs, in, work_what);
-        in.region_names = pz.names;
-        in.regions = std::move(pz.geoms);
-        for (const auto& w : pz.warnings) warnings.push_back(w);
-        by_meta = pz.describe();
+        PolygonLayer pl =
+            read_polygons(req, "--by", req.by, req.by_id, req.by_crs, in, work_crs, work_what);
+        in.region_names = pl.ids;
+        in.regions = std::move(pl.geoms);
+        for (const auto& w : pl.warnings) warnings.push_back(w);
+        by_meta = pl.describe(LayerRole::Zones);
         by_meta["id_field"] = req.by_id;
     }
 

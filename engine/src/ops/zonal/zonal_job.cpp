@@ -8,9 +8,11 @@
 #include "redline/core/sha256.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/proj_version.hpp"
 #include "redline/geom/validity.hpp"
 #include "redline/io/gdal_raster_source.hpp"
+#include "redline/layers/zone_layer.hpp"
 #include "redline/ops/provenance.hpp"
 #include "redline/ops/zonal/zonal.hpp"
 
@@ -59,23 +61,36 @@ void ZonalReport::write(const std::string& output) const {
     w->commit();
 }
 
-ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zones,
+namespace {
+Crs raster_crs(const RasterSource& raster) {
+    return make_crs(raster.info().crs_wkt, raster.info().crs_label);
+}
+}  // namespace
+
+ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PolygonLayer zones,
                    ZonalJobOptions opts)
-    : m_raster(std::move(raster)), m_zones(std::move(zones)), m_opts(std::move(opts)) {
+    : ZonalJob(raster, raster_crs(*raster), std::move(zones), std::move(opts)) {}
+
+ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonLayer zones,
+                   ZonalJobOptions opts)
+    : m_raster(std::move(raster)),
+      m_crs(std::move(crs)),
+      m_zones(std::move(zones)),
+      m_opts(std::move(opts)) {
     const RasterInfo& info = m_raster->info();
     m_warnings = m_zones.warnings;
     for (const auto& w : info.warnings) m_warnings.push_back(w);
     if (!m_opts.classes.empty()) m_classes = ClassTable::load(m_opts.classes);
     parse_coverage_mode(m_opts.mode);  // validates
-    m_areas = CellAreaModel::build(info.grid, info.crs_wkt, m_opts.threads);
+    m_areas = CellAreaModel::build(info.grid, m_crs, m_opts.threads);
     for (const auto& w : m_areas.warnings()) m_warnings.push_back(w);
     if (m_opts.consume_geometry) {
         m_zoneset = std::make_shared<const ZoneSet>(info.grid, std::move(m_zones.geoms),
-                                                    m_zones.names, m_opts.progress);
+                                                    m_zones.ids, m_opts.progress);
         m_zones.geoms.clear();
         m_geometry_released = true;
     } else {
-        m_zoneset = std::make_shared<const ZoneSet>(info.grid, m_zones.geoms, m_zones.names);
+        m_zoneset = std::make_shared<const ZoneSet>(info.grid, m_zones.geoms, m_zones.ids);
     }
     PlanBudget budget;
     budget.max_memory = m_opts.max_memory;
@@ -89,7 +104,7 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zon
     for (std::size_t z = 0; z < m_zoneset->size(); ++z)
         if (m_zoneset->zone(z).window.empty()) {
             ++outside;
-            if (outside_names.size() < 10) outside_names.push_back(m_zones.names[z]);
+            if (outside_names.size() < 10) outside_names.push_back(m_zones.ids[z]);
         }
     if (m_zoneset->size() > 0 && outside == m_zoneset->size())
         m_warnings.push_back(
@@ -106,13 +121,11 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zon
 
 ZonalJob ZonalJob::from_request(const ZonalRequest& req) {
     std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(req.raster, req.band);
-    const RasterInfo& info = raster->info();
-    ZonePrepOptions prep = req.prep;
-    if (prep.threads == 0) prep.threads = req.job.threads;
-    prep.target_name = "raster '" + req.raster + "'";
-    if (!prep.progress) prep.progress = req.job.progress;
-    PreparedZones zones = prepare_zones(req.zones, info.crs_wkt, info.crs_label, prep);
-    return ZonalJob(std::move(raster), std::move(zones), req.job);
+    Crs crs = raster_crs(*raster);
+    PolygonLayer zones =
+        prepare_zones(req.zones, req.id_field, req.dissolve, crs, "raster '" + req.raster + "'",
+                      req.policy, req.job.threads, req.job.progress);
+    return ZonalJob(std::move(raster), std::move(crs), std::move(zones), req.job);
 }
 
 namespace {
@@ -192,7 +205,7 @@ std::string ZonalJob::fingerprint() const {
     w.u64(m_zones.features);
     w.u64(m_zones.repaired);
     w.u64(m_zones.reprojected ? 1 : 0);
-    write_zone_summary(w, m_zones.names, *m_zoneset);
+    write_zone_summary(w, m_zones.ids, *m_zoneset);
     return sha256_hex(w.take());
 }
 
@@ -207,7 +220,7 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
     ZonalReport rep;
     rep.warnings = m_warnings;
     rep.classes = m_classes;
-    rep.zone_names = m_zones.names;
+    rep.zone_names = m_zones.ids;
     rep.area_model = m_areas.kind_name();
     rep.ellipsoid = m_areas.ellipsoid();
     if (res.tasks_run != res.tasks_total)
@@ -243,7 +256,7 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
     rep.meta = engine_provenance();
     rep.meta["command"] = "zonal";
     rep.meta["raster"] = raster_meta;
-    rep.meta["zones"] = m_zones.describe();
+    rep.meta["zones"] = m_zones.describe(LayerRole::Zones);
     rep.meta["mode"] = m_opts.mode;
     rep.meta["area_model"] = {{"kind", m_areas.kind_name()},
                               {"description", m_areas.description()}};
@@ -284,7 +297,7 @@ ZonalJob ZonalJob::deserialize(const std::string& bytes) {
     o.mode = r.str();
     o.classes = r.str();
     o.tile_size = r.i64();
-    PreparedZones zones = PreparedZones::deserialize(r.str());
+    PolygonLayer zones = PolygonLayer::deserialize(r.str());
     std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(path, band);
     return ZonalJob(std::move(raster), std::move(zones), o);
 }

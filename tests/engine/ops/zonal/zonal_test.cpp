@@ -8,6 +8,7 @@
 #include <random>
 
 #include "redline/core/error.hpp"
+#include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/io/memory_raster_source.hpp"
 #include "test_support.hpp"
@@ -40,7 +41,7 @@ double area_of(const ZonalResult& r, std::size_t zone, std::int64_t klass) {
 
 ZonalResult run(const Fixture& f, const std::vector<MultiPolygon>& zones, ZonalOptions opts = {}) {
     MemoryRasterSource src(f.cells.data(), CellType::UInt8, f.grid, f.wkt, 0);
-    auto model = CellAreaModel::build(f.grid, f.wkt, 1);
+    auto model = CellAreaModel::build(f.grid, make_crs(f.wkt, "test CRS"), 1);
     std::vector<std::string> names;
     for (std::size_t i = 0; i < zones.size(); ++i) names.push_back(std::to_string(i));
     ZoneSet zs(f.grid, zones, names);
@@ -153,7 +154,7 @@ TEST(ZonalTest, IdenticalForAnyThreadsTileSizeAndPartition) {
         MemoryRasterSource src(f.cells.data(), CellType::UInt8, f.grid, f.wkt, 0);
         std::vector<std::string> names(zones.size(), "z");
         ZoneSet zs(f.grid, zones, names);
-        auto model = CellAreaModel::build(f.grid, f.wkt, 1);
+        auto model = CellAreaModel::build(f.grid, make_crs(f.wkt, "test CRS"), 1);
         const std::size_t n = zonal_task_count(src, zs, p);
         ZonalResult merged;
         for (std::size_t k = 0; k < 3; ++k) {

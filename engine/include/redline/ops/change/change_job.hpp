@@ -18,12 +18,14 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/class_table.hpp"
+#include "redline/core/crs.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/raster_source.hpp"
-#include "redline/layers/zone_preparation.hpp"
+#include "redline/layers/layer_policy.hpp"
+#include "redline/layers/polygon_layer.hpp"
 #include "redline/ops/change/change.hpp"
 #include "redline/ops/change/change_rules.hpp"
 
@@ -32,9 +34,10 @@ namespace redline {
 struct ChangeRequest {
     std::string t0, t1;
     int band = 1;
-    std::string zones;
-    ZonePrepOptions prep;
-    std::string preset = "redline";  // used when rules_path is empty
+    std::string zones;                          // PATH[:LAYER]
+    std::string id_field;                       // DEFAULT "": the feature id names each zone (--id)
+    LayerPolicy policy = LayerPolicy::zones();  // zones and permitted polygons
+    std::string preset = "redline";             // used when rules_path is empty
     std::string rules_path;
     std::string classes = "clcd";
     int mmu_pixels = 4;
@@ -103,7 +106,7 @@ class ChangeJob {
     static ChangeJob from_request(const ChangeRequest& req);
     // The same with zones the caller has already prepared in t0's CRS (the report passes the
     // redline union it computed; req.zones then only names them in messages).
-    static ChangeJob from_request(const ChangeRequest& req, PreparedZones zones);
+    static ChangeJob from_request(const ChangeRequest& req, PolygonLayer zones);
     std::size_t task_count() const;
     // Tiles of tasks [begin, end): exact, serializable.
     ChangePartial run(std::size_t begin, std::size_t end) const;
@@ -128,14 +131,15 @@ class ChangeJob {
     void build();  // area model, zone sets, options from the prepared state
     ChangeReport report(ChangeResult&& res) const;
     static ChangeJob open(const ChangeRequest& req);  // rasters, checks, classes, rules
-    void set_zones(PreparedZones zones);              // + permitted, zone sets, plan
+    void set_zones(PolygonLayer zones);               // + permitted, zone sets, plan
     ChangeRequest m_req;
     bool m_geometry_released = false;
     std::shared_ptr<const RasterSource> m_t0, m_t1;
+    Crs m_crs;  // t0's (and t1's)
     ClassTable m_classes;
     ChangeRules m_rules;
-    PreparedZones m_zones;
-    std::optional<PreparedZones> m_permitted;
+    PolygonLayer m_zones;
+    std::optional<PolygonLayer> m_permitted;
     std::vector<std::string> m_warnings;
     std::shared_ptr<const CellAreaModel> m_areas;
     std::shared_ptr<const ZoneSet> m_zoneset, m_permset;

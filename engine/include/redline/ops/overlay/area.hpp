@@ -17,18 +17,20 @@
 
 #include "redline/exec/progress.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/layers/overlay_layers.hpp"
+#include "redline/layers/layer_policy.hpp"
 
 namespace redline {
 
 struct AreaRequest {
-    std::string layer;         // PATH[:LAYER]
-    std::string id_field;      // DEFAULT "": the feature id names each row
-    bool dissolve = false;     // one group "all"
-    std::string dissolve_by;   // one group per value of this field
-    std::string within;        // PATH[:LAYER] of a boundary layer ("" = none)
-    OverlayLayerOptions prep;  // --reproject (boundary into the layer's CRS), --make-valid, ...
-    int threads = 0;           // DEFAULT 0 = all cores
+    std::string layer;        // PATH[:LAYER]
+    std::string id_field;     // DEFAULT "": the feature id names each row
+    bool dissolve = false;    // one group "all"
+    std::string dissolve_by;  // one group per value of this field
+    std::string within;       // PATH[:LAYER] of a boundary layer ("" = none)
+    // --reproject (the boundary into the layer's CRS), --densify, --make-valid, --layer-crs,
+    // --encoding.
+    LayerPolicy policy = LayerPolicy::overlay();
+    int threads = 0;  // DEFAULT 0 = all cores
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
 };

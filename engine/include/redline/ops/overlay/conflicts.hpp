@@ -14,7 +14,7 @@
 //  - a summary per layer pair (conflicts, area, slivers, sliver area, pass) on stderr and in
 //    JSON output ("summary").
 // Intersections are computed in the first layer's CRS (other layers must be in it, or
-// reprojected with `prep.reproject`), and measured with the PolygonAreaCalculator of that CRS.
+// reprojected with `policy.reproject`), and measured with the PolygonAreaCalculator of that CRS.
 // Nothing in the output depends on the thread count.
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -24,7 +24,7 @@
 #include "redline/core/geometry.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/layers/overlay_layers.hpp"
+#include "redline/layers/layer_policy.hpp"
 
 namespace redline {
 
@@ -35,8 +35,8 @@ struct ConflictsRequest {
     double min_area_m2 = 1.0;            // DEFAULT 1 m2: smaller overlaps are slivers
     bool self = false;                   // DEFAULT false: also overlaps inside each layer
     bool keep_geometry = false;          // DEFAULT false: keep overlap polygons (GeoPackage)
-    OverlayLayerOptions prep;
-    int threads = 0;  // DEFAULT 0 = all cores
+    LayerPolicy policy = LayerPolicy::overlay();  // --reproject, --densify, --make-valid, ...
+    int threads = 0;                              // DEFAULT 0 = all cores
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
 };

@@ -28,7 +28,9 @@
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/raster_source.hpp"
 #include "redline/io/table_writer.hpp"
-#include "redline/layers/zone_preparation.hpp"
+#include "redline/layers/layer_dissolve.hpp"
+#include "redline/layers/layer_policy.hpp"
+#include "redline/layers/polygon_layer.hpp"
 #include "redline/ops/zonal/zonal.hpp"
 
 namespace redline {
@@ -50,8 +52,10 @@ struct ZonalJobOptions {
 struct ZonalRequest {
     std::string raster;
     int band = 1;
-    std::string zones;  // PATH[:LAYER]
-    ZonePrepOptions prep;
+    std::string zones;     // PATH[:LAYER]
+    std::string id_field;  // DEFAULT "": the feature id names each zone (--id)
+    DissolveBy dissolve;   // DEFAULT none (--dissolve, --dissolve-by)
+    LayerPolicy policy = LayerPolicy::zones();
     ZonalJobOptions job;
 };
 
@@ -81,7 +85,8 @@ struct ZonalReport {
 
 class ZonalJob {
   public:
-    ZonalJob(std::shared_ptr<const RasterSource> raster, PreparedZones zones, ZonalJobOptions opts);
+    // `zones` must be in the raster's CRS (layers/conform.hpp).
+    ZonalJob(std::shared_ptr<const RasterSource> raster, PolygonLayer zones, ZonalJobOptions opts);
     // Opens the raster by path and prepares the zones.
     static ZonalJob from_request(const ZonalRequest& req);
 
@@ -110,8 +115,11 @@ class ZonalJob {
     static ZonalJob deserialize(const std::string& bytes);
 
   private:
+    ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonLayer zones,
+             ZonalJobOptions opts);
     std::shared_ptr<const RasterSource> m_raster;
-    PreparedZones m_zones;
+    Crs m_crs;  // the raster's
+    PolygonLayer m_zones;
     ZonalJobOptions m_opts;
     std::optional<ClassTable> m_classes;
     CellAreaModel m_areas;
