@@ -1,6 +1,10 @@
-// The shoreline engine on in-memory inputs: the 35 % target (docs/indicators.md), estuary handling,
-// raster classification with the 50 % rule and its ties, cuts where the land use changes, the
-// landward side from the mainland polygon, island exclusion, regions, determinism and bad input.
+// The shoreline engine (compute_shoreline) on in-memory inputs, end to end: the 35 % target
+// (docs/indicators.md), estuary handling, pieces, how the collaborators' answers reach the
+// pieces, the totals and the warnings (regions, islands, landward side, raster cuts,
+// unclassified pieces, unknown codes), determinism and bad input. The collaborators have their
+// own tests beside this file (attribute_classifier, shore_raster_model,
+// landward_strip_classifier, mainland_locator, region_assigner, shoreline_totals,
+// shoreline_report).
 #include "redline/ops/shoreline/shoreline.hpp"
 
 #include <geodesic.h>
@@ -10,12 +14,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "ops/shoreline/shoreline_fixtures.hpp"
 #include "redline/core/error.hpp"
 #include "redline/io/memory_raster_source.hpp"
-#include "test_support.hpp"
 
 namespace redline {
 namespace {
+
+using test::kEastward;
+using test::kTm;
+using test::kY0;
+using test::one_line;
+using test::RasterFixture;
 
 // The point `dist` metres north of p along its meridian (GRS80).
 Point north_of(Point p, double dist) {
@@ -24,12 +34,6 @@ Point north_of(Point p, double dist) {
     double lat = 0, lon = 0;
     geod_direct(&g, p.y, p.x, 0.0, dist, &lat, &lon, nullptr);
     return Point{lon, lat};
-}
-
-MultiLineString one_line(LineString l) {
-    MultiLineString ml;
-    ml.lines.push_back(std::move(l));
-    return ml;
 }
 
 ShorelineInputs lonlat_inputs(const std::vector<std::pair<double, std::string>>& features) {
@@ -86,12 +90,6 @@ TEST(ShorelineTest, ThirtyFourPointNineNineNineKilometresFails) {
     EXPECT_NE(rep.warnings[0].find("dike"), std::string::npos);
 }
 
-TEST(ShorelineTest, RuleR3ToleranceAndEquality) {
-    EXPECT_TRUE(meets_target(35.0, 35.0));
-    EXPECT_TRUE(meets_target(35.0 * (1 - 1e-13), 35.0));
-    EXPECT_FALSE(meets_target(34.999, 35.0));
-}
-
 TEST(ShorelineTest, EstuaryCountsInTheTotalNotInTheNaturalLength) {
     const auto rep = compute_shoreline(
         attribute_request(),
@@ -115,8 +113,6 @@ TEST(ShorelineTest, EstuaryRuleNaturalOrExcluded) {
     EXPECT_NEAR(t.total_m(), 90000.0, 1e-6);
     EXPECT_NEAR(t.share_percent(), 100.0 / 3.0, 1e-9);
     EXPECT_NEAR(t.estuary_m, 10000.0, 1e-6);
-    EXPECT_EQ(parse_estuary_rule("excluded"), EstuaryRule::Excluded);
-    EXPECT_THROW(parse_estuary_rule("half"), Error);
 }
 
 TEST(ShorelineTest, PiecesAreAtMostPieceLengthAndAddUpToTheLine) {
@@ -166,6 +162,44 @@ TEST(ShorelineTest, IslandPiecesAreReportedApartAndExcludedFromTheShare) {
     EXPECT_NEAR(t.share_percent(), 100.0 * 10000 / 15000, 1e-9);
 }
 
+TEST(ShorelineTest, PiecesInNoRegionCountInAllOnlyWithAWarning) {
+    // The second line (at 105.5E) is 0.4 degrees (~38.6 km) east of the only region.
+    ShorelineInputs in = lonlat_inputs({{20000.0, "natural"}, {30000.0, "artificial"}});
+    in.region_names = {"west"};
+    in.regions = {test::box(104.9, 29.9, 105.1, 30.5)};
+    const auto rep = compute_shoreline(attribute_request(), in);
+    ASSERT_EQ(rep.rows.size(), 2u);
+    EXPECT_NEAR(rep.rows[0].totals.total_m(), 50000.0, 1e-6);
+    EXPECT_NEAR(rep.rows[1].totals.total_m(), 20000.0, 1e-6);
+    // After the warning that "artificial" is in no list and counts as artificial.
+    ASSERT_EQ(rep.warnings.size(), 2u);
+    EXPECT_NE(rep.warnings[0].find("value(s) artificial are in neither"), std::string::npos);
+    EXPECT_EQ(rep.warnings[1],
+              "30000.000 m of shoreline lies in no --by region (nor within --by-snap-m 5000 m of "
+              "one); it counts in 'all' only");
+}
+
+TEST(ShorelineTest, UndecidedLandwardSideFallsBackToTheConventionWithAWarning) {
+    // A mainland sliver 4 m wide around the line at 105E: every probe is outside it.
+    ShorelineInputs in = lonlat_inputs({{150.0, "natural"}});
+    const double deg_per_m = 1.0 / 96486.28;  // of longitude at 30N, about
+    in.mainland = test::box(105.0 - 2 * deg_per_m, 29.99, 105.0 + 2 * deg_per_m, 30.01);
+    ShorelineRequest req = attribute_request();
+    req.keep_pieces = true;
+    req.land_side = Side::Right;
+    const auto rep = compute_shoreline(req, in);
+    ASSERT_EQ(rep.pieces.size(), 2u);
+    for (const auto& p : rep.pieces) {
+        EXPECT_TRUE(p.mainland);
+        EXPECT_EQ(p.land_side, Side::Right);
+        EXPECT_FALSE(p.side_from_mainland);
+    }
+    ASSERT_EQ(rep.warnings.size(), 1u);
+    EXPECT_EQ(rep.warnings[0].find("2 mainland piece(s) could not tell their landward side"), 0u);
+    EXPECT_NE(rep.warnings[0].find("the --land-side convention (right) was used"),
+              std::string::npos);
+}
+
 TEST(ShorelineTest, SnapDistanceDecidesWhatIsOnTheMainlandBoundary) {
     ShorelineInputs in = lonlat_inputs({{10000.0, "natural"}});
     // Mainland edge 40 m (then 60 m) east of the line at 105E, 30-30.1N.
@@ -180,30 +214,6 @@ TEST(ShorelineTest, SnapDistanceDecidesWhatIsOnTheMainlandBoundary) {
 }
 
 // --- Raster classification -------------------------------------------------------------------
-
-// Transverse Mercator on 105E with k = 1: metric scale 1 along the central meridian.
-const char* const kTm =
-    "+proj=tmerc +lat_0=0 +lon_0=105 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs";
-constexpr double kY0 = 3300000.0;
-
-struct RasterFixture {
-    std::vector<std::uint8_t> cells;
-    Grid grid;
-    std::string wkt;
-    std::unique_ptr<MemoryRasterSource> source;
-
-    // rows x 20 columns of 10 m from x = 499900, top edge at kY0 + 30; rows top-down.
-    explicit RasterFixture(const std::vector<std::vector<std::uint8_t>>& rows) {
-        const auto nrows = static_cast<std::int64_t>(rows.size());
-        for (const auto& r : rows) {
-            for (int c = 0; c < 20; ++c)
-                cells.push_back(r.size() == 1 ? r[0] : r[static_cast<std::size_t>(c)]);
-        }
-        grid = Grid(499900, 10, kY0 + 30, -10, 20, nrows);
-        wkt = test::wkt_of(kTm);
-        source = std::make_unique<MemoryRasterSource>(cells.data(), CellType::UInt8, grid, wkt, 0);
-    }
-};
 
 ShorelineInputs raster_inputs(const RasterFixture& f, std::vector<LineString> lines) {
     ShorelineInputs in;
@@ -226,46 +236,7 @@ ShorelineRequest raster_request(double buffer_m) {
     return req;
 }
 
-const LineString kEastward{{499955, kY0}, {500045, kY0}};  // 90 m, land (left) to the north
-
-TEST(ShorelineTest, HalfArtificialStripIsATieAndTiesAreArtificial) {
-    // Rows (top-down): y 20-30 nodata, 10-20 forest (2), 0-10 impervious (8), below: sea (nodata).
-    RasterFixture f({{0}, {2}, {8}, {0}, {0}, {0}});
-    const auto rep = compute_shoreline(raster_request(20), raster_inputs(f, {kEastward}));
-    ASSERT_EQ(rep.pieces.size(), 1u);
-    EXPECT_NEAR(rep.pieces[0].artificial_percent, 50.0, 1e-6);
-    EXPECT_EQ(rep.pieces[0].klass, ShoreClass::Artificial);
-    EXPECT_NEAR(rep.pieces[0].valid_percent, 100.0, 1e-6);
-    EXPECT_NEAR(rep.rows[0].totals.artificial_m, 90.0, 1e-3);
-    // The same tie with the classes swapped is artificial too.
-    RasterFixture g({{0}, {8}, {2}, {0}, {0}, {0}});
-    const auto rep2 = compute_shoreline(raster_request(20), raster_inputs(g, {kEastward}));
-    EXPECT_EQ(rep2.pieces[0].klass, ShoreClass::Artificial);
-}
-
-TEST(ShorelineTest, FortyPercentIsNaturalSixtyPercentArtificial) {
-    // Strip of 25 m: 10 m impervious, 10 m forest, 5 m of the third row.
-    RasterFixture f({{2}, {2}, {8}, {0}, {0}, {0}});
-    auto rep = compute_shoreline(raster_request(25), raster_inputs(f, {kEastward}));
-    ASSERT_EQ(rep.pieces.size(), 1u);
-    EXPECT_NEAR(rep.pieces[0].artificial_percent, 40.0, 1e-6);
-    EXPECT_EQ(rep.pieces[0].klass, ShoreClass::Natural);
-    EXPECT_NEAR(rep.rows[0].totals.natural_m, 90.0, 1e-3);
-    RasterFixture g({{8}, {2}, {8}, {0}, {0}, {0}});
-    rep = compute_shoreline(raster_request(25), raster_inputs(g, {kEastward}));
-    EXPECT_NEAR(rep.pieces[0].artificial_percent, 60.0, 1e-6);
-    EXPECT_EQ(rep.pieces[0].klass, ShoreClass::Artificial);
-}
-
-TEST(ShorelineTest, NodataIsExcludedFromTheStripShare) {
-    // 10 m impervious next to the line, nodata beyond: 100 % of the valid area is artificial.
-    RasterFixture f({{0}, {0}, {8}, {0}, {0}, {0}});
-    const auto rep = compute_shoreline(raster_request(20), raster_inputs(f, {kEastward}));
-    EXPECT_NEAR(rep.pieces[0].artificial_percent, 100.0, 1e-6);
-    EXPECT_NEAR(rep.pieces[0].valid_percent, 50.0, 1e-6);
-}
-
-TEST(ShorelineTest, PieceIsCutWhereTheLandwardLandUseChanges) {
+TEST(ShorelineTest, RasterCutsBecomeNumberedPiecesWithTheirGeometry) {
     // Impervious west of x = 500000 (columns 0-9), forest east of it.
     std::vector<std::uint8_t> row(20, 2);
     for (int c = 0; c < 10; ++c) row[static_cast<std::size_t>(c)] = 8;
@@ -280,6 +251,10 @@ TEST(ShorelineTest, PieceIsCutWhereTheLandwardLandUseChanges) {
     EXPECT_NEAR(rep.pieces[1].artificial_percent, 0.0, 1e-4);
     EXPECT_NEAR(rep.pieces[0].geometry.back().x, 500000.0, 1e-3);
     EXPECT_EQ(rep.pieces[1].piece, 1u);
+    EXPECT_EQ(rep.pieces[1].start_m, rep.pieces[0].length_m);
+    EXPECT_NEAR(rep.rows[0].totals.artificial_m, 45.0, 1e-3);
+    EXPECT_NEAR(rep.rows[0].totals.natural_m, 45.0, 1e-3);
+    EXPECT_EQ(rep.piece_count, 2u);
 }
 
 TEST(ShorelineTest, StripWithoutValidCellsIsUnclassifiedAndLeftOutOfTheShare) {
@@ -290,6 +265,11 @@ TEST(ShorelineTest, StripWithoutValidCellsIsUnclassifiedAndLeftOutOfTheShare) {
     EXPECT_EQ(rep.pieces[0].klass, ShoreClass::Unclassified);
     EXPECT_NEAR(rep.rows[0].totals.unclassified_m, 90.0, 1e-3);
     EXPECT_EQ(rep.rows[0].totals.total_m(), 0.0);
+    ASSERT_GE(rep.warnings.size(), 2u);
+    EXPECT_EQ(rep.warnings[0].find("90.000 m of mainland shoreline has no valid raster cell in its "
+                                   "20 m landward strip"),
+              0u);
+    EXPECT_EQ(rep.warnings[1], "the mainland shoreline has zero length: the share is undefined");
 }
 
 TEST(ShorelineTest, MainlandPolygonDecidesTheLandwardSide) {
@@ -309,24 +289,6 @@ TEST(ShorelineTest, MainlandPolygonDecidesTheLandwardSide) {
     EXPECT_FALSE(rep.pieces[1].side_from_mainland);
     EXPECT_NEAR(rep.rows[0].totals.island_m, 90.0, 1e-3);
     EXPECT_NEAR(rep.rows[0].totals.artificial_m, 90.0, 1e-3);
-}
-
-TEST(ShorelineTest, UnknownArtificialClassIsAnError) {
-    RasterFixture f({{0}, {2}, {8}, {0}, {0}, {0}});
-    ShorelineRequest req = raster_request(20);
-    req.artificial_classes = {"8", "42"};
-    try {
-        compute_shoreline(req, raster_inputs(f, {kEastward}));
-        FAIL() << "expected an error";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-        EXPECT_NE(std::string(e.what()).find("code 42 is not a class of table 'clcd'"),
-                  std::string::npos);
-    }
-    req.artificial_classes = {"built_up", "cropland"};
-    RasterFixture g({{0}, {1}, {2}, {0}, {0}, {0}});
-    const auto rep = compute_shoreline(req, raster_inputs(g, {kEastward}));
-    EXPECT_EQ(rep.pieces[0].klass, ShoreClass::Artificial);  // 50 % cropland: a tie
 }
 
 TEST(ShorelineTest, RasterCodesUnknownToTheTableCountAsNodataWithAWarning) {
@@ -408,9 +370,6 @@ TEST(ShorelineTest, BadAttributeValuesAreClearErrors) {
     ShorelineRequest req = attribute_request();
     expect_invalid(req, lonlat_inputs({{1000.0, "natural"}, {1000.0, " "}}),
                    "1 feature(s) have no value in --class-field 'type' (feature ids 2)");
-    req.artificial_values = {"dike"};
-    expect_invalid(req, lonlat_inputs({{1000.0, "natural"}, {1000.0, "harbour"}}),
-                   "value(s) in none of --natural, --estuary and --artificial: 'harbour'");
     req.artificial_values = {"sandy"};
     expect_invalid(req, lonlat_inputs({{1000.0, "natural"}}),
                    "value 'sandy' is listed both in --natural and in --artificial");

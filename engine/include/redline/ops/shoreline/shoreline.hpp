@@ -11,7 +11,8 @@
 //  - by attribute (`class_field`): the feature's value, compared trimmed and case-insensitive,
 //    is natural when listed in `natural_values`, estuary when in `estuary_values`, artificial
 //    when in `artificial_values`; with `artificial_values` empty every other value is
-//    artificial (and listed in a warning), otherwise a value in no list is an error.
+//    artificial (and listed in a warning), otherwise a value in no list is an error
+//    (attribute_classifier.hpp).
 //  - by land-use raster (`raster`): a piece is further cut where the land use next to it
 //    changes (the landward transect of `buffer_m`, sampled every half cell, switches between
 //    mostly artificial, mostly other, and no data), then each piece is artificial when at least
@@ -20,7 +21,7 @@
 //    relative 1e-9) are artificial. Valid cells: valid in the raster and known to the
 //    class table (unknown codes count as nodata and are listed in a warning). A piece
 //    whose strip has no valid cell is `unclassified`: reported, in neither the share's
-//    numerator nor its denominator.
+//    numerator nor its denominator (shore_raster_model.hpp, landward_strip_classifier.hpp).
 //
 // Landward side. With `mainland`, the side of a mainland piece that lies inside the mainland
 // polygon: probes at increasing distances (d + 1, 2, 4 ... 64 m, where d is the piece's
@@ -28,17 +29,18 @@
 // at which exactly one probe is inside decides. Otherwise (no --mainland, island pieces, or
 // undecided probes) the convention `land_side`: DEFAULT left of the line's direction, as in
 // GSHHG, whose level-1 shorelines run with land on the left (its island rings are all
-// counter-clockwise).
+// counter-clockwise). (mainland_locator.hpp)
 //
 // Mainland. With `mainland`, a piece is mainland when its midpoint is within `snap_m`
 // (DEFAULT 50 m, geodesic metres) of the mainland polygon's boundary; other pieces (islands,
 // lines away from the mainland coast) are reported in `island_m` and excluded from the share.
 // Without `mainland` every piece counts as mainland and `island_m` is empty.
+// (mainland_locator.hpp)
 //
 // Regions (`by`, `by_id`): a piece belongs to the region polygon containing its midpoint (the
 // first in layer order when several do), else to the nearest region within `by_snap_m`
 // (DEFAULT 5000 m; coastlines and simplified boundaries rarely coincide), else to none (it
-// still counts in `all`; a warning gives the length).
+// still counts in `all`; a warning gives the length). (region_assigner.hpp)
 //
 // Output (summary): one row for region `all`, then one per region in layer order. Columns
 //   region,natural_m,artificial_m,estuary_m,total_m,natural_share_percent,
@@ -46,15 +48,14 @@
 // total_m = natural_m + artificial_m + estuary_m (mainland pieces; estuary counts in the total,
 // not in the natural length: the default, see EstuaryRule); share = 100 natural_m / total_m
 // (empty when the total is 0); pass = "true" iff share >= target (1 - 1e-12); margin = share -
-// target. Segments: one row per piece (see segment_spec()).
+// target. Segments: one row per piece. (shoreline_totals.hpp, shoreline_report.hpp)
 //
 // Determinism: features are measured in parallel and pieces are processed in chunks of
 // consecutive pieces (fixed by the data, not by the thread count) with oneTBB, and results are
-// merged in line order: the same bytes for any `threads`.
+// merged in line order: the same bytes for any `threads`. The engine (shoreline.cpp) measures,
+// cuts and merges; each worker thread holds its own locators and strip classifier.
 // Thread-safety: run_shoreline and compute_shoreline are reentrant.
 #include <cstdint>
-#include <limits>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,26 +64,11 @@
 #include "redline/exec/progress.hpp"
 #include "redline/geom/side_buffer.hpp"
 #include "redline/io/raster_source.hpp"
-#include "redline/io/table_writer.hpp"
+#include "redline/ops/shoreline/shore_class.hpp"
+#include "redline/ops/shoreline/shoreline_report.hpp"
+#include "redline/ops/shoreline/shoreline_totals.hpp"
 
 namespace redline {
-
-enum class ShoreClass { Natural, Artificial, Estuary, Unclassified };
-
-// How estuary shoreline enters the share (not settled; docs/indicators.md#estuary-shoreline):
-// Total (DEFAULT): in the denominator only; Natural: in both terms; Excluded: in neither.
-enum class EstuaryRule { Total, Natural, Excluded };
-// "total" | "natural" | "excluded"; throws InvalidInput otherwise.
-EstuaryRule parse_estuary_rule(const std::string& s);
-const char* estuary_rule_name(EstuaryRule r);
-const char* shore_class_name(ShoreClass c);
-
-// Default attribute values (L_nat = bedrock + sandy + muddy + biological + restored).
-const std::vector<std::string>& default_natural_values();
-const std::vector<std::string>& default_estuary_values();
-
-// docs/units.md#target-comparison: value >= target * (1 - 1e-12).
-bool meets_target(double value, double target);
 
 struct ShorelineRequest {
     std::string lines;      // PATH[:LAYER] with LineString / MultiLineString features
@@ -142,59 +128,6 @@ struct ShorelineInputs {
     std::optional<MultiPolygon> mainland;
     std::vector<std::string> region_names;
     std::vector<MultiPolygon> regions;
-};
-
-struct ShorelineTotals {
-    double natural_m = 0, artificial_m = 0, estuary_m = 0, unclassified_m = 0, island_m = 0;
-    EstuaryRule estuary_rule = EstuaryRule::Total;
-    // natural + artificial, plus estuary unless the rule is Excluded.
-    double total_m() const;
-    // 100 x (natural, plus estuary when the rule is Natural) / total_m(); NaN when the total is 0.
-    double share_percent() const;
-};
-
-struct ShorelineRow {
-    std::string region;
-    ShorelineTotals totals;
-};
-
-struct ShorelinePiece {
-    std::int64_t fid = 0;
-    std::size_t part = 0;
-    std::size_t piece = 0;  // within the part, from 0
-    double start_m = 0;     // geodesic position of the start along the part
-    double length_m = 0;
-    ShoreClass klass = ShoreClass::Natural;
-    bool mainland = true;
-    int region = -1;    // index in region_names, -1 = none
-    std::string value;  // attribute mode: the feature's value
-    double artificial_percent = std::numeric_limits<double>::quiet_NaN();  // raster mode
-    double valid_percent = std::numeric_limits<double>::quiet_NaN();       // raster mode
-    Side land_side = Side::Left;
-    bool side_from_mainland = false;
-    LineString geometry;  // in ShorelineReport::crs_wkt
-};
-
-struct ShorelineReport {
-    std::vector<ShorelineRow> rows;  // "all", then regions in layer order
-    std::vector<std::string> region_names;
-    std::vector<ShorelinePiece> pieces;  // when keep_pieces
-    std::string crs_wkt;                 // of the piece geometries
-    bool raster_mode = false;
-    bool has_mainland = false;
-    double target_percent = 35.0;
-    std::size_t features = 0;
-    std::size_t piece_count = 0;
-    nlohmann::json meta;
-    std::vector<std::string> warnings;
-
-    TableSpec table_spec() const;
-    std::vector<Value> row_values(const ShorelineRow& row) const;
-    TableSpec segment_spec() const;
-    std::vector<Value> segment_values(const ShorelinePiece& p) const;
-    // Writes the summary ("" = CSV on stdout; .csv, .json) and, when `segments` is set, the
-    // pieces (.gpkg with line geometry, or .csv); both are complete or absent.
-    void write(const std::string& output, const std::string& segments = "") const;
 };
 
 ShorelineReport compute_shoreline(const ShorelineRequest& req, const ShorelineInputs& in);
