@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "redline/core/class_table.hpp"
+#include "redline/core/compensated_sum.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/fixed_area.hpp"
 #include "redline/core/text.hpp"
@@ -86,19 +87,8 @@ namespace {
 
 constexpr double kTieTolerance = 1e-9;  // relative, for the 50 % rule's ties
 
-// Neumaier compensated sum.
-struct Sum {
-    double s = 0, c = 0;
-    void add(double v) {
-        const double t = s + v;
-        c += std::fabs(s) >= std::fabs(v) ? (s - t) + v : (v - t) + s;
-        s = t;
-    }
-    double value() const { return s + c; }
-};
-
 struct TotalSums {
-    Sum natural, artificial, estuary, unclassified, island;
+    CompensatedSum natural, artificial, estuary, unclassified, island;
     void add(ShoreClass k, bool mainland, double len) {
         if (!mainland) {
             island.add(len);
@@ -734,7 +724,7 @@ ShorelineReport Engine::run() {
 
     TotalSums all;
     std::vector<TotalSums> regions(m_in.regions.size());
-    Sum unassigned;
+    CompensatedSum unassigned;
     std::set<std::int64_t> unknown_codes;
     std::size_t side_fallbacks = 0;
     std::size_t last_feature = SIZE_MAX, last_part = SIZE_MAX, piece_no = 0;
