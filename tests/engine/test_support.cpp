@@ -40,4 +40,9 @@ std::string temp_dir(const std::string& name) {
 
 std::string wkt_of(const std::string& crs) { return crs_from_user(crs); }
 
+::testing::AssertionResult has(const std::string& text, const std::string& part) {
+    if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "'" << part << "' is not in: " << text;
+}
+
 }  // namespace redline::test

@@ -1,8 +1,11 @@
 #pragma once
 // Helpers for engine tests: polygons from coordinates, reference values, temporary dirs.
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
+#include "redline/core/error.hpp"
 #include "redline/core/geometry.hpp"
 
 namespace redline::test {
@@ -17,5 +20,25 @@ std::string temp_dir(const std::string& name);
 extern const char* const kAlbers;
 // WKT of a user CRS string ("EPSG:4326", a PROJ string).
 std::string wkt_of(const std::string& crs);
+
+// The message of the Error that `f()` throws. A test failure (and "") when it throws nothing, an
+// Error of another kind or another exception.
+template <class F>
+std::string error_message(ErrorKind kind, F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        EXPECT_EQ(kind_name(e.kind()), std::string(kind_name(kind))) << e.what();
+        return e.what();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "expected an Error, got: " << e.what();
+        return {};
+    }
+    ADD_FAILURE() << "expected an Error of kind " << kind_name(kind) << ", nothing was thrown";
+    return {};
+}
+
+// Success when `text` contains `part` (for EXPECT_TRUE; the failure shows both).
+::testing::AssertionResult has(const std::string& text, const std::string& part);
 
 }  // namespace redline::test
