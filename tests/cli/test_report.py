@@ -429,6 +429,7 @@ def test_shoreline_region_snap_assigns_pieces_near_a_region(scene):
     assert rep1["options"]["shoreline_region_snap_m"] == 5000000
     shares = {r["region"]: r["natural_shoreline_share_percent"] for r in rep1["regions"]}
     assert shares["West"] == pytest.approx(35.0, abs=1e-9) and shares["East"] is None
+    assert [r["region"] for r in rep0["regions"]] == [r["region"] for r in rep1["regions"]]  # not vacuous
     assert all(r["natural_shoreline_share_percent"] is None for r in rep0["regions"])
 
 

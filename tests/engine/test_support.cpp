@@ -47,4 +47,9 @@ Crs crs_of(const std::string& crs) {
     return make_crs(std::move(wkt), std::move(label));
 }
 
+::testing::AssertionResult has(const std::string& text, const std::string& part) {
+    if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "'" << part << "' is not in: " << text;
+}
+
 }  // namespace redline::test

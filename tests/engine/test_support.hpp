@@ -1,9 +1,12 @@
 #pragma once
 // Helpers for engine tests: polygons from coordinates, reference values, temporary dirs.
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
 #include "redline/core/crs.hpp"
+#include "redline/core/error.hpp"
 #include "redline/core/geometry.hpp"
 
 namespace redline::test {
@@ -20,5 +23,25 @@ extern const char* const kAlbers;
 std::string wkt_of(const std::string& crs);
 // The Crs of a user CRS string, as the engine builds it for a dataset in that CRS.
 Crs crs_of(const std::string& crs);
+
+// The message of the Error that `f()` throws. A test failure (and "") when it throws nothing, an
+// Error of another kind or another exception.
+template <class F>
+std::string error_message(ErrorKind kind, F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        EXPECT_EQ(kind_name(e.kind()), std::string(kind_name(kind))) << e.what();
+        return e.what();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "expected an Error, got: " << e.what();
+        return {};
+    }
+    ADD_FAILURE() << "expected an Error of kind " << kind_name(kind) << ", nothing was thrown";
+    return {};
+}
+
+// Success when `text` contains `part` (for EXPECT_TRUE; the failure shows both).
+::testing::AssertionResult has(const std::string& text, const std::string& part);
 
 }  // namespace redline::test

@@ -161,18 +161,85 @@ def test_errors_have_python_types_and_cli_text(data, tmp_path):
         redline.change(data["raster"], data["t1"], z, preset="forest")
 
 
-def test_max_memory(data):
-    z = f"{data['zones']}:redline"
-    ref = redline.zonal(data["raster"], z, tile_size=4096)
-    small = redline.zonal(data["raster"], z, tile_size=4096, max_memory="100M")
-    assert small.equals(ref)
+MIB = 1 << 20
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory):
+    """Two dates of a 1024 x 1024 raster in 128 x 128 blocks and zones over all of it: with
+    tile_size=4096 one tile holds the whole raster, so a limit below one worker's full tile in the
+    engine's memory model must shrink the tiles."""
+    d = tmp_path_factory.mktemp("wide")
+    rng = np.random.default_rng(3)
+    t0 = rng.integers(1, 10, size=(1024, 1024), dtype=np.uint8)
+    t1 = t0.copy()
+    t1[rng.random(t0.shape) < 0.02] = 8
+    r0 = write_raster(d / "t0.tif", t0, GT, ALBERS, nodata=0, block=(128, 128))
+    r1 = write_raster(d / "t1.tif", t1, GT, ALBERS, nodata=0, block=(128, 128))
+    z = write_layer(d / "z.gpkg", "z", [box_wkt(X0 + 5, Y0 - 10235, X0 + 10235, Y0 - 5),
+                                        box_wkt(X0 + 2000.5, Y0 - 6000, X0 + 7000, Y0 - 1000.5)], ALBERS)
+    return r0, r1, f"{z}:z"
+
+
+def zonal_tasks(raster, zones, **kw):
+    """Tasks (busy tiles) of the job redline.zonal would run, as redline.distributed prepares it."""
+    opts, array = redline._zonal_options(
+        raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None, classes=None, threads=1, band=1,
+        tile_size=kw.get("tile_size", 1024), reproject=False, make_valid=False, zones_crs=None, densify=100.0,
+        transform=None, crs=None, nodata=None, max_memory=kw.get("max_memory"))
+    return redline._core.ZonalJob.prepare(opts, array).task_count()
+
+
+def change_tasks(t0, t1, zones, **kw):
+    opts = redline._change_options(
+        t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4, connectivity=8,
+        permitted=None, mode="exact", threads=1, band=1, tile_size=kw.get("tile_size", 1024), reproject=False,
+        make_valid=False, zones_crs=None, permitted_min_share=0.5, patch_geometry=False,
+        max_memory=kw.get("max_memory"))
+    return redline._core.ChangeJob.prepare(opts).task_count()
+
+
+def test_max_memory_shrinks_the_tiles(wide):
+    # The model (engine/include/redline/exec/memory_budget.hpp): 64 MiB for the process, 48 bytes
+    # per zone vertex and 1 KiB per zone, no block cache for 128 x 128 blocks, and per worker
+    # tile cells x 10 bytes (zonal) or 28 bytes (change). One worker on the whole raster
+    # (1024^2 cells) needs 10 MiB (zonal) and 28 MiB (change) above the base; tiles of 512^2
+    # need a quarter of that. So these limits admit 512 but not 1024 or more: 2 x 2 tiles.
+    r0, r1, z = wide
+    zonal_limit, change_limit = 64 * MIB + 6 * MIB, 64 * MIB + 16 * MIB
+    assert zonal_tasks(r0, z, tile_size=4096) == 1
+    assert zonal_tasks(r0, z, tile_size=4096, max_memory=zonal_limit) == 4
+    assert zonal_tasks(r0, z, tile_size=4096, max_memory="70M") == 4  # the same limit as text
+    assert change_tasks(r0, r1, z, tile_size=4096) == 1
+    assert change_tasks(r0, r1, z, tile_size=4096, max_memory=change_limit) == 4
+    # The CLI says so in its plan, and the results are those of the unbounded run.
+    p = run("zonal", "--raster", r0, "--zones", z, "--tile-size", 4096, "--threads", 1, "--verbose",
+            "--max-memory", zonal_limit, "--output", "-")
+    assert p.returncode == 0, p.stderr
+    assert "tile size 512 (reduced from 4096)" in p.stderr
+    assert "tile plan: 2 x 2 tiles of 512 x 512 cells" in p.stderr
+    ref = redline.zonal(r0, z, tile_size=4096, threads=1)
+    small = redline.zonal(r0, z, tile_size=4096, threads=1, max_memory=zonal_limit)
+    pd.testing.assert_frame_equal(small, ref, check_exact=True)
+    m0, p0 = redline.change(r0, r1, z, tile_size=4096, threads=1)
+    m1, p1 = redline.change(r0, r1, z, tile_size=4096, threads=1, max_memory=change_limit)
+    pd.testing.assert_frame_equal(m1, m0, check_exact=True)
+    pd.testing.assert_frame_equal(p1, p0, check_exact=True)
+    assert len(m0) > 0 and len(p0) > 0
+
+
+def test_max_memory_too_small_or_not_a_size(data, wide):
+    r0, r1, z = wide
+    # Below even the smallest tiles (one 128 x 128 block: 160 KiB per worker): refused before any
+    # work, with the model's terms: the two zones' 10 vertices, the block size, one worker.
+    with pytest.raises(ValueError, match=r"max.memory 64 MiB is too small for this job: .*for 2 zones with 10 "
+                                         r"vertices, 0 KiB of GDAL block cache, 160 KiB per worker x 1\)"):
+        redline.zonal(r0, z, threads=1, max_memory=64 * MIB + 100 * 1024, output=data["dir"] / "never.csv")
+    assert not (data["dir"] / "never.csv").exists()
     with pytest.raises(ValueError, match="max.memory 1 MiB is too small for this job"):
-        redline.zonal(data["raster"], z, max_memory=1 << 20)
+        redline.zonal(data["raster"], f"{data['zones']}:redline", max_memory=1 << 20)
     with pytest.raises(ValueError, match="max_memory 'lots' is not a size"):
-        redline.change(data["raster"], data["t1"], z, max_memory="lots")
-    m0, p0 = redline.change(data["raster"], data["t1"], z)
-    m1, p1 = redline.change(data["raster"], data["t1"], z, max_memory="2G")
-    assert m1.equals(m0) and p1.equals(p0)
+        redline.change(data["raster"], data["t1"], f"{data['zones']}:redline", max_memory="lots")
 
 
 def test_progress_callable_and_warnings(data):
@@ -249,7 +316,25 @@ def test_report_matches_cli(tmp_path):
     assert p.returncode == 0, p.stderr
     rep = redline.report(demo, output_dir=tmp_path / "py")
     assert (tmp_path / "py" / "report.json").read_bytes() == (tmp_path / "cli" / "report.json").read_bytes()
-    assert [i["id"] for i in rep["indicators"]][0] == "ecr_area" and rep["indicators"][0]["pass"] in (True, False)
+    ecr = rep["indicators"][0]
+    assert ecr["id"] == "ecr_area"
+    # Independently: the demo redline is in an equal-area (Albers, GRS80) CRS, so the planar area of
+    # its union (shapely/GEOS) is its ellipsoidal area; the target is >= 3 150 000 km2
+    # (docs/indicators.md). 3.19e6 km2 passes.
+    import geopandas as gpd
+    from shapely.ops import unary_union
+    plan = gpd.read_file(demo.parent / "plan.gpkg", layer="redline")
+    union_km2 = unary_union(list(plan.geometry.values)).area / 1e6
+    assert ecr["value"] == pytest.approx(union_km2, rel=1e-9)
+    assert (ecr["target"], ecr["comparator"]) == (3150000, ">=")
+    assert union_km2 >= 3150000 and ecr["pass"] is True
+    # Every indicator's pass follows from its value, comparator and target.
+    for i in rep["indicators"]:
+        if i.get("comparator") is None:
+            assert i["pass"] is None, i
+        else:
+            expect = i["value"] >= i["target"] if i["comparator"] == ">=" else i["value"] <= i["target"]
+            assert i["pass"] is expect, i
 
 
 def test_report_never_replaces_a_folder_that_is_not_a_report(tmp_path):

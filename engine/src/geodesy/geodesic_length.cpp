@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "redline/core/compensated_sum.hpp"
+
 namespace redline {
 
 struct GeodesicLength::Impl {
@@ -26,14 +28,9 @@ double GeodesicLength::distance_m(const Point& a, const Point& b) const {
 }
 
 double GeodesicLength::length_m(const LineString& lonlat) const {
-    double sum = 0, comp = 0;  // Neumaier
-    for (std::size_t i = 1; i < lonlat.size(); ++i) {
-        const double d = distance_m(lonlat[i - 1], lonlat[i]);
-        const double t = sum + d;
-        comp += std::fabs(sum) >= d ? (sum - t) + d : (d - t) + sum;
-        sum = t;
-    }
-    return sum + comp;
+    CompensatedSum sum;
+    for (std::size_t i = 1; i < lonlat.size(); ++i) sum.add(distance_m(lonlat[i - 1], lonlat[i]));
+    return sum.value();
 }
 
 std::size_t GeodesicLength::split_geodesic(const Point& a, const Point& b, double max_arc_m,

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "redline/core/compensated_sum.hpp"
 #include "redline/core/error.hpp"
 #include "redline/geodesy/crs_description.hpp"
 
@@ -13,17 +14,6 @@ namespace redline {
 namespace {
 
 constexpr double kDeg = std::numbers::pi / 180.0;
-
-// Running compensated sum (Neumaier).
-struct Sum {
-    double s = 0, c = 0;
-    void add(double v) {
-        const double t = s + v;
-        c += std::fabs(s) >= std::fabs(v) ? (s - t) + v : (v - t) + s;
-        s = t;
-    }
-    double value() const { return s + c; }
-};
 
 // Meridian (M) and prime-vertical (N) radii of curvature at latitude phi (radians).
 void radii(const Ellipsoid& e, double phi, double& m, double& n) {
@@ -156,7 +146,7 @@ MeasuredLine LineMeasurer::measure(const LineString& line) const {
         }
         m_to_geo.transform_unchecked(lon.data(), lat.data(), lon.size());
         ml.s_m.resize(ml.xy.size());
-        Sum sum;
+        CompensatedSum sum;
         for (std::size_t i = 0; i < ml.xy.size(); ++i) {
             if (lon[i] == HUGE_VAL)
                 fail(ErrorKind::InvalidInput,
@@ -176,7 +166,7 @@ MeasuredLine LineMeasurer::measure(const LineString& line) const {
     ml.xy.push_back(line[0]);
     ml.s_m.push_back(0.0);
     ml.original.push_back(1);
-    Sum sum;
+    CompensatedSum sum;
     LineString buf;
     for (std::size_t i = 1; i < line.size(); ++i) {
         const Point a = line[i - 1], b = line[i];

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "redline/core/compensated_sum.hpp"
 #include "redline/core/error.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
@@ -20,20 +21,17 @@ namespace {
 
 constexpr double kDegPerRad = 180.0 / std::numbers::pi;
 
-// Neumaier-compensated signed shoelace area about the first vertex (units^2).
+// Compensated (core/compensated_sum.hpp) signed shoelace area about the first vertex (units^2).
 double planar_ring_area(const Ring& r) {
     if (r.size() < 4) return 0.0;
     const double x0 = r[0].x, y0 = r[0].y;
-    double sum = 0.0, comp = 0.0;
+    CompensatedSum sum;
     for (std::size_t i = 1; i + 2 < r.size(); ++i) {
         const double xa = r[i].x - x0, ya = r[i].y - y0;
         const double xb = r[i + 1].x - x0, yb = r[i + 1].y - y0;
-        const double term = xa * yb - xb * ya;
-        const double t = sum + term;
-        comp += std::fabs(sum) >= std::fabs(term) ? (sum - t) + term : (term - t) + sum;
-        sum = t;
+        sum.add(xa * yb - xb * ya);
     }
-    return 0.5 * (sum + comp);
+    return 0.5 * sum.value();
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ class Grid {
     // Extent in CRS units.
     Box extent() const;
     bool same_as(const Grid& o) const;
-    std::string describe() const;  // "3840 x 1920 cells of 0.000208333 x 0.000208333 at (x0, y0)"
+    std::string describe() const;  // "3840 x 1920 cells of 0.000208333 x 0.000208333 from (x0, y0)"
 
   private:
     double m_x0 = 0, m_dx = 1, m_y0 = 0, m_dy = -1;

@@ -6,7 +6,8 @@
 // Inputs are longitude/latitude in degrees (x = longitude, y = latitude). A line's length is
 // the sum of the geodesic distances between consecutive vertices (the edges of a lon/lat line
 // are geodesics; lines stored in a projected CRS are densified in their plane and
-// inverse-projected first: see geodesy/line_measurer.hpp). Sums are compensated (Neumaier).
+// inverse-projected first: see geodesy/line_measurer.hpp). Sums are compensated
+// (core/compensated_sum.hpp).
 //
 // Reference values on CGCS2000/GRS80 (tested): the meridian arc 30N -> 31N is 110 860.926 m;
 // the geodesic (30N, 105E) -> (30N, 106E) is 96 485.974 m.

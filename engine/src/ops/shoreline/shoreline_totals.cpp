@@ -17,12 +17,6 @@ double ShorelineTotals::share_percent() const {
     return t > 0 ? 100.0 * nat / t : std::numeric_limits<double>::quiet_NaN();
 }
 
-void ShorelineTally::Sum::add(double v) {
-    const double t = s + v;
-    c += std::fabs(s) >= std::fabs(v) ? (s - t) + v : (v - t) + s;
-    s = t;
-}
-
 void ShorelineTally::add(ShoreClass k, bool mainland, double len) {
     m_all.add(len);
     if (!mainland) {

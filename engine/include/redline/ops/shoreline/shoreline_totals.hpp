@@ -4,6 +4,7 @@
 // Units: metres (geodesic, ops/shoreline/shoreline.hpp) and percent.
 // Thread-safety: values; a ShorelineTally is filled by one thread (the engine merges pieces in
 // line order, so the sums do not depend on the thread count).
+#include "redline/core/compensated_sum.hpp"
 #include "redline/ops/shoreline/shore_class.hpp"
 
 namespace redline {
@@ -32,12 +33,7 @@ class ShorelineTally {
     double length_m() const { return m_all.value(); }
 
   private:
-    struct Sum {
-        double s = 0, c = 0;
-        void add(double v);
-        double value() const { return s + c; }
-    };
-    Sum m_natural, m_artificial, m_estuary, m_unclassified, m_island, m_all;
+    CompensatedSum m_natural, m_artificial, m_estuary, m_unclassified, m_island, m_all;
 };
 
 }  // namespace redline
