@@ -248,6 +248,17 @@ def test_no_crs_needs_layer_crs(tmp_path):
     assert abs(float(read_csv_text(r.stdout)[0]["area_m2"]) - 10642393438.71) <= 0.01
 
 
+def test_geopackage_without_crs_is_no_crs(tmp_path):
+    # GDAL reports a GeoPackage layer written without a CRS as "Undefined geographic SRS" (srs_id
+    # 0): that is no CRS, so --layer-crs applies; it was read as lon/lat and refused as corrupt.
+    path = write_layer(tmp_path / "n.gpkg", "n", [box_wkt(105, 30, 106, 31)], crs=None)
+    expect_error(tmp_path, ["--layer", path], 2, "has no CRS", "--layer-crs")
+    r = run("area", "--layer", path, "--layer-crs", "EPSG:4490")
+    assert r.returncode == 0, r.stderr
+    assert "declares no CRS; using EPSG:4490" in r.stderr
+    assert abs(float(read_csv_text(r.stdout)[0]["area_m2"]) - 10642393438.71) <= 0.01
+
+
 def test_usage_errors(tmp_path):
     path = write_layer(tmp_path / "u.gpkg", "u", [box_wkt(105, 30, 106, 31)] * 2, crs="EPSG:4490",
                        fields={"code": ["a", "a"]})

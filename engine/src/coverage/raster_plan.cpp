@@ -67,15 +67,16 @@ std::shared_ptr<const RasterPlan> plan_within_memory(const RasterSource& raster,
     const TileChoice c = choose_tile_size(model, requested, 64, workers, budget.max_memory, cells);
     if (!c.fits)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--max-memory {} is too small for this job: it needs about {} even with "
-                         "tiles of {} cells "
-                         "({} for {} zones with {} vertices, {} of GDAL block cache, {} per worker "
-                         "x {}); raise "
-                         "--max-memory, use fewer --threads or split the zones",
-                         format_bytes(budget.max_memory), format_bytes(c.need_bytes), c.tile_size,
-                         format_bytes(model.fixed_bytes), zones.size(), zones.xs().size(),
-                         format_bytes(model.cache_bytes),
-                         format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell), workers));
+             fmt::format(
+                 "--max-memory {} is too small for this job: it needs about {} even with "
+                 "the smallest tiles ({} cells each: side {} rounded up to whole raster "
+                 "blocks) ({} for {} zones with {} vertices, {} of GDAL block cache, {} per worker "
+                 "x {}); raise "
+                 "--max-memory, use fewer --threads or split the zones",
+                 format_bytes(budget.max_memory), format_bytes(c.need_bytes), cells(c.tile_size),
+                 c.tile_size, format_bytes(model.fixed_bytes), zones.size(), zones.xs().size(),
+                 format_bytes(model.cache_bytes),
+                 format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell), workers));
     const std::int64_t avail = available_memory_bytes();
     if (avail > 0 && c.need_bytes > avail)
         warnings.push_back(

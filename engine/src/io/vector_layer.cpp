@@ -21,6 +21,20 @@
 namespace redline {
 namespace {
 
+// The layer's CRS, or null when it declares none. A GeoPackage layer written without a CRS
+// carries the placeholder srs_id 0 or -1, which GDAL reports as "Undefined geographic SRS" /
+// "Undefined Cartesian SRS": that is no CRS (taking it as lon/lat would misread projected
+// coordinates and ignore --layer-crs).
+const OGRSpatialReference* declared_srs(OGRLayer* layer) {
+    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    if (!srs) return nullptr;
+    const char* name = srs->GetName();
+    if (name && (std::string(name) == "Undefined geographic SRS" ||
+                 std::string(name) == "Undefined Cartesian SRS"))
+        return nullptr;
+    return srs;
+}
+
 struct DsCloser {
     void operator()(GDALDataset* ds) const { GDALClose(GDALDataset::ToHandle(ds)); }
 };
@@ -288,7 +302,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         vl.text_encoding_warning = choice.warning;
     }
     detail::check_field_names(text_src, layer->GetLayerDefn());
-    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    const OGRSpatialReference* srs = declared_srs(layer);
     if (srs) {
         vl.crs_wkt = crs_to_wkt(srs);
     } else if (!opts.assign_crs.empty()) {
@@ -510,7 +524,7 @@ std::string read_layer_crs(const LayerRef& ref) {
     OGRLayer* layer = ref.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(ref.layer.c_str());
     if (!layer)
         fail(ErrorKind::InvalidInput, fmt::format("'{}' has no layer '{}'", ref.path, ref.layer));
-    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    const OGRSpatialReference* srs = declared_srs(layer);
     return srs ? crs_to_wkt(srs) : std::string();
 }
 
