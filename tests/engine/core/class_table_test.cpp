@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -36,13 +35,63 @@ std::string section(const std::string& md, const std::string& title) {
     return md.substr(b, e == std::string::npos ? std::string::npos : e - b);
 }
 
+// (std::regex is not used in this file: GCC 12's <regex> trips -Wmaybe-uninitialized in the
+// ASan build, which treats warnings as errors.)
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_word(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+// The whole-word runs of digits in s, in order ("10, 20 (x2)" -> 10, 20; "x2" is not one).
 std::vector<std::int64_t> integers_in(const std::string& s) {
     std::vector<std::int64_t> out;
-    static const std::regex num("\\b[0-9]+\\b");
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), num); it != std::sregex_iterator();
-         ++it)
-        out.push_back(std::stoll(it->str()));
+    for (std::size_t i = 0; i < s.size();) {
+        if (!is_digit(s[i]) || (i > 0 && is_word(s[i - 1]))) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < s.size() && is_digit(s[j])) ++j;
+        if (j == s.size() || !is_word(s[j])) out.push_back(std::stoll(s.substr(i, j - i)));
+        i = j;
+    }
     return out;
+}
+
+// s without bracketed parts: "(...)" and "[...]" removed.
+std::string without_brackets(const std::string& s) {
+    std::string out;
+    char close = 0;
+    for (char c : s) {
+        if (close) {
+            if (c == close) close = 0;
+        } else if (c == '(') {
+            close = ')';
+        } else if (c == '[') {
+            close = ']';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// s with runs of spaces collapsed to one.
+std::string single_spaced(const std::string& s) {
+    std::string out;
+    for (char c : s)
+        if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
+    return out;
+}
+
+// "<digits> <text>" -> (code, text); false for anything else.
+bool split_item(const std::string& t, std::int64_t& code, std::string& name) {
+    std::size_t j = 0;
+    while (j < t.size() && is_digit(t[j])) ++j;
+    if (j == 0 || j + 1 >= t.size() || t[j] != ' ') return false;
+    code = std::stoll(t.substr(0, j));
+    name = t.substr(j + 1);
+    return true;
 }
 
 std::string trim(std::string s) {
@@ -54,18 +103,18 @@ std::string trim(std::string s) {
 // "10 Tree cover, 20 Shrubland (note) [source]; 30 Grassland" -> {10: "Tree cover", ...}.
 std::map<std::int64_t, std::string> code_list(std::string text) {
     std::replace(text.begin(), text.end(), '\n', ' ');
-    text = std::regex_replace(text, std::regex("\\([^)]*\\)|\\[[^\\]]*\\]"), "");
+    text = without_brackets(text);
     std::map<std::int64_t, std::string> out;
-    static const std::regex item("^([0-9]+) (.+)$");
     std::stringstream ss(text);
     std::string part;
     while (std::getline(ss, part, ',')) {
         std::stringstream ss2(part);
         std::string p;
         while (std::getline(ss2, p, ';')) {
-            std::smatch m;
-            const std::string t = std::regex_replace(trim(p), std::regex("  +"), " ");
-            if (std::regex_match(t, m, item)) out[std::stoll(m[1])] = m[2];
+            const std::string t = single_spaced(trim(p));
+            std::int64_t code = 0;
+            std::string name;
+            if (split_item(t, code, name)) out[code] = name;
         }
     }
     return out;
@@ -104,11 +153,17 @@ std::map<std::string, Documented> documented_tables() {
     }
     // CLCD: a | code | class | table.
     std::stringstream cs(section(md, "CLCD"));
-    static const std::regex row("^\\| ([0-9]+) \\| ([^|]+) \\|$");
     while (std::getline(cs, line)) {
-        std::smatch m;
-        if (std::regex_match(line, m, row) && m[2].str().find("no data") == std::string::npos)
-            docs["clcd"].names[std::stoll(m[1])] = trim(m[2]);
+        // "| <digits> | <name> |" exactly: three bars, a code cell of digits alone.
+        if (line.size() < 7 || line.rfind("| ", 0) != 0 || line.back() != '|') continue;
+        if (std::count(line.begin(), line.end(), '|') != 3) continue;
+        const auto bar = line.find(" | ", 2);
+        if (bar == std::string::npos) continue;
+        const std::string code = line.substr(2, bar - 2);
+        const std::string name = line.substr(bar + 3, line.size() - 1 - (bar + 3));
+        if (code.empty() || !std::all_of(code.begin(), code.end(), is_digit)) continue;
+        if (name.empty() || name.find("no data") != std::string::npos) continue;
+        docs["clcd"].names[std::stoll(code)] = trim(name);
     }
     // WorldCover: "Codes (URL) [source]:\n10 Tree cover, ..., 100 Moss and lichen; 0 no data."
     const std::string wc = section(md, "ESA WorldCover");
