@@ -6,6 +6,7 @@
 
 #include "bind_common.hpp"
 #include "bind_inputs.hpp"
+#include "bind_tiled_job.hpp"
 #include "py_table.hpp"
 #include "redline/core/json_text.hpp"
 #include "redline/exec/memory_budget.hpp"
@@ -38,7 +39,6 @@ ChangeRequest request_of(const pyb::dict& o) {
     r.permitted = get<std::string>(o, "permitted", "");
     r.permitted_min_share = get<double>(o, "permitted_min_share", 0.5);
     r.mode = get<std::string>(o, "mode", "exact");
-    r.threads = get<int>(o, "threads", 0);
     r.tile_size = get<std::int64_t>(o, "tile_size", 1024);
     const auto max_memory = get<std::string>(o, "max_memory", "");
     if (!max_memory.empty()) r.max_memory = parse_byte_size(max_memory, "max_memory");
@@ -101,68 +101,24 @@ void bind_change(pyb::module_& m) {
              [](const PyChangeReport& r) { return json_text(r.rep->summary_json()); })
         .def("summary_text", [](const PyChangeReport& r) { return r.rep->summary_text(); });
 
-    pyb::class_<PyChangeJob>(m, "ChangeJob")
-        .def_static(
-            "prepare",
-            [](const pyb::dict& opts, const pyb::object& cancel) {
-                ChangeRequest req = request_of(opts);
-                PyChangeJob out;
-                out.job = run_interruptible<std::shared_ptr<ChangeJob>>(
-                    [&](ProgressSink*, const CancelToken*) {
-                        return std::make_shared<ChangeJob>(ChangeJob::from_request(req));
-                    },
-                    pyb::none(), cancel);
-                return out;
-            },
-            pyb::arg("opts"), pyb::arg("cancel") = pyb::none())
-        .def("task_count", [](const PyChangeJob& j) { return j.job->task_count(); })
-        .def(
-            "run",
-            [](PyChangeJob& j, const pyb::object& progress, int threads,
-               const pyb::object& cancel) {
-                auto job = j.job;
-                job->set_threads(threads);
-                auto rep = run_interruptible<ChangeReport>(
-                    [&](ProgressSink* p, const CancelToken* c) {
-                        job->set_progress(p);
-                        job->set_cancel(c);
-                        return job->run_local();
-                    },
-                    progress, cancel);
-                return PyChangeReport{std::make_shared<ChangeReport>(std::move(rep))};
-            },
-            pyb::arg("progress") = pyb::none(), pyb::arg("threads") = 0,
-            pyb::arg("cancel") = pyb::none())
-        .def(
-            "run_part",
-            [](PyChangeJob& j, std::size_t begin, std::size_t end, int threads) {
-                auto job = j.job;
-                job->set_threads(threads);
-                std::string bytes = run_interruptible<std::string>(
-                    [&](ProgressSink*, const CancelToken* c) {
-                        job->set_progress(nullptr);
-                        job->set_cancel(c);
-                        return job->run(begin, end).serialize();
-                    },
-                    pyb::none());
-                return pyb::bytes(bytes);
-            },
-            pyb::arg("begin"), pyb::arg("end"), pyb::arg("threads") = 0)
-        .def("finish",
-             [](const PyChangeJob& j, const std::vector<std::string>& parts) {
-                 pyb::gil_scoped_release release;
-                 std::vector<ChangePartial> partials;
-                 for (const auto& p : parts) partials.push_back(ChangePartial::deserialize(p));
-                 return PyChangeReport{std::make_shared<ChangeReport>(j.job->report(partials))};
-             })
-        .def("serialize", [](const PyChangeJob& j) { return pyb::bytes(j.job->serialize()); })
-        .def_static("deserialize", [](const pyb::bytes& b) {
-            std::string s = b;
+    pyb::class_<PyChangeJob> job_class(m, "ChangeJob");
+    job_class.def_static(
+        "prepare",
+        [](const pyb::dict& opts, const pyb::object& cancel) {
+            ChangeRequest req = request_of(opts);
+            const ExecutionContext prep{get<int>(opts, "threads", 0), nullptr, nullptr};
             PyChangeJob out;
-            pyb::gil_scoped_release release;
-            out.job = std::make_shared<ChangeJob>(ChangeJob::deserialize(s));
+            out.job = run_interruptible<std::shared_ptr<ChangeJob>>(
+                [&](ProgressSink*, const CancelToken*) {
+                    return std::make_shared<ChangeJob>(ChangeJob::from_request(req, prep));
+                },
+                pyb::none(), cancel);
             return out;
-        });
+        },
+        pyb::arg("opts"), pyb::arg("cancel") = pyb::none());
+    def_tiled_job<ChangeJob>(job_class, [](const ChangeJob& job, ChangeResult&& merged) {
+        return PyChangeReport{std::make_shared<ChangeReport>(job.report(std::move(merged)))};
+    });
 }
 
 }  // namespace redline::py

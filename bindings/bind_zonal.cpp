@@ -9,6 +9,7 @@
 
 #include "bind_common.hpp"
 #include "bind_inputs.hpp"
+#include "bind_tiled_job.hpp"
 #include "redline/core/json_text.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/io/gdal_raster_source.hpp"
@@ -64,7 +65,7 @@ PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array, const pyb::o
     ZonalJobOptions jo;
     jo.mode = get<std::string>(opts, "mode", "exact");
     jo.classes = get<std::string>(opts, "classes", "");
-    jo.threads = get<int>(opts, "threads", 0);
+    const int threads = get<int>(opts, "threads", 0);
     jo.tile_size = get<std::int64_t>(opts, "tile_size", 1024);
     const auto max_memory = get<std::string>(opts, "max_memory", "");
     if (!max_memory.empty()) jo.max_memory = parse_byte_size(max_memory, "max_memory");
@@ -75,8 +76,9 @@ PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array, const pyb::o
     out.job = run_interruptible<std::shared_ptr<ZonalJob>>(
         [&](ProgressSink*, const CancelToken*) {
             const RasterInfo& info = raster->source->info();
-            PolygonLayer zones = prepare_zone_input(zin, info, dissolve, policy, jo.threads);
-            return std::make_shared<ZonalJob>(raster->source, std::move(zones), jo);
+            PolygonLayer zones = prepare_zone_input(zin, info, dissolve, policy, threads);
+            return std::make_shared<ZonalJob>(raster->source, std::move(zones), jo,
+                                              ExecutionContext{threads, nullptr, nullptr});
         },
         pyb::none(), cancel);
     return out;
@@ -97,66 +99,14 @@ void bind_zonal(pyb::module_& m) {
             },
             pyb::arg("output"), "Write the table as the CLI does (.csv, .json, .gpkg)");
 
-    pyb::class_<PyZonalJob>(m, "ZonalJob")
+    pyb::class_<PyZonalJob> job_class(m, "ZonalJob");
+    job_class
         .def_static("prepare", &prepare, pyb::arg("opts"), pyb::arg("array") = pyb::none(),
                     pyb::arg("cancel") = pyb::none())
-        .def("task_count", [](const PyZonalJob& j) { return j.job->task_count(); })
-        .def("warnings", [](const PyZonalJob& j) { return j.job->warnings(); })
-        .def(
-            "run",
-            [](PyZonalJob& j, const pyb::object& progress, int threads, const pyb::object& cancel) {
-                j.job->set_threads(threads);
-                auto job = j.job;
-                return PyZonalReport{run_interruptible<ZonalReport>(
-                    [&](ProgressSink* p, const CancelToken* c) {
-                        job->set_progress(p);
-                        job->set_cancel(c);
-                        return job->report(job->run_all());
-                    },
-                    progress, cancel)};
-            },
-            pyb::arg("progress") = pyb::none(), pyb::arg("threads") = 0,
-            pyb::arg("cancel") = pyb::none())
-        .def(
-            "run_part",
-            [](PyZonalJob& j, std::size_t begin, std::size_t end, int threads) {
-                j.job->set_threads(threads);
-                auto job = j.job;
-                std::string bytes = run_interruptible<std::string>(
-                    [&](ProgressSink*, const CancelToken* c) {
-                        job->set_progress(nullptr);
-                        job->set_cancel(c);
-                        return job->run(begin, end).serialize();
-                    },
-                    pyb::none());
-                return pyb::bytes(bytes);
-            },
-            pyb::arg("begin"), pyb::arg("end"), pyb::arg("threads") = 0,
-            "Run tasks [begin, end) and return the exact partial result as bytes")
-        .def(
-            "finish",
-            [](const PyZonalJob& j, const std::vector<std::string>& parts) {
-                pyb::gil_scoped_release release;
-                ZonalResult merged;
-                for (std::size_t i = 0; i < parts.size(); ++i) {
-                    ZonalResult r = ZonalResult::deserialize(parts[i]);
-                    if (i == 0)
-                        merged = std::move(r);
-                    else
-                        merged.merge(r);
-                }
-                if (parts.empty()) merged = j.job->run(0, 0);
-                return PyZonalReport{j.job->report(merged)};
-            },
-            pyb::arg("parts"), "Merge partial results (any order) into the report")
-        .def("serialize", [](const PyZonalJob& j) { return pyb::bytes(j.job->serialize()); })
-        .def_static("deserialize", [](const pyb::bytes& b) {
-            PyZonalJob out;
-            std::string s = b;
-            pyb::gil_scoped_release release;
-            out.job = std::make_shared<ZonalJob>(ZonalJob::deserialize(s));
-            return out;
-        });
+        .def("warnings", [](const PyZonalJob& j) { return j.job->warnings(); });
+    def_tiled_job<ZonalJob>(job_class, [](const ZonalJob& job, ZonalResult&& merged) {
+        return PyZonalReport{job.report(merged)};
+    });
 }
 
 }  // namespace redline::py

@@ -20,7 +20,6 @@ struct ChangeArgs {
 };
 
 void run(ChangeArgs& a) {
-    a.req.threads = a.common.threads;
     a.req.max_memory = max_memory_bytes(a.long_run);
     // Validate output paths before the run so a typo does not cost a whole pass.
     if (!a.matrix.empty())
@@ -31,21 +30,12 @@ void run(ChangeArgs& a) {
         a.req.patch_geometry = (f == TableFormat::Gpkg);
     }
     auto progress = make_progress(a.common);
-    a.req.progress = progress.get();
-    a.req.cancel = &cancel_token();
+    const ExecutionContext ctx = execution_context(a.common, progress.get());
     a.req.consume_geometry =
         true;  // a local run needs only the zone sets (kept for GeoPackage patches)
-    ChangeJob job = ChangeJob::from_request(a.req);
-    verbose(a.common, job.describe_plan());
-    ChangeReport rep;
-    std::unique_ptr<CheckpointStore> store = open_checkpoint(
-        a.long_run, a.common, [&] { return job.fingerprint(); }, "change", job.task_count());
-    if (store) {
-        rep = job.run_checkpointed(*store);
-    } else {
-        rep = job.run_local();
-    }
-    release_gdal_block_cache();  // the pass is over: the outputs need the memory, not the cache
+    const ChangeJob job = ChangeJob::from_request(a.req, ctx);
+    std::unique_ptr<CheckpointStore> store;
+    ChangeReport rep = job.report(run_long(job, a.long_run, a.common, ctx, store));
     if (progress) progress->finish();
     warn_all(rep.warnings);
     const bool to_stdout = a.matrix.empty() && a.patches.empty();

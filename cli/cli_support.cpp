@@ -151,6 +151,14 @@ std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts,
     return store;
 }
 
+ExecutionContext execution_context(const CommonOptions& common, ProgressSink* progress) {
+    ExecutionContext ctx;
+    ctx.threads = common.threads;
+    ctx.progress = progress;
+    ctx.cancel = &cancel_token();
+    return ctx;
+}
+
 std::unique_ptr<ProgressSink> make_progress(const CommonOptions& opts) {
     if (opts.quiet) return nullptr;
     if (!opts.progress && !::isatty(STDERR_FILENO)) return nullptr;

@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "redline/exec/execution_context.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/io/checkpoint_store.hpp"
+#include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/ops/job_driver.hpp"
 
 namespace redline::cli {
 
@@ -43,6 +46,10 @@ std::unique_ptr<CheckpointStore> open_checkpoint(const LongRunOptions& opts,
                                                  const std::function<std::string()>& fingerprint,
                                                  const std::string& command, std::size_t tasks);
 
+// The execution context of a command: --threads, its progress sink (may be null) and the
+// process's cancel token (SIGINT/SIGTERM).
+ExecutionContext execution_context(const CommonOptions& common, ProgressSink* progress);
+
 // The format of an output path (as table_format_of) after checking, before any work, that it
 // can be written (its folder exists and is writable): a typo must not cost a whole run.
 TableFormat check_output(const std::string& path, const std::vector<TableFormat>& allowed,
@@ -68,5 +75,22 @@ CancelToken& cancel_token();
 void install_signal_handlers();
 // 130 for SIGINT, 143 for SIGTERM.
 int cancelled_exit_code();
+
+// Runs every task of a prepared tiled job (zonal, change) as the long-run options say: one local
+// pass, or chunks in the --checkpoint store (resumed with --resume). The plan is printed with
+// --verbose. `store` receives the checkpoint store (null without --checkpoint): the command
+// removes it once its outputs are written, so a failed write can still be resumed. GDAL's block
+// cache is released after the pass: the outputs need the memory, not the cache.
+template <class Partial, class Merged>
+Merged run_long(const TiledJob<Partial, Merged>& job, const LongRunOptions& opts,
+                const CommonOptions& common, const ExecutionContext& ctx,
+                std::unique_ptr<CheckpointStore>& store) {
+    verbose(common, job.describe_plan());
+    store = open_checkpoint(
+        opts, common, [&] { return job.fingerprint(); }, job.label(), job.task_count());
+    Merged merged = run_job(job, ctx, store.get());
+    release_gdal_block_cache();
+    return merged;
+}
 
 }  // namespace redline::cli

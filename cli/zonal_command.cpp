@@ -19,26 +19,16 @@ struct ZonalArgs {
 };
 
 void run(ZonalArgs& a) {
-    a.req.job.threads = a.common.threads;
     a.req.job.max_memory = max_memory_bytes(a.long_run);
     // Check the output path before the run so a typo does not cost a whole pass.
     check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     auto progress = make_progress(a.common);
-    a.req.job.progress = progress.get();
-    a.req.job.cancel = &cancel_token();
+    const ExecutionContext ctx = execution_context(a.common, progress.get());
     a.req.job.consume_geometry =
         true;  // a local run needs only the zone set: one copy of the vertices
-    ZonalJob job = ZonalJob::from_request(a.req);
-    verbose(a.common, job.describe_plan());
-    ZonalResult result;
-    std::unique_ptr<CheckpointStore> store = open_checkpoint(
-        a.long_run, a.common, [&] { return job.fingerprint(); }, "zonal", job.task_count());
-    if (store) {
-        result = job.run_checkpointed(*store);
-    } else {
-        result = job.run_all();
-    }
-    release_gdal_block_cache();  // the pass is over: the results need the memory, not the cache
+    const ZonalJob job = ZonalJob::from_request(a.req, ctx);
+    std::unique_ptr<CheckpointStore> store;
+    const ZonalResult result = run_long(job, a.long_run, a.common, ctx, store);
     ZonalReport rep = job.report(result);
     if (progress) progress->finish();
     warn_all(rep.warnings);

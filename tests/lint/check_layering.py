@@ -8,6 +8,8 @@
        core < exec < {io, geodesy, geom} < coverage < layers < {ops, synth} < report
 3. Rooms of ops/ are independent: ops/<room> includes only its own room and the files at the
    root of ops/ (shared by every operation, e.g. provenance), never another room.
+4. The map matches the house: when docs/architecture.md exists, it names every part of the
+   engine as `<part>/` and every room of ops/ as `ops/<room>/`.
 
 Run with the repository root as argument; prints every violation with file and line."""
 import pathlib
@@ -62,6 +64,17 @@ for path in sorted((root / "engine").rglob("*.[hc]pp")):
             if other_room and not room:
                 bad.append(f"engine/{rel}:{n}: a file at ops/'s root includes a room (ops/{other_room}/): "
                            f"{line.strip()}")
+house_map = root / "docs" / "architecture.md"
+if house_map.exists():
+    text = house_map.read_text(encoding="utf-8")
+    src = root / "engine" / "src"
+    for d in sorted(p for p in src.iterdir() if p.is_dir()) if src.is_dir() else []:
+        if f"`{d.name}/`" not in text:
+            bad.append(f"docs/architecture.md does not describe the part `{d.name}/`")
+    ops = src / "ops"
+    for d in sorted(p for p in ops.iterdir() if p.is_dir()) if ops.is_dir() else []:
+        if f"`ops/{d.name}/`" not in text:
+            bad.append(f"docs/architecture.md does not describe the room `ops/{d.name}/`")
 if bad:
     print("\n".join(bad))
     sys.exit(1)

@@ -48,6 +48,16 @@ def test_each_rule_fails(tmp_path):
     assert "part 'widgets/' is not on the floor plan" in out
 
 
+def test_house_map_must_name_every_part_and_room(tmp_path):
+    files = {"engine/src/ops/zonal/a.cpp": "", "engine/src/ops/survey/b.cpp": "", "engine/src/core/c.cpp": "",
+             "docs/architecture.md": "| `core/` | ... |\n| `ops/zonal/` | ... |\n"}
+    r = layering(tree(tmp_path, files))
+    assert r.returncode == 1
+    assert "docs/architecture.md does not describe the part `ops/`" in r.stdout
+    assert "docs/architecture.md does not describe the room `ops/survey/`" in r.stdout
+    assert "`core/`" not in r.stdout and "`ops/zonal/`" not in r.stdout
+
+
 def test_format_check_fails_on_drift(tmp_path):
     t = tree(tmp_path, {"engine/src/core/a.cpp": "int  f( int x ){return x;}\n", "cli/b.cpp": "int g();\n"})
     for d in ("bindings", "benchmarks", "tests"):

@@ -434,9 +434,6 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             ZonalJobOptions zo;
             zo.mode = opt.mode;
             zo.classes = cfg.input("classes");
-            zo.threads = threads;
-            zo.progress = ro.progress;
-            zo.cancel = ro.cancel;
             // One raster pass for the land and every region (zone 0 = the land, 1.. = regions).
             PolygonLayer lz;
             lz.label = region_names.empty() ? "land" : "land and regions";
@@ -451,8 +448,9 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
                 lz.geoms.push_back(region_geoms[i]);
             }
             const ZonalReport zr = stage(cfg, "landcover_t1", [&] {
-                ZonalJob job(t1, std::move(lz), zo);
-                return job.report(job.run_all());
+                const ExecutionContext ctx{threads, ro.progress, ro.cancel};
+                const ZonalJob job(t1, std::move(lz), zo, ctx);
+                return job.report(job.run_local(ctx));
             });
             release_free_memory();
             clock.lap(region_names.empty() ? "cover: zonal over the land"
@@ -575,9 +573,6 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             cq.connectivity = opt.connectivity;
             cq.permitted = cfg.input("permitted");
             cq.mode = opt.mode;
-            cq.threads = threads;
-            cq.progress = ro.progress;
-            cq.cancel = ro.cancel;
             cq.consume_geometry = true;
             // The change job takes the redline union computed above (no second read and
             // dissolve: union semantics, a cell under overlapping redline polygons counts once)
@@ -592,8 +587,9 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
             rz.geoms = {redline->uni.take()};
             rz.features = redline->layer.features;
             change = stage(cfg, "landcover_t0", [&] {
-                ChangeJob job = ChangeJob::from_request(cq, std::move(rz));
-                return job.run_local();
+                const ExecutionContext ctx{threads, ro.progress, ro.cancel};
+                const ChangeJob job = ChangeJob::from_request(cq, std::move(rz), ctx);
+                return job.report(job.run_local(ctx));
             });
             release_free_memory();
             clock.lap("ecr_nature_unchanged: change in the redline");

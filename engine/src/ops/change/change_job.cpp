@@ -170,31 +170,33 @@ ChangeJob ChangeJob::open(const ChangeRequest& req) {
     return job;
 }
 
-ChangeJob ChangeJob::from_request(const ChangeRequest& req) {
+ChangeJob ChangeJob::from_request(const ChangeRequest& req, const ExecutionContext& prep) {
     ChangeJob job = open(req);
     job.set_zones(prepare_zones(req.zones, req.id_field, DissolveBy{}, job.m_crs,
-                                "raster '" + req.t0 + "'", req.policy, req.threads, req.progress));
+                                "raster '" + req.t0 + "'", req.policy, prep.threads, prep.progress),
+                  prep);
     return job;
 }
 
-ChangeJob ChangeJob::from_request(const ChangeRequest& req, PolygonLayer zones) {
+ChangeJob ChangeJob::from_request(const ChangeRequest& req, PolygonLayer zones,
+                                  const ExecutionContext& prep) {
     ChangeJob job = open(req);
-    job.set_zones(std::move(zones));
+    job.set_zones(std::move(zones), prep);
     return job;
 }
 
-void ChangeJob::set_zones(PolygonLayer zones) {
+void ChangeJob::set_zones(PolygonLayer zones, const ExecutionContext& prep) {
     m_zones = std::move(zones);
     if (!m_req.permitted.empty()) {
         DissolveBy all;  // one geometry: what matters is whether a cell is covered
         all.all = true;
         m_permitted = prepare_zones(m_req.permitted, "", all, m_crs, "raster '" + m_req.t0 + "'",
-                                    m_req.policy, m_req.threads, m_req.progress);
+                                    m_req.policy, prep.threads, prep.progress);
     }
-    build();
+    build(prep);
 }
 
-void ChangeJob::build() {
+void ChangeJob::build(const ExecutionContext& prep) {
     const RasterInfo& info = m_t0->info();
     parse_coverage_mode(m_req.mode);
     m_warnings = m_zones.warnings;
@@ -203,12 +205,12 @@ void ChangeJob::build() {
     for (const auto& w : info.warnings) m_warnings.push_back(w);
     for (const auto& w : m_t1->info().warnings) m_warnings.push_back(w);
     auto areas =
-        std::make_shared<CellAreaModel>(CellAreaModel::build(info.grid, m_crs, m_req.threads));
+        std::make_shared<CellAreaModel>(CellAreaModel::build(info.grid, m_crs, prep.threads));
     for (const auto& w : areas->warnings()) m_warnings.push_back(w);
     m_areas = areas;
     if (m_req.consume_geometry && !m_req.patch_geometry) {
         m_zoneset = std::make_shared<ZoneSet>(info.grid, std::move(m_zones.geoms), m_zones.ids,
-                                              m_req.progress);
+                                              prep.progress);
         m_zones.geoms.clear();
         if (m_permitted) {
             m_permset = std::make_shared<ZoneSet>(info.grid, std::move(m_permitted->geoms),
@@ -225,60 +227,59 @@ void ChangeJob::build() {
     budget.max_memory = m_req.max_memory;
     budget.bytes_per_tile_cell = 28;  // two dates, dense coverage, patch labels
     budget.extra_cache_bytes = m_t1->info().cache_bytes;
-    m_plan = plan_within_memory(*m_t0, *m_zoneset, m_req.tile_size, m_req.threads, budget,
+    m_plan = plan_within_memory(*m_t0, *m_zoneset, m_req.tile_size, prep.threads, budget,
                                 m_warnings, m_memory_note);
     m_req.max_memory =
         0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
 }
 
-ChangeOptions ChangeJob::options() const {
+ChangeOptions ChangeJob::options(const ExecutionContext& ctx) const {
     ChangeOptions co;
     co.mode = parse_coverage_mode(m_req.mode);
     co.connectivity = m_req.connectivity;
-    co.threads = m_req.threads;
+    co.threads = ctx.threads;
     co.tile_size = m_req.tile_size;
     co.keep_cells = m_req.patch_geometry;
-    co.progress = m_req.progress;
-    co.cancel = m_req.cancel;
+    co.progress = ctx.progress;
+    co.cancel = ctx.cancel;
     return co;
 }
 
+namespace {
+// Stitches tiles in task order (patches crossing tile borders join here).
+class ChangePartialMerger final : public PartialMerger<ChangePartial, ChangeResult> {
+  public:
+    ChangePartialMerger(std::size_t zones, int connectivity, AreaScale scale)
+        : m_merger(zones, connectivity, scale) {}
+    void add(ChangePartial&& part) override {
+        for (auto& tile : part.tiles) m_merger.add(std::move(tile));
+    }
+    ChangeResult finish() override { return m_merger.finish(); }
+
+  private:
+    ChangeMerger m_merger;
+};
+}  // namespace
+
 std::size_t ChangeJob::task_count() const { return m_plan->tasks(); }
 
-ChangePartial ChangeJob::run(std::size_t begin, std::size_t end) const {
-    return run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan,
-                            options(), begin, end, 0, 0);
+std::uint64_t ChangeJob::cost_of(std::size_t begin, std::size_t end) const {
+    return m_plan->cost_of(begin, end);
 }
 
-ChangeReport ChangeJob::run_checkpointed(CheckpointStore& store) const {
-    const std::uint64_t total = m_plan->cost_of(0, task_count());
-    const ChangeOptions co = options();
-    // The chunks already done count as done from the start (an honest ETA for this run's work).
-    std::uint64_t done = 0;
-    for (std::size_t c = 0; c < store.chunk_count(); ++c)
-        if (store.done(c)) done += m_plan->cost_of(store.chunk(c).first, store.chunk(c).second);
-    if (co.progress) co.progress->update(done, total, "change");
-    ChangeMerger merger(m_zoneset->size(), m_req.connectivity, m_areas->scale());
-    for (std::size_t c = 0; c < store.chunk_count(); ++c) {
-        const auto [b, e] = store.chunk(c);
-        ChangePartial part;
-        if (store.done(c)) {
-            part = ChangePartial::deserialize(store.load(c));
-            if (part.begin != b || part.end != e)
-                fail(ErrorKind::InvalidInput,
-                     fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the "
-                                 "checkpoint directory",
-                                 c, store.dir()));
-        } else {
-            part = run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(),
-                                    *m_plan, co, b, e, done, total);
-            store.store(c, part.serialize());
-            done += m_plan->cost_of(b, e);
-            if (co.progress) co.progress->update(done, total, "change");
-        }
-        for (auto& tile : part.tiles) merger.add(std::move(tile));
-    }
-    return report(merger.finish());
+ChangePartial ChangeJob::run(std::size_t begin, std::size_t end, const ExecutionContext& ctx,
+                             ProgressSpan progress) const {
+    return run_change_tasks(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan,
+                            options(ctx), begin, end, progress.done, progress.total);
+}
+
+TaskSpan ChangeJob::span_of(const ChangePartial& part) const {
+    return TaskSpan{part.begin, part.end};
+}
+
+std::unique_ptr<PartialMerger<ChangePartial, ChangeResult>> ChangeJob::merger() const {
+    return std::make_unique<ChangePartialMerger>(m_zoneset->size(), m_req.connectivity,
+                                                 m_areas->scale());
 }
 
 void ChangeJob::write_options(BinaryWriter& w) const {
@@ -319,31 +320,9 @@ std::string ChangeJob::describe_plan() const {
                                                         m_areas->description(), m_memory_note);
 }
 
-ChangeReport ChangeJob::report(const std::vector<ChangePartial>& partials) const {
-    std::vector<const ChangePartial*> order;
-    for (const auto& p : partials) order.push_back(&p);
-    std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
-    const std::size_t total = task_count();
-    std::size_t next = 0;
-    ChangeMerger merger(m_zoneset->size(), m_req.connectivity, m_areas->scale());
-    for (const auto* p : order) {
-        if (p->begin != next || p->tasks_total != total)
-            fail(ErrorKind::InvalidInput, fmt::format("change partial results do not cover tasks "
-                                                      "0..{} exactly once (a partial starts "
-                                                      "at {}, expected {})",
-                                                      total, p->begin, next));
-        for (auto tile : p->tiles) merger.add(std::move(tile));
-        next = p->end;
-    }
-    if (next != total)
-        fail(ErrorKind::InvalidInput,
-             fmt::format("change partial results cover tasks 0..{} of {}", next, total));
-    return report(merger.finish());
-}
-
-ChangeReport ChangeJob::run_local() const {
-    return report(run_change(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan,
-                             options()));
+ChangeResult ChangeJob::run_local(const ExecutionContext& ctx) const {
+    return run_change(*m_t0, *m_t1, *m_zoneset, *m_areas, m_rules, m_permset.get(), *m_plan,
+                      options(ctx));
 }
 
 std::string ChangeJob::serialize() const {
@@ -382,7 +361,7 @@ ChangeJob ChangeJob::deserialize(const std::string& bytes) {
     job.m_t1 = GdalRasterSource::open(job.m_req.t1, job.m_req.band);
     check_same_grid(job.m_t0->info(), job.m_t1->info());
     job.m_crs = make_crs(job.m_t0->info().crs_wkt, job.m_t0->info().crs_label);
-    job.build();
+    job.build({});
     return job;
 }
 
@@ -392,7 +371,7 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
     const ChangeRules& rules = m_rules;
     const PolygonLayer& zones = m_zones;
     const CellAreaModel& areas = *m_areas;
-    const ChangeOptions co = options();
+    const ChangeOptions co = options({});
     ChangeReport rep;
     rep.classes = m_classes;
     rep.warnings = m_warnings;
@@ -489,8 +468,9 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
     return rep;
 }
 
-ChangeReport run_change_job(const ChangeRequest& req) {
-    return ChangeJob::from_request(req).run_local();
+ChangeReport run_change_job(const ChangeRequest& req, const ExecutionContext& ctx) {
+    const ChangeJob job = ChangeJob::from_request(req, ctx);
+    return job.report(job.run_local(ctx));
 }
 
 }  // namespace redline

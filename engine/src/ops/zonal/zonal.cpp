@@ -137,6 +137,7 @@ void ZonalResult::merge(const ZonalResult& other) {
         for (const auto& [k, t] : other.zones[z].classes) zones[z].classes[k].add(t);
         zones[z].nodata.add(other.zones[z].nodata);
     }
+    task_begin = tasks_run == 0 ? other.task_begin : std::min(task_begin, other.task_begin);
     tasks_run += other.tasks_run;
     cells_read += other.cells_read;
     tasks_total = std::max(tasks_total, other.tasks_total);
@@ -145,9 +146,10 @@ void ZonalResult::merge(const ZonalResult& other) {
 std::string ZonalResult::serialize() const {
     // Sparse: a partial result of a few tiles touches few of the zones.
     BinaryWriter w;
-    w.str("redline.zonal.partial.v2");
+    w.str("redline.zonal.partial.v3");
     w.i64(scale.exponent);
     w.u64(tasks_total);
+    w.u64(task_begin);
     w.u64(tasks_run);
     w.u64(cells_read);
     w.u64(zones.size());
@@ -172,10 +174,11 @@ std::string ZonalResult::serialize() const {
 
 ZonalResult ZonalResult::deserialize(const std::string& bytes) {
     BinaryReader r(bytes);
-    r.expect_magic("redline.zonal.partial.v2");
+    r.expect_magic("redline.zonal.partial.v3");
     ZonalResult z;
     z.scale.exponent = static_cast<int>(r.i64());
     z.tasks_total = r.u64();
+    z.task_begin = r.u64();
     z.tasks_run = r.u64();
     z.cells_read = r.u64();
     const std::uint64_t zones = r.u64();  // sparse: may exceed the buffer's size
@@ -226,6 +229,7 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
     result.scale = areas.scale();
     result.zones.resize(zones.size());
     result.tasks_total = busy.size();
+    result.task_begin = begin;
     const std::uint64_t total = progress_total ? progress_total : zp.cost_of(begin, end);
 
     tbb::enumerable_thread_specific<Scratch> scratch([&] {

@@ -68,11 +68,11 @@ Crs raster_crs(const RasterSource& raster) {
 }  // namespace
 
 ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PolygonLayer zones,
-                   ZonalJobOptions opts)
-    : ZonalJob(raster, raster_crs(*raster), std::move(zones), std::move(opts)) {}
+                   ZonalJobOptions opts, const ExecutionContext& prep)
+    : ZonalJob(raster, raster_crs(*raster), std::move(zones), std::move(opts), prep) {}
 
 ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonLayer zones,
-                   ZonalJobOptions opts)
+                   ZonalJobOptions opts, const ExecutionContext& prep)
     : m_raster(std::move(raster)),
       m_crs(std::move(crs)),
       m_zones(std::move(zones)),
@@ -82,11 +82,11 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonL
     for (const auto& w : info.warnings) m_warnings.push_back(w);
     if (!m_opts.classes.empty()) m_classes = ClassTable::load(m_opts.classes);
     parse_coverage_mode(m_opts.mode);  // validates
-    m_areas = CellAreaModel::build(info.grid, m_crs, m_opts.threads);
+    m_areas = CellAreaModel::build(info.grid, m_crs, prep.threads);
     for (const auto& w : m_areas.warnings()) m_warnings.push_back(w);
     if (m_opts.consume_geometry) {
         m_zoneset = std::make_shared<const ZoneSet>(info.grid, std::move(m_zones.geoms),
-                                                    m_zones.ids, m_opts.progress);
+                                                    m_zones.ids, prep.progress);
         m_zones.geoms.clear();
         m_geometry_released = true;
     } else {
@@ -95,7 +95,7 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonL
     PlanBudget budget;
     budget.max_memory = m_opts.max_memory;
     budget.bytes_per_tile_cell = 10;
-    m_plan = plan_within_memory(*m_raster, *m_zoneset, m_opts.tile_size, m_opts.threads, budget,
+    m_plan = plan_within_memory(*m_raster, *m_zoneset, m_opts.tile_size, prep.threads, budget,
                                 m_warnings, m_memory_note);
     m_opts.max_memory =
         0;  // applied: the tile size now carries it (serialized jobs plan the same tiles)
@@ -119,73 +119,70 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonL
                         outside > outside_names.size() ? ", ..." : ""));
 }
 
-ZonalJob ZonalJob::from_request(const ZonalRequest& req) {
+ZonalJob ZonalJob::from_request(const ZonalRequest& req, const ExecutionContext& prep) {
     std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(req.raster, req.band);
     Crs crs = raster_crs(*raster);
     PolygonLayer zones =
         prepare_zones(req.zones, req.id_field, req.dissolve, crs, "raster '" + req.raster + "'",
-                      req.policy, req.job.threads, req.job.progress);
-    return ZonalJob(std::move(raster), std::move(crs), std::move(zones), req.job);
+                      req.policy, prep.threads, prep.progress);
+    return ZonalJob(std::move(raster), std::move(crs), std::move(zones), req.job, prep);
 }
 
 namespace {
-ZonalOptions engine_options(const ZonalJobOptions& o) {
+ZonalOptions engine_options(const ZonalJobOptions& o, const ExecutionContext& ctx) {
     ZonalOptions zo;
     zo.mode = parse_coverage_mode(o.mode);
-    zo.threads = o.threads;
+    zo.threads = ctx.threads;
     zo.tile_size = o.tile_size;
-    zo.progress = o.progress;
-    zo.cancel = o.cancel;
+    zo.progress = ctx.progress;
+    zo.cancel = ctx.cancel;
     return zo;
 }
+
+// Zonal partials are exact integer sums: merging is addition, in any order.
+class ZonalMerger final : public PartialMerger<ZonalResult, ZonalResult> {
+  public:
+    explicit ZonalMerger(const ZonalJob& job) : m_job(job) {}
+    void add(ZonalResult&& part) override {
+        if (m_first)
+            m_merged = std::move(part);
+        else
+            m_merged.merge(part);
+        m_first = false;
+    }
+    ZonalResult finish() override { return m_first ? m_job.run(0, 0, {}) : std::move(m_merged); }
+
+  private:
+    const ZonalJob& m_job;
+    ZonalResult m_merged;
+    bool m_first = true;
+};
 }  // namespace
 
 std::size_t ZonalJob::task_count() const { return m_plan->tasks(); }
 
-ZonalResult ZonalJob::run(std::size_t begin, std::size_t end) const {
-    ZonalOptions zo = engine_options(m_opts);
-    zo.task_begin = begin;
-    zo.task_end = end;
-    return run_zonal(*m_raster, *m_zoneset, m_areas, *m_plan, zo);
+std::uint64_t ZonalJob::cost_of(std::size_t begin, std::size_t end) const {
+    return m_plan->cost_of(begin, end);
 }
 
-ZonalResult ZonalJob::run_checkpointed(CheckpointStore& store) const {
-    const std::uint64_t total = m_plan->cost_of(0, task_count());
-    // The chunks already done count as done from the start, so that the ETA measures only the
-    // work this run does.
-    std::uint64_t done = 0;
-    for (std::size_t c = 0; c < store.chunk_count(); ++c)
-        if (store.done(c)) done += m_plan->cost_of(store.chunk(c).first, store.chunk(c).second);
-    if (m_opts.progress) m_opts.progress->update(done, total, "zonal");
-    ZonalResult merged;
-    bool first = true;
-    for (std::size_t c = 0; c < store.chunk_count(); ++c) {
-        const auto [b, e] = store.chunk(c);
-        ZonalResult part;
-        if (store.done(c)) {
-            part = ZonalResult::deserialize(store.load(c));
-            if (part.tasks_run != e - b)
-                fail(ErrorKind::InvalidInput,
-                     fmt::format("checkpoint chunk {} in '{}' is inconsistent; remove the "
-                                 "checkpoint directory",
-                                 c, store.dir()));
-        } else {
-            ZonalOptions zo = engine_options(m_opts);
-            zo.task_begin = b;
-            zo.task_end = e;
-            part = run_zonal(*m_raster, *m_zoneset, m_areas, *m_plan, zo, done, total);
-            store.store(c, part.serialize());
-            done += m_plan->cost_of(b, e);
-            if (m_opts.progress) m_opts.progress->update(done, total, "zonal");
-        }
-        if (first)
-            merged = std::move(part);
-        else
-            merged.merge(part);
-        first = false;
-    }
-    if (first) merged = run(0, 0);
-    return merged;
+ZonalResult ZonalJob::run(std::size_t begin, std::size_t end, const ExecutionContext& ctx,
+                          ProgressSpan progress) const {
+    ZonalOptions zo = engine_options(m_opts, ctx);
+    zo.task_begin = begin;
+    zo.task_end = end;
+    return run_zonal(*m_raster, *m_zoneset, m_areas, *m_plan, zo, progress.done, progress.total);
+}
+
+TaskSpan ZonalJob::span_of(const ZonalResult& part) const {
+    return TaskSpan{part.task_begin, part.task_begin + part.tasks_run};
+}
+
+std::unique_ptr<PartialMerger<ZonalResult, ZonalResult>> ZonalJob::merger() const {
+    return std::make_unique<ZonalMerger>(*this);
+}
+
+ZonalResult ZonalJob::run_local(const ExecutionContext& ctx) const {
+    return run(0, task_count(), ctx);
 }
 
 std::string ZonalJob::fingerprint() const {
@@ -194,7 +191,7 @@ std::string ZonalJob::fingerprint() const {
     // cost more than a tenth of the run).
     const RasterInfo& info = m_raster->info();
     BinaryWriter w;
-    w.str("redline.zonal.checkpoint.v2");
+    w.str("redline.zonal.checkpoint.v3");
     w.str(dataset_identity(info.path));
     w.i64(info.band);
     w.str(m_opts.mode);
@@ -302,9 +299,9 @@ ZonalJob ZonalJob::deserialize(const std::string& bytes) {
     return ZonalJob(std::move(raster), std::move(zones), o);
 }
 
-ZonalReport run_zonal_job(const ZonalRequest& req) {
-    ZonalJob job = ZonalJob::from_request(req);
-    return job.report(job.run_all());
+ZonalReport run_zonal_job(const ZonalRequest& req, const ExecutionContext& ctx) {
+    ZonalJob job = ZonalJob::from_request(req, ctx);
+    return job.report(job.run_local(ctx));
 }
 
 }  // namespace redline

@@ -20,7 +20,8 @@
 #include "redline/core/class_table.hpp"
 #include "redline/core/crs.hpp"
 #include "redline/coverage/zone_set.hpp"
-#include "redline/exec/progress.hpp"
+#include "redline/exec/execution_context.hpp"
+#include "redline/exec/tiled_job.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/raster_source.hpp"
@@ -45,7 +46,6 @@ struct ChangeRequest {
     std::string permitted;  // PATH[:LAYER] or ""
     double permitted_min_share = 0.5;
     std::string mode = "exact";
-    int threads = 0;
     std::int64_t tile_size = 1024;  // cells (the tile side used, after --max-memory)
     std::int64_t max_memory = 0;    // bytes, 0 = no limit; applied once when the job is prepared
     bool patch_geometry = false;    // polygonise patches (GeoPackage output)
@@ -53,8 +53,6 @@ struct ChangeRequest {
     // consuming the zone and permitted geometry (ZoneSet's && constructor: one copy of the
     // vertices at the peak, not two); serialize() is then refused. Not part of the identity.
     bool consume_geometry = false;
-    ProgressSink* progress = nullptr;
-    const CancelToken* cancel = nullptr;
 };
 
 struct ChangeMatrixRow {
@@ -99,39 +97,44 @@ struct ChangeReport {
     std::string summary_text() const;
 };
 
-// A prepared change audit (rasters opened, zones and permitted polygons prepared, rules parsed),
-// runnable locally or as task ranges in other processes (see ZonalJob for the pattern).
-class ChangeJob {
+// A prepared change audit (rasters opened, zones and permitted polygons prepared, rules parsed):
+// a TiledJob (exec/tiled_job.hpp) run through the drivers of ops/job_driver.hpp, locally, with
+// checkpoints, or as task ranges in other processes. Patches crossing tile borders are stitched
+// when partials merge in task order, so every partition gives the same report.
+class ChangeJob final : public TiledJob<ChangePartial, ChangeResult> {
   public:
-    static ChangeJob from_request(const ChangeRequest& req);
+    // `prep` runs the preparation (zones, cell areas, zone sets, the memory plan).
+    static ChangeJob from_request(const ChangeRequest& req, const ExecutionContext& prep = {});
     // The same with zones the caller has already prepared in t0's CRS (the report passes the
     // redline union it computed; req.zones then only names them in messages).
-    static ChangeJob from_request(const ChangeRequest& req, PolygonLayer zones);
-    std::size_t task_count() const;
+    static ChangeJob from_request(const ChangeRequest& req, PolygonLayer zones,
+                                  const ExecutionContext& prep = {});
+
+    std::string label() const override { return "change"; }
+    std::size_t task_count() const override;
+    std::uint64_t cost_of(std::size_t begin, std::size_t end) const override;
     // Tiles of tasks [begin, end): exact, serializable.
-    ChangePartial run(std::size_t begin, std::size_t end) const;
-    // Merges partials (in task order; together they must cover every task) into the report.
-    ChangeReport report(const std::vector<ChangePartial>& partials) const;
+    ChangePartial run(std::size_t begin, std::size_t end, const ExecutionContext& ctx,
+                      ProgressSpan progress = {}) const override;
+    TaskSpan span_of(const ChangePartial& part) const override;
+    std::unique_ptr<PartialMerger<ChangePartial, ChangeResult>> merger() const override;
     // A local run, merging tiles as they finish (bounded memory).
-    ChangeReport run_local() const;
-    // A local run in chunks stored in `store` (--checkpoint / --resume); same bytes as run_local().
-    ChangeReport run_checkpointed(CheckpointStore& store) const;
-    std::string fingerprint() const;
-    std::string describe_plan() const;
-
-    void set_progress(ProgressSink* p) { m_req.progress = p; }
-    void set_cancel(const CancelToken* c) { m_req.cancel = c; }
-    void set_threads(int t) { m_req.threads = t; }
-
-    std::string serialize() const;
+    ChangeResult run_local(const ExecutionContext& ctx) const override;
+    std::string fingerprint() const override;
+    std::string describe_plan() const override;
+    std::string serialize() const override;
     static ChangeJob deserialize(const std::string& bytes);
+
+    // The matrix, patches and summary of a merged result that covers every task.
+    ChangeReport report(ChangeResult&& result) const;
 
   private:
     ChangeJob() = default;
-    void build();  // area model, zone sets, options from the prepared state
-    ChangeReport report(ChangeResult&& res) const;
+    // Area model, zone sets and plan from the prepared state.
+    void build(const ExecutionContext& prep);
     static ChangeJob open(const ChangeRequest& req);  // rasters, checks, classes, rules
-    void set_zones(PolygonLayer zones);               // + permitted, zone sets, plan
+    // + permitted, zone sets, plan
+    void set_zones(PolygonLayer zones, const ExecutionContext& prep);
     ChangeRequest m_req;
     bool m_geometry_released = false;
     std::shared_ptr<const RasterSource> m_t0, m_t1;
@@ -147,9 +150,10 @@ class ChangeJob {
     std::string m_memory_note;
     // The options that decide the result, shared by serialize() and fingerprint().
     void write_options(BinaryWriter& w) const;
-    ChangeOptions options() const;
+    ChangeOptions options(const ExecutionContext& ctx) const;
 };
 
-ChangeReport run_change_job(const ChangeRequest& req);
+// Prepares, runs every task locally and reports.
+ChangeReport run_change_job(const ChangeRequest& req, const ExecutionContext& ctx = {});
 
 }  // namespace redline

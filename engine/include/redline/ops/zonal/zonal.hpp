@@ -47,9 +47,11 @@ struct ZonalResult {
     AreaScale scale;
     std::vector<ZoneTally> zones;  // in zone order
     std::size_t tasks_total = 0;   // busy tiles of the whole job
+    std::size_t task_begin = 0;    // the first task run; with tasks_run: tasks [begin, begin+run)
     std::size_t tasks_run = 0;
     std::uint64_t cells_read = 0;
-    // Adds a partial result of the same job (exact, order-free).
+    // Adds a partial result of the same job (exact, order-free; the task span becomes the
+    // smallest first task of the two, so merges of consecutive ranges keep a true span).
     void merge(const ZonalResult& other);
     // Exact binary form for shipping partial results between processes.
     std::string serialize() const;

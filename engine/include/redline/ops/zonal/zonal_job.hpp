@@ -3,10 +3,12 @@
 // so that all of them produce the same rows and the same bytes.
 //
 // A ZonalJob is prepared once (raster opened, zones read, checked, repaired, dissolved; cell
-// area model and zone set built). It runs any range of its tasks (busy tiles) into an exact
-// partial ZonalResult; partial results of disjoint ranges merge exactly; report() turns the
-// merged result into rows. A local run is report(run(0, task_count())); a Dask run ships the
-// serialized job to workers, runs ranges there and merges on the client: the same bytes.
+// area model and zone set built) and is a TiledJob (exec/tiled_job.hpp): it runs any range of
+// its tasks (busy tiles) into an exact partial ZonalResult; partial results of disjoint ranges
+// merge exactly; report() turns the merged result into rows. Runs go through the drivers of
+// ops/job_driver.hpp: run_job(job, ctx[, store]) locally or with checkpoints, and
+// merge_partials(job, parts) for a Dask run that shipped the serialized job to workers: the
+// same bytes. Threads, progress and cancellation come with each run (ExecutionContext).
 //
 // Output contract (issue #2): rows in zone order, then ascending class code, then `nodata`;
 // one row per (zone, class) with area > 0. Columns: zone, class, area_m2, share, then
@@ -23,7 +25,8 @@
 
 #include "redline/core/class_table.hpp"
 #include "redline/coverage/zone_set.hpp"
-#include "redline/exec/progress.hpp"
+#include "redline/exec/execution_context.hpp"
+#include "redline/exec/tiled_job.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/raster_source.hpp"
@@ -38,11 +41,8 @@ namespace redline {
 struct ZonalJobOptions {
     std::string mode = "exact";     // exact | centroid | all-touched
     std::string classes;            // "" | clcd | worldcover | globeland30 | PATH.csv
-    int threads = 0;                // 0 = all cores
     std::int64_t tile_size = 1024;  // cells (the tile side used, after --max-memory)
     std::int64_t max_memory = 0;    // bytes, 0 = no limit; applied once when the job is prepared
-    ProgressSink* progress = nullptr;
-    const CancelToken* cancel = nullptr;
     // DEFAULT false. true (the CLI's local runs): the zone set is built consuming the prepared
     // geometry (ZoneSet's && constructor), so the peak holds one copy of the vertices, not two;
     // serialize() is then refused. Not part of the job's identity.
@@ -83,40 +83,39 @@ struct ZonalReport {
     void write(const std::string& output) const;
 };
 
-class ZonalJob {
+class ZonalJob final : public TiledJob<ZonalResult, ZonalResult> {
   public:
-    // `zones` must be in the raster's CRS (layers/conform.hpp).
-    ZonalJob(std::shared_ptr<const RasterSource> raster, PolygonLayer zones, ZonalJobOptions opts);
+    // `zones` must be in the raster's CRS (layers/conform.hpp). `prep` runs the preparation
+    // (cell areas, zone set, the memory plan, which allows 2 x threads tiles in flight).
+    ZonalJob(std::shared_ptr<const RasterSource> raster, PolygonLayer zones, ZonalJobOptions opts,
+             const ExecutionContext& prep = {});
     // Opens the raster by path and prepares the zones.
-    static ZonalJob from_request(const ZonalRequest& req);
+    static ZonalJob from_request(const ZonalRequest& req, const ExecutionContext& prep = {});
 
-    std::size_t task_count() const;
-    // Runs tasks [begin, end) (clamped); uses the options' progress sink and cancel token.
-    ZonalResult run(std::size_t begin, std::size_t end) const;
-    ZonalResult run_all() const { return run(0, task_count()); }
-    // All tasks in chunks, storing each finished chunk in `store` and skipping the chunks it
-    // already holds (--checkpoint / --resume). The result equals run_all() exactly.
-    ZonalResult run_checkpointed(CheckpointStore& store) const;
+    std::string label() const override { return "zonal"; }
+    std::size_t task_count() const override;
+    std::uint64_t cost_of(std::size_t begin, std::size_t end) const override;
+    // Runs tasks [begin, end) (clamped).
+    ZonalResult run(std::size_t begin, std::size_t end, const ExecutionContext& ctx,
+                    ProgressSpan progress = {}) const override;
+    TaskSpan span_of(const ZonalResult& part) const override;
+    std::unique_ptr<PartialMerger<ZonalResult, ZonalResult>> merger() const override;
+    ZonalResult run_local(const ExecutionContext& ctx) const override;
     // Identity of the job's inputs and options for checkpoints (paths, sizes, mtimes, zones).
-    std::string fingerprint() const;
-    // One paragraph on the plan and settings for --verbose.
-    std::string describe_plan() const;
-    ZonalReport report(const ZonalResult& result) const;
-
-    // Progress and cancellation for the next run() calls (not serialized).
-    void set_progress(ProgressSink* p) { m_opts.progress = p; }
-    void set_cancel(const CancelToken* c) { m_opts.cancel = c; }
-    void set_threads(int t) { m_opts.threads = t; }
-    const std::vector<std::string>& warnings() const { return m_warnings; }
-
+    std::string fingerprint() const override;
+    std::string describe_plan() const override;
     // The prepared job as bytes for another process: raster path and band, prepared zones and
     // options. Only for rasters opened from a path. deserialize() reopens the raster.
-    std::string serialize() const;
+    std::string serialize() const override;
     static ZonalJob deserialize(const std::string& bytes);
+
+    // The rows of a merged result that covers every task.
+    ZonalReport report(const ZonalResult& result) const;
+    const std::vector<std::string>& warnings() const { return m_warnings; }
 
   private:
     ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonLayer zones,
-             ZonalJobOptions opts);
+             ZonalJobOptions opts, const ExecutionContext& prep);
     std::shared_ptr<const RasterSource> m_raster;
     Crs m_crs;  // the raster's
     PolygonLayer m_zones;
@@ -130,6 +129,7 @@ class ZonalJob {
     bool m_geometry_released = false;
 };
 
-ZonalReport run_zonal_job(const ZonalRequest& req);
+// Prepares, runs every task locally and reports.
+ZonalReport run_zonal_job(const ZonalRequest& req, const ExecutionContext& ctx = {});
 
 }  // namespace redline
