@@ -3,6 +3,11 @@
 // matrix and the map, from the existing operations (area/dissolve, conflicts, zonal, change,
 // shoreline), so each number equals what the corresponding command prints.
 //
+// How: each indicator is an object (report/indicators/indicator.hpp; one file each, listed by the
+// registry) computed from one ReportContext (report/report_context.hpp), which reads every layer
+// and builds every union once. compute_report describes the inputs, reads the land and the
+// regions, runs the indicators the config asks for, then fills the region table and the map.
+//
 // Reference frame: the CRS of the current land-cover raster (or of the land layer without one);
 // layers in another CRS need options.reproject (the loud default is an error). Nothing in the
 // result depends on the thread count; report.json is byte-identical for any --threads.

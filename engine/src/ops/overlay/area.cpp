@@ -75,6 +75,16 @@ void AreaReport::write(const std::string& output) const {
     w->commit();
 }
 
+UnionArea measure_union(const std::vector<const MultiPolygon*>& parts,
+                        const ExactAreaSum& parts_sum, const ConcurrentAreaCalculator& calc,
+                        int threads) {
+    UnionArea u;
+    u.pieces = DisjointUnion(dissolve(parts, threads), calc, threads);
+    u.area_m2 = u.pieces.area_m2();
+    u.sum_m2 = parts_sum.value();
+    return u;
+}
+
 AreaReport run_area(const AreaRequest& req) {
     const LayerPolicy& policy = req.policy;
     const int threads = req.threads;
@@ -189,12 +199,12 @@ AreaReport run_area(const AreaRequest& req) {
                 parts.push_back(&geoms[i]);
                 sum.add(part_sums[i]);
             }
-            const MultiPolygon u = dissolve(parts, inner_threads);
+            const UnionArea u = measure_union(parts, sum, calc, inner_threads);
             AreaRow& r = rep.rows[g];
             r.key = order[g];
-            r.area_m2 = measure_area(u, calc, inner_threads);
-            r.sum_m2 = sum.value();
-            r.overlap_m2 = r.sum_m2 - r.area_m2;
+            r.area_m2 = u.area_m2;
+            r.sum_m2 = u.sum_m2;
+            r.overlap_m2 = u.overlap_m2();
             r.features = idx.size();
         };
         const int n = resolve_threads(threads);

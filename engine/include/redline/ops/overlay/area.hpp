@@ -15,8 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "redline/core/exact_area_sum.hpp"
+#include "redline/core/geometry.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/layers/disjoint_union.hpp"
 #include "redline/layers/layer_policy.hpp"
 
 namespace redline {
@@ -62,5 +65,24 @@ struct AreaReport {
 };
 
 AreaReport run_area(const AreaRequest& req);
+
+class ConcurrentAreaCalculator;
+
+// The union of polygon parts measured as `redline area` measures a dissolved group (and as the
+// report measures its layers): the exact union (GEOS, geom/polygon_dissolve.hpp) held as its
+// interior-disjoint polygons, its area the exact sum of their ellipsoidal areas, and beside it
+// the exact sum of the parts' own areas. Areas are m2 (docs/geodesy.md#polygon-area).
+struct UnionArea {
+    DisjointUnion pieces;  // the union, for overlap areas (layers/disjoint_union.hpp)
+    double area_m2 = 0;    // area of the union: overlaps count once
+    double sum_m2 = 0;     // sum of the parts' areas: overlaps count as often as they occur
+    double overlap_m2() const { return sum_m2 - area_m2; }
+};
+
+// `parts_sum` is the exact sum of the parts' areas (measure_area_sums, geodesy/polygon_area.hpp).
+// The same bits for any thread count. DEFAULT threads 0 = all cores.
+UnionArea measure_union(const std::vector<const MultiPolygon*>& parts,
+                        const ExactAreaSum& parts_sum, const ConcurrentAreaCalculator& calc,
+                        int threads = 0);
 
 }  // namespace redline

@@ -1,0 +1,39 @@
+#include "redline/report/indicators/three_lines_overlap.hpp"
+
+#include "redline/core/memory.hpp"
+#include "redline/ops/overlay/conflicts.hpp"
+#include "redline/report/report_context.hpp"
+
+namespace redline {
+
+IndicatorResult ThreeLinesOverlap::compute(ReportContext& ctx, const IndicatorSpec& spec) const {
+    const ReportConfig& cfg = ctx.config();
+    ConflictsRequest cr;
+    cr.layers = {cfg.input("redline"), cfg.input("cropland"), cfg.input("urban")};
+    cr.min_area_m2 = ctx.options().min_overlap_m2;
+    cr.policy = ctx.layer_policy();
+    cr.threads = ctx.threads();
+    cr.cancel = ctx.cancel();
+    const ConflictsReport rep = ctx.stage("urban", [&] { return run_conflicts(cr); });
+    double total = 0;
+    std::size_t count = 0;
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const auto& s : rep.summaries) {
+        total += s.area_m2;
+        count += s.conflicts;
+        pairs.push_back({{"layer_a", rep.layer_labels[s.layer_a]},
+                         {"layer_b", rep.layer_labels[s.layer_b]},
+                         {"conflicts", s.conflicts},
+                         {"area_m2", s.area_m2},
+                         {"slivers", s.slivers},
+                         {"sliver_area_m2", s.sliver_area_m2}});
+    }
+    ctx.warn(rep.warnings);
+    release_free_memory();  // the three layers it read
+    ctx.lap("three_lines_overlap: conflicts");
+    return evaluate(
+        spec, total,
+        {{"pairs", pairs}, {"conflicts", count}, {"min_overlap_m2", ctx.options().min_overlap_m2}});
+}
+
+}  // namespace redline

@@ -1,0 +1,51 @@
+// compute_report's indicator loop: an indicator whose input the config lacks.
+#include "redline/report/report_job.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "test_support.hpp"
+
+namespace redline {
+namespace {
+
+ReportConfig config_without_inputs(const std::string& indicators_yaml) {
+    const std::string dir = test::temp_dir("report_job-" + std::to_string(::getpid()));
+    std::ofstream(dir + "/indicators.yaml")
+        << "version: 1\nyear: 2020\ninputs:\n  classes: clcd\n" + indicators_yaml;
+    return ReportConfig::load(dir + "/indicators.yaml");
+}
+
+TEST(ComputeReportTest, AListedIndicatorWithoutItsInputIsRefusedByItsOwnName) {
+    // It used to name forest_coverage for a config listing only cropland_cover.
+    const ReportConfig cfg = config_without_inputs("indicators:\n  - id: cropland_cover\n");
+    ReportRunOptions ro;
+    ro.threads = 1;
+    const std::string msg =
+        test::error_message(ErrorKind::InvalidInput, [&] { compute_report(cfg, ro); });
+    EXPECT_TRUE(test::has(msg,
+                          "indicators.yaml': indicator 'cropland_cover' needs "
+                          "inputs.landcover_t1, which the config does not give"));
+}
+
+TEST(ComputeReportTest, DefaultIndicatorsWithoutTheirInputsAreNotComputed) {
+    const ReportConfig cfg = config_without_inputs("");
+    ReportRunOptions ro;
+    ro.threads = 1;
+    const ReportResult res = compute_report(cfg, ro);
+    ASSERT_EQ(res.indicators.size(), default_indicators().size());
+    for (std::size_t i = 0; i < res.indicators.size(); ++i) {
+        const IndicatorResult& r = res.indicators[i];
+        EXPECT_EQ(r.spec.id, default_indicators()[i].id);  // in the config's (default) order
+        EXPECT_FALSE(r.computed);
+    }
+    EXPECT_EQ(res.indicators[0].reason, "not computed: the config gives no inputs.redline");
+    EXPECT_EQ(res.indicators[2].reason, "not computed: the config gives no inputs.landcover_t1");
+    EXPECT_TRUE(res.regions.empty());
+    EXPECT_TRUE(res.change_matrix.is_null());
+}
+
+}  // namespace
+}  // namespace redline
