@@ -238,7 +238,10 @@ def test_byte_identical_for_one_and_two_threads(tmp_path):
             assert r.returncode == 0, r.stderr
     assert (tmp_path / "t1.csv").read_bytes() == (tmp_path / "t2.csv").read_bytes()
     assert (tmp_path / "t1.json").read_bytes() == (tmp_path / "t2.json").read_bytes()
-    assert len(read_csv(tmp_path / "t1.csv")) > 12
+    rows = read_csv(tmp_path / "t1.csv")
+    assert len(rows) > 12 and {x["area_convention"] for x in rows} == {"survey"}
+    # Zones inside the coverage: uncovered is exactly 0 (measured on zone - parcels, not as a difference of areas).
+    assert [x["area_m2"] for x in rows if x["class"] == "uncovered"] == ["0.0"] * 6
 
 
 # --- Overlaps -----------------------------------------------------------------------------------------------------
