@@ -320,12 +320,15 @@ def test_mixed_geometry_types(tmp_path):
 
 def test_other_crs_needs_reproject(squares, tmp_path):
     lu, _ = squares
-    zones = write_layer(tmp_path / "z4490.gpkg", "z", [box_wkt(104, 29, 106, 31)], crs="EPSG:4490")
+    # A lon/lat zone around the Albers origin's neighbourhood (105E, 0N), holding every parcel.
+    zones = write_layer(tmp_path / "z4490.gpkg", "z", [box_wkt(104.9, -0.1, 105.1, 0.1)], crs="EPSG:4490")
     r = bad(tmp_path, "--landuse", lu, "--class-field", "DLBM", "--zones", zones)
     assert r.returncode == 2
-    assert "land-use layer 'lu'" in r.stderr and "--reproject" in r.stderr
-    r = run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--reproject")
-    assert r.returncode == 0, r.stderr
+    assert "CRS mismatch: land-use layer 'lu' in '" in r.stderr
+    assert "pass --reproject to transform 'z4490' into" in r.stderr
+    rows = rows_of(run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--reproject"))
+    assert [(x["class"], x["area_m2"]) for x in rows[:3]] == [("0101", "5000.0"), ("0103", "2500.0"),
+                                                             ("0301", "2000.0")]
 
 
 def test_empty_layer(tmp_path, squares):
@@ -371,3 +374,17 @@ def test_help_teaches_the_contract():
     for text in ("--landuse", "--class-field", "--deduct-field", "--area-convention", "--on-overlap", "survey",
                  "zone,class,area_m2,share,net_area_m2", "uncovered", "32号"):
         assert text in r.stdout
+
+
+def test_file_geodatabase_land_use_layer(tmp_path, squares):
+    """The survey's usual delivery: a File Geodatabase with a DLTB layer (written by GDAL's OpenFileGDB)."""
+    _, zones = squares
+    multi = [f"MULTIPOLYGON((({x0} 0,{x0 + 50} 0,{x0 + 50} 50,{x0} 50,{x0} 0)))" for x0 in (0, 50)]
+    gdb = write_layer(tmp_path / "dltb.gdb", "DLTB", multi, crs=ALBERS, fields={"DLBM": ["0101", "0201K"],
+                      "KCXS": [0.12, 0.0]}, geom_type=ogr.wkbMultiPolygon)
+    assert ogr.Open(gdb).GetDriver().GetName() == "OpenFileGDB"
+    rows = rows_of(run("tabulate", "--landuse", f"{gdb}:DLTB", "--class-field", "DLBM", "--deduct-field", "KCXS",
+                       "--zones", zones, "--id", "code", "--classes", "gbt21010"))
+    assert [(x["zone"], x["class"], x["area_m2"], x["net_area_m2"], x["class_name"]) for x in rows[:3]] == [
+        ("a", "0101", "2500.0", "2200.0", "水田"), ("a", "0201K", "2500.0", "2500.0", "可调整果园"),
+        ("a", "uncovered", "7100.0", "", "")]
