@@ -388,3 +388,17 @@ def test_file_geodatabase_land_use_layer(tmp_path, squares):
     assert [(x["zone"], x["class"], x["area_m2"], x["net_area_m2"], x["class_name"]) for x in rows[:3]] == [
         ("a", "0101", "2500.0", "2200.0", "水田"), ("a", "0201K", "2500.0", "2500.0", "可调整果园"),
         ("a", "uncovered", "7100.0", "", "")]
+
+
+def test_survey_default_for_a_gauss_kruger_shapefile(tmp_path):
+    """A shapefile's .prj in Esri's wording ("CGCS2000_3_Degree_GK_Zone_39") is Gauss-Kruger too."""
+    x0, y0 = 39500000 + 1000, 3400000
+    shp = write_layer(tmp_path / "dltb.shp", "dltb", [box_wkt(x0, y0, x0 + 100, y0 + 100)], crs=GK39,
+                      fields={"DLBM": ["0101"]}, geom_type=ogr.wkbPolygon)
+    prj = (tmp_path / "dltb.prj").read_text()
+    assert "GK" in prj
+    zones = write_layer(tmp_path / "z.gpkg", "z", [box_wkt(x0 - 10, y0 - 10, x0 + 110, y0 + 110)], crs=GK39)
+    rows = rows_of(run("tabulate", "--landuse", shp, "--class-field", "DLBM", "--zones", zones))
+    assert rows[0]["area_convention"] == "survey"
+    ring = [(x0, y0), (x0 + 100, y0), (x0 + 100, y0 + 100), (x0, y0 + 100), (x0, y0)]
+    assert abs(real(rows[0]["area_m2"]) / survey_ring_area(to_lonlat(ring)) - 1) < 1e-9

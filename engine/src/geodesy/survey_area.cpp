@@ -25,11 +25,27 @@ AreaConvention parse_area_convention(const std::string& text, const std::string&
 
 bool is_gauss_kruger(const Crs& crs) {
     if (crs.kind != CrsKind::Projected) return false;
-    if (crs.method.find("Transverse Mercator") == std::string::npos) return false;
+    std::string method = crs.method;
     std::string name = crs.name;
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return name.find("gauss") != std::string::npos;
+    for (std::string* s : {&method, &name})
+        std::transform(s->begin(), s->end(), s->begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (method.find("transverse mercator") == std::string::npos &&
+        method.find("gauss") == std::string::npos)
+        return false;
+    // EPSG names say "Gauss-Kruger"; Esri's say "GK" ("CGCS2000_3_Degree_GK_Zone_39").
+    if (name.find("gauss") != std::string::npos) return true;
+    std::string token;
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+        const char ch = i < name.size() ? name[i] : ' ';
+        if (std::isalnum(static_cast<unsigned char>(ch))) {
+            token += ch;
+            continue;
+        }
+        if (token == "gk") return true;
+        token.clear();
+    }
+    return false;
 }
 
 AreaConvention default_area_convention(const Crs& crs) {

@@ -131,6 +131,27 @@ TEST(SurveyAreaTest, AgreesWithGeodesicWithinEdgeShapeBound) {
     }
 }
 
+TEST(SurveyAreaTest, RecognisesEsriGaussKrugerNames) {
+    // The .prj ArcGIS writes for the survey's layers (zone 39 with prefix, and a CM variant).
+    const std::string esri =
+        "PROJCS[\"CGCS2000_3_Degree_GK_Zone_39\",GEOGCS[\"GCS_China_Geodetic_Coordinate_System_"
+        "2000\",DATUM[\"D_China_2000\",SPHEROID[\"CGCS2000\",6378137.0,298.257222101]],"
+        "PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Gauss_"
+        "Kruger\"],PARAMETER[\"False_Easting\",39500000.0],PARAMETER[\"False_Northing\",0.0],"
+        "PARAMETER[\"Central_Meridian\",117.0],PARAMETER[\"Scale_Factor\",1.0],PARAMETER["
+        "\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]";
+    const Crs gk = test::crs_of(esri);
+    EXPECT_TRUE(is_gauss_kruger(gk)) << gk.name << " / " << gk.method;
+    std::string cm = esri;
+    cm.replace(cm.find("GK_Zone_39"), 10, "GK_CM_117E");
+    EXPECT_TRUE(is_gauss_kruger(test::crs_of(cm)));
+    EXPECT_TRUE(is_gauss_kruger(test::crs_of("EPSG:4548")));    // CM 117E, no prefix
+    EXPECT_TRUE(is_gauss_kruger(test::crs_of("EPSG:4491")));    // 6-degree zone 13
+    EXPECT_FALSE(is_gauss_kruger(test::crs_of("EPSG:32650")));  // UTM
+    EXPECT_FALSE(is_gauss_kruger(test::crs_of("EPSG:4490")));
+    EXPECT_FALSE(is_gauss_kruger(test::crs_of("EPSG:3857")));
+}
+
 TEST(SurveyAreaTest, ParsesConventionNames) {
     EXPECT_EQ(parse_area_convention("survey"), AreaConvention::Survey);
     EXPECT_EQ(parse_area_convention("geodesic"), AreaConvention::Geodesic);

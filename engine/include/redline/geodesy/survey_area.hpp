@@ -27,8 +27,10 @@ const char* area_convention_name(AreaConvention c);
 // Parses "geodesic" | "survey"; throws InvalidInput naming `option` and the two choices.
 AreaConvention parse_area_convention(const std::string& text,
                                      const std::string& option = "--area-convention");
-// True for a Gauss-Krüger CRS: a Transverse Mercator projection whose name says Gauss-Kruger
-// (the CGCS2000 3- and 6-degree zones, EPSG:4491-4554, with or without the zone prefix).
+// True for a Gauss-Krüger CRS: a Transverse Mercator (or Gauss-Kruger) projection whose name
+// says Gauss-Kruger (EPSG's CGCS2000 3- and 6-degree zones, EPSG:4491-4554, with or without the
+// zone prefix) or has the word GK (Esri's "CGCS2000_3_Degree_GK_Zone_39", as ArcGIS writes the
+// survey's shapefiles and geodatabases). UTM and other Transverse Mercator CRSs are not.
 bool is_gauss_kruger(const Crs& crs);
 // The default convention of a layer: Survey for a Gauss-Krüger layer, Geodesic otherwise.
 AreaConvention default_area_convention(const Crs& crs);
