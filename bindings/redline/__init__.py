@@ -31,7 +31,7 @@ import pandas as _pd
 
 from . import _core
 
-__all__ = ["zonal", "change", "area", "conflicts", "validate", "shoreline", "report", "version",
+__all__ = ["zonal", "change", "area", "conflicts", "validate", "shoreline", "tabulate", "report", "version",
            "RedlineWarning", "Cancelled"]
 
 #: Raised when the ``cancel=`` callable returned True: the engine stopped; nothing was written.
@@ -351,6 +351,30 @@ def validate(layer, id=None, threads=None, progress=False, *, layer_crs=None, mi
     opts = {"layer": _path(layer), "id": id, "layer_crs": layer_crs, "min_overlap": min_overlap,
             "threads": _threads(threads), "encoding": encoding}
     t = _run_with_progress(lambda cb: _core.validate(opts, cb, cancel), progress)
+    _emit_warnings(t.warnings())
+    if output is not None:
+        t.write(_path(output))
+    return _table_frame(t)
+
+
+def tabulate(landuse, class_field, zones, id=None, deduct_field=None, dissolve=False, dissolve_by=None, classes=None,
+             level=None, area_convention=None, on_overlap="error", threads=None, progress=False, *, max_examples=10,
+             reproject=False, make_valid=False, densify=100.0, layer_crs=None, output=None, encoding=None,
+             cancel=None):
+    """Class areas of a land-use survey layer (三调 DLTB parcels) inside zones: columns
+    ``zone, class, area_m2, share, net_area_m2`` (then ``class_name, group, group_name`` with
+    ``classes``, then ``parcels, area_convention``), a ``class == "uncovered"`` row per zone. Same
+    options, columns and numbers as ``redline tabulate``: ``deduct_field`` (KCXS, in [0, 1)),
+    ``classes`` ("gbt21010" or a CSV path), ``level`` (1 or 2), ``area_convention`` ("survey" or
+    "geodesic"; default survey for a Gauss-Kruger layer), ``on_overlap`` ("error" or "first").
+    ``encoding`` and ``cancel`` as in :func:`zonal`."""
+    opts = {"landuse": _path(landuse), "class_field": class_field, "zones": _path(zones), "id": id,
+            "deduct_field": deduct_field, "dissolve": dissolve, "dissolve_by": dissolve_by,
+            "classes": None if classes is None else str(classes), "level": level,
+            "area_convention": area_convention, "on_overlap": on_overlap, "max_examples": max_examples,
+            "threads": _threads(threads), "reproject": reproject, "make_valid": make_valid, "densify": densify,
+            "layer_crs": layer_crs, "encoding": encoding}
+    t = _run_with_progress(lambda cb: _core.tabulate(opts, cb, cancel), progress)
     _emit_warnings(t.warnings())
     if output is not None:
         t.write(_path(output))

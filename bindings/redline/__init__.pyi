@@ -45,6 +45,13 @@ def conflicts(layers: Sequence[PathLike], id: Union[None, str, Sequence[str]] = 
 def validate(layer: PathLike, id: Optional[str] = ..., threads: Optional[int] = ..., progress: Progress = ..., *,
              layer_crs: Optional[str] = ..., min_overlap: float = ..., output: Optional[PathLike] = ...,
              encoding: Optional[str] = ..., cancel: Cancel = ...) -> pd.DataFrame: ...
+def tabulate(landuse: PathLike, class_field: str, zones: PathLike, id: Optional[str] = ...,
+             deduct_field: Optional[str] = ..., dissolve: bool = ..., dissolve_by: Optional[str] = ...,
+             classes: Optional[PathLike] = ..., level: Optional[int] = ..., area_convention: Optional[str] = ...,
+             on_overlap: str = ..., threads: Optional[int] = ..., progress: Progress = ..., *,
+             max_examples: int = ..., reproject: bool = ..., make_valid: bool = ..., densify: float = ...,
+             layer_crs: Optional[str] = ..., output: Optional[PathLike] = ..., encoding: Optional[str] = ...,
+             cancel: Cancel = ...) -> pd.DataFrame: ...
 def shoreline(lines: PathLike, class_field: Optional[str] = ..., natural: Optional[Sequence[str]] = ...,
               estuary: Optional[Sequence[str]] = ..., raster: Optional[PathLike] = ..., **kwargs: Any
               ) -> pd.DataFrame: ...

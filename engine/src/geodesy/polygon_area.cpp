@@ -98,6 +98,24 @@ PolygonAreaCalculator::PolygonAreaCalculator(const Crs& crs, double densify_m)
     }
 }
 
+PolygonAreaCalculator::PolygonAreaCalculator(const Crs& crs, double densify_m,
+                                             AreaConvention convention)
+    : PolygonAreaCalculator(crs, densify_m) {
+    if (convention != AreaConvention::Survey) return;
+    const std::string name = crs.name.empty() ? std::string("unnamed CRS") : crs.name;
+    if (m_kind != Method::Geographic && !m_to_lonlat)
+        m_to_lonlat = std::make_unique<Transformer>(Transformer::to_geographic(crs.wkt));
+    if (m_kind == Method::Geographic && m_unit != 1.0) m_geographic_unit = m_unit;
+    m_unit_kind_geographic = m_kind == Method::Geographic;
+    m_kind = Method::Survey;
+    m_method = "survey";
+    m_description = fmt::format(
+        "ellipsoidal area on {} by the land survey's trapezoid formula (国土调查办发〔2008〕32号, "
+        "TD/T 1055-2019) of the vertices of '{}'{}, not densified",
+        Ellipsoid::cgcs2000().name(), name,
+        m_unit_kind_geographic ? std::string(" (lon, lat)") : std::string(" inverse-projected"));
+}
+
 PolygonAreaCalculator::~PolygonAreaCalculator() = default;
 PolygonAreaCalculator::PolygonAreaCalculator(PolygonAreaCalculator&&) noexcept = default;
 PolygonAreaCalculator& PolygonAreaCalculator::operator=(PolygonAreaCalculator&&) noexcept = default;
@@ -151,6 +169,18 @@ double PolygonAreaCalculator::polygon_area(const Polygon& p) const {
                 }
                 break;
             }
+            case Method::Survey: {
+                Ring work(r);
+                if (m_unit_kind_geographic) {
+                    if (m_geographic_unit != 1.0)
+                        for (auto& q : work)
+                            q = Point{q.x * m_geographic_unit, q.y * m_geographic_unit};
+                } else {
+                    m_to_lonlat->transform(work);
+                }
+                a = survey_ring_area(work, ell);
+                break;
+            }
         }
         a = std::fabs(a);
         total += (i == 0) ? a : -a;
@@ -171,17 +201,18 @@ double PolygonAreaCalculator::area_m2(const MultiPolygon& mp) const { return are
 struct ConcurrentAreaCalculator::Impl {
     Crs crs;
     double densify_m;
+    AreaConvention convention;
     PolygonAreaCalculator prototype;
     tbb::enumerable_thread_specific<PolygonAreaCalculator> local;
-    Impl(const Crs& c, double d)
-        : crs(c),
-          densify_m(d),
-          prototype(c, d),
-          local([this] { return PolygonAreaCalculator(crs, densify_m); }) {}
+    Impl(const Crs& c, double d, AreaConvention conv)
+        : crs(c), densify_m(d), convention(conv), prototype(c, d, conv), local([this] {
+              return PolygonAreaCalculator(crs, densify_m, convention);
+          }) {}
 };
 
-ConcurrentAreaCalculator::ConcurrentAreaCalculator(const Crs& crs, double densify_m)
-    : m_impl(std::make_unique<Impl>(crs, densify_m)) {}
+ConcurrentAreaCalculator::ConcurrentAreaCalculator(const Crs& crs, double densify_m,
+                                                   AreaConvention convention)
+    : m_impl(std::make_unique<Impl>(crs, densify_m, convention)) {}
 ConcurrentAreaCalculator::~ConcurrentAreaCalculator() = default;
 
 double ConcurrentAreaCalculator::area_m2(const MultiPolygon& mp) const {

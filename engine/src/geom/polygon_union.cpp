@@ -127,4 +127,14 @@ MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b) {
     return detail::polygons_of(ctx, r.get());
 }
 
+MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b) {
+    if (a.empty() || b.empty()) return a;
+    detail::GeosContext ctx;
+    auto ga = detail::to_geos(ctx, a);
+    auto gb = detail::to_geos(ctx, b);
+    auto r = detail::own(ctx, GEOSDifference_r(ctx.get(), ga.get(), gb.get()));
+    if (!r) fail(ErrorKind::InvalidInput, "GEOS cannot subtract the polygons: " + ctx.last_error());
+    return detail::polygons_of(ctx, r.get());
+}
+
 }  // namespace redline

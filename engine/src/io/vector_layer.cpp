@@ -325,7 +325,12 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     const int group_idx =
         opts.group_field.empty() ? -1 : find_field(layer, opts.group_field, "--dissolve-by", vl);
     std::vector<int> extra_idx;
-    for (const auto& f : opts.extra_fields) extra_idx.push_back(find_field(layer, f, "field", vl));
+    for (std::size_t k = 0; k < opts.extra_fields.size(); ++k)
+        extra_idx.push_back(find_field(layer, opts.extra_fields[k],
+                                       k < opts.extra_field_options.size()
+                                           ? opts.extra_field_options[k]
+                                           : std::string("field"),
+                                       vl));
     {
         std::vector<int> read_fields = extra_idx;
         read_fields.push_back(id_idx);

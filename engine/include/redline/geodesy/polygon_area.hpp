@@ -15,6 +15,9 @@
 //    densified in the plane to at most `densify_m` metres, the vertices inverse-projected to
 //    (lon, lat) on the CRS's datum, then area_lonlat (edge semantics): "straight in the plane" and
 //    "straight in (lon, lat)" then differ by < 1e-6 relative.
+//  - Under AreaConvention::Survey (geodesy/survey_area.hpp, docs/survey-area.md) a projected
+//    CRS's vertices are inverse-projected without densification and every ring (any CRS) is
+//    summed with the survey's per-edge trapezoid formula (survey_ring_area), method "survey".
 // A CRS on another ellipsoid (Krasovsky, Clarke...) is measured on GRS80 without a datum shift
 // and says so in warnings(), as the raster cell-area model does.
 //
@@ -27,6 +30,7 @@
 #include "redline/core/crs.hpp"
 #include "redline/core/exact_area_sum.hpp"
 #include "redline/core/geometry.hpp"
+#include "redline/geodesy/survey_area.hpp"
 
 namespace redline {
 
@@ -38,6 +42,8 @@ class PolygonAreaCalculator {
     // Throws InvalidInput for no CRS or an unreadable one, Unsupported for a CRS that is neither
     // geographic nor projected.
     explicit PolygonAreaCalculator(const Crs& crs, double densify_m = 100.0);
+    // The same under `convention` (Geodesic: exactly the constructor above).
+    PolygonAreaCalculator(const Crs& crs, double densify_m, AreaConvention convention);
     ~PolygonAreaCalculator();
     PolygonAreaCalculator(PolygonAreaCalculator&&) noexcept;
     PolygonAreaCalculator& operator=(PolygonAreaCalculator&&) noexcept;
@@ -50,7 +56,8 @@ class PolygonAreaCalculator {
     ExactAreaSum area_sum(const MultiPolygon& mp) const;
     double area_m2(const Polygon& p) const;
 
-    // "geographic" (lon/lat edges), "equal-area" (plane area) or "densified" (inverse-projected).
+    // "geographic" (lon/lat edges), "equal-area" (plane area), "densified" (inverse-projected)
+    // or "survey" (vertices inverse-projected, trapezoid sum).
     const std::string& method() const { return m_method; }
     // One sentence for output metadata, e.g. "ellipsoidal area on CGCS2000 (GRS80) of edges
     // straight in the plane of 'CGCS2000 / 3-degree Gauss-Kruger zone 35', densified to 100 m".
@@ -60,9 +67,12 @@ class PolygonAreaCalculator {
     double densify_m() const { return m_densify_m; }
     // m2 per square plane unit when the area is the plane area (equal-area method), else 0.
     double plane_area_scale() const { return m_kind == Method::EqualArea ? m_unit * m_unit : 0.0; }
+    AreaConvention convention() const {
+        return m_kind == Method::Survey ? AreaConvention::Survey : AreaConvention::Geodesic;
+    }
 
   private:
-    enum class Method { Geographic, EqualArea, Densified };
+    enum class Method { Geographic, EqualArea, Densified, Survey };
     double polygon_area(const Polygon& p) const;
 
     Method m_kind = Method::Geographic;
@@ -73,13 +83,16 @@ class PolygonAreaCalculator {
     double m_unit = 1.0;  // metres per axis unit (projected) or degrees per unit (geographic)
     double m_max_segment = 100.0;  // densification step in axis units
     std::unique_ptr<Transformer> m_to_lonlat;
+    bool m_unit_kind_geographic = false;  // Survey: the vertices are (lon, lat) already
+    double m_geographic_unit = 1.0;       // Survey, geographic: degrees per axis unit
 };
 
 // A PolygonAreaCalculator per worker thread, created on first use: the thread-safe form for
 // parallel loops (e.g. find_overlaps). Thread-safety: area_m2 may be called concurrently.
 class ConcurrentAreaCalculator {
   public:
-    ConcurrentAreaCalculator(const Crs& crs, double densify_m = 100.0);
+    ConcurrentAreaCalculator(const Crs& crs, double densify_m = 100.0,
+                             AreaConvention convention = AreaConvention::Geodesic);
     ~ConcurrentAreaCalculator();
     double area_m2(const MultiPolygon& mp) const;
     double area_m2(const Polygon& p) const;

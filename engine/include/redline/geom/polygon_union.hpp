@@ -20,4 +20,8 @@ MultiPolygon union_of_boxes(const std::vector<Box>& boxes);
 // Intersection of two polygonal geometries (polygonal part only).
 MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b);
 
+// Difference a - b of two polygonal geometries (polygonal part only; GEOS OverlayNG). Throws
+// InvalidInput when GEOS cannot compute it (invalid input).
+MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b);
+
 }  // namespace redline

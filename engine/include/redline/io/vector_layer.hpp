@@ -42,6 +42,9 @@ struct LayerReadOptions {
     bool unique_ids = true;   // duplicate keys are an error
     bool allow_invalid_types = false;       // keep non-polygonal features as empty (for validate)
     std::vector<std::string> extra_fields;  // read as text into `extra`
+    // Per extra field, the option that named it, for the missing-field message (e.g.
+    // "--class-field"); DEFAULT none: "field".
+    std::vector<std::string> extra_field_options;
     // Text encoding of shapefile attributes (an iconv name, e.g. "CP936", "GB18030", "BIG5"),
     // given to GDAL's ENCODING open option; overrides a .cpg file and the language driver byte.
     // DEFAULT "": as the file declares, else UTF-8 or detected GB18030 (see above). Other
