@@ -191,9 +191,13 @@ def test_html_opens_in_headless_chromium(scene):
     out = d / "out"
     assert run("report", "--config", cfg, "--output-dir", out).returncode == 0
     html = (out / "report.html").read_text(encoding="utf-8")
-    # Self-contained: the map is embedded, charts are inline SVG, nothing is fetched.
+    # Self-contained: the map is embedded, charts are inline SVG, Leaflet and the interactive
+    # map's data are inline scripts, nothing is fetched (no external script, stylesheet or
+    # image; Leaflet's own attribution link lives inside its script text and is not fetched).
     assert "data:image/png;base64," in html and "<svg" in html
-    assert not re.search(r"(src|href)=\"(https?:|//)", html)
+    outside_scripts = re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
+    assert not re.search(r"(src|href)=\"(https?:|//)", outside_scripts)
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=", html)
     shot = d / "shot.png"
     p = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -309,6 +313,49 @@ def test_html_chinese_labels_render_with_a_cjk_font(scene):
             used = dt.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
             cjk = sum(f["glyphCount"] for f in used if CJK_FAMILY.search(f["familyName"]))
             assert han > 0 and cjk >= han, (html_node, used)
+    finally:
+        dt.close()
+
+
+def test_interactive_map_in_chromium(scene):
+    """report.html's Leaflet map, offline in headless Chromium: the layers hold the expected
+    features, a click on the violation patch opens its popup with the patch's facts, the patch
+    lies inside the redline, and the layer switcher lists every layer. (JavaScript errors while
+    the page loads fail test_html_opens_in_headless_chromium.)"""
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is required (scripts/debian-packages.txt)"
+    d, cfg = scene
+    out = d / "out"
+    assert run("report", "--config", cfg, "--output-dir", out).returncode == 0
+    dt = DevTools(chromium, d / "profile", f"file://{out / 'report.html'}")
+
+    def js(expr):
+        r = dt.call("Runtime.evaluate", expression=expr, returnByValue=True)
+        assert "exceptionDetails" not in r, r["exceptionDetails"]
+        return r["result"].get("value")
+
+    try:
+        dt.wait_loaded()
+        deadline = time.monotonic() + 30
+        while not js("!!window.redlineMap"):
+            assert time.monotonic() < deadline, "the interactive map did not start"
+            time.sleep(0.05)
+        counts = json.loads(js("JSON.stringify(Object.fromEntries(Object.entries(redlineMap.layers)"
+                               ".map(function (e) { return [e[0], e[1].getLayers().length]; })))"))
+        assert counts == {"land": 1, "regions": 2, "redline": 1, "violation": 1, "below_mmu": 0, "permitted": 1}
+        popup = js("(function () { var l = redlineMap.layers.violation.getLayers()[0];"
+                   " l.fire('click', {latlng: l.getLatLng()});"
+                   " return document.querySelector('.leaflet-popup-content').textContent; })()")
+        # 3 x 3 cells of 100 m: 90 000 m2, forest (2) to impervious (8), inside the redline.
+        assert "(violation)" in popup and "zone all" in popup, popup   # the report audits the redline union
+        assert "2 Forest → 8 Impervious" in popup and "0.090 km²" in popup and "(90000 m²)" in popup, popup
+        assert "lc0.tif -> lc1.tif" in popup, popup
+        assert js("redlineMap.layers.redline.getBounds().contains("
+                  "redlineMap.layers.violation.getLayers()[0].getLatLng())") is True
+        labels = js("Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+                    ".map(function (l) { return l.textContent.trim(); })")
+        assert labels == ["land boundary", "regions", "ecological redline", "violation patches (1)",
+                          "patches below the MMU (0)", "permitted patches (1)"], labels
     finally:
         dt.close()
 

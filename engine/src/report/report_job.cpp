@@ -22,6 +22,7 @@
 #include "redline/report/indicators/indicator.hpp"
 #include "redline/report/map_image.hpp"
 #include "redline/report/report_context.hpp"
+#include "redline/report/web_map.hpp"
 
 namespace fs = std::filesystem;
 
@@ -314,6 +315,8 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     res.change_matrix = ctx.change_matrix;
     res.warnings = ctx.warnings();
     res.map = draw_map(ctx);
+    res.web_map = web_map_layers(ctx);
+    ctx.lap("interactive map");
     return res;
 }
 

@@ -15,6 +15,7 @@
 #include "redline/io/atomic_file.hpp"
 #include "redline/io/raster_preview.hpp"
 #include "redline/ops/provenance.hpp"
+#include "redline/report/web_map_html.hpp"
 
 namespace fs = std::filesystem;
 
@@ -275,6 +276,7 @@ img.map{max-width:100%;border:1px solid #999}
             h += "<span style=\"background:" + c + "\"></span>" + html_escape(label);
         h += "</p>\n";
     }
+    if (!r.web_map.is_null()) h += web_map_html(r.web_map);
     if (!r.regions.empty()) {
         h += "<h2>Regions</h2>\n<table><tr><th class=\"l\">region</th>";
         for (const auto& c : r.region_columns) h += "<th>" + html_escape(c) + "</th>";

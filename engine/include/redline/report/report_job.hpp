@@ -58,6 +58,9 @@ struct ReportResult {
     std::vector<ReportInputInfo> inputs;
     std::vector<std::string> warnings;
     ReportMap map;
+    // The interactive map's GeoJSON layers (report/web_map.hpp), drawn in report.html only;
+    // null without a map extent. Not part of report.json.
+    nlohmann::json web_map;
     nlohmann::json options;  // the config's options (for the manifest and report.json)
 
     // report.json content (no thread counts, no timings: identical for any --threads).

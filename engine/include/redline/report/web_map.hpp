@@ -1,0 +1,30 @@
+#pragma once
+// The data of the report's interactive map (report.html, drawn by Leaflet offline): GeoJSON
+// feature collections in longitude/latitude degrees on the reference CRS's datum, coordinates
+// rounded to 1e-5 degree (about 1 m):
+//   land       the land boundary (thinned for display, never for computation)
+//   regions    the region outlines, with their names
+//   redline    the redline union's outline (thinned)
+//   violation, below_mmu, permitted
+//              the change patches inside the redline as points (the patch's largest cell),
+//              clickable: id, zone, rule, from -> to classes, area (m2 and km2), status and the
+//              two dates; at most `max_patches` per status, largest first (the full list is in
+//              the patch table beside the report), the number left out recorded in `capped`.
+// Outlines are thinned for a map `width` pixels wide across the report's extent (thin_for_map),
+// so a national redline stays a few megabytes. Returns null when the report has no extent.
+// Thread-safety: uses the context of one report.
+#include <cstddef>
+#include <nlohmann/json.hpp>
+
+namespace redline {
+
+class ReportContext;
+
+struct WebMapOptions {
+    int width = 1600;                 // DEFAULT 1600 px (the PNG map is 1200)
+    std::size_t max_patches = 20000;  // DEFAULT 20 000 points per status
+};
+
+nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts = {});
+
+}  // namespace redline

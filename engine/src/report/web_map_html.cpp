@@ -1,0 +1,118 @@
+#include "redline/report/web_map_html.hpp"
+
+#include "redline/report/leaflet_assets.hpp"
+
+namespace redline {
+namespace {
+
+// JSON placed inside <script>: no "</" can close the element early ("<\\/" is the same JSON
+// string).
+std::string json_safe(std::string s) {
+    for (std::size_t i = 0; (i = s.find("</", i)) != std::string::npos; i += 3)
+        s.replace(i, 2, "<\\/");
+    return s;
+}
+
+// Script or style text: only a closing tag of its own element could end it early; such a
+// sequence inside a JavaScript string is written "<\\/" there, which means the same.
+std::string tag_safe(std::string s, const std::string& tag) {
+    const std::string close = "</" + tag;
+    for (std::size_t i = 0; (i = s.find(close, i)) != std::string::npos; i += close.size() + 1)
+        s.replace(i, 2, "<\\/");
+    return s;
+}
+
+// leaflet.min.js without its source-map comment (the map file is not shipped in the report).
+std::string leaflet_script() {
+    std::string js(leaflet_js());
+    const std::size_t map = js.rfind("//# sourceMappingURL=");
+    if (map != std::string::npos) js.erase(map);
+    return js;
+}
+
+const char* kInit = R"JS(
+(function () {
+  var data = JSON.parse(document.getElementById('webmap-data').textContent);
+  var map = L.map('webmap', {preferCanvas: true, zoomSnap: 0.25});
+  var layers = {}, overlays = {};
+  function esc(s) {
+    return String(s).replace(/[&<>"]/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c];
+    });
+  }
+  function outline(key, label, style) {
+    if (!data[key]) return;
+    layers[key] = L.geoJSON(data[key], {
+      style: style,
+      onEachFeature: function (f, l) { if (f.properties.name) l.bindTooltip(esc(f.properties.name), {sticky: true}); }
+    }).addTo(map);
+    overlays[label] = layers[key];
+  }
+  var colours = {violation: '#d0208c', below_mmu: '#f39c12', permitted: '#2b6cb0'};
+  function patches(key, label) {
+    if (!data[key]) return;
+    layers[key] = L.geoJSON(data[key], {
+      pointToLayer: function (f, ll) {
+        return L.circleMarker(ll, {radius: 5, weight: 1, color: '#222', fillColor: colours[key], fillOpacity: 0.9});
+      },
+      onEachFeature: function (f, l) {
+        var p = f.properties;
+        l.bindPopup('<b>patch ' + esc(p.id) + '</b> (' + esc(p.status) + ')<br>zone ' + esc(p.zone) +
+                    '<br>' + esc(p.from) + ' &rarr; ' + esc(p.to) + '<br>' + esc(p.area_km2) + ' km&sup2; (' +
+                    esc(p.area_m2.toFixed(0)) + ' m&sup2;)<br>rule ' + esc(p.rule) + '<br>' + esc(p.dates));
+      }
+    }).addTo(map);
+    var n = data[key].features.length, left = (data.capped || {})[key] || 0;
+    overlays[label + ' (' + n + (left ? ', ' + left + ' smaller not shown' : '') + ')'] = layers[key];
+  }
+  outline('land', 'land boundary', {color: '#555', weight: 1, fill: false});
+  outline('regions', 'regions', {color: '#888', weight: 0.8, dashArray: '3 3', fill: false});
+  outline('redline', 'ecological redline', {color: '#1b7a3a', weight: 1, fillColor: '#2e9d4f', fillOpacity: 0.25});
+  patches('violation', 'violation patches');
+  patches('below_mmu', 'patches below the MMU');
+  patches('permitted', 'permitted patches');
+  L.control.layers(null, overlays, {collapsed: false}).addTo(map);
+  var legend = L.control({position: 'bottomleft'});
+  legend.onAdd = function () {
+    var d = L.DomUtil.create('div', 'webmap-legend');
+    d.innerHTML = '<span style="background:#2e9d4f"></span>redline' +
+      '<span style="background:' + colours.violation + '"></span>violation' +
+      '<span style="background:' + colours.below_mmu + '"></span>below MMU' +
+      '<span style="background:' + colours.permitted + '"></span>permitted';
+    return d;
+  };
+  legend.addTo(map);
+  var frame = layers.land || layers.redline || layers.regions;
+  if (frame && frame.getBounds().isValid()) map.fitBounds(frame.getBounds());
+  else map.setView([35, 105], 4);
+  var pos = document.getElementById('webmap-pos');
+  map.on('mousemove', function (e) {
+    pos.textContent = 'lon ' + e.latlng.lng.toFixed(5) + '°, lat ' + e.latlng.lat.toFixed(5) + '°';
+  });
+  window.redlineMap = {map: map, layers: layers};
+})();
+)JS";
+
+}  // namespace
+
+std::string web_map_html(const nlohmann::json& layers) {
+    std::string h =
+        "<h2>Interactive map</h2>\n<p class=\"note\">Drag to pan, scroll to zoom, click a patch "
+        "for its details; switch layers on the right. Outlines are thinned for display (every "
+        "figure is computed on the full geometry); coordinates in degrees on CGCS2000. Works "
+        "offline: Leaflet and the data are inside this file.</p>\n";
+    h += "<style>" + tag_safe(std::string(leaflet_css()), "style") +
+         "\n#webmap{height:640px;border:1px solid #999;background:#eef3f7}"
+         ".webmap-legend{background:#fff;padding:4px 8px;border:1px solid #999;font-size:12px}"
+         ".webmap-legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 8px;"
+         "vertical-align:middle;border:1px solid #666}</style>\n";
+    h += "<div id=\"webmap\"></div>\n<p id=\"webmap-pos\" class=\"note\">&nbsp;</p>\n";
+    h += "<script type=\"application/json\" id=\"webmap-data\">" +
+         json_safe(layers.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict)) +
+         "</script>\n";
+    h += "<script>" + tag_safe(leaflet_script(), "script") + "</script>\n";
+    h += std::string("<script>") + kInit + "</script>\n";
+    return h;
+}
+
+}  // namespace redline
