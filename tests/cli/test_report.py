@@ -319,7 +319,7 @@ def test_html_chinese_labels_render_with_a_cjk_font(scene):
 
 def test_interactive_map_in_chromium(scene):
     """report.html's Leaflet map, offline in headless Chromium: the layers hold the expected
-    features, a click on the violation patch opens its popup with the patch's facts, the patch
+    features, a click on the violation patch (and on a conflict) opens its popup with its facts, the patch
     lies inside the redline, and the layer switcher lists every layer. (JavaScript errors while
     the page loads fail test_html_opens_in_headless_chromium.)"""
     chromium = shutil.which("chromium")
@@ -342,7 +342,8 @@ def test_interactive_map_in_chromium(scene):
             time.sleep(0.05)
         counts = json.loads(js("JSON.stringify(Object.fromEntries(Object.entries(redlineMap.layers)"
                                ".map(function (e) { return [e[0], e[1].getLayers().length]; })))"))
-        assert counts == {"land": 1, "regions": 2, "redline": 1, "violation": 1, "below_mmu": 0, "permitted": 1}
+        assert counts == {"land": 1, "regions": 2, "redline": 1, "conflicts": 2, "violation": 1, "below_mmu": 0,
+                          "permitted": 1}
         popup = js("(function () { var l = redlineMap.layers.violation.getLayers()[0];"
                    " l.fire('click', {latlng: l.getLatLng()});"
                    " return document.querySelector('.leaflet-popup-content').textContent; })()")
@@ -352,9 +353,15 @@ def test_interactive_map_in_chromium(scene):
         assert "lc0.tif -> lc1.tif" in popup, popup
         assert js("redlineMap.layers.redline.getBounds().contains("
                   "redlineMap.layers.violation.getLayers()[0].getLatLng())") is True
+        # The conflicts: redline x cropland (a 0.1 km x 10 km strip) and cropland x urban (1 km2).
+        conflict = js("(function () { var l = redlineMap.layers.conflicts.getLayers()[0];"
+                      " l.fire('click', {latlng: l.getBounds().getCenter()});"
+                      " return l.getPopup().getElement().querySelector('.leaflet-popup-content').textContent; })()")
+        assert conflict.startswith("conflict") and "×" in conflict and "1.000 km²" in conflict, conflict
         labels = js("Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
                     ".map(function (l) { return l.textContent.trim(); })")
-        assert labels == ["land boundary", "regions", "ecological redline", "violation patches (1)",
+        assert labels == ["land boundary", "regions", "ecological redline", "planning-layer conflicts (2)",
+                          "violation patches (1)",
                           "patches below the MMU (0)", "permitted patches (1)"], labels
     finally:
         dt.close()

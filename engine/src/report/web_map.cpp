@@ -130,6 +130,40 @@ nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts) {
         }
         layers["capped"] = capped;
     }
+    if (ctx.conflicts && !ctx.conflicts->rows.empty()) {
+        const ConflictsReport& cf = *ctx.conflicts;
+        const Transformer ctr = Transformer::to_geographic(cf.crs_wkt);
+        std::vector<const ConflictRow*> rows;
+        for (const auto& r : cf.rows) rows.push_back(&r);
+        std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+            return a->area_m2 > b->area_m2;  // ties keep the table's order
+        });
+        const std::size_t keep = std::min(rows.size(), opts.max_patches);
+        std::vector<MultiPolygon> geoms;
+        for (std::size_t i = 0; i < keep; ++i) geoms.push_back(rows[i]->geometry);
+        // Thinned like the outlines; an overlap smaller than a quarter pixel keeps its first
+        // polygon's vertices (rings below 4 vertices are dropped by coordinates()).
+        const std::vector<MultiPolygon> thin = thin_for_map(geoms, extent, opts.width);
+        nlohmann::json fc = collection();
+        for (std::size_t i = 0; i < keep; ++i) {
+            nlohmann::json coords = coordinates(ctr, thin[i]);
+            if (coords.empty()) coords = coordinates(ctr, rows[i]->geometry);
+            if (coords.empty()) continue;
+            const ConflictRow& r = *rows[i];
+            fc["features"].push_back(
+                {{"type", "Feature"},
+                 {"properties",
+                  {{"layer_a", cf.layer_labels[r.layer_a]},
+                   {"id_a", r.id_a},
+                   {"layer_b", cf.layer_labels[r.layer_b]},
+                   {"id_b", r.id_b},
+                   {"area_m2", r.area_m2},
+                   {"area_km2", fmt::format("{:.3f}", r.area_m2 / 1e6)}}},
+                 {"geometry", {{"type", "MultiPolygon"}, {"coordinates", coords}}}});
+        }
+        layers["conflicts"] = std::move(fc);
+        layers["capped"]["conflicts"] = rows.size() - keep;
+    }
     return layers;
 }
 

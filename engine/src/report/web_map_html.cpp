@@ -68,6 +68,18 @@ const char* kInit = R"JS(
   outline('land', 'land boundary', {color: '#555', weight: 1, fill: false});
   outline('regions', 'regions', {color: '#888', weight: 0.8, dashArray: '3 3', fill: false});
   outline('redline', 'ecological redline', {color: '#1b7a3a', weight: 1, fillColor: '#2e9d4f', fillOpacity: 0.25});
+  if (data.conflicts) {
+    layers.conflicts = L.geoJSON(data.conflicts, {
+      style: {color: '#7a1fa2', weight: 1.5, fillColor: '#b05fd0', fillOpacity: 0.6},
+      onEachFeature: function (f, l) {
+        var p = f.properties;
+        l.bindPopup('<b>conflict</b><br>' + esc(p.layer_a) + ' ' + esc(p.id_a) + ' &times; ' + esc(p.layer_b) +
+                    ' ' + esc(p.id_b) + '<br>' + esc(p.area_km2) + ' km&sup2; (' + esc(p.area_m2.toFixed(0)) + ' m&sup2;)');
+      }
+    }).addTo(map);
+    var nc = data.conflicts.features.length, lc = (data.capped || {}).conflicts || 0;
+    overlays['planning-layer conflicts (' + nc + (lc ? ', ' + lc + ' smaller not shown' : '') + ')'] = layers.conflicts;
+  }
   patches('violation', 'violation patches');
   patches('below_mmu', 'patches below the MMU');
   patches('permitted', 'permitted patches');
@@ -78,7 +90,8 @@ const char* kInit = R"JS(
     d.innerHTML = '<span style="background:#2e9d4f"></span>redline' +
       '<span style="background:' + colours.violation + '"></span>violation' +
       '<span style="background:' + colours.below_mmu + '"></span>below MMU' +
-      '<span style="background:' + colours.permitted + '"></span>permitted';
+      '<span style="background:' + colours.permitted + '"></span>permitted' +
+      '<span style="background:#b05fd0"></span>conflict';
     return d;
   };
   legend.addTo(map);

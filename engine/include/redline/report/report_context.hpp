@@ -35,6 +35,7 @@
 #include "redline/layers/layer_policy.hpp"
 #include "redline/layers/polygon_layer.hpp"
 #include "redline/ops/change/change_job.hpp"
+#include "redline/ops/overlay/conflicts.hpp"
 #include "redline/ops/zonal/zonal_job.hpp"
 #include "redline/report/report_config.hpp"
 #include "redline/report/report_job.hpp"
@@ -136,7 +137,9 @@ class ReportContext {
     std::vector<double> region_shoreline_share;  // per region, percent (NaN: none)
     bool shoreline_computed = false;
     std::optional<ChangeReport> change;  // the change inside the redline
-    nlohmann::json change_matrix;        // report.json's change_matrix (null: none)
+    // The three control lines' overlaps with their polygons (in conflicts->crs_wkt), for the map.
+    std::optional<ConflictsReport> conflicts;
+    nlohmann::json change_matrix;  // report.json's change_matrix (null: none)
 
     // Test hook: how many times the union of inputs.<key> was computed (0 or 1).
     std::size_t unions_computed(const std::string& key) const;

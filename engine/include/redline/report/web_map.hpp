@@ -10,6 +10,9 @@
 //              clickable: id, zone, rule, from -> to classes, area (m2 and km2), status and the
 //              two dates; at most `max_patches` per status, largest first (the full list is in
 //              the patch table beside the report), the number left out recorded in `capped`.
+//   conflicts  the overlaps of the three control lines (redline, cropland, urban) as polygons in
+//              their own CRS's degrees, clickable: the two layers and features and the area;
+//              at most `max_patches`, largest first.
 // Outlines are thinned for a map `width` pixels wide across the report's extent (thin_for_map),
 // so a national redline stays a few megabytes. Returns null when the report has no extent.
 // Thread-safety: uses the context of one report.

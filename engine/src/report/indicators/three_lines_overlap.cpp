@@ -14,7 +14,8 @@ IndicatorResult ThreeLinesOverlap::compute(ReportContext& ctx, const IndicatorSp
     cr.policy = ctx.layer_policy();
     cr.threads = ctx.threads();
     cr.cancel = ctx.cancel();
-    const ConflictsReport rep = ctx.stage("urban", [&] { return run_conflicts(cr); });
+    cr.keep_geometry = true;  // the overlaps are drawn on the interactive map
+    ConflictsReport rep = ctx.stage("urban", [&] { return run_conflicts(cr); });
     double total = 0;
     std::size_t count = 0;
     nlohmann::json pairs = nlohmann::json::array();
@@ -29,6 +30,7 @@ IndicatorResult ThreeLinesOverlap::compute(ReportContext& ctx, const IndicatorSp
                          {"sliver_area_m2", s.sliver_area_m2}});
     }
     ctx.warn(rep.warnings);
+    ctx.conflicts = std::move(rep);
     release_free_memory();  // the three layers it read
     ctx.lap("three_lines_overlap: conflicts");
     return evaluate(
