@@ -189,4 +189,29 @@ void install_signal_handlers() {
 
 int cancelled_exit_code() { return g_signal ? 128 + g_signal : 130; }
 
+void add_map_strata_options(CLI::App* cmd, accuracy::MapStrataRequest& req, bool map_required) {
+    auto* map = cmd->add_option("--map", req.map,
+                                "Land-cover map with integer class codes (any GDAL raster); its "
+                                "classes are the strata");
+    if (map_required) map->required();
+    cmd->add_option("--band", req.band, "Band of the map to read (default 1)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--zones", req.zones,
+                    "Restrict the population to the cells whose centre lies inside these "
+                    "polygons, PATH[:LAYER] (union: a cell in overlapping zones counts once)");
+    cmd->add_option("--id", req.id_field,
+                    "Field of --zones naming each zone in the `zone` column (default: feature "
+                    "id)");
+    cmd->add_flag("--reproject", req.policy.reproject,
+                  "Transform the zones into the map's CRS instead of failing on a CRS mismatch");
+    cmd->add_option("--densify", req.policy.densify_m,
+                    "Longest edge (m) kept straight when reprojecting zones (default 100)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--make-valid", req.policy.make_valid,
+                  "Repair invalid zone geometries with GEOS MakeValid instead of failing");
+    cmd->add_option("--zones-crs", req.policy.assumed_crs,
+                    "CRS of a zones layer that declares none (e.g. EPSG:4326)");
+    add_encoding_option(cmd, req.policy.encoding);
+}
+
 }  // namespace redline::cli

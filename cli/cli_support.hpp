@@ -10,6 +10,7 @@
 #include "redline/exec/progress.hpp"
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/ops/accuracy/map_strata.hpp"
 
 namespace redline::cli {
 
@@ -50,6 +51,11 @@ TableFormat check_output(const std::string& path, const std::vector<TableFormat>
 // Adds --encoding NAME (text encoding of shapefile attributes; io/vector_layer.hpp) to a
 // subcommand that reads vector layers.
 void add_encoding_option(CLI::App* cmd, std::string& encoding);
+
+// Adds the map and zone options of `sample` and `estimate` (--map, --band, --zones, --id,
+// --reproject, --densify, --make-valid, --zones-crs, --encoding). `map_required`: --map must be
+// given.
+void add_map_strata_options(CLI::App* cmd, accuracy::MapStrataRequest& req, bool map_required);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);
