@@ -60,4 +60,5 @@ PYBIND11_MODULE(_core, m) {
     redline::py::bind_change(m);
     redline::py::bind_vector(m);
     redline::py::bind_report(m);
+    redline::py::bind_accuracy(m);
 }

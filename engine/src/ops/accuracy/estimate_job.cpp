@@ -36,13 +36,23 @@ std::string unit_name(const AttributeTable& t, int id_col, std::size_t i) {
     return "#" + std::to_string(t.fids[i]);
 }
 
+// A class code: an integer, or a real with an integral value ("3.0", as spreadsheets and
+// pandas write integer columns holding missing values).
+std::optional<std::int64_t> parse_code(const std::string& text) {
+    if (const auto i = text::parse_int(text)) return i;
+    const auto d = text::parse_double(text);
+    if (d && std::isfinite(*d) && std::floor(*d) == *d && std::abs(*d) < 9.0e15)
+        return static_cast<std::int64_t>(*d);
+    return std::nullopt;
+}
+
 // Reads stratum,area_m2.
 std::vector<EstimationStratum> read_strata_areas(const std::string& path) {
     const AttributeTable t = read_attribute_table(parse_layer_ref(path), {"stratum", "area_m2"});
     std::vector<EstimationStratum> out;
     std::set<std::int64_t> seen;
     for (std::size_t i = 0; i < t.rows.size(); ++i) {
-        const auto s = t.rows[i][0] ? text::parse_int(text::trim(*t.rows[i][0])) : std::nullopt;
+        const auto s = t.rows[i][0] ? parse_code(text::trim(*t.rows[i][0])) : std::nullopt;
         const auto a = t.rows[i][1] ? text::parse_double(text::trim(*t.rows[i][1])) : std::nullopt;
         if (!s)
             invalid(
@@ -93,7 +103,7 @@ EstimateReport run_estimate(const EstimateRequest& req) {
     for (std::size_t i = 0; i < t.rows.size(); ++i) {
         const auto& row = t.rows[i];
         const std::string sv = row[0] ? text::trim(*row[0]) : "";
-        const auto s = text::parse_int(sv);
+        const auto s = parse_code(sv);
         if (!s)
             invalid(
                 fmt::format("the sample '{}', unit {}: {} '{}' is not an integer stratum "
@@ -102,7 +112,7 @@ EstimateReport run_estimate(const EstimateRequest& req) {
         std::int64_t m = *s;
         if (map_col >= 0 && row[static_cast<std::size_t>(map_col)] &&
             !text::trim(*row[static_cast<std::size_t>(map_col)]).empty()) {
-            const auto mv = text::parse_int(text::trim(*row[static_cast<std::size_t>(map_col)]));
+            const auto mv = parse_code(text::trim(*row[static_cast<std::size_t>(map_col)]));
             if (!mv)
                 invalid(fmt::format("the sample '{}', unit {}: map_class '{}' is not an integer",
                                     req.sample, unit_name(t, id_col, i),
@@ -114,7 +124,7 @@ EstimateReport run_estimate(const EstimateRequest& req) {
             missing.push_back(unit_name(t, id_col, i));
             continue;
         }
-        const auto r = text::parse_int(rv);
+        const auto r = parse_code(rv);
         if (!r) {
             bad_ref.push_back(unit_name(t, id_col, i) + " ('" + rv + "')");
             continue;
@@ -331,6 +341,16 @@ void EstimateReport::write(const std::string& output, const std::string& json) c
     for (const auto& c : estimate.classes) w->write(row_values(c));
     w->commit();
     if (doc) doc->commit();
+}
+
+void EstimateReport::write_document(const std::string& json) const {
+    AtomicFile doc(json);
+    {
+        std::ofstream out(doc.temp_path(), std::ios::binary);
+        out << json_text(document(), 2) << "\n";
+        if (!out) fail(ErrorKind::Io, fmt::format("cannot write '{}'", json));
+    }
+    doc.commit();
 }
 
 }  // namespace redline::accuracy

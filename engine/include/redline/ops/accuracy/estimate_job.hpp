@@ -68,6 +68,8 @@ struct EstimateReport {
     // Writes the table ("" = CSV on stdout) and, when json is not empty, the JSON document;
     // both are written to temporaries and renamed when both are complete.
     void write(const std::string& output, const std::string& json) const;
+    // Writes the JSON document alone (atomically).
+    void write_document(const std::string& json) const;
 };
 
 EstimateReport run_estimate(const EstimateRequest& req);
