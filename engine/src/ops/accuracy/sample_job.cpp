@@ -30,15 +30,22 @@ std::map<std::int64_t, double> parse_class_values(const std::string& text,
         const std::string item = text::trim(raw);
         if (item.empty()) continue;
         const auto eq = item.find('=');
-        const auto cls = eq == std::string::npos ? std::nullopt
-                                                 : text::parse_int(text::trim(item.substr(0, eq)));
-        const auto val = eq == std::string::npos
-                             ? std::nullopt
-                             : text::parse_double(text::trim(item.substr(eq + 1)));
-        if (!cls || !val)
+        std::int64_t cls = 0;
+        double val = 0;
+        bool ok = eq != std::string::npos;
+        if (ok) {
+            const auto c = text::parse_int(text::trim(item.substr(0, eq)));
+            const auto v = text::parse_double(text::trim(item.substr(eq + 1)));
+            ok = c.has_value() && v.has_value();
+            if (ok) {
+                cls = *c;
+                val = *v;
+            }
+        }
+        if (!ok)
             invalid(fmt::format("{}: '{}' is not CLASS=VALUE (e.g. 1=0.9,2=0.85)", option, item));
-        if (!out.emplace(*cls, *val).second)
-            invalid(fmt::format("{}: class {} is given twice", option, *cls));
+        if (!out.emplace(cls, val).second)
+            invalid(fmt::format("{}: class {} is given twice", option, cls));
     }
     return out;
 }
