@@ -12,6 +12,7 @@
 #include "redline/core/json_text.hpp"
 #include "redline/ops/accuracy/estimate_job.hpp"
 #include "redline/ops/accuracy/sample_job.hpp"
+#include "redline/ops/change/change_rules.hpp"
 
 namespace redline::py {
 namespace {
@@ -19,6 +20,15 @@ namespace {
 accuracy::MapStrataRequest map_request(const pyb::dict& o) {
     accuracy::MapStrataRequest r;
     r.map = get<std::string>(o, "map", "");
+    r.t0 = get<std::string>(o, "t0", "");
+    r.t1 = get<std::string>(o, "t1", "");
+    if (!r.t0.empty() || !r.t1.empty()) {
+        const ClassTable table = ClassTable::load(get<std::string>(o, "classes", "clcd"));
+        const auto rules = get<std::string>(o, "rules", "");
+        r.transitions = change_rule_strata(
+            rules.empty() ? ChangeRules::preset(get<std::string>(o, "preset", "redline"), table)
+                          : ChangeRules::load(rules, table));
+    }
     r.band = get<int>(o, "band", 1);
     r.zones = get<std::string>(o, "zones", "");
     r.id_field = get<std::string>(o, "id", "");

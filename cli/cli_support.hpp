@@ -55,7 +55,16 @@ void add_encoding_option(CLI::App* cmd, std::string& encoding);
 // Adds the map and zone options of `sample` and `estimate` (--map, --band, --zones, --id,
 // --reproject, --densify, --make-valid, --zones-crs, --encoding). `map_required`: --map must be
 // given.
-void add_map_strata_options(CLI::App* cmd, accuracy::MapStrataRequest& req, bool map_required);
+// --preset, --rules, --classes: the change rules whose categories are the strata with
+// --t0/--t1. resolve() sets req.transitions from them when t0/t1 are given.
+struct ChangeStrataOptions {
+    std::string preset = "redline";
+    std::string rules;
+    std::string classes = "clcd";
+    void resolve(accuracy::MapStrataRequest& req) const;
+};
+void add_map_strata_options(CLI::App* cmd, accuracy::MapStrataRequest& req,
+                            ChangeStrataOptions& change, bool map_required);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);

@@ -15,6 +15,7 @@ namespace {
 struct EstimateArgs {
     accuracy::EstimateRequest req;
     CommonOptions common;
+    ChangeStrataOptions change;
     std::string output, json;
 };
 
@@ -22,6 +23,7 @@ void run(EstimateArgs& a) {
     check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
     if (!a.json.empty()) check_output(a.json, {TableFormat::Json}, "--json");
     a.req.map.threads = a.common.threads;
+    a.change.resolve(a.req.map);
     auto progress = make_progress(a.common);
     a.req.map.progress = progress.get();
     a.req.map.cancel = &cancel_token();
@@ -74,7 +76,7 @@ void add_estimate_command(CLI::App& app) {
                     "Field holding each unit's stratum (default stratum)");
     cmd->add_option("--reference-field", args->req.reference_field,
                     "Field holding each unit's reference class code (default reference)");
-    add_map_strata_options(cmd, args->req.map, false);
+    add_map_strata_options(cmd, args->req.map, args->change, false);
     cmd->add_option("--strata-areas", args->req.strata_areas,
                     "Stratum areas as a CSV with columns stratum,area_m2 (instead of --map)");
     cmd->add_option("--design", args->req.design,

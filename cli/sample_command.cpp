@@ -15,6 +15,7 @@ namespace {
 struct SampleArgs {
     accuracy::SampleRequest req;
     CommonOptions common;
+    ChangeStrataOptions change;
     std::string users_accuracy;
     std::string output;
 };
@@ -24,6 +25,7 @@ void run(SampleArgs& a) {
     a.req.expected_users_accuracy =
         accuracy::parse_class_values(a.users_accuracy, "--expected-users-accuracy");
     a.req.map.threads = a.common.threads;
+    a.change.resolve(a.req.map);
     auto progress = make_progress(a.common);
     a.req.map.progress = progress.get();
     a.req.map.cancel = &cancel_token();
@@ -44,10 +46,13 @@ void run(SampleArgs& a) {
                                       : std::string(),
                     a.req.seed);
     msg += "  stratum          area_m2   weight      U_h   n_h\n";
-    for (const auto& s : d.strata)
-        msg += fmt::format("  {:>7} {:>16.1f} {:>8.5f} {:>8.3f} {:>5}{}\n", s.id, s.area_m2,
+    for (const auto& s : d.strata) {
+        const auto name = rep.map.stratum_names.find(s.id);
+        msg += fmt::format("  {:>7} {:>16.1f} {:>8.5f} {:>8.3f} {:>5}{}{}\n", s.id, s.area_m2,
                            s.weight, s.users_accuracy, s.n,
-                           s.at_minimum ? "  (minimum)" : (s.at_cap ? "  (all cells)" : ""));
+                           s.at_minimum ? "  (minimum)" : (s.at_cap ? "  (all cells)" : ""),
+                           name == rep.map.stratum_names.end() ? "" : "  " + name->second);
+    }
     msg += fmt::format("  anticipated SE of overall accuracy: {:.4f}\n", d.anticipated_overall_se);
     msg += fmt::format("wrote {} units to {} and the design to {}", d.n, a.output,
                        accuracy::design_path_of(a.output));
@@ -60,10 +65,13 @@ void add_sample_command(CLI::App& app) {
         "sample",
         "Stratified random sample of a map's cells, for accuracy assessment and area "
         "estimation.\n\n"
-        "The strata are the map's classes (within --zones when given). The sample size is "
-        "--size N,\n"
-        "or from a target standard error S of overall accuracy: n = (sum_h W_h S_h / S)^2 with "
-        "W_h the\n"
+        "The strata are the map's classes (within --zones when given), or with --t0/--t1 the "
+        "change\n"
+        "categories of two dates (stratum k = the k-th change rule broken, 0 = stable). The "
+        "sample size\n"
+        "is --size N, or from a target standard error S of overall accuracy: n = (sum_h W_h S_h "
+        "/ S)^2\n"
+        "with W_h the "
         "exact (ellipsoidal) area share of class h and S_h = sqrt(U_h (1 - U_h)), U_h the "
         "user's\n"
         "accuracy you expect (Olofsson et al. 2014). n is allocated to the strata by --allocation "
@@ -77,7 +85,7 @@ void add_sample_command(CLI::App& app) {
         "`reference` field, and `redline estimate` turns the labelled sample into areas with "
         "confidence\n"
         "intervals. See docs/accuracy.md.");
-    add_map_strata_options(cmd, args->req.map, true);
+    add_map_strata_options(cmd, args->req.map, args->change, false);
     auto* size = cmd->add_option("--size", args->req.size, "Total sample size N")
                      ->check(CLI::PositiveNumber);
     auto* se = cmd->add_option("--target-se", args->req.target_se,
@@ -118,7 +126,10 @@ void add_sample_command(CLI::App& app) {
         "sample.gpkg\n"
         "  redline sample --map lc_2020.tif --zones plan.gpkg:redline --target-se 0.01 \\\n"
         "                 --expected-users-accuracy 1=0.9,2=0.85,5=0.7 --allocation neyman \\\n"
-        "                 --min-per-stratum 50 --seed 7 --output sample.gpkg\n\n"
+        "                 --min-per-stratum 50 --seed 7 --output sample.gpkg\n"
+        "  redline sample --t0 lc_2015.tif --t1 lc_2020.tif --zones plan.gpkg:redline --size 400 "
+        "\\\n"
+        "                 --min-per-stratum 50 --seed 7 --output change_sample.gpkg\n\n"
         "Exit codes: 0 ok, 2 invalid input or usage, 3 I/O error, 4 unsupported, 1 internal "
         "error.");
     cmd->callback([args] { run(*args); });

@@ -392,21 +392,25 @@ def report(config, output_dir=None, threads=None, progress=False, *, cancel=None
 
 # ----------------------------------------------------------------------------- map accuracy
 
-def _map_options(map, zones, id, threads, band, reproject, make_valid, zones_crs, encoding):
+def _map_options(map, zones, id, threads, band, reproject, make_valid, zones_crs, encoding, t0=None, t1=None,
+                 preset="redline", rules=None, classes="clcd"):
     zones = _path(zones)
     if zones is not None and not isinstance(zones, str):
         raise ValueError("zones: sample and estimate take a path \"PATH[:LAYER]\"")
     return {"map": _path(map), "zones": zones, "id": id, "threads": _threads(threads), "band": band,
-            "reproject": reproject, "make_valid": make_valid, "zones_crs": zones_crs, "encoding": encoding}
+            "reproject": reproject, "make_valid": make_valid, "zones_crs": zones_crs, "encoding": encoding,
+            "t0": _path(t0), "t1": _path(t1), "preset": preset, "rules": _path(rules), "classes": classes}
 
 
-def sample(map, size=None, target_se=None, zones=None, id=None, expected_users_accuracy=None,
-           allocation="proportional", min_per_stratum=0, seed=0, threads=None, progress=False, *,
-           default_users_accuracy=0.8, band=1, reproject=False, make_valid=False, zones_crs=None, encoding=None,
-           output=None, cancel=None):
+def sample(map=None, size=None, target_se=None, zones=None, id=None, expected_users_accuracy=None,
+           allocation="proportional", min_per_stratum=0, seed=0, threads=None, progress=False, *, t0=None, t1=None,
+           preset="redline", rules=None, classes="clcd", default_users_accuracy=0.8, band=1, reproject=False,
+           make_valid=False, zones_crs=None, encoding=None, output=None, cancel=None):
     """Stratified random sample of a map's cells for accuracy assessment, as ``redline sample``.
 
-    Strata are the map's classes (within ``zones``, union of their polygons, when given). Give
+    Strata are the map's classes (within ``zones``, union of their polygons, when given), or with
+    ``t0`` and ``t1`` instead of ``map`` the change categories of two dates (stratum k = the k-th
+    rule of ``preset`` / ``rules`` the transition breaks, 0 = stable; ``attrs["design"]["stratum_names"]``). Give
     ``size`` (N) or ``target_se`` (target standard error of overall accuracy; then
     n = (sum_h W_h S_h / S)^2 with S_h = sqrt(U_h (1 - U_h)), U_h from ``expected_users_accuracy``
     ({class: U}, ``default_users_accuracy`` 0.8 for the others)). ``allocation``: proportional,
@@ -419,7 +423,8 @@ def sample(map, size=None, target_se=None, zones=None, id=None, expected_users_a
     :func:`estimate` checks. ``output`` (.gpkg or .csv) also writes the CLI's files, the design
     beside it as OUTPUT.design.json.
     """
-    opts = _map_options(map, zones, id, threads, band, reproject, make_valid, zones_crs, encoding)
+    opts = _map_options(map, zones, id, threads, band, reproject, make_valid, zones_crs, encoding, t0, t1, preset,
+                        rules, classes)
     opts.update({"size": 0 if size is None else int(size), "target_se": 0.0 if target_se is None else float(target_se),
                  "expected_users_accuracy": {int(k): float(v) for k, v in (expected_users_accuracy or {}).items()},
                  "default_users_accuracy": float(default_users_accuracy), "allocation": allocation,
@@ -439,16 +444,18 @@ def sample(map, size=None, target_se=None, zones=None, id=None, expected_users_a
 
 
 def estimate(sample, map=None, strata_areas=None, zones=None, stratum_field="stratum", reference_field="reference",
-             confidence=0.95, threads=None, progress=False, *, design=None, allow_small=False, drop_unlabelled=False,
-             allow_unmapped_reference=False, band=1, reproject=False, make_valid=False, zones_crs=None, encoding=None,
-             output=None, json_output=None, cancel=None):
+             confidence=0.95, threads=None, progress=False, *, t0=None, t1=None, preset="redline", rules=None,
+             classes="clcd", design=None, allow_small=False, drop_unlabelled=False, allow_unmapped_reference=False,
+             band=1, reproject=False, make_valid=False, zones_crs=None, encoding=None, output=None, json_output=None,
+             cancel=None):
     """Error-adjusted class areas and map accuracy with confidence intervals, as ``redline estimate``.
 
     ``sample``: a labelled sample, as a path (GeoPackage, CSV, ``PATH[:LAYER]``) or a DataFrame /
     GeoDataFrame (e.g. from :func:`sample` with its ``reference`` column filled in; its
     ``attrs["design"]`` is then checked like the CLI's design file). Stratum areas come from
     ``map`` (with ``zones`` when the sample was drawn within zones) or from ``strata_areas``
-    (a CSV path with columns stratum,area_m2, or a dict {stratum: area_m2}). ``design``: a design
+    (a CSV path with columns stratum,area_m2, or a dict {stratum: area_m2}), or, for change strata,
+    from ``t0``, ``t1`` (with ``preset`` / ``rules``, ``classes``) as in :func:`sample`. ``design``: a design
     file to check against (default: SAMPLE.design.json beside a path sample).
 
     Returns ``(table, results)``: the DataFrame with the CLI's columns ``class, map_area_m2,
@@ -459,7 +466,8 @@ def estimate(sample, map=None, strata_areas=None, zones=None, stratum_field="str
     CLI's message.
     """
     import tempfile
-    opts = _map_options(map, zones, None, threads, band, reproject, make_valid, zones_crs, encoding)
+    opts = _map_options(map, zones, None, threads, band, reproject, make_valid, zones_crs, encoding, t0, t1, preset,
+                        rules, classes)
     opts.update({"stratum_field": stratum_field, "reference_field": reference_field, "confidence": float(confidence),
                  "allow_small": allow_small, "drop_unlabelled": drop_unlabelled,
                  "allow_unmapped_reference": allow_unmapped_reference, "design": _path(design),

@@ -519,3 +519,60 @@ def test_sample_bad_inputs(maps, tmp_path):
     bad_sample("--size", 10, "--min-per-stratum", 5, expect="min_per_stratum")
     bad_sample("--size", 100000, expect="population")
     bad_sample("--size", 10, "--allocation", "random", expect="--allocation")
+
+
+# ---------------------------------------------------------------- change strata (--t0 / --t1)
+
+NATURAL, HUMAN = {2, 3, 4, 5, 6, 7, 9}, {1, 8}  # CLCD groups of the `redline` preset
+
+
+def test_change_strata_from_two_dates_round_trip(maps, tmp_path):
+    d, m, _, _ = maps
+    rng = np.random.default_rng(21)
+    t0 = m.copy()
+    t0[t0 == 3] = 2
+    t0[t0 == 4] = 9
+    t1 = t0.copy()
+    changed = (rng.random(t0.shape) < 0.05) & (t0 > 0)
+    t1[changed] = rng.choice([1, 8, 5], size=int(changed.sum()))
+    t1[5, 5] = 0  # nodata at t1 only: not in the population
+    write_raster(tmp_path / "t0.tif", t0, GT, crs=ALBERS, nodata=0)
+    write_raster(tmp_path / "t1.tif", t1, GT, crs=ALBERS, nodata=0)
+    valid = (t0 > 0) & (t1 > 0)
+    broken = valid & np.isin(t0, list(NATURAL)) & np.isin(t1, list(HUMAN))
+    out = tmp_path / "c.csv"
+    r = run("sample", "--t0", tmp_path / "t0.tif", "--t1", tmp_path / "t1.tif", "--size", 80, "--min-per-stratum", 20,
+            "--seed", 3, "--output", out)
+    assert r.returncode == 0, r.stderr
+    assert "natural-to-human" in r.stderr
+    design = read_json(str(out) + ".design.json")
+    assert design["stratum_names"] == {"0": "stable", "1": "natural-to-human"}
+    cells = {s["stratum"]: s["cells"] for s in design["strata"]}
+    assert cells == {0: int((valid & ~broken).sum()), 1: int(broken.sum())}
+    rows = read_csv(out)
+    for row in rows:
+        rr, cc = cell_of(row)
+        assert row["stratum"] == ("1" if broken[rr, cc] else "0")
+        row["reference"] = row["stratum"]
+    write_rows(out, rows)
+    js = tmp_path / "e.json"
+    r = run("estimate", "--t0", tmp_path / "t0.tif", "--t1", tmp_path / "t1.tif", "--sample", out, "--json", js)
+    assert r.returncode == 0, r.stderr
+    est = {row["class"]: row for row in read_csv_text_rows(r.stdout)}
+    assert real(est["1"]["area_m2"]) == pytest.approx(broken.sum() * CELL * CELL, rel=1e-13)
+    assert real(est["1"]["area_ci95_m2"]) == 0.0
+    assert read_json(js)["design_check"]["digest_compared"]
+    # The same sample against the first date's classes: another population.
+    bad(tmp_path, "--map", tmp_path / "t0.tif", "--sample", out, expect="the map digest differs")
+    # Other rules, other strata: the digest differs too.
+    bad(tmp_path, "--t0", tmp_path / "t0.tif", "--t1", tmp_path / "t1.tif", "--preset", "cropland", "--sample", out,
+        expect="the sample's design does not match")
+    # --t0 needs --t1; --map excludes them.
+    r = run("sample", "--t0", tmp_path / "t0.tif", "--size", 10, "--output", tmp_path / "x.csv")
+    assert r.returncode == 2 and "--t1" in r.stderr
+    r = run("sample", "--map", tmp_path / "t0.tif", "--t0", tmp_path / "t0.tif", "--t1", tmp_path / "t1.tif",
+            "--size", 10, "--output", tmp_path / "x.csv")
+    assert r.returncode == 2 and "excludes" in r.stderr
+    r = run("sample", "--size", 10, "--output", tmp_path / "x.csv")
+    assert r.returncode == 2 and "give the map (--map), or two dates (--t0 and --t1)" in r.stderr
+    assert not (tmp_path / "x.csv").exists()

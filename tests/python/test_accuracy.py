@@ -105,3 +105,21 @@ def test_errors_are_value_errors_with_the_cli_message(data):
         redline.estimate(df, strata_areas={1: 1e6, 2: 1e6}, confidence=1.5)
     with pytest.raises(ValueError, match="give the sample size"):
         redline.sample(d / "map.tif")
+
+
+def test_change_strata_from_two_dates(data, tmp_path):
+    d, m, _ = data
+    t0 = m.copy()
+    t0[t0 == 3] = 2  # forest
+    t1 = t0.copy()
+    t1[10:20, 30:40] = np.where(t0[10:20, 30:40] == 2, 8, t0[10:20, 30:40])  # forest -> impervious
+    write_raster(tmp_path / "t0.tif", t0, GT, ALBERS, nodata=0)
+    write_raster(tmp_path / "t1.tif", t1, GT, ALBERS, nodata=0)
+    g = redline.sample(t0=tmp_path / "t0.tif", t1=tmp_path / "t1.tif", size=40, min_per_stratum=10, seed=2)
+    assert g.attrs["design"]["stratum_names"] == {"0": "stable", "1": "natural-to-human"}
+    broken = int(((t0[10:20, 30:40] == 2) & (t1[10:20, 30:40] == 8)).sum())
+    assert {s["stratum"]: s["cells"] for s in g.attrs["design"]["strata"]}[1] == broken
+    g["reference"] = g["stratum"]
+    table, res = redline.estimate(g, t0=tmp_path / "t0.tif", t1=tmp_path / "t1.tif")
+    assert res["design_check"]["digest_compared"]
+    assert table.set_index("class").loc[1, "area_m2"] == pytest.approx(broken * 900, rel=1e-13)

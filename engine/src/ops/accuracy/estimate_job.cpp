@@ -82,7 +82,7 @@ EstimateReport run_estimate(const EstimateRequest& req) {
     if (!(req.confidence > 0 && req.confidence < 1))
         invalid(fmt::format("--confidence {} is outside (0, 1); give e.g. 0.95 for 95 %",
                             req.confidence));
-    const bool from_map = !req.map.map.empty();
+    const bool from_map = !req.map.map.empty() || !req.map.t0.empty() || !req.map.t1.empty();
     if (from_map == !req.strata_areas.empty())
         invalid(
             "give the stratum areas either from the map (--map, with --zones if the sample "
@@ -189,8 +189,9 @@ EstimateReport run_estimate(const EstimateRequest& req) {
         if (from_map && digest != rep.map_digest)
             problems.push_back(fmt::format(
                 "the map digest differs (design {}, map '{}'{} {}): another map, band or zones",
-                digest.substr(0, 12), req.map.map, req.map.zones.empty() ? "" : " in the zones",
-                rep.map_digest.substr(0, 12)));
+                digest.substr(0, 12),
+                req.map.map.empty() ? req.map.t0 + "' -> '" + req.map.t1 : req.map.map,
+                req.map.zones.empty() ? "" : " in the zones", rep.map_digest.substr(0, 12)));
         for (const auto& s : strata) {
             const auto it = design_areas.find(s.id);
             if (it == design_areas.end()) {

@@ -49,8 +49,9 @@ struct TileResult {
 };
 
 struct Scratch {
-    std::unique_ptr<RasterReader> reader;
-    TileClasses classes;
+    std::unique_ptr<RasterReader> reader, reader1;
+    TileClasses classes, classes1;
+    std::vector<std::int64_t> code;  // change strata: per tile cell, stratum or -1
     CoverageRasterizer rasterizer{CoverageMode::Centroid};
     std::vector<std::uint32_t> mask;  // per tile cell: 0 outside, else first zone + 1
     std::vector<std::int64_t> cell_area;
@@ -85,12 +86,38 @@ double MapStrata::total_area_m2() const {
 }
 
 MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::uint64_t quota) {
-    std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(req.map, req.band);
+    const bool change = !req.t0.empty() || !req.t1.empty();
+    if (change && (req.t0.empty() || req.t1.empty()))
+        fail(ErrorKind::InvalidInput, "change strata need both --t0 and --t1");
+    if (change && !req.map.empty())
+        fail(ErrorKind::InvalidInput,
+             "give either --map (strata = map classes) or --t0 and --t1 (strata = change "
+             "categories), not both");
+    if (!change && req.map.empty())
+        fail(ErrorKind::InvalidInput, "give the map (--map), or two dates (--t0 and --t1)");
+    const std::string& first = change ? req.t0 : req.map;
+    std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(first, req.band);
+    std::shared_ptr<const RasterSource> raster1;
+    if (change) {
+        raster1 = GdalRasterSource::open(req.t1, req.band);
+        if (!raster->info().grid.same_as(raster1->info().grid))
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("--t0 '{}' and --t1 '{}' do not share a grid ({} and {}); warp one "
+                             "onto the other's grid first",
+                             req.t0, req.t1, raster->info().grid.describe(),
+                             raster1->info().grid.describe()));
+        if (req.transitions.empty() || !req.transitions.stratum_of)
+            fail(ErrorKind::Internal, "map strata: change strata without a stratification");
+    }
     const RasterInfo& info = raster->info();
     const Grid& grid = info.grid;
     const Crs crs = make_crs(info.crs_wkt, info.crs_label);
     MapStrata out;
-    out.map = req.map;
+    out.map = first;
+    if (change) {
+        for (std::size_t k = 0; k < req.transitions.names.size(); ++k)
+            out.stratum_names[static_cast<std::int64_t>(k)] = req.transitions.names[k];
+    }
     out.band = req.band;
     out.zones = req.zones;
     out.grid = grid;
@@ -109,9 +136,9 @@ MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::
     TilePlan plan;
     std::vector<std::size_t> tasks;
     if (!req.zones.empty()) {
-        zones = std::make_unique<PolygonLayer>(
-            prepare_zones(req.zones, req.id_field, DissolveBy{}, crs, "map '" + req.map + "'",
-                          req.policy, req.threads, req.progress));
+        zones = std::make_unique<PolygonLayer>(prepare_zones(req.zones, req.id_field, DissolveBy{},
+                                                             crs, "map '" + first + "'", req.policy,
+                                                             req.threads, req.progress));
         for (const auto& w : zones->warnings) out.warnings.push_back(w);
         zoneset = std::make_unique<ZoneSet>(grid, zones->geoms, zones->ids);
         zplan = std::make_unique<RasterPlan>(*raster, *zoneset, req.tile_size);
@@ -146,11 +173,25 @@ MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::
                 s.rasterizer.scan(mw);
             }
         }
-        std::vector<ClassSum> local(s.classes.count() + 1);
-        std::vector<StratumSampler*> sampler(s.classes.count() + 1, nullptr);
+        // Slot of a cell: 0 outside the population; else 1 + a dense index whose stratum is
+        // slot_value[slot - 1] (class maps: the tile's local class index; change: the stratum).
+        std::size_t slots = s.classes.count();
+        std::vector<std::int64_t> slot_value;
+        if (change) {
+            if (!s.reader1) s.reader1 = raster1->open_reader();
+            s.classes1.load(*s.reader1, tile);
+            slots = req.transitions.names.size();
+            for (std::size_t q = 0; q < slots; ++q)
+                slot_value.push_back(static_cast<std::int64_t>(q));
+        } else {
+            for (std::size_t q = 1; q <= slots; ++q) slot_value.push_back(s.classes.value(q));
+        }
+        std::vector<ClassSum> local(slots + 1);
+        std::vector<StratumSampler*> sampler(slots + 1, nullptr);
         for (std::int64_t row = 0; row < tile.rows; ++row) {
             const std::int64_t grow = tile.row0 + row;
             const std::uint16_t* cls = s.classes.row(row);
+            const std::uint16_t* cls1 = change ? s.classes1.row(row) : nullptr;
             s.cell_area.resize(static_cast<std::size_t>(tile.cols));
             areas.cell_area_units(grow, tile.col0, tile.cols, s.cell_area.data());
             for (std::int64_t col = 0; col < tile.cols; ++col) {
@@ -158,27 +199,41 @@ MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::
                 if (k2 == 0) continue;
                 const auto off = static_cast<std::size_t>(row * tile.cols + col);
                 if (zoneset && s.mask[off] == 0) continue;
-                ClassSum& cs = local[k2];
+                std::size_t slot = k2;
+                std::uint64_t content = static_cast<std::uint64_t>(s.classes.value(k2));
+                if (change) {
+                    const std::uint16_t k1 = cls1[col];
+                    if (k1 == 0) continue;
+                    const std::int64_t v0 = s.classes.value(k2), v1 = s.classes1.value(k1);
+                    const std::int64_t st = req.transitions.stratum_of(v0, v1);
+                    if (st < 0 || st >= static_cast<std::int64_t>(slots))
+                        fail(ErrorKind::Internal, "map strata: a transition stratum out of range");
+                    slot = static_cast<std::size_t>(st) + 1;
+                    content = (static_cast<std::uint64_t>(v0) << 32) ^
+                              (static_cast<std::uint64_t>(v1) & 0xFFFFFFFFULL) ^
+                              (static_cast<std::uint64_t>(slot) << 60);
+                }
+                ClassSum& cs = local[slot];
                 cs.area += s.cell_area[static_cast<std::size_t>(col)];
                 ++cs.cells;
                 const std::uint64_t cell = static_cast<std::uint64_t>(grow) * width +
                                            static_cast<std::uint64_t>(tile.col0 + col);
-                const std::int64_t v = s.classes.value(k2);
-                const std::uint64_t h = mix64(cell * 0x9E3779B97F4A7C15ULL ^
-                                              mix64(static_cast<std::uint64_t>(v) + 0x51ED27ULL));
+                const std::int64_t v = slot_value[slot - 1];
+                const std::uint64_t h =
+                    mix64(cell * 0x9E3779B97F4A7C15ULL ^ mix64(content + 0x51ED27ULL));
                 r.lane0 += h;
                 r.lane1 += mix64(h ^ 0xD6E8FEB86659FD93ULL);
                 if (quota > 0) {
-                    if (!sampler[k2]) {
+                    if (!sampler[slot]) {
                         auto it = r.samplers.emplace(v, StratumSampler(seed, {{v, quota}})).first;
-                        sampler[k2] = &it->second;
+                        sampler[slot] = &it->second;
                     }
-                    sampler[k2]->offer(v, cell);
+                    sampler[slot]->offer(v, cell);
                 }
             }
         }
-        for (std::size_t k2 = 1; k2 < local.size(); ++k2)
-            if (local[k2].cells > 0) r.sums[s.classes.value(k2)] = local[k2];
+        for (std::size_t q = 1; q < local.size(); ++q)
+            if (local[q].cells > 0) r.sums[slot_value[q - 1]] = local[q];
         if (zoneset && quota > 0) {
             for (const auto& [v, smp] : r.samplers) {
                 for (const SampledCell& c : smp.selection()) {
@@ -235,10 +290,10 @@ MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::
     if (out.strata.empty()) {
         fail(ErrorKind::InvalidInput,
              req.zones.empty()
-                 ? fmt::format("the map '{}' has no valid cell (every cell is nodata)", req.map)
+                 ? fmt::format("the map '{}' has no valid cell (every cell is nodata)", first)
                  : fmt::format("no valid cell of the map '{}' has its centre inside the zones "
                                "'{}'; there is nothing to sample or estimate",
-                               req.map, req.zones));
+                               first, req.zones));
     }
 
     if (quota > 0) {
@@ -273,6 +328,10 @@ MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::
         fmt::format("redline.map-strata.v1\n{}\n{}\nband {}\n{}\n{:016x}{:016x}\n", grid.describe(),
                     info.crs_wkt, req.band, req.zones.empty() ? "map" : "zones", lane0, lane1);
     sha.update(head.data(), head.size());
+    if (change) {
+        const std::string r = "change strata\n" + req.transitions.identity;
+        sha.update(r.data(), r.size());
+    }
     for (const auto& s : out.strata) {
         const std::string line = fmt::format("{} {}\n", s.id, s.cells);
         sha.update(line.data(), line.size());

@@ -101,7 +101,7 @@ SampleReport run_sample(const SampleRequest& req) {
             invalid(fmt::format(
                 "--expected-users-accuracy names class {}, which is not a class of the map '{}'{}; "
                 "its classes are: {}",
-                c, req.map.map, req.map.zones.empty() ? "" : " inside the zones", [&] {
+                c, rep.map.map, req.map.zones.empty() ? "" : " inside the zones", [&] {
                     std::vector<std::string> ids;
                     for (const auto& s : strata) ids.push_back(std::to_string(s.id));
                     return text::join_limited(ids, 40);
@@ -134,7 +134,14 @@ SampleReport run_sample(const SampleRequest& req) {
     // The design document.
     nlohmann::json d;
     d["format"] = "redline.sample-design.v1";
-    d["map"] = req.map.map;
+    d["map"] = rep.map.map;
+    if (!req.map.t1.empty()) {
+        d["t0"] = req.map.t0;
+        d["t1"] = req.map.t1;
+        nlohmann::json names = nlohmann::json::object();
+        for (const auto& [id, name] : rep.map.stratum_names) names[std::to_string(id)] = name;
+        d["stratum_names"] = names;
+    }
     d["band"] = req.map.band;
     d["zones"] = req.map.zones.empty() ? nlohmann::json(nullptr) : nlohmann::json(req.map.zones);
     d["map_digest"] = rep.map.digest;

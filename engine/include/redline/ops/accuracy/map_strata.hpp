@@ -2,6 +2,11 @@
 // The population of a map-accuracy sample: one pass over a class raster that measures each
 // stratum (map class) exactly and, when asked, draws the sample (docs/accuracy.md#the-map-pass).
 //
+// Change strata (t0 and t1 given instead of map): the two dates' rasters (same grid); a cell is
+// in the population when it is valid at both dates (and inside the zones), and its stratum is
+// transitions.stratum_of(t0 class, t1 class) (ops/transition_strata.hpp; for the change rules,
+// ops/change/change_rules.hpp: change_rule_strata). stratum_names names them.
+//
 // Population: the valid cells of the map (band `band`; nodata and masked cells excluded), or,
 // with zones, the valid cells whose centre lies inside at least one zone (union semantics: a cell
 // in several overlapping zones counts once; the centre rule is half-open, as `redline zonal
@@ -21,20 +26,24 @@
 // or the thread count; any changed cell of the population changes it.
 // Thread-safety: reentrant (each call opens its own readers).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "redline/core/grid.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/layers/layer_policy.hpp"
+#include "redline/ops/transition_strata.hpp"
 
 namespace redline::accuracy {
 
 struct MapStrataRequest {
-    std::string map;       // class raster (any GDAL format)
-    int band = 1;          // DEFAULT 1
-    std::string zones;     // PATH[:LAYER]; DEFAULT "" = the whole map
-    std::string id_field;  // zone names for the `zone` column; DEFAULT "" = feature ids
+    std::string map;     // class raster (any GDAL format); "" with t0/t1
+    std::string t0, t1;  // change strata from two dates instead of `map` (DEFAULT "": none)
+    TransitionStrata transitions;  // the strata of t0 -> t1 transitions (t0/t1 only)
+    int band = 1;                  // DEFAULT 1
+    std::string zones;             // PATH[:LAYER]; DEFAULT "" = the whole map
+    std::string id_field;          // zone names for the `zone` column; DEFAULT "" = feature ids
     LayerPolicy policy = LayerPolicy::zones();
     int threads = 0;                // DEFAULT 0 = all cores
     std::int64_t tile_size = 1024;  // cells per tile side; speed and memory only
@@ -59,7 +68,9 @@ struct MapSampleCell {
 };
 
 struct MapStrata {
-    std::vector<MapStratum> strata;        // ascending class
+    std::vector<MapStratum> strata;  // ascending class
+    // Change strata: stratum id -> name (0 "stable", k the k-th rule's name); empty otherwise.
+    std::map<std::int64_t, std::string> stratum_names;
     std::vector<MapSampleCell> selection;  // strata ascending, key order within a stratum
     std::string digest;
     std::string map;
