@@ -63,7 +63,7 @@ void add_estimate_command(CLI::App& app) {
         "accuracy,\n"
         "weighting every stratum by its exact mapped area: recomputed from --map (and --zones), "
         "or from\n"
-        "--t0/--t1 for change strata (as `redline sample`), or given as --strata-areas. Strata = "
+        "--t0/--t1 for change strata (as `redline sample`), or given as --strata-areas.\nStrata = "
         "map classes: the estimators of Olofsson et al. 2014; other "
         "strata\n"
         "(a unit's map_class differs from its stratum): Stehman 2014. The sample's design file\n"
