@@ -61,4 +61,5 @@ PYBIND11_MODULE(_core, m) {
     redline::py::bind_vector(m);
     redline::py::bind_report(m);
     redline::py::bind_tabulate(m);
+    redline::py::bind_accuracy(m);
 }

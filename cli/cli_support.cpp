@@ -10,6 +10,7 @@
 #include "redline/exec/memory_budget.hpp"
 #include "redline/io/atomic_file.hpp"
 #include "redline/io/vector_layer.hpp"
+#include "redline/ops/change/change_rules.hpp"
 
 namespace redline::cli {
 namespace {
@@ -196,5 +197,57 @@ void install_signal_handlers() {
 }
 
 int cancelled_exit_code() { return g_signal ? 128 + g_signal : 130; }
+
+void ChangeStrataOptions::resolve(accuracy::MapStrataRequest& req) const {
+    if (req.t0.empty() && req.t1.empty()) return;
+    const ClassTable table = ClassTable::load(classes);
+    req.transitions = change_rule_strata(rules.empty() ? ChangeRules::preset(preset, table)
+                                                       : ChangeRules::load(rules, table));
+}
+
+void add_map_strata_options(CLI::App* cmd, accuracy::MapStrataRequest& req,
+                            ChangeStrataOptions& change, bool map_required) {
+    auto* map = cmd->add_option("--map", req.map,
+                                "Land-cover map with integer class codes (any GDAL raster); its "
+                                "classes are the strata");
+    auto* t0 = cmd->add_option("--t0", req.t0,
+                               "Change strata instead of --map: the land-cover map at the first "
+                               "date (with --t1, same grid)");
+    auto* t1 = cmd->add_option("--t1", req.t1,
+                               "The map at the second date: stratum k = the k-th change rule the "
+                               "transition breaks (as `redline change`), 0 = stable (none)");
+    t0->needs(t1);
+    t1->needs(t0);
+    map->excludes(t0);
+    t0->excludes(map);
+    if (map_required) map->required();
+    cmd->add_option("--preset", change.preset,
+                    "Change rules with --t0/--t1: redline (natural -> built-up/cropland, "
+                    "default) or cropland (cropland -> other)")
+        ->check(CLI::IsMember({"redline", "cropland"}));
+    cmd->add_option("--rules", change.rules,
+                    "Change rules YAML file with --t0/--t1 (instead of --preset)");
+    cmd->add_option("--classes", change.classes,
+                    "Class table of the change rules: clcd (default), worldcover, globeland30 or a "
+                    "CSV code,name[,group]");
+    cmd->add_option("--band", req.band, "Band of the map to read (default 1)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--zones", req.zones,
+                    "Restrict the population to the cells whose centre lies inside these "
+                    "polygons, PATH[:LAYER] (union: a cell in overlapping zones counts once)");
+    cmd->add_option("--id", req.id_field,
+                    "Field of --zones naming each zone in the `zone` column (default: feature "
+                    "id)");
+    cmd->add_flag("--reproject", req.policy.reproject,
+                  "Transform the zones into the map's CRS instead of failing on a CRS mismatch");
+    cmd->add_option("--densify", req.policy.densify_m,
+                    "Longest edge (m) kept straight when reprojecting zones (default 100)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--make-valid", req.policy.make_valid,
+                  "Repair invalid zone geometries with GEOS MakeValid instead of failing");
+    cmd->add_option("--zones-crs", req.policy.assumed_crs,
+                    "CRS of a zones layer that declares none (e.g. EPSG:4326)");
+    add_encoding_option(cmd, req.policy.encoding);
+}
 
 }  // namespace redline::cli

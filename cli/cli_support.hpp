@@ -12,6 +12,7 @@
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/ops/accuracy/map_strata.hpp"
 #include "redline/ops/job_driver.hpp"
 
 namespace redline::cli {
@@ -57,6 +58,20 @@ TableFormat check_output(const std::string& path, const std::vector<TableFormat>
 // Adds --encoding NAME (text encoding of shapefile attributes; io/vector_layer.hpp) to a
 // subcommand that reads vector layers.
 void add_encoding_option(CLI::App* cmd, std::string& encoding);
+
+// Adds the map and zone options of `sample` and `estimate` (--map, --band, --zones, --id,
+// --reproject, --densify, --make-valid, --zones-crs, --encoding). `map_required`: --map must be
+// given.
+// --preset, --rules, --classes: the change rules whose categories are the strata with
+// --t0/--t1. resolve() sets req.transitions from them when t0/t1 are given.
+struct ChangeStrataOptions {
+    std::string preset = "redline";
+    std::string rules;
+    std::string classes = "clcd";
+    void resolve(accuracy::MapStrataRequest& req) const;
+};
+void add_map_strata_options(CLI::App* cmd, accuracy::MapStrataRequest& req,
+                            ChangeStrataOptions& change, bool map_required);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);

@@ -13,6 +13,8 @@ conflicts(layers, ...)         overlaps between planning layers -> DataFrame
 validate(layer, ...)           geometry and CRS problems per feature -> DataFrame
 shoreline(lines, ...)          natural-shoreline share with geodesic lengths -> DataFrame
 report(config, ...)            the national indicator report -> dict
+sample(map, ...)               stratified random sample of a map for accuracy assessment -> GeoDataFrame
+estimate(sample, ...)          areas and accuracies with confidence intervals -> (DataFrame, dict)
 redline.distributed            zonal / change over a dask.distributed cluster, bit-identical
 
 Errors arrive as ValueError (invalid input), OSError (I/O), NotImplementedError (unsupported)
@@ -31,8 +33,8 @@ import pandas as _pd
 
 from . import _core
 
-__all__ = ["zonal", "change", "area", "conflicts", "validate", "shoreline", "tabulate", "report", "version",
-           "RedlineWarning", "Cancelled"]
+__all__ = ["zonal", "change", "area", "conflicts", "validate", "shoreline", "tabulate", "report", "sample",
+           "estimate", "version", "RedlineWarning", "Cancelled"]
 
 #: Raised when the ``cancel=`` callable returned True: the engine stopped; nothing was written.
 Cancelled = _core.Cancelled
@@ -410,3 +412,114 @@ def report(config, output_dir=None, threads=None, progress=False, *, cancel=None
     out = _run_with_progress(
         lambda cb: _core.report(_path(config), _path(output_dir), _threads(threads), cb, cancel), progress)
     return json.loads(out)
+
+
+# ----------------------------------------------------------------------------- map accuracy
+
+def _map_options(map, zones, id, threads, band, reproject, make_valid, zones_crs, encoding, t0=None, t1=None,
+                 preset="redline", rules=None, classes="clcd"):
+    zones = _path(zones)
+    if zones is not None and not isinstance(zones, str):
+        raise ValueError("zones: sample and estimate take a path \"PATH[:LAYER]\"")
+    return {"map": _path(map), "zones": zones, "id": id, "threads": _threads(threads), "band": band,
+            "reproject": reproject, "make_valid": make_valid, "zones_crs": zones_crs, "encoding": encoding,
+            "t0": _path(t0), "t1": _path(t1), "preset": preset, "rules": _path(rules), "classes": classes}
+
+
+def sample(map=None, size=None, target_se=None, zones=None, id=None, expected_users_accuracy=None,
+           allocation="proportional", min_per_stratum=0, seed=0, threads=None, progress=False, *, t0=None, t1=None,
+           preset="redline", rules=None, classes="clcd", default_users_accuracy=0.8, band=1, reproject=False,
+           make_valid=False, zones_crs=None, encoding=None, output=None, cancel=None):
+    """Stratified random sample of a map's cells for accuracy assessment, as ``redline sample``.
+
+    Strata are the map's classes (within ``zones``, union of their polygons, when given), or with
+    ``t0`` and ``t1`` instead of ``map`` the change categories of two dates (stratum k = the k-th
+    rule of ``preset`` / ``rules`` the transition breaks, 0 = stable; ``attrs["design"]["stratum_names"]``). Give
+    ``size`` (N) or ``target_se`` (target standard error of overall accuracy; then
+    n = (sum_h W_h S_h / S)^2 with S_h = sqrt(U_h (1 - U_h)), U_h from ``expected_users_accuracy``
+    ({class: U}, ``default_users_accuracy`` 0.8 for the others)). ``allocation``: proportional,
+    equal or neyman; ``min_per_stratum`` raises rare strata. Cells are drawn without replacement,
+    the same for a ``seed`` whatever ``threads``.
+
+    Returns a GeoDataFrame (points at cell centres, the map's CRS) with the CLI's columns
+    ``id, stratum, map_class, x, y, lon, lat, zone, reference`` (reference empty, to fill in);
+    ``attrs["design"]`` holds the design (strata areas, n_h, seed, map digest) that
+    :func:`estimate` checks. ``output`` (.gpkg or .csv) also writes the CLI's files, the design
+    beside it as OUTPUT.design.json.
+    """
+    opts = _map_options(map, zones, id, threads, band, reproject, make_valid, zones_crs, encoding, t0, t1, preset,
+                        rules, classes)
+    opts.update({"size": 0 if size is None else int(size), "target_se": 0.0 if target_se is None else float(target_se),
+                 "expected_users_accuracy": {int(k): float(v) for k, v in (expected_users_accuracy or {}).items()},
+                 "default_users_accuracy": float(default_users_accuracy), "allocation": allocation,
+                 "min_per_stratum": int(min_per_stratum), "seed": int(seed)})
+    t = _run_with_progress(lambda cb: _core.sample(opts, cb, cancel), progress)
+    _emit_warnings(t.warnings())
+    if output is not None:
+        t.write(_path(output))
+    meta = json.loads(t.meta_json())
+    df = _pd.DataFrame(t.columns())
+    df["reference"] = df["reference"].astype(object)
+    import geopandas as _gpd
+    gdf = _gpd.GeoDataFrame(df, geometry=_gpd.points_from_xy(df["x"], df["y"]), crs=meta["crs_wkt"] or None)
+    gdf.attrs["design"] = json.loads(t.summary_json())
+    gdf.attrs["warnings"] = list(t.warnings())
+    return gdf
+
+
+def estimate(sample, map=None, strata_areas=None, zones=None, stratum_field="stratum", reference_field="reference",
+             confidence=0.95, threads=None, progress=False, *, t0=None, t1=None, preset="redline", rules=None,
+             classes="clcd", design=None, allow_small=False, drop_unlabelled=False, allow_unmapped_reference=False,
+             band=1, reproject=False, make_valid=False, zones_crs=None, encoding=None, output=None, json_output=None,
+             cancel=None):
+    """Error-adjusted class areas and map accuracy with confidence intervals, as ``redline estimate``.
+
+    ``sample``: a labelled sample, as a path (GeoPackage, CSV, ``PATH[:LAYER]``) or a DataFrame /
+    GeoDataFrame (e.g. from :func:`sample` with its ``reference`` column filled in; its
+    ``attrs["design"]`` is then checked like the CLI's design file). Stratum areas come from
+    ``map`` (with ``zones`` when the sample was drawn within zones) or from ``strata_areas``
+    (a CSV path with columns stratum,area_m2, or a dict {stratum: area_m2}), or, for change strata,
+    from ``t0``, ``t1`` (with ``preset`` / ``rules``, ``classes``) as in :func:`sample`. ``design``: a design
+    file to check against (default: SAMPLE.design.json beside a path sample).
+
+    Returns ``(table, results)``: the DataFrame with the CLI's columns ``class, map_area_m2,
+    area_m2, area_ci95_m2, users_accuracy, users_accuracy_ci95, producers_accuracy,
+    producers_accuracy_ci95`` (half-widths at ``confidence``; NaN when undefined) and the dict of
+    ``--json`` (overall accuracy, standard errors, error matrix, n per stratum, estimator, design
+    check). ``output`` / ``json_output`` write the CLI's files. Bad input raises ValueError with the
+    CLI's message.
+    """
+    import tempfile
+    opts = _map_options(map, zones, None, threads, band, reproject, make_valid, zones_crs, encoding, t0, t1, preset,
+                        rules, classes)
+    opts.update({"stratum_field": stratum_field, "reference_field": reference_field, "confidence": float(confidence),
+                 "allow_small": allow_small, "drop_unlabelled": drop_unlabelled,
+                 "allow_unmapped_reference": allow_unmapped_reference, "design": _path(design),
+                 "output": _path(output), "json_output": _path(json_output)})
+    design_from_attrs = False
+    with tempfile.TemporaryDirectory(prefix="redline-estimate-") as tmp:
+        sample = _path(sample)
+        if isinstance(sample, _pd.DataFrame):
+            frame = _pd.DataFrame(sample.drop(columns=[sample.geometry.name]) if _is_geodataframe(sample) else sample)
+            path = os.path.join(tmp, "sample.csv")
+            frame.to_csv(path, index=False)
+            if design is None and "design" in sample.attrs:
+                with open(path + ".design.json", "w", encoding="utf-8") as f:
+                    json.dump(sample.attrs["design"], f)
+                design_from_attrs = True
+            sample = path
+        opts["sample"] = sample
+        if isinstance(strata_areas, dict):
+            path = os.path.join(tmp, "strata.csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("stratum,area_m2\n" + "".join(f"{int(k)},{float(v)!r}\n" for k, v in strata_areas.items()))
+            strata_areas = path
+        opts["strata_areas"] = _path(strata_areas)
+        t = _run_with_progress(lambda cb: _core.estimate(opts, cb, cancel), progress)
+    _emit_warnings(t.warnings())
+    df = _pd.DataFrame(t.columns())
+    df.attrs["warnings"] = list(t.warnings())
+    results = json.loads(t.summary_json())
+    if design_from_attrs and results["design_check"].get("checked"):
+        results["design_check"]["design"] = "attrs['design']"
+    return df, results

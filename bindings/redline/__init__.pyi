@@ -57,3 +57,20 @@ def shoreline(lines: PathLike, class_field: Optional[str] = ..., natural: Option
               ) -> pd.DataFrame: ...
 def report(config: PathLike, output_dir: Optional[PathLike] = ..., threads: Optional[int] = ...,
            progress: Progress = ..., *, cancel: Cancel = ...) -> dict: ...
+def sample(map: Optional[PathLike] = ..., size: Optional[int] = ..., target_se: Optional[float] = ..., zones: Optional[PathLike] = ...,
+           id: Optional[str] = ..., expected_users_accuracy: Optional[dict] = ..., allocation: str = ...,
+           min_per_stratum: int = ..., seed: int = ..., threads: Optional[int] = ..., progress: Progress = ..., *,
+           t0: Optional[PathLike] = ..., t1: Optional[PathLike] = ..., preset: str = ...,
+           rules: Optional[PathLike] = ..., classes: str = ..., default_users_accuracy: float = ..., band: int = ..., reproject: bool = ..., make_valid: bool = ...,
+           zones_crs: Optional[str] = ..., encoding: Optional[str] = ..., output: Optional[PathLike] = ...,
+           cancel: Cancel = ...) -> Any: ...
+def estimate(sample: Union[PathLike, pd.DataFrame], map: Optional[PathLike] = ...,
+             strata_areas: Union[None, PathLike, dict] = ..., zones: Optional[PathLike] = ...,
+             stratum_field: str = ..., reference_field: str = ..., confidence: float = ...,
+             threads: Optional[int] = ..., progress: Progress = ..., *, t0: Optional[PathLike] = ...,
+             t1: Optional[PathLike] = ..., preset: str = ..., rules: Optional[PathLike] = ..., classes: str = ...,
+             design: Optional[PathLike] = ...,
+             allow_small: bool = ..., drop_unlabelled: bool = ..., allow_unmapped_reference: bool = ...,
+             band: int = ..., reproject: bool = ..., make_valid: bool = ..., zones_crs: Optional[str] = ...,
+             encoding: Optional[str] = ..., output: Optional[PathLike] = ..., json_output: Optional[PathLike] = ...,
+             cancel: Cancel = ...) -> Tuple[pd.DataFrame, dict]: ...

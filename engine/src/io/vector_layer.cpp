@@ -538,3 +538,58 @@ VectorLayer read_line_layer(const LayerRef& ref, const LayerReadOptions& opts) {
 }
 
 }  // namespace redline
+
+namespace redline {
+
+int AttributeTable::index_of(const std::string& field) const {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i] == field) return static_cast<int>(i);
+    return -1;
+}
+
+AttributeTable read_attribute_table(const LayerRef& ref, const std::vector<std::string>& fields,
+                                    const std::vector<std::string>& optional_fields) {
+    detail::ensure_gdal_registered();
+    detail::GdalErrorCapture cap;
+    DsPtr ds = open_vector(ref, "", cap);
+    OGRLayer* layer = select_layer(ds.get(), ref);
+    AttributeTable t;
+    t.label = ref.layer.empty() ? ref.label() : ref.layer;
+    t.path = ref.path;
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    std::vector<int> idx;
+    for (const auto& f : fields) {
+        const int i = defn->GetFieldIndex(f.c_str());
+        if (i < 0) {
+            const auto names = field_names(defn);
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("layer '{}' in '{}' has no field '{}'; its fields are: {}", t.label,
+                             ref.path, f,
+                             names.empty() ? std::string("none") : text::join_limited(names, 30)));
+        }
+        idx.push_back(i);
+        t.fields.push_back(f);
+    }
+    for (const auto& f : optional_fields) {
+        const int i = defn->GetFieldIndex(f.c_str());
+        if (i < 0) continue;
+        idx.push_back(i);
+        t.fields.push_back(f);
+    }
+    layer->ResetReading();
+    for (auto& feat : *layer) {
+        std::vector<std::optional<std::string>> row;
+        row.reserve(idx.size());
+        for (int i : idx) {
+            if (feat->IsFieldSetAndNotNull(i))
+                row.emplace_back(std::string(feat->GetFieldAsString(i)));
+            else
+                row.emplace_back(std::nullopt);
+        }
+        t.fids.push_back(static_cast<std::int64_t>(feat->GetFID()));
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+}  // namespace redline

@@ -22,6 +22,7 @@
 // the encoding option; never mojibake.
 // Thread-safety: each call opens its own dataset; calls may run concurrently.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,5 +87,27 @@ VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts
 VectorLayer read_line_layer(const LayerRef& ref, const LayerReadOptions& opts);
 // The CRS (WKT, "" when none) of a layer, without reading its features.
 std::string read_layer_crs(const LayerRef& ref);
+
+}  // namespace redline
+
+namespace redline {
+
+// The attributes of any OGR layer as text (a point layer, a table without geometry, a CSV file:
+// the CSV driver reads every column as text), for tables of records such as a labelled sample.
+// `fields` must exist (InvalidInput naming the missing one and listing the fields);
+// `optional_fields` are read when present. Features keep file order. A NULL or unset value is
+// nullopt; text values are as stored (UTF-8), untrimmed.
+struct AttributeTable {
+    std::string label;                // the layer as addressed
+    std::string path;                 // its dataset
+    std::vector<std::string> fields;  // present fields read, `fields` then the optional ones
+    std::vector<std::int64_t> fids;   // feature ids (CSV: 1-based line numbers of the data rows)
+    std::vector<std::vector<std::optional<std::string>>> rows;  // per feature, `fields` order
+    // Index of a field in `fields`, or -1.
+    int index_of(const std::string& field) const;
+};
+
+AttributeTable read_attribute_table(const LayerRef& ref, const std::vector<std::string>& fields,
+                                    const std::vector<std::string>& optional_fields = {});
 
 }  // namespace redline

@@ -204,4 +204,17 @@ ChangeRules ChangeRules::deserialize(const std::string& bytes) {
     return out;
 }
 
+TransitionStrata change_rule_strata(const ChangeRules& rules) {
+    TransitionStrata t;
+    t.names.push_back("stable");
+    for (const auto& r : rules.rules()) t.names.push_back(r.name);
+    t.identity = "change rules\n" + rules.serialize();
+    t.stratum_of = [rs = rules.rules()](std::int64_t v0, std::int64_t v1) -> std::int64_t {
+        for (std::size_t q = 0; q < rs.size(); ++q)
+            if (rs[q].matches(v0, v1)) return static_cast<std::int64_t>(q + 1);
+        return 0;
+    };
+    return t;
+}
+
 }  // namespace redline

@@ -57,5 +57,20 @@ TEST(ChangeRulesTest, WrongKindsOfYamlValuesAreInvalidInput) {
               ErrorKind::InvalidInput);
 }
 
+TEST(ChangeRulesTest, RulesAsTransitionStrataForTheAccuracySample) {
+    const ClassTable clcd = ClassTable::builtin("clcd");
+    const TransitionStrata r = change_rule_strata(ChangeRules::preset("redline", clcd));
+    ASSERT_EQ(r.names.size(), 2u);
+    EXPECT_EQ(r.names[0], "stable");
+    EXPECT_EQ(r.stratum_of(2, 8), 1);  // forest -> impervious breaks the rule
+    EXPECT_EQ(r.stratum_of(9, 1), 1);  // wetland -> cropland
+    EXPECT_EQ(r.stratum_of(2, 2), 0);  // unchanged
+    EXPECT_EQ(r.stratum_of(1, 8), 0);  // cropland -> impervious: not this rule
+    EXPECT_EQ(r.stratum_of(2, 4), 0);  // natural -> natural
+    const TransitionStrata c = change_rule_strata(ChangeRules::preset("cropland", clcd));
+    EXPECT_EQ(c.stratum_of(1, 8), 1);
+    EXPECT_NE(c.identity, r.identity);
+}
+
 }  // namespace
 }  // namespace redline

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "redline/core/class_table.hpp"
+#include "redline/ops/transition_strata.hpp"
 
 namespace redline {
 
@@ -55,5 +56,10 @@ class ChangeRules {
     std::vector<ChangeRule> m_rules;
     std::string m_source;
 };
+
+// The rules as strata of transitions (for the accuracy sample of a change map): stratum k >= 1
+// is the k-th rule (the first rule a transition matches), stratum 0 "stable" the transitions
+// that match none. The strata hold a copy of the rules.
+TransitionStrata change_rule_strata(const ChangeRules& rules);
 
 }  // namespace redline
