@@ -96,6 +96,11 @@ void add_synth_command(CLI::App& app) {
                     "15 % (overlaps) and one shrunk by 15 % (a gap), listed in survey_defects.csv "
                     "(default 0)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--survey-format", args->req.survey.format,
+                    "gpkg (default): survey_t0.gpkg, survey_t1.gpkg; gdb: File Geodatabases "
+                    "survey_t0.gdb, survey_t1.gdb (layer DLTB); shp: GBK (CP936) shapefiles "
+                    "survey_t0_shp/DLTB.shp, survey_t1_shp/DLTB.shp")
+        ->check(CLI::IsMember({"gpkg", "gdb", "shp"}));
     cmd->add_flag("--survey-only", args->req.survey_only,
                   "Write only the survey files (no rasters, plan.gpkg or planted_*.csv)");
     add_common_options(cmd, args->common);

@@ -193,3 +193,30 @@ def test_same_bytes_for_any_thread_count_and_bad_options(survey, tmp_path):
                                                                                "and 5 %")):
         r = run("synth", tmp_path / "e", *args)
         assert r.returncode == 2 and text in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("fmt", ["gdb", "shp"])
+def test_file_geodatabase_and_gbk_shapefile(tmp_path, fmt):
+    """--survey-format gdb: File Geodatabases (OpenFileGDB); shp: shapefiles in GBK (CP936), as the survey delivers."""
+    out = tmp_path / fmt
+    r = run("synth", out, "--survey-only", "--survey-parcels", 100, "--zones", 4, "--survey-format", fmt, "--quiet")
+    assert r.returncode == 0, r.stderr
+    t0 = out / ("survey_t0.gdb" if fmt == "gdb" else "survey_t0_shp/DLTB.shp")
+    t1 = out / ("survey_t1.gdb" if fmt == "gdb" else "survey_t1_shp/DLTB.shp")
+    assert t0.exists() and t1.exists() and not (out / "survey_t0.gpkg").exists()
+    assert no_temp_files(out)
+    ds = ogr.Open(str(t0))
+    assert ds.GetDriver().GetName() == ("OpenFileGDB" if fmt == "gdb" else "ESRI Shapefile")
+    assert ds.GetLayer(0).GetName() == "DLTB" and ds.GetLayer(0).GetFeatureCount() == 100
+    ds = None
+    if fmt == "shp":
+        dbf = (out / "survey_t0_shp" / "DLTB.dbf").read_bytes()
+        assert "水田".encode("gbk") in dbf or "乔木林地".encode("gbk") in dbf
+        assert "乔木林地".encode("utf-8") not in dbf and "水田".encode("utf-8") not in dbf
+    args = ["--class-field", "DLMC", "--encoding", "CP936"] if fmt == "shp" else ["--class-field", "DLBM"]
+    layer = f"{t0}:DLTB" if fmt == "gdb" else str(t0)
+    r = run("tabulate", "--landuse", layer, *args, "--zones", out / "survey_zones.gpkg", "--check-field", "TBMJ")
+    assert r.returncode == 0, r.stderr
+    assert "0 of 100 parcels" in r.stderr
+    classes = {x["class"] for x in read_csv_text(r.stdout)}
+    assert (classes & {"水田", "乔木林地", "旱地"}) if fmt == "shp" else (classes & {"0101", "0301", "0103"})

@@ -13,6 +13,7 @@
 #include "redline/io/crs.hpp"
 #include "redline/io/raster_writer.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/io/vector_convert.hpp"
 #include "redline/io/vector_writer.hpp"
 #include "redline/synth/synth.hpp"
 
@@ -205,19 +206,32 @@ void write_survey(const SynthRequest& req, const std::function<std::string(const
     const SurveyScene scene(so);
     const std::string wkt = crs_from_user(kSurveyCrs);
     const ConcurrentAreaCalculator calc(make_crs(wkt, kSurveyCrs), 100.0, AreaConvention::Survey);
+    // A GeoPackage, converted into a File Geodatabase or GBK shapefiles when asked for.
+    const auto finish = [&](const char* gpkg, const char* gdb, const char* shp) {
+        if (so.format == "gpkg") return path(gpkg);
+        const std::string target = so.format == "gdb" ? path(gdb) : path(shp);
+        convert_vector(path(gpkg), target,
+                       so.format == "gdb" ? VectorFormat::FileGdb : VectorFormat::Shapefile,
+                       so.format == "shp" ? "CP936" : "");
+        std::error_code ec;
+        fs::remove(path(gpkg), ec);
+        return target;
+    };
     const std::int64_t n0 = write_dltb(scene, false, path("survey_t0.gpkg"), wkt, calc, req);
+    const std::string t0_path = finish("survey_t0.gpkg", "survey_t0.gdb", "survey_t0_shp");
     const Box e = scene.extent();
     rep.files.push_back(
-        {path("survey_t0.gpkg"),
+        {t0_path,
          fmt::format("layer DLTB: {} parcels ({} x {} lattice of {} m) in {}, x {}..{}, y {}..{}, "
                      "TBMJ in the survey convention{}",
                      n0, scene.nx(), scene.ny(), so.parcel_size_m, kSurveyCrs, e.xmin, e.xmax,
                      e.ymin, e.ymax,
                      so.defects > 0 ? fmt::format(", {} deliberate defects", so.defects) : "")});
     const std::int64_t n1 = write_dltb(scene, true, path("survey_t1.gpkg"), wkt, calc, req);
-    rep.files.push_back({path("survey_t1.gpkg"),
-                         fmt::format("layer DLTB: {} parcels a year later ({} planted changes)", n1,
-                                     scene.changes().size())});
+    const std::string t1_path = finish("survey_t1.gpkg", "survey_t1.gdb", "survey_t1_shp");
+    rep.files.push_back(
+        {t1_path, fmt::format("layer DLTB: {} parcels a year later ({} planted changes)", n1,
+                              scene.changes().size())});
     {
         VectorWriter out(path("survey_zones.gpkg"));
         out.begin_layer("redline", GeometryKind::Polygon, wkt,

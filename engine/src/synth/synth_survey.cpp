@@ -147,6 +147,9 @@ void SurveyOptions::validate() const {
                          "got {}",
                          parcels / 20, defects));
     if (zones < 1) fail(ErrorKind::InvalidInput, "--zones must be at least 1");
+    if (format != "gpkg" && format != "gdb" && format != "shp")
+        fail(ErrorKind::InvalidInput,
+             fmt::format("--survey-format must be gpkg, gdb or shp, got '{}'", format));
 }
 
 SurveyScene::SurveyScene(const SurveyOptions& options) : m_opt(options) {

@@ -13,7 +13,9 @@
 //   survey_zones.gpkg      layer redline: --zones star polygons over the survey's extent
 //   survey_changes.csv     change_id,kind,t0_bsm,t1_bsm,from,to,x,y (recode | split)
 //   survey_defects.csv     bsm,kind,scale,x,y (overlap | gap; header only without defects)
-// and with survey_only, only these.
+// (survey.format gdb: survey_t0.gdb / survey_t1.gdb instead of the two GeoPackages; shp:
+// GBK shapefiles survey_t0_shp/DLTB.shp, survey_t1_shp/DLTB.shp), and with survey_only, only
+// these.
 // Every file is written under a temporary name and renamed when complete. The raster blocks
 // are generated in parallel (oneTBB, `threads`) and written in block order, so the bytes do
 // not depend on the thread count.

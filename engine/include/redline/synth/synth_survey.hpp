@@ -48,6 +48,9 @@ struct SurveyOptions {
     std::int64_t zones = 200;    // zones to tabulate in (--zones)
     std::int64_t defects = 0;    // DEFAULT 0: deliberate overlaps and gaps
     std::uint64_t seed = 1;
+    // DEFAULT "gpkg": survey_t0.gpkg / survey_t1.gpkg; "gdb": File Geodatabases survey_t0.gdb /
+    // survey_t1.gdb; "shp": GBK (CP936) shapefiles survey_t0_shp/DLTB.shp, survey_t1_shp/DLTB.shp.
+    std::string format = "gpkg";
     void validate() const;  // InvalidInput naming the option
 };
 
