@@ -372,7 +372,8 @@ def test_help_teaches_the_contract():
     r = run("tabulate", "--help")
     assert r.returncode == 0
     for text in ("--landuse", "--class-field", "--deduct-field", "--area-convention", "--on-overlap", "survey",
-                 "zone,class,area_m2,share,net_area_m2", "uncovered", "32号"):
+                 "zone,class,area_m2,share,net_area_m2", "uncovered", "32号", "--check-field", "--check-tolerance",
+                 "--check-output", "0.005 m2", "(default 0.005,1e-6)"):
         assert text in r.stdout
 
 
