@@ -13,7 +13,7 @@
 namespace redline::py {
 namespace {
 
-PyTable tabulate(const pyb::dict& o, const pyb::object& progress, const pyb::object& cancel) {
+pyb::tuple tabulate(const pyb::dict& o, const pyb::object& progress, const pyb::object& cancel) {
     TabulateRequest r;
     r.landuse = get<std::string>(o, "landuse", "");
     r.class_field = get<std::string>(o, "class_field", "");
@@ -32,6 +32,13 @@ PyTable tabulate(const pyb::dict& o, const pyb::object& progress, const pyb::obj
              "on_overlap must be 'error' or 'first', got '" + on_overlap + "'");
     r.on_overlap = parse_on_overlap(on_overlap);
     r.max_examples = get<std::size_t>(o, "max_examples", 10);
+    r.check_field = get<std::string>(o, "check_field", "");
+    const std::string tolerance = get<std::string>(o, "check_tolerance", "");
+    if (!tolerance.empty()) {
+        if (r.check_field.empty())
+            fail(ErrorKind::InvalidInput, "check_tolerance needs check_field (e.g. 'TBMJ')");
+        r.check_tolerance = parse_check_tolerance(tolerance, "check_tolerance");
+    }
     r.policy = LayerPolicy::overlay();
     r.policy.reproject = get<bool>(o, "reproject", false);
     r.policy.densify_m = get<double>(o, "densify", 100.0);
@@ -51,7 +58,13 @@ PyTable tabulate(const pyb::dict& o, const pyb::object& progress, const pyb::obj
     t.warnings = rep->warnings;
     t.summary = rep->summary();
     t.writer = [rep](const std::string& out) { rep->write(out); };
-    return t;
+    if (r.check_field.empty()) return pyb::make_tuple(t, pyb::none());
+    PyTable c = PyTable::from(rep->check.table_spec(false), rep->check.rows, rep->check,
+                              &AreaCheck::row_values);
+    c.meta = rep->check.meta;
+    c.summary = rep->check.summary();
+    c.writer = [rep](const std::string& out) { rep->check.write(out); };
+    return pyb::make_tuple(t, c);
 }
 
 }  // namespace

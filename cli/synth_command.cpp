@@ -50,6 +50,21 @@ void add_synth_command(CLI::App& app) {
         "                        blobs): natural -> impervious/cropland inside redline polygons,\n"
         "                        cropland -> impervious inside cropland blocks, and some outside\n"
         "  planted_cells.csv     every changed cell of every patch\n\n"
+        "With --survey-parcels N, a land-use survey (三调 地类图斑) in CGCS2000 GK zone 39 "
+        "(EPSG:4527,\n"
+        "zone prefix in the easting), a coverage of jittered octagons (no gaps, no overlaps):\n"
+        "  survey_t0.gpkg        layer DLTB: BSM,TBBH,DLBM (text codes such as 0101),DLMC,KCXS "
+        "(0.02..0.15\n"
+        "                        on 01xx cropland, 0 elsewhere),TBMJ (survey-convention area, "
+        "0.01 m2),\n"
+        "                        KCMJ,TBDLMJ; codes clustered by landscape (paddy, forest, "
+        "village...)\n"
+        "  survey_t1.gpkg        the same a year later: ~1 % of parcels recoded or split "
+        "(survey_changes.csv)\n"
+        "  survey_zones.gpkg     layer redline: --zones star polygons, some reaching outside the "
+        "survey\n"
+        "  survey_defects.csv    the parcels --survey-defects enlarged (overlap) or shrank "
+        "(gap)\n\n"
         "The same arguments give byte-identical files for any --threads. All polygons are valid\n"
         "(OGC/GEOS) by construction.");
     cmd->add_option("OUTDIR", args->req.outdir, "Directory to write into (created when missing)")
@@ -68,6 +83,26 @@ void add_synth_command(CLI::App& app) {
                     "x of the raster's left edge in Albers metres (default 600000)");
     cmd->add_option("--y0", args->req.options.y0,
                     "y of the raster's top edge in Albers metres (default 3600000)");
+    cmd->add_option("--survey-parcels", args->req.survey.parcels,
+                    "Also write a land-use survey (三调 DLTB) of about N parcels in GK zone 39: "
+                    "survey_t0.gpkg, survey_t1.gpkg, survey_zones.gpkg (--zones zones), "
+                    "survey_changes.csv, survey_defects.csv (default 0: none)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--survey-parcel-size", args->req.survey.parcel_size_m,
+                    "Side of the survey's parcel lattice in metres (default 100: ~1 ha parcels)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--survey-defects", args->req.survey.defects,
+                    "Deliberate coverage defects in the survey: alternately a parcel enlarged by "
+                    "15 % (overlaps) and one shrunk by 15 % (a gap), listed in survey_defects.csv "
+                    "(default 0)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--survey-format", args->req.survey.format,
+                    "gpkg (default): survey_t0.gpkg, survey_t1.gpkg; gdb: File Geodatabases "
+                    "survey_t0.gdb, survey_t1.gdb (layer DLTB); shp: GBK (CP936) shapefiles "
+                    "survey_t0_shp/DLTB.shp, survey_t1_shp/DLTB.shp")
+        ->check(CLI::IsMember({"gpkg", "gdb", "shp"}));
+    cmd->add_flag("--survey-only", args->req.survey_only,
+                  "Write only the survey files (no rasters, plan.gpkg or planted_*.csv)");
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nplanted_changes.csv columns: "
@@ -80,6 +115,10 @@ void add_synth_command(CLI::App& app) {
         "Examples:\n"
         "  redline synth /tmp/demo\n"
         "  redline synth /tmp/bench --size 16000 --zones 4000 --seed 7\n"
+        "  redline synth /tmp/survey --survey-only --survey-parcels 200000 --zones 300\n"
+        "  redline tabulate --landuse /tmp/survey/survey_t0.gpkg --class-field DLBM --deduct-field "
+        "KCXS \\\n"
+        "                   --zones /tmp/survey/survey_zones.gpkg --id code --check-field TBMJ\n"
         "  redline zonal --raster /tmp/demo/lc_t0.tif --zones /tmp/demo/plan.gpkg:redline --id "
         "code\n\n"
         "Exit codes: 0 ok, 2 invalid input or usage, 3 I/O error, 1 internal error.");

@@ -16,10 +16,27 @@ struct TabulateArgs {
     std::string output;
     std::string convention;
     std::string on_overlap = "error";
+    std::string check_tolerance;
+    std::string check_output;
 };
 
 void run(TabulateArgs& a) {
     check_output(a.output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    if (!a.check_output.empty()) {
+        if (a.req.check_field.empty())
+            fail(ErrorKind::InvalidInput, "--check-output needs --check-field (e.g. TBMJ)");
+        check_output(a.check_output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg},
+                     "--check-output");
+        if (a.check_output == "-")
+            fail(ErrorKind::InvalidInput, "--check-output needs a file path, not stdout");
+        if (a.check_output == a.output)
+            fail(ErrorKind::InvalidInput, "--check-output and --output must be different files");
+    }
+    if (!a.check_tolerance.empty()) {
+        if (a.req.check_field.empty())
+            fail(ErrorKind::InvalidInput, "--check-tolerance needs --check-field (e.g. TBMJ)");
+        a.req.check_tolerance = parse_check_tolerance(a.check_tolerance);
+    }
     if (!a.convention.empty()) a.req.convention = parse_area_convention(a.convention);
     a.req.on_overlap = parse_on_overlap(a.on_overlap);
     a.req.threads = a.common.threads;
@@ -30,6 +47,9 @@ void run(TabulateArgs& a) {
     if (progress) progress->finish();
     warn_all(rep.warnings);
     rep.write(a.output);
+    if (!a.check_output.empty()) rep.check.write(a.check_output);
+    if (!rep.check.field.empty() && rep.check.rows.empty() && rep.check.missing == 0)
+        info(a.common, rep.check.message(0));
     const auto s = rep.summary();
     std::string msg = fmt::format(
         "{} row{} for {} zone{} from {} parcel{}: {} m2 classified ({} m2 net), {} m2 uncovered "
@@ -112,8 +132,26 @@ void add_tabulate_command(CLI::App& app) {
                     "error (default): overlapping parcels stop the run, listed with locations; "
                     "first: count an overlapping area once, for the first parcel in feature order")
         ->check(CLI::IsMember({"error", "first"}));
+    cmd->add_option(
+        "--check-field", args->req.check_field,
+        "Check each parcel's recorded area: a numeric field (TBMJ, m2) compared with the "
+        "parcel's own area in the survey convention (whatever --area-convention the table uses); "
+        "parcels beyond --check-tolerance are a warning and the --check-output table. NULL "
+        "values are not checked; a non-numeric value is an error");
+    cmd->add_option(
+           "--check-tolerance", args->check_tolerance,
+           "A parcel fails when |area - field| > M2 + RELATIVE x area (default 0.005,1e-6): "
+           "TBMJ is stored to 0.01 m2, so a survey-computed value lies within half a unit, "
+           "0.005 m2, of its vertices' area; 1e-6 allows for another program's inverse "
+           "projection and for vertices stored again on a 0.1 mm grid after TBMJ was computed "
+           "(~1e-7), and is one unit of TBMJ on a 1 ha parcel (docs/land-use-survey.md)")
+        ->option_text("M2[,RELATIVE]");
+    cmd->add_option("--check-output", args->check_output,
+                    "Quality table of the parcels failing --check-field: .csv, .json or .gpkg "
+                    "(points) with parcel,class,field_m2,area_m2,difference_m2,"
+                    "relative_difference,tolerance_m2,x,y");
     cmd->add_option("--max-examples", args->req.max_examples,
-                    "Overlaps listed in the error or warning (default 10)")
+                    "Overlaps and failed --check-field parcels listed in messages (default 10)")
         ->check(CLI::PositiveNumber);
     cmd->add_option(
         "--output", args->output,

@@ -362,25 +362,52 @@ def validate(layer, id=None, threads=None, progress=False, *, layer_crs=None, mi
 def tabulate(landuse, class_field, zones, id=None, deduct_field=None, dissolve=False, dissolve_by=None, classes=None,
              level=None, area_convention=None, on_overlap="error", threads=None, progress=False, *, max_examples=10,
              reproject=False, make_valid=False, densify=100.0, layer_crs=None, output=None, encoding=None,
-             cancel=None):
+             cancel=None, check_field=None, check_tolerance=None, check_output=None):
     """Class areas of a land-use survey layer (三调 DLTB parcels) inside zones: columns
     ``zone, class, area_m2, share, net_area_m2`` (then ``class_name, group, group_name`` with
     ``classes``, then ``parcels, area_convention``), a ``class == "uncovered"`` row per zone. Same
     options, columns and numbers as ``redline tabulate``: ``deduct_field`` (KCXS, in [0, 1)),
     ``classes`` ("gbt21010" or a CSV path), ``level`` (1 or 2), ``area_convention`` ("survey" or
     "geodesic"; default survey for a Gauss-Kruger layer), ``on_overlap`` ("error" or "first").
-    ``encoding`` and ``cancel`` as in :func:`zonal`."""
+    ``check_field`` (e.g. "TBMJ") compares each parcel's recorded area with its own area in the
+    survey convention: the parcels differing by more than ``check_tolerance`` (m2, or a pair
+    ``(m2, relative)``; default ``(0.005, 1e-6)``, i.e. 0.005 m2 + 1e-6 x area) are a warning and
+    the DataFrame ``df.attrs["check"]`` (columns ``parcel, class, field_m2, area_m2,
+    difference_m2, relative_difference, tolerance_m2, x, y``; its summary in
+    ``df.attrs["check"].attrs["summary"]``), written to ``check_output`` (.csv, .json, .gpkg)
+    when given. ``encoding`` and ``cancel`` as in :func:`zonal`."""
     opts = {"landuse": _path(landuse), "class_field": class_field, "zones": _path(zones), "id": id,
             "deduct_field": deduct_field, "dissolve": dissolve, "dissolve_by": dissolve_by,
             "classes": None if classes is None else str(classes), "level": level,
             "area_convention": area_convention, "on_overlap": on_overlap, "max_examples": max_examples,
             "threads": _threads(threads), "reproject": reproject, "make_valid": make_valid, "densify": densify,
-            "layer_crs": layer_crs, "encoding": encoding}
-    t = _run_with_progress(lambda cb: _core.tabulate(opts, cb, cancel), progress)
+            "layer_crs": layer_crs, "encoding": encoding, "check_field": check_field,
+            "check_tolerance": _check_tolerance(check_tolerance)}
+    if check_output is not None and check_field is None:
+        raise ValueError("check_output needs check_field (e.g. 'TBMJ')")
+    t, check = _run_with_progress(lambda cb: _core.tabulate(opts, cb, cancel), progress)
     _emit_warnings(t.warnings())
     if output is not None:
         t.write(_path(output))
-    return _table_frame(t)
+    if check_output is not None:
+        check.write(_path(check_output))
+    df = _table_frame(t)
+    if check is not None:
+        df.attrs["check"] = _table_frame(check)
+    return df
+
+
+def _check_tolerance(tolerance):
+    """check_tolerance as the engine parses it: "M2" or "M2,RELATIVE"."""
+    if tolerance is None:
+        return None
+    if isinstance(tolerance, str):
+        return tolerance
+    if isinstance(tolerance, (tuple, list)):
+        if len(tolerance) != 2:
+            raise ValueError(f"check_tolerance: expected m2 or (m2, relative), got {tolerance!r}")
+        return f"{float(tolerance[0])!r},{float(tolerance[1])!r}"
+    return repr(float(tolerance))
 
 
 def shoreline(lines, class_field=None, natural=None, estuary=None, raster=None, *, artificial_classes=None,

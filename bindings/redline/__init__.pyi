@@ -51,7 +51,9 @@ def tabulate(landuse: PathLike, class_field: str, zones: PathLike, id: Optional[
              on_overlap: str = ..., threads: Optional[int] = ..., progress: Progress = ..., *,
              max_examples: int = ..., reproject: bool = ..., make_valid: bool = ..., densify: float = ...,
              layer_crs: Optional[str] = ..., output: Optional[PathLike] = ..., encoding: Optional[str] = ...,
-             cancel: Cancel = ...) -> pd.DataFrame: ...
+             cancel: Cancel = ..., check_field: Optional[str] = ...,
+             check_tolerance: Union[None, float, str, Sequence[float]] = ...,
+             check_output: Optional[PathLike] = ...) -> pd.DataFrame: ...
 def shoreline(lines: PathLike, class_field: Optional[str] = ..., natural: Optional[Sequence[str]] = ...,
               estuary: Optional[Sequence[str]] = ..., raster: Optional[PathLike] = ..., **kwargs: Any
               ) -> pd.DataFrame: ...

@@ -372,7 +372,8 @@ def test_help_teaches_the_contract():
     r = run("tabulate", "--help")
     assert r.returncode == 0
     for text in ("--landuse", "--class-field", "--deduct-field", "--area-convention", "--on-overlap", "survey",
-                 "zone,class,area_m2,share,net_area_m2", "uncovered", "32号"):
+                 "zone,class,area_m2,share,net_area_m2", "uncovered", "32号", "--check-field", "--check-tolerance",
+                 "--check-output", "0.005 m2", "(default 0.005,1e-6)"):
         assert text in r.stdout
 
 
@@ -402,3 +403,155 @@ def test_survey_default_for_a_gauss_kruger_shapefile(tmp_path):
     assert rows[0]["area_convention"] == "survey"
     ring = [(x0, y0), (x0 + 100, y0), (x0 + 100, y0 + 100), (x0, y0 + 100), (x0, y0)]
     assert abs(real(rows[0]["area_m2"]) / survey_ring_area(to_lonlat(ring)) - 1) < 1e-9
+
+
+# --- --check-field: each parcel's TBMJ against its own survey-convention area -------------------------------------
+
+def survey_areas_of(path, layer):
+    """The survey-convention area of every feature as written to the file (read back with OGR, so the vertices
+    are the engine's), by the independent trapezoid sum above."""
+    ds = ogr.Open(str(path))
+    out = []
+    for f in ds.GetLayer(layer):
+        g = f.GetGeometryRef()
+        polys = [g.GetGeometryRef(k) for k in range(g.GetGeometryCount())] if g.GetGeometryName() == "MULTIPOLYGON" \
+            else [g]
+        total = 0.0
+        for p in polys:
+            rings = [p.GetGeometryRef(k).GetPoints() for k in range(p.GetGeometryCount())]
+            areas = [survey_ring_area(to_lonlat([pt[:2] for pt in r])) for r in rings]
+            total += areas[0] - sum(areas[1:])
+        out.append(total)
+    return out
+
+
+@pytest.fixture
+def tbmj_survey(tmp_path):
+    """Voronoi parcels in GK zone 39 whose TBMJ is the independent survey area rounded to 0.01 m2, with planted
+    errors: parcel 4 +0.5 m2, parcel 9 -3 m2, parcel 17 x 1.0001, parcel 23 in mu instead of m2, parcel 30 off by
+    0.004 m2 (within half a unit + the relative term: not reported), parcel 35 NULL (not checked)."""
+    from shapely.affinity import translate
+    cells, codes, coefs = random_coverage(11, n=60)
+    ox, oy = 39500000 - 60000, 3600000
+    wkts = [translate(c, ox, oy).wkt for c in cells]
+    lu = tmp_path / "lu.gpkg"
+    write_layer(lu, "DLTB", wkts, crs=GK39, fields={"DLBM": codes, "KCXS": coefs})
+    exact = survey_areas_of(lu, "DLTB")
+    tbmj = [round(a, 2) for a in exact]
+    planted = {4: tbmj[3] + 0.5, 9: tbmj[8] - 3.0, 17: round(tbmj[16] * 1.0001, 2), 23: round(tbmj[22] / 666.67, 2)}
+    for fid, v in planted.items():
+        tbmj[fid - 1] = v
+    tbmj[29] = round(tbmj[29] + 0.004, 2)
+    tbmj[34] = None
+    write_layer(lu, "DLTB", wkts, crs=GK39, fields={"DLBM": codes, "KCXS": coefs, "TBMJ": tbmj})
+    zones = write_layer(tmp_path / "z.gpkg", "z", [box_wkt(ox, oy, ox + 600, oy + 1000),
+                                                   box_wkt(ox + 600, oy, ox + 1000, oy + 1000)], crs=GK39)
+    return lu, zones, exact, tbmj, sorted(planted), [translate(c, ox, oy) for c in cells]
+
+
+def test_check_field_reports_exactly_the_planted_tbmj_errors(tbmj_survey, tmp_path):
+    lu, zones, exact, tbmj, planted, cells = tbmj_survey
+    out = tmp_path / "check.csv"
+    r = run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ",
+            "--check-output", out, "--output", tmp_path / "t.csv")
+    assert r.returncode == 0, r.stderr
+    rows = read_csv(out)
+    assert list(rows[0]) == ["parcel", "class", "field_m2", "area_m2", "difference_m2", "relative_difference",
+                             "tolerance_m2", "x", "y"]
+    assert [int(x["parcel"]) for x in rows] == planted
+    from shapely.geometry import Point
+    for x in rows:
+        i = int(x["parcel"]) - 1
+        area = real(x["area_m2"])
+        assert abs(area / exact[i] - 1) < 1e-9
+        assert real(x["field_m2"]) == tbmj[i]
+        assert real(x["difference_m2"]) == area - tbmj[i]
+        assert real(x["relative_difference"]) == (area - tbmj[i]) / tbmj[i]
+        assert real(x["tolerance_m2"]) == 0.005 + 1e-6 * area
+        assert cells[i].contains(Point(real(x["x"]), real(x["y"])))
+    assert "--check-field 'TBMJ': 4 of 59 parcels of land-use layer 'lu' in '" in r.stderr
+    assert "differ from their survey-convention area by more than 0.005 m2 + 1e-06 x area" in r.stderr
+    assert "(1 parcel without a value not checked)" in r.stderr
+    assert f"'4' ({rows[0]['class']}) TBMJ {tbmj[3]!r} m2, computed" in r.stderr
+    # The tabulated table does not change with the check.
+    plain = tmp_path / "plain.csv"
+    assert run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--output",
+               plain).returncode == 0
+    assert plain.read_bytes() == (tmp_path / "t.csv").read_bytes()
+    # The check is in the survey convention whatever the table's convention is.
+    out2 = tmp_path / "check2.csv"
+    r = run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ",
+            "--check-output", out2, "--area-convention", "geodesic")
+    assert r.returncode == 0 and out2.read_bytes() == out.read_bytes()
+    # A looser tolerance drops the small errors: 1 m2 absolute keeps -3 m2, x1.0001 (> 1 m2 here) and the mu value.
+    r = run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ",
+            "--check-tolerance", "1", "--check-output", out2)
+    big = [i + 1 for i in range(len(tbmj)) if tbmj[i] is not None and abs(exact[i] - tbmj[i]) > 1]
+    assert [int(x["parcel"]) for x in read_csv(out2)] == big and 4 not in big and 9 in big and 23 in big
+    assert "more than 1.0 m2" in r.stderr
+
+
+def test_check_output_json_and_gpkg(tbmj_survey, tmp_path):
+    lu, zones, exact, tbmj, planted, cells = tbmj_survey
+    js, gp = tmp_path / "c.json", tmp_path / "c.gpkg"
+    for out in (js, gp):
+        r = run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ",
+                "--check-output", out, "--threads", "1")
+        assert r.returncode == 0, r.stderr
+    doc = read_json(js)
+    assert doc["summary"] == {"field": "TBMJ", "tolerance_m2": 0.005, "tolerance_relative": 1e-6, "checked": 59,
+                              "missing": 1, "failed": 4, "max_abs_difference_m2": doc["summary"][
+                                  "max_abs_difference_m2"], "area_convention": "survey"}
+    assert doc["summary"]["max_abs_difference_m2"] == max(abs(a - t) for a, t in zip(
+        [x["area_m2"] for x in doc["rows"]], [x["field_m2"] for x in doc["rows"]]))
+    assert doc["meta"]["check_field"] == "TBMJ" and "32号" in doc["meta"]["area_method"]
+    ds = ogr.Open(str(gp))
+    lyr = ds.GetLayer("area_check")
+    feats = [(f.GetField("parcel"), f.GetGeometryRef().GetX(), f.GetField("x")) for f in lyr]
+    assert [int(p) for p, _, _ in feats] == planted and all(gx == x for _, gx, x in feats)
+    assert "Gauss-Kruger zone 39" in lyr.GetSpatialRef().ExportToWkt()
+
+
+def test_check_field_clean_layer(tmp_path):
+    """TBMJ as the survey computes it: no parcel reported, a note with the largest difference."""
+    from shapely.affinity import translate
+    cells, codes, _ = random_coverage(4, n=30)
+    ox, oy = 39500000 + 90000, 3200000
+    wkts = [translate(c, ox, oy).wkt for c in cells]
+    lu = tmp_path / "lu.gpkg"
+    write_layer(lu, "DLTB", wkts, crs=GK39, fields={"DLBM": codes})
+    tbmj = [round(a, 2) for a in survey_areas_of(lu, "DLTB")]
+    write_layer(lu, "DLTB", wkts, crs=GK39, fields={"DLBM": codes, "TBMJ": tbmj})
+    zones = write_layer(tmp_path / "z.gpkg", "z", [box_wkt(ox, oy, ox + 1000, oy + 1000)], crs=GK39)
+    out = tmp_path / "c.csv"
+    r = run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ",
+            "--check-output", out)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text().splitlines() == [
+        "parcel,class,field_m2,area_m2,difference_m2,relative_difference,tolerance_m2,x,y"]
+    assert f"0 of {len(cells)} parcels" in r.stderr and "largest difference 0.00" in r.stderr
+    assert "warning" not in r.stderr.lower()
+
+
+def test_check_field_bad_inputs(tbmj_survey, tmp_path):
+    lu, zones, *_ = tbmj_survey
+    r = bad(tmp_path, "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ2")
+    assert r.returncode == 2 and "has no field 'TBMJ2' (--check-field)" in r.stderr
+    text = tmp_path / "text.gpkg"
+    write_layer(text, "DLTB", [box_wkt(0, 0, 10, 10), box_wkt(10, 0, 20, 10)], crs=ALBERS,
+                fields={"DLBM": ["0101", "0103"], "TBMJ": ["100.00", "一百"]})
+    z = write_layer(tmp_path / "z2.gpkg", "z", [box_wkt(0, 0, 20, 10)], crs=ALBERS)
+    r = bad(tmp_path, "--landuse", text, "--class-field", "DLBM", "--zones", z, "--check-field", "TBMJ")
+    assert r.returncode == 2
+    assert "feature '2' has '一百' in --check-field 'TBMJ', not a number" in r.stderr
+    for tol in ("-1", "abc", "0.1,x", "0.1,-1e-6"):
+        r = bad(tmp_path, "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ",
+                "--check-tolerance", tol)
+        assert r.returncode == 2 and f"--check-tolerance must be M2 or M2,RELATIVE" in r.stderr and tol in r.stderr
+    r = bad(tmp_path, "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-output",
+            tmp_path / "c.csv")
+    assert r.returncode == 2 and "--check-output needs --check-field" in r.stderr
+    assert not (tmp_path / "c.csv").exists()
+    r = bad(tmp_path, "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ",
+            "--check-output", tmp_path / "c.txt")
+    assert r.returncode == 2 and "--check-output" in r.stderr

@@ -78,3 +78,49 @@ def test_errors_are_value_errors_with_the_cli_text(survey, tmp_path):
         redline.tabulate(over, "DLBM", z, on_overlap="last")
     with pytest.raises(ValueError, match="area_convention must be 'geodesic' or 'survey'"):
         redline.tabulate(over, "DLBM", z, area_convention="plane")
+
+
+def test_check_field_as_the_cli(survey):
+    """check_field: the failing parcels in df.attrs["check"], the CLI's --check-output bytes, the warning."""
+    import warnings
+    from osgeo import ogr
+    lu, zones, d = survey
+    good = redline.tabulate(lu, "DLBM", zones)
+    from redline_testkit import write_layer
+    wkts, codes = [], []
+    src = ogr.Open(str(lu))
+    for f in src.GetLayer("DLTB"):
+        wkts.append(f.GetGeometryRef().ExportToWkt())
+        codes.append(f.GetField("DLBM"))
+    src = None
+    # TBMJ: each parcel's survey area (the layer tabulated against itself: one zone per parcel) rounded to
+    # 0.01 m2, then two planted errors.
+    per = redline.tabulate(lu, "DLBM", lu)
+    tbmj = [round(float(per[(per["zone"] == str(i + 1)) & (per["class"] != "uncovered")]["area_m2"].sum()), 2)
+            for i in range(len(wkts))]
+    tbmj[2] += 1.0
+    tbmj[7] -= 0.25
+    lu2 = write_layer(d / "lu2.gpkg", "DLTB", wkts, crs=GK39, fields={"DLBM": codes, "TBMJ": tbmj})
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        df = redline.tabulate(lu2, "DLBM", zones, check_field="TBMJ", check_output=d / "py_check.csv")
+    assert any("--check-field 'TBMJ': 2 of 12 parcels" in str(x.message) for x in w)
+    check = df.attrs["check"]
+    assert list(check["parcel"]) == ["3", "8"]
+    assert list(check.columns) == ["parcel", "class", "field_m2", "area_m2", "difference_m2", "relative_difference",
+                                   "tolerance_m2", "x", "y"]
+    assert check.attrs["summary"]["failed"] == 2 and check.attrs["summary"]["checked"] == 12
+    r = run("tabulate", "--landuse", lu2, "--class-field", "DLBM", "--zones", zones, "--check-field", "TBMJ",
+            "--check-output", d / "cli_check.csv")
+    assert r.returncode == 0, r.stderr
+    assert (d / "py_check.csv").read_bytes() == (d / "cli_check.csv").read_bytes()
+    # check_tolerance as m2 or (m2, relative): 0.5 m2 keeps only the +1 m2 parcel.
+    assert list(redline.tabulate(lu2, "DLBM", zones, check_field="TBMJ", check_tolerance=0.5)
+                .attrs["check"]["parcel"]) == ["3"]
+    assert list(redline.tabulate(lu2, "DLBM", zones, check_field="TBMJ", check_tolerance=(0.005, 1e-6))
+                .attrs["check"]["parcel"]) == ["3", "8"]
+    assert "check" not in good.attrs
+    with pytest.raises(ValueError, match="check_output needs check_field"):
+        redline.tabulate(lu2, "DLBM", zones, check_output=d / "x.csv")
+    with pytest.raises(Exception, match="check_tolerance must be M2 or M2,RELATIVE"):
+        redline.tabulate(lu2, "DLBM", zones, check_field="TBMJ", check_tolerance="x")

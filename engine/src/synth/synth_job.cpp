@@ -8,8 +8,12 @@
 
 #include "redline/core/error.hpp"
 #include "redline/exec/ordered_executor.hpp"
+#include "redline/geodesy/crs_description.hpp"
+#include "redline/geodesy/polygon_area.hpp"
+#include "redline/io/crs.hpp"
 #include "redline/io/raster_writer.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/io/vector_convert.hpp"
 #include "redline/io/vector_writer.hpp"
 #include "redline/synth/synth.hpp"
 
@@ -146,6 +150,131 @@ void write_patches(const SynthScene& scene, const std::string& changes, const st
     wc->commit();
 }
 
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+// One DLTB layer, generated and measured by chunks of cells so that memory stays bounded.
+std::int64_t write_dltb(const SurveyScene& scene, bool t1, const std::string& path,
+                        const std::string& crs_wkt, const ConcurrentAreaCalculator& calc,
+                        const SynthRequest& req) {
+    VectorWriter out(path);
+    out.begin_layer("DLTB", GeometryKind::Polygon, crs_wkt,
+                    {Column{"BSM", ColumnType::Integer}, Column{"TBBH", ColumnType::Text},
+                     Column{"DLBM", ColumnType::Text}, Column{"DLMC", ColumnType::Text},
+                     Column{"KCXS", ColumnType::Real}, Column{"TBMJ", ColumnType::Real},
+                     Column{"KCMJ", ColumnType::Real}, Column{"TBDLMJ", ColumnType::Real}});
+    constexpr std::int64_t kChunk = 65536;
+    std::int64_t written = 0;
+    for (std::int64_t c0 = 0; c0 < scene.cells(); c0 += kChunk) {
+        if (req.cancel && req.cancel->cancelled())
+            throw Error(ErrorKind::Cancelled, "interrupted; no output was written");
+        const std::int64_t c1 = std::min(scene.cells(), c0 + kChunk);
+        std::vector<SurveyParcel> parcels;
+        for (std::int64_t c = c0; c < c1; ++c) {
+            if (!t1) {
+                parcels.push_back(scene.parcel_t0(c));
+            } else {
+                for (auto& p : scene.parcels_t1(c)) parcels.push_back(std::move(p));
+            }
+        }
+        std::vector<MultiPolygon> geoms;
+        geoms.reserve(parcels.size());
+        for (const auto& p : parcels) geoms.push_back(p.shape);
+        const std::vector<double> areas = measure_areas(geoms, calc, req.options.threads);
+        for (std::size_t k = 0; k < parcels.size(); ++k) {
+            const SurveyParcel& p = parcels[k];
+            const double tbmj = round2(areas[k]);
+            const double kcmj = round2(tbmj * p.kcxs);
+            out.write({p.bsm, std::to_string(p.bsm), p.dlbm, SurveyScene::name_of(p.dlbm), p.kcxs,
+                       tbmj, kcmj, round2(tbmj - kcmj)},
+                      std::move(geoms[k]));
+        }
+        written += static_cast<std::int64_t>(parcels.size());
+        if (req.progress)
+            req.progress->update(static_cast<std::uint64_t>(c1),
+                                 static_cast<std::uint64_t>(scene.cells()),
+                                 t1 ? "survey t1" : "survey t0");
+    }
+    out.commit();
+    return written;
+}
+
+void write_survey(const SynthRequest& req, const std::function<std::string(const char*)>& path,
+                  SynthReport& rep) {
+    SurveyOptions so = req.survey;
+    so.zones = req.options.zones;
+    so.seed = req.options.seed;
+    const SurveyScene scene(so);
+    const std::string wkt = crs_from_user(kSurveyCrs);
+    const ConcurrentAreaCalculator calc(make_crs(wkt, kSurveyCrs), 100.0, AreaConvention::Survey);
+    // A GeoPackage, converted into a File Geodatabase or GBK shapefiles when asked for.
+    const auto finish = [&](const char* gpkg, const char* gdb, const char* shp) {
+        if (so.format == "gpkg") return path(gpkg);
+        const std::string target = so.format == "gdb" ? path(gdb) : path(shp);
+        convert_vector(path(gpkg), target,
+                       so.format == "gdb" ? VectorFormat::FileGdb : VectorFormat::Shapefile,
+                       so.format == "shp" ? "CP936" : "");
+        std::error_code ec;
+        fs::remove(path(gpkg), ec);
+        return target;
+    };
+    const std::int64_t n0 = write_dltb(scene, false, path("survey_t0.gpkg"), wkt, calc, req);
+    const std::string t0_path = finish("survey_t0.gpkg", "survey_t0.gdb", "survey_t0_shp");
+    const Box e = scene.extent();
+    rep.files.push_back(
+        {t0_path,
+         fmt::format("layer DLTB: {} parcels ({} x {} lattice of {} m) in {}, x {}..{}, y {}..{}, "
+                     "TBMJ in the survey convention{}",
+                     n0, scene.nx(), scene.ny(), so.parcel_size_m, kSurveyCrs, e.xmin, e.xmax,
+                     e.ymin, e.ymax,
+                     so.defects > 0 ? fmt::format(", {} deliberate defects", so.defects) : "")});
+    const std::int64_t n1 = write_dltb(scene, true, path("survey_t1.gpkg"), wkt, calc, req);
+    const std::string t1_path = finish("survey_t1.gpkg", "survey_t1.gdb", "survey_t1_shp");
+    rep.files.push_back(
+        {t1_path, fmt::format("layer DLTB: {} parcels a year later ({} planted changes)", n1,
+                              scene.changes().size())});
+    {
+        VectorWriter out(path("survey_zones.gpkg"));
+        out.begin_layer("redline", GeometryKind::Polygon, wkt,
+                        {Column{"code", ColumnType::Text}, Column{"name", ColumnType::Text}});
+        const auto zones = scene.zones();
+        for (const auto& [code, shape] : zones) out.write({code, "zone " + code}, shape);
+        out.commit();
+        rep.files.push_back(
+            {path("survey_zones.gpkg"), fmt::format("layer redline: {} zones", zones.size())});
+    }
+    {
+        TableSpec spec;
+        spec.columns = {{"change_id", ColumnType::Integer},
+                        {"kind", ColumnType::Text},
+                        {"t0_bsm", ColumnType::Integer},
+                        {"t1_bsm", ColumnType::Integer},
+                        {"from", ColumnType::Text},
+                        {"to", ColumnType::Text},
+                        {"x", ColumnType::Real},
+                        {"y", ColumnType::Real}};
+        auto w = TableWriter::open(path("survey_changes.csv"), spec, TableFormat::Csv, {});
+        for (const auto& c : scene.changes())
+            w->write({c.id, c.kind, c.t0_bsm, c.t1_bsm, c.from, c.to, c.location.x, c.location.y});
+        w->commit();
+        rep.files.push_back({path("survey_changes.csv"),
+                             fmt::format("{} planted survey changes", scene.changes().size())});
+    }
+    {
+        TableSpec spec;
+        spec.columns = {{"bsm", ColumnType::Integer},
+                        {"kind", ColumnType::Text},
+                        {"scale", ColumnType::Real},
+                        {"x", ColumnType::Real},
+                        {"y", ColumnType::Real}};
+        auto w = TableWriter::open(path("survey_defects.csv"), spec, TableFormat::Csv, {});
+        for (const auto& d : scene.defects())
+            w->write({d.bsm, d.kind, d.scale, d.location.x, d.location.y});
+        w->commit();
+        rep.files.push_back({path("survey_defects.csv"),
+                             fmt::format("{} deliberate survey defects", scene.defects().size())});
+    }
+}
+
 }  // namespace
 
 const std::vector<std::string>& planted_change_columns() {
@@ -157,6 +286,9 @@ const std::vector<std::string>& planted_change_columns() {
 
 SynthReport run_synth_job(const SynthRequest& req) {
     req.options.validate();
+    req.survey.validate();
+    if (req.survey_only && req.survey.parcels == 0)
+        fail(ErrorKind::InvalidInput, "--survey-only needs --survey-parcels N (N > 0)");
     const fs::path dir(req.outdir);
     std::error_code ec;
     if (req.outdir.empty())
@@ -174,10 +306,16 @@ SynthReport run_synth_job(const SynthRequest& req) {
                             "writable)",
                             req.outdir, ec.message()));
     }
+    const std::function<std::string(const char*)> path = [&](const char* name) {
+        return (dir / name).string();
+    };
+    SynthReport rep;
+    if (req.survey_only) {
+        write_survey(req, path, rep);
+        return rep;
+    }
     const SynthScene scene(req.options);
     const SynthOptions& o = req.options;
-    auto path = [&](const char* name) { return (dir / name).string(); };
-    SynthReport rep;
     write_rasters(scene, req, path("lc_t0.tif"), path("lc_t1.tif"));
     const std::string grid_text = fmt::format("{} x {} cells of {} m, CLCD classes 1..9, nodata 0",
                                               o.size, o.size, o.cell_size_m);
@@ -199,6 +337,7 @@ SynthReport run_synth_job(const SynthRequest& req) {
         {path("planted_changes.csv"), fmt::format("{} planted patches", rep.patches)});
     rep.files.push_back(
         {path("planted_cells.csv"), fmt::format("{} changed cells", rep.changed_cells)});
+    if (req.survey.parcels > 0) write_survey(req, path, rep);
     return rep;
 }
 

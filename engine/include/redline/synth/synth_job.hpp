@@ -7,6 +7,15 @@
 //                          regions (polygons) and shoreline (lines)
 //   planted_changes.csv    one row per planted patch (see columns below)
 //   planted_cells.csv      one row per changed cell: patch_id,col,row,x,y,from,to
+// With survey.parcels > 0 (synth/synth_survey.hpp), also:
+//   survey_t0.gpkg         layer DLTB: the parcels of survey year t0 (GK zone 39, EPSG:4527)
+//   survey_t1.gpkg         layer DLTB: the parcels a year later (t0 + planted changes)
+//   survey_zones.gpkg      layer redline: --zones star polygons over the survey's extent
+//   survey_changes.csv     change_id,kind,t0_bsm,t1_bsm,from,to,x,y (recode | split)
+//   survey_defects.csv     bsm,kind,scale,x,y (overlap | gap; header only without defects)
+// (survey.format gdb: survey_t0.gdb / survey_t1.gdb instead of the two GeoPackages; shp:
+// GBK shapefiles survey_t0_shp/DLTB.shp, survey_t1_shp/DLTB.shp), and with survey_only, only
+// these.
 // Every file is written under a temporary name and renamed when complete. The raster blocks
 // are generated in parallel (oneTBB, `threads`) and written in block order, so the bytes do
 // not depend on the thread count.
@@ -17,12 +26,15 @@
 
 #include "redline/exec/progress.hpp"
 #include "redline/synth/synth_geometry.hpp"
+#include "redline/synth/synth_survey.hpp"
 
 namespace redline {
 
 struct SynthRequest {
     SynthOptions options;
     std::string outdir;
+    SurveyOptions survey;      // DEFAULT parcels 0: no survey files
+    bool survey_only = false;  // DEFAULT false: also the rasters, plan.gpkg and planted_*.csv
     ProgressSink* progress = nullptr;  // work units: raster cells
     const CancelToken* cancel = nullptr;
 };

@@ -33,7 +33,8 @@ struct LandUseLayer {
     PolygonLayer layer;
     std::vector<std::string> classes;
     std::vector<double> coefficients;
-    std::string text;  // "land-use layer 'DLTB' in 'dltb.gpkg'"
+    std::vector<std::optional<double>> recorded;  // --check-field values (nullopt: NULL)
+    std::string text;                             // "land-use layer 'DLTB' in 'dltb.gpkg'"
 };
 
 LandUseLayer read_land_use(const TabulateRequest& req) {
@@ -45,6 +46,11 @@ LandUseLayer read_land_use(const TabulateRequest& req) {
     if (!req.deduct_field.empty()) {
         ro.extra_fields.push_back(req.deduct_field);
         ro.extra_field_options.push_back("--deduct-field");
+    }
+    const std::size_t check_at = ro.extra_fields.size();
+    if (!req.check_field.empty()) {
+        ro.extra_fields.push_back(req.check_field);
+        ro.extra_field_options.push_back("--check-field");
     }
     ro.assign_crs = req.policy.assumed_crs;
     ro.encoding = req.policy.encoding;
@@ -64,7 +70,21 @@ LandUseLayer read_land_use(const TabulateRequest& req) {
     lu.classes.resize(n);
     lu.coefficients.assign(n, 0.0);
     std::size_t null_coefficients = 0;
+    if (!req.check_field.empty()) lu.recorded.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
+        if (!req.check_field.empty()) {
+            const std::string t = text::trim(extra[i][check_at]);
+            if (!t.empty()) {
+                const auto v = text::parse_double(t);
+                if (!v || !std::isfinite(*v))
+                    fail(ErrorKind::InvalidInput,
+                         fmt::format("{}: feature '{}' has '{}' in --check-field '{}', not a "
+                                     "number; the field must hold each parcel's area in m2 "
+                                     "(TBMJ)",
+                                     lu.text, lu.layer.ids[i], t, req.check_field));
+                lu.recorded[i] = *v;
+            }
+        }
         std::string code = text::trim(extra[i][0]);
         if (code.empty())
             fail(ErrorKind::InvalidInput,
@@ -299,6 +319,25 @@ TabulateReport run_tabulate(const TabulateRequest& req) {
     rep.parcels = lu.layer.size();
 
     std::vector<double> parcel_areas = measure_areas(lu.layer.geoms, calc, threads);
+    std::string check_method;
+    if (!req.check_field.empty()) {
+        // Each parcel as read, in the survey convention whatever the table's convention.
+        std::vector<double> survey_areas;
+        check_method = rep.area_method;
+        if (rep.convention != AreaConvention::Survey) {
+            const ConcurrentAreaCalculator survey(lu.layer.crs, policy.densify_m,
+                                                  AreaConvention::Survey);
+            survey_areas = measure_areas(lu.layer.geoms, survey, threads);
+            check_method = survey.prototype().description();
+        }
+        rep.check = check_parcel_areas(req.check_field, req.check_tolerance, lu.layer.ids,
+                                       lu.classes, lu.layer.geoms, lu.recorded,
+                                       survey_areas.empty() ? parcel_areas : survey_areas);
+        rep.check.crs_wkt = lu.layer.crs.wkt;
+        rep.check.layer_text = lu.text;
+        if (!rep.check.rows.empty() || rep.check.missing > 0)
+            rep.warnings.push_back(rep.check.message(req.max_examples));
+    }
     resolve_overlaps(lu, parcel_areas, calc, req, rep);
     if (rep.overlaps > 0) parcel_areas = measure_areas(lu.layer.geoms, calc, threads);
     const std::vector<double> zone_areas = measure_areas(zones.geoms, calc, threads);
@@ -405,7 +444,20 @@ TabulateReport run_tabulate(const TabulateRequest& req) {
     if (rep.convention == AreaConvention::Geodesic) rep.meta["densify_m"] = policy.densify_m;
     rep.meta["ellipsoid"] = rep.ellipsoid;
     rep.meta["area_unit"] = "m2";
+    if (!req.check_field.empty()) {
+        rep.meta["check_field"] = req.check_field;
+        rep.meta["check_tolerance_m2"] = req.check_tolerance.abs_m2;
+        rep.meta["check_tolerance_relative"] = req.check_tolerance.relative;
+        rep.meta["check_failed"] = rep.check.rows.size();
+    }
     rep.meta["warnings"] = rep.warnings;
+    if (!req.check_field.empty()) {
+        rep.check.meta = rep.meta;
+        rep.check.meta["command"] = "tabulate --check-field";
+        rep.check.meta["area_convention"] = "survey";
+        rep.check.meta["area_method"] = check_method;
+        rep.check.meta.erase("densify_m");
+    }
     return rep;
 }
 

@@ -15,6 +15,9 @@
 //  - uncovered: area of zone − ∪ parcels (gaps and the part outside the layer), share and
 //    net_area_m2 null;
 //  - parcels: number of parcels that meet the zone with a positive area, per class.
+// With check_field, each parcel's area as read (before any overlap is cut away) in the survey
+// convention is compared with the field; the parcels beyond the tolerance are in `check` and a
+// warning (the run goes on: exit 0).
 // Overlaps between parcels are an InvalidInput listing the first ones with locations, unless
 // on_overlap = First: an overlapping area then counts once, for the first parcel in feature
 // order (later parcels lose the part of earlier ones), and a warning says how much.
@@ -30,6 +33,7 @@
 #include "redline/geodesy/survey_area.hpp"
 #include "redline/io/table_writer.hpp"
 #include "redline/layers/layer_policy.hpp"
+#include "redline/ops/tabulate/area_check.hpp"
 
 namespace redline {
 
@@ -51,7 +55,12 @@ struct TabulateRequest {
     // DEFAULT nullopt: Survey for a Gauss-Krüger land-use layer, Geodesic otherwise.
     std::optional<AreaConvention> convention;
     OnOverlap on_overlap = OnOverlap::Error;
-    std::size_t max_examples = 10;  // DEFAULT 10: overlaps listed in messages and warnings
+    std::size_t max_examples = 10;  // DEFAULT 10: overlaps (and failed checks) listed in messages
+    // DEFAULT "": no check; else a numeric field of the parcels' recorded areas (TBMJ, m2),
+    // compared with each parcel's own survey-convention area (ops/tabulate/area_check.hpp) --
+    // whatever `convention` the table uses. NULL values are not checked; text is an error.
+    std::string check_field;
+    AreaCheckTolerance check_tolerance;  // DEFAULT 0.005 m2 + 1e-6 x area
     // --reproject (the zones into the land-use layer's CRS), --densify, --make-valid,
     // --layer-crs, --encoding.
     LayerPolicy policy = LayerPolicy::overlay();
@@ -82,6 +91,7 @@ struct TabulateReport {
     std::size_t overlaps = 0;      // overlapping parcel pairs (on_overlap First)
     double overlap_area_m2 = 0;    // their total overlap area
     double uncovered_area_m2 = 0;  // over all zones
+    AreaCheck check;               // check.field empty when no --check-field
     nlohmann::json meta;
     std::vector<std::string> warnings;
 
