@@ -17,8 +17,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/progress.hpp"
 
 namespace redline::py {
@@ -149,6 +151,8 @@ R run_interruptible(Job&& job, const pyb::object& progress,
     return std::move(*result);
 }
 
+// Translates engine errors to Python exceptions with the message rendered for Python (`densify=`
+// where the CLI says `--densify`).
 void register_errors(pyb::module_& m);
 
 // Module parts (bind_<thing>.cpp).

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "redline/core/option_name.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/io/atomic_file.hpp"
 #include "redline/io/vector_layer.hpp"
@@ -90,7 +91,7 @@ TableFormat check_output(const std::string& path, const std::vector<TableFormat>
 
 void add_encoding_option(CLI::App* cmd, std::string& encoding) {
     cmd->add_option(
-           kEncodingOption, encoding,
+           "--encoding", encoding,
            "Text encoding of shapefile attributes (.dbf field names and values), for every vector "
            "input of the command: any name iconv knows, e.g. --encoding CP936 (GBK) or GB18030 for "
            "Chinese agency shapefiles, BIG5, CP1252, UTF-8. Given to GDAL's ENCODING open option; "
@@ -165,18 +166,20 @@ std::unique_ptr<ProgressSink> make_progress(const CommonOptions& opts) {
     return std::make_unique<TerminalProgress>();
 }
 
-void warn(const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); }
+void warn(const std::string& message) {
+    std::fprintf(stderr, "warning: %s\n", render_for_cli(message).c_str());
+}
 
 void warn_all(const std::vector<std::string>& messages) {
     for (const auto& m : messages) warn(m);
 }
 
 void info(const CommonOptions& opts, const std::string& message) {
-    if (!opts.quiet) std::fprintf(stderr, "%s\n", message.c_str());
+    if (!opts.quiet) std::fprintf(stderr, "%s\n", render_for_cli(message).c_str());
 }
 
 void verbose(const CommonOptions& opts, const std::string& message) {
-    if (opts.verbose) std::fprintf(stderr, "%s\n", message.c_str());
+    if (opts.verbose) std::fprintf(stderr, "%s\n", render_for_cli(message).c_str());
 }
 
 CancelToken& cancel_token() {

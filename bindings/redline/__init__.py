@@ -89,8 +89,10 @@ def _run_with_progress(fn, progress):
 
 
 def _emit_warnings(messages):
+    """The engine's warnings as RedlineWarning, with their options named as Python names them
+    (``densify=``, core/option_name.hpp)."""
     for m in messages:
-        _warnings.warn(m, RedlineWarning, stacklevel=3)
+        _warnings.warn(_core.render_for_python(m), RedlineWarning, stacklevel=3)
 
 
 def _path(p):
@@ -152,7 +154,8 @@ def _frame(columns, meta_json, warnings_list, summary_json=None):
     df.attrs["meta"] = json.loads(meta_json)
     if summary_json is not None:
         df.attrs["summary"] = json.loads(summary_json)
-    df.attrs["warnings"] = list(warnings_list)
+    # As in the files' metadata ("warnings"): the CLI's words, the same text from both front ends.
+    df.attrs["warnings"] = [_core.render_for_cli(w) for w in warnings_list]
     return df
 
 

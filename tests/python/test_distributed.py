@@ -82,7 +82,7 @@ def test_distributed_zonal_reads_gbk_zones_like_local(client, tmp_path):
                                    output=tmp_path / "dist.csv")
     assert (tmp_path / "dist.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
     assert list(dict.fromkeys(df["zone"])) == ["甲", "乙", "丙"]
-    with pytest.raises(ValueError, match="--encoding"):
+    with pytest.raises(ValueError, match="encoding="):
         redline.distributed.zonal(tif, shp, client=client, id="名称", encoding="UTF-8")
     m, _ = redline.distributed.change(tif, tif, shp, client=client, partitions=2, id="名称", encoding="GB18030")
     assert list(dict.fromkeys(m["zone"])) == ["甲", "乙", "丙"]
