@@ -161,5 +161,6 @@ void bind_change(pyb::module_& m);
 void bind_vector(pyb::module_& m);
 void bind_report(pyb::module_& m);
 void bind_tabulate(pyb::module_& m);
+void bind_defaults(pyb::module_& m);
 
 }  // namespace redline::py

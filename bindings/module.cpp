@@ -70,4 +70,5 @@ PYBIND11_MODULE(_core, m) {
     redline::py::bind_vector(m);
     redline::py::bind_report(m);
     redline::py::bind_tabulate(m);
+    redline::py::bind_defaults(m);
 }
