@@ -103,6 +103,29 @@ void add_encoding_option(CLI::App* cmd, std::string& encoding) {
         ->option_text("NAME");
 }
 
+void add_layer_policy_options(CLI::App* cmd, LayerPolicy& policy, const LayerPolicyHelp& help) {
+    cmd->add_flag("--reproject", policy.reproject,
+                  fmt::format("Transform {} instead of failing on a CRS mismatch", help.reproject));
+    if (!help.densify.empty())
+        cmd->add_option("--densify", policy.densify_m,
+                        fmt::format("Longest edge (m) kept straight when {} (default {})",
+                                    help.densify, policy.densify_m))
+            ->check(CLI::PositiveNumber);
+    cmd->add_flag(
+        "--make-valid", policy.make_valid,
+        "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
+    cmd->add_option(help.crs_option, policy.assumed_crs,
+                    fmt::format("CRS of {}; never overrides a declared CRS", help.crs));
+    add_encoding_option(cmd, policy.encoding);
+}
+
+void add_output_option(CLI::App* cmd, std::string& output, const std::string& formats) {
+    cmd->add_option("--output", output,
+                    fmt::format("Output file: {} (default: CSV on stdout). Written to a temporary "
+                                "file and renamed when complete",
+                                formats));
+}
+
 void add_common_options(CLI::App* cmd, CommonOptions& opts) {
     cmd->add_option("--threads", opts.threads,
                     "Worker threads (default: all cores). Results do not depend on it.")
