@@ -17,8 +17,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/progress.hpp"
 
 namespace redline::py {
@@ -149,6 +151,8 @@ R run_interruptible(Job&& job, const pyb::object& progress,
     return std::move(*result);
 }
 
+// Translates engine errors to Python exceptions with the message rendered for Python (`densify=`
+// where the CLI says `--densify`).
 void register_errors(pyb::module_& m);
 
 // Module parts (bind_<thing>.cpp).
@@ -158,5 +162,6 @@ void bind_vector(pyb::module_& m);
 void bind_report(pyb::module_& m);
 void bind_tabulate(pyb::module_& m);
 void bind_accuracy(pyb::module_& m);
+void bind_defaults(pyb::module_& m);
 
 }  // namespace redline::py

@@ -127,9 +127,9 @@ std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::obje
 
 LayerPolicy zone_policy(const pyb::dict& opts) {
     LayerPolicy p = LayerPolicy::zones();
-    p.reproject = get<bool>(opts, "reproject", false);
-    p.densify_m = get<double>(opts, "densify", 100.0);
-    p.make_valid = get<bool>(opts, "make_valid", false);
+    p.reproject = get<bool>(opts, "reproject", p.reproject);
+    p.densify_m = get<double>(opts, "densify", p.densify_m);
+    p.make_valid = get<bool>(opts, "make_valid", p.make_valid);
     p.assumed_crs = get<std::string>(opts, "zones_crs", "");
     p.encoding = get<std::string>(opts, "encoding", "");
     return p;

@@ -31,7 +31,7 @@ pyb::tuple tabulate(const pyb::dict& o, const pyb::object& progress, const pyb::
         fail(ErrorKind::InvalidInput,
              "on_overlap must be 'error' or 'first', got '" + on_overlap + "'");
     r.on_overlap = parse_on_overlap(on_overlap);
-    r.max_examples = get<std::size_t>(o, "max_examples", 10);
+    r.max_examples = get<std::size_t>(o, "max_examples", r.max_examples);
     r.check_field = get<std::string>(o, "check_field", "");
     const std::string tolerance = get<std::string>(o, "check_tolerance", "");
     if (!tolerance.empty()) {
@@ -40,9 +40,9 @@ pyb::tuple tabulate(const pyb::dict& o, const pyb::object& progress, const pyb::
         r.check_tolerance = parse_check_tolerance(tolerance, "check_tolerance");
     }
     r.policy = LayerPolicy::overlay();
-    r.policy.reproject = get<bool>(o, "reproject", false);
-    r.policy.densify_m = get<double>(o, "densify", 100.0);
-    r.policy.make_valid = get<bool>(o, "make_valid", false);
+    r.policy.reproject = get<bool>(o, "reproject", r.policy.reproject);
+    r.policy.densify_m = get<double>(o, "densify", r.policy.densify_m);
+    r.policy.make_valid = get<bool>(o, "make_valid", r.policy.make_valid);
     r.policy.assumed_crs = get<std::string>(o, "layer_crs", "");
     r.policy.encoding = get<std::string>(o, "encoding", "");
     r.threads = get<int>(o, "threads", 0);

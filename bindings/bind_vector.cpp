@@ -12,6 +12,7 @@
 #include "redline/ops/overlay/area.hpp"
 #include "redline/ops/overlay/conflicts.hpp"
 #include "redline/ops/overlay/validate.hpp"
+#include "redline/ops/shoreline/shore_class.hpp"
 #include "redline/ops/shoreline/shoreline.hpp"
 
 namespace redline::py {
@@ -19,9 +20,9 @@ namespace {
 
 LayerPolicy overlay_policy(const pyb::dict& o) {
     LayerPolicy p = LayerPolicy::overlay();
-    p.reproject = get<bool>(o, "reproject", false);
-    p.densify_m = get<double>(o, "densify", 100.0);
-    p.make_valid = get<bool>(o, "make_valid", false);
+    p.reproject = get<bool>(o, "reproject", p.reproject);
+    p.densify_m = get<double>(o, "densify", p.densify_m);
+    p.make_valid = get<bool>(o, "make_valid", p.make_valid);
     p.assumed_crs = get<std::string>(o, "layer_crs", "");
     p.encoding = get<std::string>(o, "encoding", "");
     return p;
@@ -62,7 +63,7 @@ PyTable conflicts(const pyb::dict& o, const pyb::object& progress, const pyb::ob
     ConflictsRequest r;
     r.layers = get<std::vector<std::string>>(o, "layers", {});
     r.id_fields = get<std::vector<std::string>>(o, "ids", {});
-    r.min_area_m2 = get<double>(o, "min_area", 1.0);
+    r.min_area_m2 = get<double>(o, "min_area", r.min_area_m2);
     r.self = get<bool>(o, "self", false);
     r.keep_geometry = get<bool>(o, "keep_geometry", false);
     r.policy = overlay_policy(o);
@@ -86,9 +87,9 @@ PyTable validate(const pyb::dict& o, const pyb::object& progress, const pyb::obj
     r.id_field = get<std::string>(o, "id", "");
     r.layer_crs = get<std::string>(o, "layer_crs", "");
     r.encoding = get<std::string>(o, "encoding", "");
-    r.min_overlap_m2 = get<double>(o, "min_overlap", 0.0);
-    r.margin_deg = get<double>(o, "margin_deg", 2.0);
-    r.densify_m = get<double>(o, "densify", 100.0);
+    r.min_overlap_m2 = get<double>(o, "min_overlap", r.min_overlap_m2);
+    r.margin_deg = get<double>(o, "margin_deg", r.margin_deg);
+    r.densify_m = get<double>(o, "densify", r.densify_m);
     r.threads = get<int>(o, "threads", 0);
     auto rep = std::make_shared<ValidationReport>(run_interruptible<ValidationReport>(
         [&](ProgressSink* p, const CancelToken* c) {
@@ -112,26 +113,32 @@ PyTable shoreline(const pyb::dict& o, const pyb::object& progress, const pyb::ob
         r.natural_values = o["natural"].cast<std::vector<std::string>>();
     if (o.contains("estuary") && !o["estuary"].is_none())
         r.estuary_values = o["estuary"].cast<std::vector<std::string>>();
+    if (o.contains("artificial") && !o["artificial"].is_none())
+        r.artificial_values = o["artificial"].cast<std::vector<std::string>>();
+    const auto rule = get<std::string>(o, "estuary_rule", "");
+    if (!rule.empty()) r.estuary_rule = parse_estuary_rule(rule);
+    r.piece_m = get<double>(o, "piece_m", r.piece_m);
+    r.by_snap_m = get<double>(o, "by_snap_m", r.by_snap_m);
     r.raster = get<std::string>(o, "raster", "");
-    r.band = get<int>(o, "band", 1);
-    r.classes = get<std::string>(o, "classes", "clcd");
+    r.band = get<int>(o, "band", r.band);
+    r.classes = get<std::string>(o, "classes", r.classes);
     r.artificial_classes = get<std::vector<std::string>>(o, "artificial_classes", {});
-    r.buffer_m = get<double>(o, "buffer_m", 100.0);
+    r.buffer_m = get<double>(o, "buffer_m", r.buffer_m);
     const auto side = get<std::string>(o, "land_side", "left");
     if (side != "left" && side != "right")
         fail(ErrorKind::InvalidInput, "land_side must be 'left' or 'right'");
     r.land_side = side == "left" ? Side::Left : Side::Right;
-    r.densify_m = get<double>(o, "densify", 100.0);
+    r.densify_m = get<double>(o, "densify", r.densify_m);
     r.mainland = get<std::string>(o, "mainland", "");
     r.mainland_crs = get<std::string>(o, "mainland_crs", "");
-    r.snap_m = get<double>(o, "snap_m", 50.0);
+    r.snap_m = get<double>(o, "snap_m", r.snap_m);
     r.by = get<std::string>(o, "by", "");
     r.by_id = get<std::string>(o, "by_id", "");
     r.by_crs = get<std::string>(o, "by_crs", "");
     r.reproject = get<bool>(o, "reproject", false);
     r.make_valid = get<bool>(o, "make_valid", false);
     r.encoding = get<std::string>(o, "encoding", "");
-    r.target_percent = get<double>(o, "target", 35.0);
+    r.target_percent = get<double>(o, "target", r.target_percent);
     r.keep_pieces = get<bool>(o, "keep_pieces", false);
     r.threads = get<int>(o, "threads", 0);
     auto rep = std::make_shared<ShorelineReport>(run_interruptible<ShorelineReport>(

@@ -63,10 +63,10 @@ PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array, const pyb::o
     PyZonalJob out;
     out.raster = open_raster(opts, array);
     ZonalJobOptions jo;
-    jo.mode = get<std::string>(opts, "mode", "exact");
+    jo.mode = get<std::string>(opts, "mode", jo.mode);
     jo.classes = get<std::string>(opts, "classes", "");
     const int threads = get<int>(opts, "threads", 0);
-    jo.tile_size = get<std::int64_t>(opts, "tile_size", 1024);
+    jo.tile_size = get<std::int64_t>(opts, "tile_size", jo.tile_size);
     const auto max_memory = get<std::string>(opts, "max_memory", "");
     if (!max_memory.empty()) jo.max_memory = parse_byte_size(max_memory, "max_memory");
     const LayerPolicy policy = zone_policy(opts);

@@ -27,21 +27,22 @@ void register_errors(pyb::module_& m) {
         try {
             if (p) std::rethrow_exception(p);
         } catch (const Error& e) {
+            const std::string msg = render_for_python(e.what());
             switch (e.kind()) {
                 case ErrorKind::InvalidInput:
-                    PyErr_SetString(PyExc_ValueError, e.what());
+                    PyErr_SetString(PyExc_ValueError, msg.c_str());
                     return;
                 case ErrorKind::Io:
-                    PyErr_SetString(PyExc_OSError, e.what());
+                    PyErr_SetString(PyExc_OSError, msg.c_str());
                     return;
                 case ErrorKind::Unsupported:
-                    PyErr_SetString(PyExc_NotImplementedError, e.what());
+                    PyErr_SetString(PyExc_NotImplementedError, msg.c_str());
                     return;
                 case ErrorKind::Cancelled:
-                    PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+                    PyErr_SetString(PyExc_KeyboardInterrupt, msg.c_str());
                     return;
                 case ErrorKind::Internal:
-                    PyErr_SetString(PyExc_RuntimeError, e.what());
+                    PyErr_SetString(PyExc_RuntimeError, msg.c_str());
                     return;
             }
         }
@@ -56,10 +57,19 @@ PYBIND11_MODULE(_core, m) {
     m.def(
         "provenance", [] { return redline::engine_provenance().dump(); },
         "JSON with the engine and GDAL/GEOS/PROJ versions");
+    // Warnings arrive with option markers (core/option_name.hpp): the package shows them as
+    // `name=` and keeps the CLI's words in DataFrame.attrs, as in the files' metadata.
+    m.def(
+        "render_for_python", [](const std::string& s) { return redline::render_for_python(s); },
+        "An engine text with its option markers as Python keyword arguments (densify=)");
+    m.def(
+        "render_for_cli", [](const std::string& s) { return redline::render_for_cli(s); },
+        "An engine text with its option markers as the CLI's flags (--densify)");
     redline::py::bind_zonal(m);
     redline::py::bind_change(m);
     redline::py::bind_vector(m);
     redline::py::bind_report(m);
     redline::py::bind_tabulate(m);
     redline::py::bind_accuracy(m);
+    redline::py::bind_defaults(m);
 }

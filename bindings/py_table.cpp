@@ -2,6 +2,7 @@
 
 #include <pybind11/stl.h>
 
+#include "bind_common.hpp"
 #include "redline/core/json_text.hpp"
 
 namespace redline::py {

@@ -74,27 +74,12 @@ void add_area_command(CLI::App& app) {
         "--within", args->req.within,
         "Boundary layer PATH[:LAYER]: measure only the part of each row inside the union of its "
         "features, and add share = area / boundary area");
-    cmd->add_option(
-        "--output", args->output,
-        "Output file: .csv, .json or .gpkg (default: CSV on stdout). Written to a temporary file "
-        "and renamed when complete");
-    cmd->add_flag(
-        "--reproject", args->req.policy.reproject,
-        "Transform a --within layer in another CRS into the layer's CRS (edges densified first) "
-        "instead of failing on the mismatch");
-    cmd->add_option("--densify", args->req.policy.densify_m,
-                    "Longest edge (m) kept straight when measuring polygons of a non-equal-area "
-                    "projection and "
-                    "when reprojecting (default 100)")
-        ->check(CLI::PositiveNumber);
-    cmd->add_flag(
-        "--make-valid", args->req.policy.make_valid,
-        "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
-    cmd->add_option(
-        "--layer-crs", args->req.policy.assumed_crs,
-        "CRS of layers that declare none (e.g. EPSG:4326 for TopoJSON/GeoJSON); never overrides a "
-        "declared CRS");
-    add_encoding_option(cmd, args->req.policy.encoding);
+    add_output_option(cmd, args->output, ".csv, .json or .gpkg");
+    add_layer_policy_options(
+        cmd, args->req.policy,
+        {"a --within layer in another CRS into the layer's CRS (edges densified first)",
+         "measuring polygons of a non-equal-area projection and when reprojecting", "--layer-crs",
+         "layers that declare none (e.g. EPSG:4326 for TopoJSON/GeoJSON)"});
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns:\n"

@@ -106,13 +106,10 @@ void add_change_command(CLI::App& app) {
     cmd->add_option("--tile-size", args->req.tile_size,
                     "Cells per tile side (default 1024); speed and memory only")
         ->check(CLI::PositiveNumber);
-    cmd->add_flag("--reproject", args->req.policy.reproject,
-                  "Transform zones (and permitted polygons) into the raster CRS");
-    cmd->add_flag("--make-valid", args->req.policy.make_valid,
-                  "Repair invalid geometries instead of failing");
-    cmd->add_option("--zones-crs", args->req.policy.assumed_crs,
-                    "CRS of a zones layer that declares none");
-    add_encoding_option(cmd, args->req.policy.encoding);
+    add_layer_policy_options(cmd, args->req.policy,
+                             {"zones (and permitted polygons) into the raster CRS (edges "
+                              "densified first)",
+                              "", "--zones-crs", "a zones layer that declares none"});
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

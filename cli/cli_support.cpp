@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "redline/core/option_name.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/io/atomic_file.hpp"
 #include "redline/io/vector_layer.hpp"
@@ -91,7 +92,7 @@ TableFormat check_output(const std::string& path, const std::vector<TableFormat>
 
 void add_encoding_option(CLI::App* cmd, std::string& encoding) {
     cmd->add_option(
-           kEncodingOption, encoding,
+           "--encoding", encoding,
            "Text encoding of shapefile attributes (.dbf field names and values), for every vector "
            "input of the command: any name iconv knows, e.g. --encoding CP936 (GBK) or GB18030 for "
            "Chinese agency shapefiles, BIG5, CP1252, UTF-8. Given to GDAL's ENCODING open option; "
@@ -101,6 +102,29 @@ void add_encoding_option(CLI::App* cmd, std::string& encoding) {
            "GB18030. A name or value that does not decode is an error (exit 2), never garbled "
            "text. GeoPackage, FileGDB and GeoJSON store UTF-8 and ignore it")
         ->option_text("NAME");
+}
+
+void add_layer_policy_options(CLI::App* cmd, LayerPolicy& policy, const LayerPolicyHelp& help) {
+    cmd->add_flag("--reproject", policy.reproject,
+                  fmt::format("Transform {} instead of failing on a CRS mismatch", help.reproject));
+    if (!help.densify.empty())
+        cmd->add_option("--densify", policy.densify_m,
+                        fmt::format("Longest edge (m) kept straight when {} (default {})",
+                                    help.densify, policy.densify_m))
+            ->check(CLI::PositiveNumber);
+    cmd->add_flag(
+        "--make-valid", policy.make_valid,
+        "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
+    cmd->add_option(help.crs_option, policy.assumed_crs,
+                    fmt::format("CRS of {}; never overrides a declared CRS", help.crs));
+    add_encoding_option(cmd, policy.encoding);
+}
+
+void add_output_option(CLI::App* cmd, std::string& output, const std::string& formats) {
+    cmd->add_option("--output", output,
+                    fmt::format("Output file: {} (default: CSV on stdout). Written to a temporary "
+                                "file and renamed when complete",
+                                formats));
 }
 
 void add_common_options(CLI::App* cmd, CommonOptions& opts) {
@@ -166,18 +190,20 @@ std::unique_ptr<ProgressSink> make_progress(const CommonOptions& opts) {
     return std::make_unique<TerminalProgress>();
 }
 
-void warn(const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); }
+void warn(const std::string& message) {
+    std::fprintf(stderr, "warning: %s\n", render_for_cli(message).c_str());
+}
 
 void warn_all(const std::vector<std::string>& messages) {
     for (const auto& m : messages) warn(m);
 }
 
 void info(const CommonOptions& opts, const std::string& message) {
-    if (!opts.quiet) std::fprintf(stderr, "%s\n", message.c_str());
+    if (!opts.quiet) std::fprintf(stderr, "%s\n", render_for_cli(message).c_str());
 }
 
 void verbose(const CommonOptions& opts, const std::string& message) {
-    if (opts.verbose) std::fprintf(stderr, "%s\n", message.c_str());
+    if (opts.verbose) std::fprintf(stderr, "%s\n", render_for_cli(message).c_str());
 }
 
 CancelToken& cancel_token() {

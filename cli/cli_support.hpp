@@ -12,6 +12,7 @@
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/layers/layer_policy.hpp"
 #include "redline/ops/accuracy/map_strata.hpp"
 #include "redline/ops/job_driver.hpp"
 
@@ -72,6 +73,26 @@ struct ChangeStrataOptions {
 };
 void add_map_strata_options(CLI::App* cmd, accuracy::MapStrataRequest& req,
                             ChangeStrataOptions& change, bool map_required);
+// What the layer-policy options of one command act on, for their help texts.
+struct LayerPolicyHelp {
+    // --reproject: "Transform <reproject> instead of failing on a CRS mismatch".
+    std::string reproject;
+    // --densify: "Longest edge (m) kept straight when <densify> (default ...)"; "" = the command
+    // has no --densify (the policy's default is used).
+    std::string densify;
+    // The option that gives LayerPolicy::assumed_crs ("--layer-crs", "--zones-crs") and what it
+    // says ("CRS of <crs>").
+    std::string crs_option;
+    std::string crs;
+};
+// The options of a LayerPolicy (layers/layer_policy.hpp), declared once for every command that
+// reads polygon layers: --reproject, --densify, --make-valid, the CRS option, --encoding. The
+// defaults in the help come from `policy` (the struct's defaults).
+void add_layer_policy_options(CLI::App* cmd, LayerPolicy& policy, const LayerPolicyHelp& help);
+
+// --output PATH for a table: "Output file: <formats> (default: CSV on stdout). Written to a
+// temporary file and renamed when complete".
+void add_output_option(CLI::App* cmd, std::string& output, const std::string& formats);
 
 // Adds --threads, --progress, --quiet to a subcommand.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);

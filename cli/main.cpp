@@ -8,6 +8,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/ops/provenance.hpp"
 
 int main(int argc, char** argv) {
@@ -45,10 +46,10 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Cancelled) {
-            std::fprintf(stderr, "\nerror: %s\n", e.what());
+            std::fprintf(stderr, "\nerror: %s\n", render_for_cli(e.what()).c_str());
             return cli::cancelled_exit_code();
         }
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", render_for_cli(e.what()).c_str());
         return exit_code(e.kind());
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "error: out of memory\n");

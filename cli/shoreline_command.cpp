@@ -196,8 +196,7 @@ void add_shoreline_command(CLI::App& app) {
     cmd->add_option(
         "--segments", args->segments,
         "Also write every classified piece with its length: .gpkg (with line geometry) or .csv");
-    cmd->add_option("--output", args->output,
-                    "Summary file: .csv or .json (default: CSV on stdout)");
+    add_output_option(cmd, args->output, ".csv or .json (the summary)");
     add_encoding_option(cmd, r.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(

@@ -153,24 +153,12 @@ void add_tabulate_command(CLI::App& app) {
     cmd->add_option("--max-examples", args->req.max_examples,
                     "Overlaps and failed --check-field parcels listed in messages (default 10)")
         ->check(CLI::PositiveNumber);
-    cmd->add_option(
-        "--output", args->output,
-        "Output file: .csv, .json or .gpkg (default: CSV on stdout). Written to a temporary file "
-        "and renamed when complete");
-    cmd->add_flag("--reproject", args->req.policy.reproject,
-                  "Transform zones in another CRS into the land-use layer's CRS (edges densified "
-                  "first) instead of failing on the mismatch");
-    cmd->add_option("--densify", args->req.policy.densify_m,
-                    "Longest edge (m) kept straight when reprojecting zones, and when measuring "
-                    "under the geodesic convention (default 100)")
-        ->check(CLI::PositiveNumber);
-    cmd->add_flag(
-        "--make-valid", args->req.policy.make_valid,
-        "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
-    cmd->add_option("--layer-crs", args->req.policy.assumed_crs,
-                    "CRS of layers that declare none (e.g. EPSG:4527); never overrides a "
-                    "declared CRS");
-    add_encoding_option(cmd, args->req.policy.encoding);
+    add_output_option(cmd, args->output, ".csv, .json or .gpkg");
+    add_layer_policy_options(
+        cmd, args->req.policy,
+        {"zones in another CRS into the land-use layer's CRS (edges densified first)",
+         "reprojecting zones, and when measuring under the geodesic convention", "--layer-crs",
+         "layers that declare none (e.g. EPSG:4527)"});
     add_common_options(cmd, args->common);
     cmd->footer(
         "\nOutput columns (rows in zone order, then class order, then class=uncovered):\n"

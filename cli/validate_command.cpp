@@ -67,10 +67,7 @@ void add_validate_command(CLI::App& app) {
            "--min-overlap", args->req.min_overlap_m2,
            "Report overlaps larger than this area in m2 (default 0: every overlap with an area)")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option(
-        "--output", args->output,
-        "Output file: .csv, .json or .gpkg (problem locations as points) (default: CSV on "
-        "stdout). Written to a temporary file and renamed when complete");
+    add_output_option(cmd, args->output, ".csv, .json or .gpkg (problem locations as points)");
     add_encoding_option(cmd, args->req.encoding);
     add_common_options(cmd, args->common);
     cmd->footer(

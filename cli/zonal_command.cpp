@@ -94,25 +94,11 @@ void add_zonal_command(CLI::App& app) {
                     "affects speed and "
                     "memory only")
         ->check(CLI::PositiveNumber);
-    cmd->add_option(
-        "--output", args->output,
-        "Output file: .csv, .json or .gpkg (default: CSV on stdout). Written to a temporary file "
-        "and renamed when complete");
-    cmd->add_flag(
-        "--reproject", args->req.policy.reproject,
-        "Transform the zones into the raster CRS (edges densified first) instead of failing on a "
-        "CRS mismatch");
-    cmd->add_option("--densify", args->req.policy.densify_m,
-                    "Longest edge (m) kept straight when reprojecting zones (default 100)")
-        ->check(CLI::PositiveNumber);
-    cmd->add_flag(
-        "--make-valid", args->req.policy.make_valid,
-        "Repair invalid geometries with GEOS MakeValid instead of failing (reports how many)");
-    cmd->add_option(
-        "--zones-crs", args->req.policy.assumed_crs,
-        "CRS of a zones layer that declares none (e.g. EPSG:4326 for TopoJSON); never overrides a "
-        "declared CRS");
-    add_encoding_option(cmd, args->req.policy.encoding);
+    add_output_option(cmd, args->output, ".csv, .json or .gpkg");
+    add_layer_policy_options(
+        cmd, args->req.policy,
+        {"the zones into the raster CRS (edges densified first)", "reprojecting zones",
+         "--zones-crs", "a zones layer that declares none (e.g. EPSG:4326 for TopoJSON)"});
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

@@ -91,8 +91,10 @@ def _run_with_progress(fn, progress):
 
 
 def _emit_warnings(messages):
+    """The engine's warnings as RedlineWarning, with their options named as Python names them
+    (``densify=``, core/option_name.hpp)."""
     for m in messages:
-        _warnings.warn(m, RedlineWarning, stacklevel=3)
+        _warnings.warn(_core.render_for_python(m), RedlineWarning, stacklevel=3)
 
 
 def _path(p):
@@ -154,7 +156,8 @@ def _frame(columns, meta_json, warnings_list, summary_json=None):
     df.attrs["meta"] = json.loads(meta_json)
     if summary_json is not None:
         df.attrs["summary"] = json.loads(summary_json)
-    df.attrs["warnings"] = list(warnings_list)
+    # As in the files' metadata ("warnings"): the CLI's words, the same text from both front ends.
+    df.attrs["warnings"] = [_core.render_for_cli(w) for w in warnings_list]
     return df
 
 
@@ -410,14 +413,20 @@ def _check_tolerance(tolerance):
     return repr(float(tolerance))
 
 
-def shoreline(lines, class_field=None, natural=None, estuary=None, raster=None, *, artificial_classes=None,
-              buffer_m=100.0, classes="clcd", mainland=None, by=None, by_id=None, target=35.0, land_side="left",
-              reproject=False, make_valid=False, lines_crs=None, mainland_crs=None, by_crs=None, snap_m=50.0,
-              densify=100.0, band=1, threads=None, progress=False, output=None, encoding=None, cancel=None):
+def shoreline(lines, class_field=None, natural=None, estuary=None, raster=None, *, artificial=None,
+              estuary_rule="total", artificial_classes=None, buffer_m=100.0, classes="clcd", mainland=None, by=None,
+              by_id=None, target=35.0, land_side="left", reproject=False, make_valid=False, lines_crs=None,
+              mainland_crs=None, by_crs=None, snap_m=50.0, by_snap_m=5000.0, piece_m=100.0, densify=100.0, band=1,
+              threads=None, progress=False, output=None, encoding=None, cancel=None):
     """Mainland natural-shoreline share with geodesic lengths (``region, natural_m, artificial_m,
     estuary_m, total_m, natural_share_percent, ...``): region ``all`` first, then ``by`` regions.
+    The options of ``redline shoreline``: ``artificial`` (values of ``class_field`` that are
+    artificial; with it, a value in none of the three lists is an error), ``estuary_rule``
+    ("total", "natural" or "excluded"), ``piece_m`` (longest piece, m), ``by_snap_m`` (a piece
+    outside every region goes to the nearest one within this distance, m), ...
     ``encoding`` as in :func:`zonal` (lines, mainland and regions); ``cancel`` as in :func:`zonal`."""
     opts = {"lines": _path(lines), "class_field": class_field, "natural": natural, "estuary": estuary,
+            "artificial": artificial, "estuary_rule": estuary_rule, "piece_m": piece_m, "by_snap_m": by_snap_m,
             "raster": _path(raster), "artificial_classes": [str(c) for c in (artificial_classes or [])],
             "buffer_m": buffer_m, "classes": classes, "mainland": _path(mainland), "by": _path(by), "by_id": by_id,
             "target": target, "land_side": land_side, "reproject": reproject, "make_valid": make_valid,

@@ -12,6 +12,14 @@ the work was split.
     from dask.distributed import Client
     client = Client("tcp://scheduler:8786")          # or Client(LocalCluster(n_workers=4))
     df = redline.distributed.zonal("lc.tif", "plan.gpkg:redline", client=client, partitions=64)
+
+The functions take the options of :func:`redline.zonal` and :func:`redline.change` (a test,
+tests/python/test_option_sets.py, keeps the sets equal), except ``cancel`` (stop a cluster job
+with ``client.cancel``) and the numpy-array inputs ``transform``/``crs``/``nodata`` (the workers
+read the raster by path). ``max_memory`` is applied where the job is prepared, on the client: it
+bounds the tile plan, so every worker's tiles fit it too. ``progress`` runs on the client: True
+for a progress bar (tqdm), or a callable ``f(done, total, label)`` called each time a partition
+finishes, with ``done`` and ``total`` counted in tiles and ``label`` "zonal" or "change".
 """
 import redline
 from . import _core
@@ -40,31 +48,53 @@ def _change_part(blob, begin, end, threads):
     return core.ChangeJob.deserialize(blob).run_part(begin, end, threads)
 
 
-def _gather(client, fn, blob, n, partitions, threads):
+def _gather(client, fn, blob, n, partitions, threads, progress=False, label=""):
+    """The partials of every range, in task order. With ``progress``, reports the tiles done as each
+    partition finishes (on the client)."""
+    ranges = _ranges(n, partitions)
     blob_future = client.scatter(blob, broadcast=True)
-    futures = [client.submit(fn, blob_future, b, e, threads, pure=False) for b, e in _ranges(n, partitions)]
-    return client.gather(futures)
+    futures = [client.submit(fn, blob_future, b, e, threads, pure=False) for b, e in ranges]
+    cb, close = redline._progress_callback(progress)
+    if cb is None:
+        return client.gather(futures)
+    from dask.distributed import as_completed
+    where = {f.key: i for i, f in enumerate(futures)}
+    parts = [None] * len(futures)
+    done = 0
+    try:
+        cb(0, n, label)
+        for fut in as_completed(futures):
+            i = where[fut.key]
+            parts[i] = fut.result()
+            done += ranges[i][1] - ranges[i][0]
+            cb(done, n, label)
+    finally:
+        if close:
+            close()
+    return parts
 
 
 def zonal(raster, zones, *, client, partitions=None, id=None, mode="exact", dissolve=False, dissolve_by=None,
-          classes=None, threads=None, band=1, tile_size=1024, reproject=False, make_valid=False, zones_crs=None,
-          densify=100.0, output=None, encoding=None):
+          classes=None, threads=None, progress=False, band=1, tile_size=1024, reproject=False, make_valid=False,
+          zones_crs=None, densify=100.0, output=None, max_memory=None, encoding=None):
     """``redline.zonal`` over a cluster; the DataFrame equals the local one byte for byte.
 
     ``raster`` must be a path readable by every worker; ``zones`` a path, GeoDataFrame or list of
     polygons (prepared on the client and shipped to the workers). ``partitions`` defaults to
     4 x workers; ``threads`` is the thread count inside each task (default all cores of a worker);
-    ``encoding`` as in :func:`redline.zonal` (the zones are read on the client).
+    ``encoding`` as in :func:`redline.zonal` (the zones are read on the client); ``max_memory``
+    (applied to the tile plan made on the client) and ``progress`` (per finished partition) as in
+    the module's docstring.
     """
     if not isinstance(redline._path(raster), str):
         raise ValueError("distributed.zonal needs a raster path readable by every worker, not an array")
     opts, array = redline._zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, threads, band,
                                          tile_size, reproject, make_valid, zones_crs, densify, None, None, None,
-                                         encoding=encoding)
+                                         max_memory=max_memory, encoding=encoding)
     job = _core.ZonalJob.prepare(opts, array)
     n = job.task_count()
     parts = _gather(client, _zonal_part, job.serialize(), n, partitions or _default_partitions(client),
-                    redline._threads(threads))
+                    redline._threads(threads), progress, "zonal")
     rep = job.finish(parts)
     redline._emit_warnings(rep.warnings())
     if output is not None:
@@ -73,17 +103,18 @@ def zonal(raster, zones, *, client, partitions=None, id=None, mode="exact", diss
 
 
 def change(t0, t1, zones, *, client, partitions=None, id=None, preset="redline", rules=None, classes="clcd",
-           mmu_pixels=4, connectivity=8, permitted=None, mode="exact", threads=None, band=1, tile_size=1024,
-           reproject=False, make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None,
-           patches_output=None, encoding=None):
+           mmu_pixels=4, connectivity=8, permitted=None, mode="exact", threads=None, progress=False, band=1,
+           tile_size=1024, reproject=False, make_valid=False, zones_crs=None, permitted_min_share=0.5,
+           matrix_output=None, patches_output=None, max_memory=None, encoding=None):
     """``redline.change`` over a cluster: ``(matrix, patches)`` equal to the local run byte for byte;
-    patches that cross partition borders are stitched on the client."""
+    patches that cross partition borders are stitched on the client. ``max_memory`` and
+    ``progress`` as in the module's docstring."""
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
     opts = redline._change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted,
                                    mode, threads, band, tile_size, reproject, make_valid, zones_crs,
-                                   permitted_min_share, gpkg, encoding=encoding)
+                                   permitted_min_share, gpkg, max_memory=max_memory, encoding=encoding)
     job = _core.ChangeJob.prepare(opts)
     n = job.task_count()
     parts = _gather(client, _change_part, job.serialize(), n, partitions or _default_partitions(client),
-                    redline._threads(threads))
+                    redline._threads(threads), progress, "change")
     return redline._change_frames(job.finish(parts), matrix_output, patches_output)

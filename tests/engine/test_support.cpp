@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "redline/core/option_name.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/io/crs.hpp"
 
@@ -47,7 +48,8 @@ Crs crs_of(const std::string& crs) {
     return make_crs(std::move(wkt), std::move(label));
 }
 
-::testing::AssertionResult has(const std::string& text, const std::string& part) {
+::testing::AssertionResult has(const std::string& raw, const std::string& part) {
+    const std::string text = render_for_cli(raw);
     if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "'" << part << "' is not in: " << text;
 }

@@ -8,6 +8,7 @@
 #include "redline/core/crs.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/geometry.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline::test {
 
@@ -24,7 +25,8 @@ std::string wkt_of(const std::string& crs);
 // The Crs of a user CRS string, as the engine builds it for a dataset in that CRS.
 Crs crs_of(const std::string& crs);
 
-// The message of the Error that `f()` throws. A test failure (and "") when it throws nothing, an
+// The message of the Error that `f()` throws, as the CLI shows it (option markers as `--name`,
+// core/option_name.hpp). A test failure (and "") when it throws nothing, an
 // Error of another kind or another exception.
 template <class F>
 std::string error_message(ErrorKind kind, F&& f) {
@@ -32,7 +34,7 @@ std::string error_message(ErrorKind kind, F&& f) {
         f();
     } catch (const Error& e) {
         EXPECT_EQ(kind_name(e.kind()), std::string(kind_name(kind))) << e.what();
-        return e.what();
+        return render_for_cli(e.what());
     } catch (const std::exception& e) {
         ADD_FAILURE() << "expected an Error, got: " << e.what();
         return {};
@@ -41,7 +43,8 @@ std::string error_message(ErrorKind kind, F&& f) {
     return {};
 }
 
-// Success when `text` contains `part` (for EXPECT_TRUE; the failure shows both).
+// Success when `text`, rendered for the CLI, contains `part` (for EXPECT_TRUE; the failure shows
+// both).
 ::testing::AssertionResult has(const std::string& text, const std::string& part);
 
 }  // namespace redline::test

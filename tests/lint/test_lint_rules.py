@@ -65,3 +65,23 @@ def test_format_check_fails_on_drift(tmp_path):
     r = subprocess.run([sys.executable, str(HERE / "check_format.py"), str(t)], capture_output=True, text=True)
     assert r.returncode == 1 and "engine/src/core/a.cpp:1: not formatted" in r.stdout, r.stdout
     assert "cli/b.cpp" not in r.stdout
+
+
+def option_names(tmp):
+    return subprocess.run([sys.executable, str(HERE / "check_option_names.py"), str(tmp)], capture_output=True,
+                          text=True)
+
+
+def test_a_cli_flag_in_an_engine_message_fails(tmp_path):
+    t = tree(tmp_path, {"engine/src/ops/a.cpp": 'fail(k, "pass --densify to change it");  // --ok in a comment\n',
+                        "engine/include/redline/b.hpp": "// pass --make-valid\n"})
+    r = option_names(t)
+    assert r.returncode == 1 and "engine/src/ops/a.cpp:1: CLI flag --densify" in r.stdout, r.stdout
+    assert "--ok" not in r.stdout and "b.hpp" not in r.stdout
+
+
+def test_an_option_marker_passes(tmp_path):
+    t = tree(tmp_path, {"engine/src/ops/a.cpp": 'fail(k, "pass " REDLINE_OPTION("densify") " to change it");\n'
+                        'auto s = "a-b --- c";\n'})
+    r = option_names(t)
+    assert r.returncode == 0, r.stdout

@@ -82,7 +82,39 @@ def test_distributed_zonal_reads_gbk_zones_like_local(client, tmp_path):
                                    output=tmp_path / "dist.csv")
     assert (tmp_path / "dist.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
     assert list(dict.fromkeys(df["zone"])) == ["甲", "乙", "丙"]
-    with pytest.raises(ValueError, match="--encoding"):
+    with pytest.raises(ValueError, match="encoding="):
         redline.distributed.zonal(tif, shp, client=client, id="名称", encoding="UTF-8")
     m, _ = redline.distributed.change(tif, tif, shp, client=client, partitions=2, id="名称", encoding="GB18030")
     assert list(dict.fromkeys(m["zone"])) == ["甲", "乙", "丙"]
+
+
+def test_distributed_progress_reports_each_finished_partition(client, data):
+    d, a, b, z = data
+    calls = []
+    df = redline.distributed.zonal(a, z, client=client, partitions=5, id="code", tile_size=64,
+                                   progress=lambda done, total, label: calls.append((done, total, label)))
+    opts, _ = redline._zonal_options(a, z, "code", "exact", False, None, None, None, 1, 64, False, False, None,
+                                     100.0, None, None, None)
+    n = redline._core.ZonalJob.prepare(opts).task_count()
+    assert calls[0] == (0, n, "zonal") and calls[-1] == (n, n, "zonal")
+    assert len(calls) == 6 and [c[0] for c in calls] == sorted(c[0] for c in calls)
+    assert df.equals(redline.zonal(a, z, id="code", tile_size=64))
+    calls.clear()
+    m, p = redline.distributed.change(a, b, z, client=client, partitions=3, id="code", tile_size=64,
+                                      progress=lambda *c: calls.append(c))
+    assert len(calls) == 4 and calls[-1][0] == calls[-1][1] and calls[-1][2] == "change"
+
+
+def test_distributed_max_memory_is_applied_on_the_client(client, data):
+    d, a, b, z = data
+    with pytest.raises(ValueError, match=r"^max_memory=1 MiB is too small for this job"):
+        redline.distributed.zonal(a, z, client=client, id="code", max_memory="1M")
+    with pytest.raises(ValueError, match=r"^max_memory=1 MiB is too small for this job"):
+        redline.distributed.change(a, b, z, client=client, id="code", max_memory=1 << 20)
+    with pytest.raises(ValueError, match="max_memory 'lots' is not a size"):
+        redline.distributed.zonal(a, z, client=client, max_memory="lots")
+    # A limit that fits changes nothing in the answer.
+    m1, p1 = redline.distributed.change(a, b, z, client=client, partitions=2, id="code", tile_size=64,
+                                        max_memory="2G")
+    m0, p0 = redline.change(a, b, z, id="code", tile_size=64)
+    assert m1.equals(m0) and p1.equals(p0)

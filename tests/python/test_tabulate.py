@@ -65,7 +65,7 @@ def test_options_as_the_cli(survey):
 
 def test_errors_are_value_errors_with_the_cli_text(survey, tmp_path):
     lu, zones, _ = survey
-    with pytest.raises(ValueError, match="has no field 'DLBM2' \\(--class-field\\)"):
+    with pytest.raises(ValueError, match="has no field 'DLBM2' \\(class_field=\\)"):
         redline.tabulate(lu, "DLBM2", zones)
     over = write_layer(tmp_path / "over.gpkg", "DLTB", [box_wkt(0, 0, 10, 10), box_wkt(5, 0, 15, 10)], crs=ALBERS,
                        fields={"DLBM": ["0101", "0102"]})

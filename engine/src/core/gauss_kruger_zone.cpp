@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "redline/core/option_name.hpp"
+
 namespace redline {
 
 std::optional<GaussKrugerZone> gauss_kruger_zone_of(const Box& extent) {
@@ -22,17 +24,18 @@ std::optional<GaussKrugerZone> gauss_kruger_zone_of(const Box& extent) {
     return std::nullopt;
 }
 
-std::string gauss_kruger_hint(const Box& extent, const std::string& option) {
+std::string gauss_kruger_hint(const Box& extent, const std::string& crs_option) {
     const auto z = gauss_kruger_zone_of(extent);
     if (!z) return {};
     const std::string look = fmt::format(
         "its coordinates look like CGCS2000 {}-degree Gauss-Krüger zone {}, EPSG:{} (the eastings "
         "start with the zone number)",
         z->width_deg, z->zone, z->epsg);
-    if (option.empty())
+    if (crs_option.empty())
         return fmt::format("{}; declare EPSG:{} in the file if so (e.g. ogr2ogr -a_srs EPSG:{})",
                            look, z->epsg, z->epsg);
-    return fmt::format("{}; pass {} EPSG:{} if so", look, option, z->epsg);
+    return fmt::format("{}; pass {} if so", look,
+                       option(crs_option, fmt::format("EPSG:{}", z->epsg)));
 }
 
 }  // namespace redline

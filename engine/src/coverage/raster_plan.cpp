@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/exec/ordered_executor.hpp"
 
@@ -68,31 +69,36 @@ std::shared_ptr<const RasterPlan> plan_within_memory(const RasterSource& raster,
     if (!c.fits)
         fail(ErrorKind::InvalidInput,
              fmt::format(
-                 "--max-memory {} is too small for this job: it needs about {} even with "
-                 "the smallest tiles ({} cells each: side {} rounded up to whole raster "
-                 "blocks) ({} for {} zones with {} vertices, {} of GDAL block cache, {} per worker "
-                 "x {}); raise "
-                 "--max-memory, use fewer --threads or split the zones",
+                 REDLINE_OPTION_VALUE(
+                     "max_memory",
+                     "{}") " is too small for this job: it needs about {} even with "
+                           "the smallest tiles ({} cells each: side {} rounded up to whole raster "
+                           "blocks) ({} for {} zones with {} vertices, {} of GDAL block cache, {} "
+                           "per worker "
+                           "x {}); raise " REDLINE_OPTION(
+                               "max_memory") ", use fewer " REDLINE_OPTION("threads") " or split "
+                                                                                      "the zones",
                  format_bytes(budget.max_memory), format_bytes(c.need_bytes), cells(c.tile_size),
                  c.tile_size, format_bytes(model.fixed_bytes), zones.size(), zones.xs().size(),
                  format_bytes(model.cache_bytes),
                  format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell), workers));
     const std::int64_t avail = available_memory_bytes();
     if (avail > 0 && c.need_bytes > avail)
-        warnings.push_back(
-            fmt::format("this job needs about {} of memory ({} zones with {} vertices, tiles of {} "
-                        "cells on {} workers) but only {} is available; it may swap or be killed: "
-                        "pass --max-memory to shrink the tiles, or use fewer --threads",
-                        format_bytes(c.need_bytes), zones.size(), zones.xs().size(), c.tile_size,
-                        workers, format_bytes(avail)));
+        warnings.push_back(fmt::format(
+            "this job needs about {} of memory ({} zones with {} vertices, tiles of {} "
+            "cells on {} workers) but only {} is available; it may swap or be killed: "
+            "pass " REDLINE_OPTION(
+                "max_memory") " to shrink the tiles, or use fewer " REDLINE_OPTION("threads"),
+            format_bytes(c.need_bytes), zones.size(), zones.xs().size(), c.tile_size, workers,
+            format_bytes(avail)));
     note = fmt::format(
         "memory: about {} expected (zones and process {}, GDAL block cache {}, {} per worker x {})",
         format_bytes(c.need_bytes), format_bytes(model.fixed_bytes),
         format_bytes(model.cache_bytes),
         format_bytes(cells(c.tile_size) * model.bytes_per_tile_cell), workers);
     if (budget.max_memory > 0)
-        note += fmt::format("; --max-memory {}: tile size {}{}", format_bytes(budget.max_memory),
-                            c.tile_size,
+        note += fmt::format("; " REDLINE_OPTION_VALUE("max_memory", "{}") ": tile size {}{}",
+                            format_bytes(budget.max_memory), c.tile_size,
                             c.tile_size != requested ? fmt::format(" (reduced from {})", requested)
                                                      : std::string());
     tile_size = c.tile_size;

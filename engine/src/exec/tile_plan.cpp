@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 
@@ -21,7 +22,9 @@ TilePlan TilePlan::for_blocks(const Grid& grid, std::int64_t tile_size, std::int
                               std::int64_t block_rows) {
     if (tile_size <= 0)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--tile-size {} is not a positive number of cells", tile_size));
+             fmt::format(
+                 REDLINE_OPTION_VALUE("tile_size", "{}") " is not a positive number of cells",
+                 tile_size));
     block_cols = std::clamp<std::int64_t>(block_cols, 1, grid.cols());
     block_rows = std::clamp<std::int64_t>(block_rows, 1, grid.rows());
     // Blocks far larger than a tile (a raster stored as one strip): do not align to them -- a tile

@@ -11,6 +11,7 @@
 
 #include "redline/core/compensated_sum.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/geodesy/lonlat_ring.hpp"
@@ -39,9 +40,9 @@ double planar_ring_area(const Ring& r) {
 PolygonAreaCalculator::PolygonAreaCalculator(const Crs& crs, double densify_m)
     : m_densify_m(densify_m) {
     if (crs.empty())
-        fail(
-            ErrorKind::InvalidInput,
-            "cannot measure areas: the layer has no CRS; declare one (e.g. --layer-crs EPSG:4490)");
+        fail(ErrorKind::InvalidInput,
+             "cannot measure areas: the layer has no CRS; declare one (e.g. " REDLINE_OPTION(
+                 "layer_crs") " EPSG:4490)");
     if (!(densify_m > 0) || !std::isfinite(densify_m))
         fail(ErrorKind::InvalidInput,
              fmt::format("densification step must be a positive number of metres, got {}",

@@ -9,6 +9,7 @@
 
 #include "geos_handle.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geom/candidate_pairs.hpp"
 #include "redline/geom/polygon_union.hpp"
@@ -84,7 +85,8 @@ MultiPolygon dissolve(const std::vector<const MultiPolygon*>& parts_in, int thre
                         fail(ErrorKind::InvalidInput,
                              "GEOS cannot test two polygons for intersection (" +
                                  w.ctx.last_error() +
-                                 "); check them with 'redline validate' or pass --make-valid");
+                                 "); check them with 'redline validate' or pass " REDLINE_FLAG(
+                                     "make_valid"));
                     linked[k] = r;
                 }
             }

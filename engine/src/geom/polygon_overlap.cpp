@@ -10,6 +10,7 @@
 
 #include "geos_handle.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geom/candidate_pairs.hpp"
 #include "redline/geom/planar_overlap_area.hpp"
@@ -133,7 +134,7 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
         auto geos_fail = [&](std::size_t j, const char* what) {
             fail(ErrorKind::InvalidInput,
                  fmt::format("GEOS cannot {} {}: {}; check the layers with 'redline validate' or "
-                             "pass --make-valid",
+                             "pass " REDLINE_FLAG("make_valid"),
                              what, describe(i, j), ctx.last_error()));
         };
         std::vector<PolygonOverlap>& out = found[i];

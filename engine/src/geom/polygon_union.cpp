@@ -11,6 +11,7 @@
 
 #include "geos_handle.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/ordered_executor.hpp"
 
 namespace redline {
@@ -40,7 +41,7 @@ MultiPolygon union_chunk(const detail::GeosContext& ctx,
     if (!u)
         fail(ErrorKind::InvalidInput,
              "GEOS cannot union the polygons (" + ctx.last_error() +
-                 "); check them with 'redline validate' or pass --make-valid");
+                 "); check them with 'redline validate' or pass " REDLINE_FLAG("make_valid"));
     return detail::polygons_of(ctx, u.get());
 }
 

@@ -15,6 +15,7 @@
 
 #include "gdal_util.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace fs = std::filesystem;
 
@@ -71,17 +72,19 @@ CheckpointStore::CheckpointStore(std::string dir, std::string fingerprint, std::
         }
         if (!resume)
             fail(ErrorKind::InvalidInput,
-                 fmt::format("checkpoint directory '{}' already holds a run; pass --resume to "
-                             "continue it, or remove "
-                             "the directory to start afresh",
+                 fmt::format("checkpoint directory '{}' already holds a run; pass " REDLINE_FLAG(
+                                 "resume") " to "
+                                           "continue it, or remove "
+                                           "the directory to start afresh",
                              m_dir));
         if (j.value("fingerprint", "") != fingerprint || j.value("tasks", std::size_t{0}) != tasks)
-            fail(ErrorKind::InvalidInput,
-                 fmt::format("checkpoint '{}' belongs to another job (its inputs or options "
-                             "differ: fingerprint {} "
-                             "vs {}); remove it or point --checkpoint elsewhere",
-                             m_dir, j.value("fingerprint", std::string("?")).substr(0, 16),
-                             fingerprint.substr(0, 16)));
+            fail(
+                ErrorKind::InvalidInput,
+                fmt::format("checkpoint '{}' belongs to another job (its inputs or options "
+                            "differ: fingerprint {} "
+                            "vs {}); remove it or point " REDLINE_OPTION("checkpoint") " elsewhere",
+                            m_dir, j.value("fingerprint", std::string("?")).substr(0, 16),
+                            fingerprint.substr(0, 16)));
         chunk_tasks = j.value("chunk_tasks", std::size_t{0});
         if (chunk_tasks == 0)
             fail(ErrorKind::InvalidInput,

@@ -10,6 +10,7 @@
 #include "gdal_util.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/memory.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/io/crs.hpp"
 
 namespace redline {
@@ -220,8 +221,9 @@ std::unique_ptr<GdalRasterSource> GdalRasterSource::open(const std::string& path
     const int nbands = GDALGetRasterCount(h);
     if (band < 1 || band > nbands)
         fail(ErrorKind::InvalidInput,
-             fmt::format("raster '{}' has {} band(s); --band {} does not exist", path, nbands,
-                         band));
+             fmt::format("raster '{}' has {} band(s); " REDLINE_OPTION_VALUE(
+                             "band", "{}") " does not exist",
+                         path, nbands, band));
     GDALRasterBandH b = GDALGetRasterBand(h, band);
     const GDALDataType dt = GDALGetRasterDataType(b);
     info.data_type = GDALGetDataTypeName(dt);

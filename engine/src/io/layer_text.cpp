@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text_encoding.hpp"
 #include "redline/io/dbf_file.hpp"
 #include "redline/io/strict_decoder.hpp"
@@ -29,7 +30,7 @@ bool is_utf8_name(const std::string& enc) {
 }  // namespace
 
 std::string option_example(const std::string& option, const std::string& value) {
-    return option.rfind("--", 0) == 0 ? option + " " + value : option + ": " + value;
+    return with_value(option, value);
 }
 
 std::string dbf_of_layer(GDALDataset* ds, OGRLayer* layer) {

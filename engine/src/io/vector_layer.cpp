@@ -13,6 +13,7 @@
 #include "gdal_util.hpp"
 #include "layer_text.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/core/text_encoding.hpp"
 #include "redline/io/crs.hpp"
@@ -321,9 +322,11 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         }
     }
 
-    const int id_idx = opts.id_field.empty() ? -1 : find_field(layer, opts.id_field, "--id", vl);
-    const int group_idx =
-        opts.group_field.empty() ? -1 : find_field(layer, opts.group_field, "--dissolve-by", vl);
+    const int id_idx =
+        opts.id_field.empty() ? -1 : find_field(layer, opts.id_field, REDLINE_OPTION("id"), vl);
+    const int group_idx = opts.group_field.empty() ? -1
+                                                   : find_field(layer, opts.group_field,
+                                                                REDLINE_OPTION("dissolve_by"), vl);
     std::vector<int> extra_idx;
     for (std::size_t k = 0; k < opts.extra_fields.size(); ++k)
         extra_idx.push_back(find_field(layer, opts.extra_fields[k],
@@ -378,9 +381,10 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         if (group_idx >= 0) {
             if (!feat->IsFieldSetAndNotNull(group_idx))
                 fail(ErrorKind::InvalidInput,
-                     fmt::format("feature {} of layer '{}' in '{}' has no value in --dissolve-by "
-                                 "field '{}'; "
-                                 "fill it or filter the layer",
+                     fmt::format("feature {} of layer '{}' in '{}' has no value in " REDLINE_OPTION(
+                                     "dissolve_by") " "
+                                                    "field '{}'; "
+                                                    "fill it or filter the layer",
                                  fid, vl.label, ref.path, opts.group_field));
             group = text_of(*feat, group_idx, opts.group_field);
         }
@@ -462,16 +466,19 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
              fmt::format("layer '{}' in '{}' has no features", vl.label, ref.path));
     if (!null_ids.empty())
         fail(ErrorKind::InvalidInput,
-             fmt::format(
-                 "layer '{}' in '{}': {} feature(s) have no value in --id field '{}' (feature ids "
-                 "{}); fill the field or pick another key",
-                 vl.label, ref.path, null_ids.size(), opts.id_field, text::join_limited(null_ids)));
+             fmt::format("layer '{}' in '{}': {} feature(s) have no value in " REDLINE_OPTION(
+                             "id") " field '{}' (feature ids "
+                                   "{}); fill the field or pick another key",
+                         vl.label, ref.path, null_ids.size(), opts.id_field,
+                         text::join_limited(null_ids)));
     if (!duplicates.empty())
         fail(ErrorKind::InvalidInput,
-             fmt::format(
-                 "layer '{}' in '{}': --id field '{}' is not unique: {}; pick a unique key, or "
-                 "use --dissolve-by {} to merge features that share a value",
-                 vl.label, ref.path, opts.id_field, text::join_limited(duplicates), opts.id_field));
+             fmt::format("layer '{}' in '{}': " REDLINE_OPTION(
+                             "id") " field '{}' is not unique: {}; pick a unique key, or "
+                                   "use " REDLINE_OPTION_VALUE(
+                                       "dissolve_by", "{}") " to merge features that share a value",
+                         vl.label, ref.path, opts.id_field, text::join_limited(duplicates),
+                         opts.id_field));
     if (!wrong_type.empty()) {
         if (opts.allow_invalid_types) {
             vl.type_problems = wrong_type;

@@ -14,8 +14,9 @@ namespace redline {
 void require_crs(const PolygonLayer& layer, const Crs& target, const std::string& target_name,
                  const LayerPolicy& policy) {
     if (!layer.crs.empty()) return;
-    const std::string& opt = policy.naming.crs_option;
-    const std::string hint = gauss_kruger_hint(layer.extent(), opt);
+    const std::string& crs_name = policy.naming.crs_option;
+    const std::string opt = crs_name.empty() ? std::string() : policy.naming.option(crs_name);
+    const std::string hint = gauss_kruger_hint(layer.extent(), crs_name);
     if (policy.naming.role == LayerRole::Overlay) {
         const std::string where = fmt::format(
             "layer '{}' in '{}' has no CRS, so its areas are unknown", layer.label, layer.path);
@@ -26,8 +27,8 @@ void require_crs(const PolygonLayer& layer, const Crs& target, const std::string
                              "-a_srs EPSG:CODE; EPSG:4490 for CGCS2000 lon/lat)",
                              where));
         fail(ErrorKind::InvalidInput,
-             fmt::format("{}; declare it with {} (e.g. {} EPSG:4490 for CGCS2000 lon/lat)", where,
-                         opt, opt));
+             fmt::format("{}; declare it with {} (e.g. {} for CGCS2000 lon/lat)", where, opt,
+                         option(crs_name, "EPSG:4490")));
     }
     const std::string where = fmt::format("layer '{}' in '{}' has no CRS", layer.label, layer.path);
     if (!hint.empty())
@@ -39,15 +40,15 @@ void require_crs(const PolygonLayer& layer, const Crs& target, const std::string
                          "-a_srs EPSG:CODE); {} is {}",
                          where, target_name, target.label));
     fail(ErrorKind::InvalidInput,
-         fmt::format("{}; declare it with {} (e.g. {} EPSG:4326; {} is {})", where, opt, opt,
-                     target_name, target.label));
+         fmt::format("{}; declare it with {} (e.g. {}; {} is {})", where, opt,
+                     option(crs_name, "EPSG:4326"), target_name, target.label));
 }
 
 void conform(PolygonLayer& layer, const Crs& target, const std::string& target_name,
              const LayerPolicy& policy, int threads, ProgressSink* progress) {
     require_crs(layer, target, target_name, policy);
     const bool zones = policy.naming.role == LayerRole::Zones;
-    const std::string& pre = policy.naming.option_prefix;
+    const std::string reproject_flag = policy.naming.flag("reproject");
     LonLatRingOptions lo;
     lo.layer_text = fmt::format("layer '{}' in '{}'", layer.label, layer.path);
     if (zones) lo.feature_word = "zone";
@@ -57,12 +58,12 @@ void conform(PolygonLayer& layer, const Crs& target, const std::string& target_n
     if (!same_crs(layer.crs.wkt, target.wkt)) {
         if (!policy.reproject) {
             const std::string fix =
-                zones ? fmt::format("pass {}reproject to transform the zones into the raster CRS",
-                                    pre)
+                zones ? fmt::format("pass {} to transform the zones into the raster CRS",
+                                    reproject_flag)
                       : fmt::format(
-                            "pass {}reproject to transform '{}' into {} (edges densified "
+                            "pass {} to transform '{}' into {} (edges densified "
                             "to {} m)",
-                            pre, layer.label, target.label, policy.densify_m);
+                            reproject_flag, layer.label, target.label, policy.densify_m);
             fail(ErrorKind::InvalidInput,
                  fmt::format("CRS mismatch: {} is {}, layer '{}' in '{}' is {}. Reproject one of "
                              "them, or {}.",
@@ -83,12 +84,12 @@ void conform(PolygonLayer& layer, const Crs& target, const std::string& target_n
             lo.refuse_reason =
                 zones ? fmt::format(
                             "such a zone cannot be transformed into the CRS of {} edge by "
-                            "edge ({}reproject)",
-                            target_name, pre)
+                            "edge ({})",
+                            target_name, reproject_flag)
                       : fmt::format(
                             "such a region cannot be transformed into {} edge by edge "
-                            "({}reproject)",
-                            target.label, pre);
+                            "({})",
+                            target.label, reproject_flag);
             prepare_lonlat_rings(layer.geoms, layer.ids, lo, lr);
         }
         Transformer t(layer.crs.wkt, target.wkt);
@@ -122,10 +123,11 @@ void conform(PolygonLayer& layer, const Crs& target, const std::string& target_n
         if (!policy.make_valid)
             fail(ErrorKind::InvalidInput,
                  fmt::format("layer '{}' in '{}' has {} invalid geometr{}: {}. Fix them{}, or pass "
-                             "{}make-valid to repair them with GEOS MakeValid.",
+                             "{} to repair them with GEOS MakeValid.",
                              layer.label, layer.path, issues.size(),
                              issues.size() == 1 ? "y" : "ies", describe_issues(issues, layer.ids),
-                             zones ? "" : " (see 'redline validate')", pre));
+                             zones ? "" : " (see 'redline validate')",
+                             policy.naming.flag("make_valid")));
         std::vector<std::size_t> which;
         for (const auto& is : issues) which.push_back(is.index);
         layer.repaired = make_valid(layer.geoms, which, threads);

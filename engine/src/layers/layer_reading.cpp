@@ -29,14 +29,15 @@ PolygonLayer load_polygon_layer(const std::string& layer_ref, const LayerFields&
     ro.unique_ids = fields.unique_ids;
     ro.assign_crs = policy.assumed_crs;
     ro.encoding = policy.encoding;
-    ro.encoding_option = policy.naming.option_prefix + "encoding";
+    ro.encoding_option = policy.naming.option("encoding");
     ro.progress = progress;
     VectorLayer raw = read_polygon_layer(parse_layer_ref(layer_ref), ro);
     const bool assigned = raw.crs_assigned;
     PolygonLayer l = to_polygon_layer(std::move(raw));
     if (assigned)
         l.warnings.push_back(fmt::format("layer '{}' declares no CRS; using {} as given by {}",
-                                         l.label, l.crs.label, policy.naming.crs_option));
+                                         l.label, l.crs.label,
+                                         policy.naming.option(policy.naming.crs_option)));
     return l;
 }
 

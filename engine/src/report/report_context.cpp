@@ -27,7 +27,7 @@ ReportContext::ReportContext(const ReportConfig& config, const ReportRunOptions&
     m_policy = LayerPolicy::overlay();
     m_policy.reproject = options().reproject;
     m_policy.make_valid = options().make_valid;
-    m_policy.naming.option_prefix = "options.";
+    m_policy.naming.config_prefix = "options.";
     m_policy.naming.crs_option = "";  // a report config has no CRS option: files declare theirs
     m_policy.encoding = options().encoding;
 }

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/sha256.hpp"
 #include "redline/core/units.hpp"
 #include "redline/exec/ordered_executor.hpp"
@@ -313,7 +314,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
         if (it != results.end()) res.indicators.push_back(it->second);
     }
     res.change_matrix = ctx.change_matrix;
-    res.warnings = ctx.warnings();
+    res.warnings = render_for_cli(ctx.warnings());  // report files: the CLI's words
     res.map = draw_map(ctx);
     res.web_map = web_map_layers(ctx);
     ctx.lap("interactive map");

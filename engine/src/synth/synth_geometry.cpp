@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 
@@ -63,21 +64,29 @@ double room_in(Point p, double lo_x, double hi_x, double lo_y, double hi_y) {
 void SynthOptions::validate() const {
     if (size < 64 || size > 1000000)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--size {}: expected a raster side between 64 and 1000000 cells", size));
+             fmt::format(REDLINE_OPTION_VALUE(
+                             "size", "{}") ": expected a raster side between 64 and 1000000 cells",
+                         size));
     if (zones < 1 || zones > 10000000)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--zones {}: expected between 1 and 10000000 redline polygons", zones));
+             fmt::format(REDLINE_OPTION_VALUE(
+                             "zones", "{}") ": expected between 1 and 10000000 redline polygons",
+                         zones));
     if (!(cell_size_m > 0) || !std::isfinite(cell_size_m))
         fail(ErrorKind::InvalidInput,
-             fmt::format("--cell-size {}: expected a positive cell size in metres", cell_size_m));
+             fmt::format(REDLINE_OPTION_VALUE("cell_size",
+                                              "{}") ": expected a positive cell size in metres",
+                         cell_size_m));
     // Each zone needs a placement cell of at least ~6 x 6 cells.
     const double land = 0.7 * static_cast<double>(size) * static_cast<double>(size);
     if (static_cast<double>(zones) * 36.0 > land)
-        fail(ErrorKind::InvalidInput,
-             fmt::format(
-                 "--zones {} is too many for --size {}: each redline polygon needs about 6 x 6 "
-                 "cells; use at most {} zones or a larger --size",
-                 zones, size, static_cast<std::int64_t>(land / 36.0)));
+        fail(
+            ErrorKind::InvalidInput,
+            fmt::format(
+                REDLINE_OPTION_VALUE("zones", "{}") " is too many for " REDLINE_OPTION_VALUE(
+                    "size", "{}") ": each redline polygon needs about 6 x 6 "
+                                  "cells; use at most {} zones or a larger " REDLINE_OPTION("size"),
+                zones, size, static_cast<std::int64_t>(land / 36.0)));
 }
 
 Grid SynthOptions::grid() const { return Grid(x0, cell_size_m, y0, -cell_size_m, size, size); }

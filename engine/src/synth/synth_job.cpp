@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/polygon_area.hpp"
@@ -288,7 +289,8 @@ SynthReport run_synth_job(const SynthRequest& req) {
     req.options.validate();
     req.survey.validate();
     if (req.survey_only && req.survey.parcels == 0)
-        fail(ErrorKind::InvalidInput, "--survey-only needs --survey-parcels N (N > 0)");
+        fail(ErrorKind::InvalidInput, "" REDLINE_OPTION("survey_only") " needs " REDLINE_OPTION(
+                                          "survey_parcels") " N (N > 0)");
     const fs::path dir(req.outdir);
     std::error_code ec;
     if (req.outdir.empty())

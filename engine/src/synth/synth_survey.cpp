@@ -8,6 +8,7 @@
 #include <set>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 namespace {
@@ -133,23 +134,32 @@ std::string changed_code(const std::string& from, double u) {
 void SurveyOptions::validate() const {
     if (parcels < 0 || parcels > 100000000)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--survey-parcels must be between 0 and 100000000, got {}", parcels));
+             fmt::format(
+                 "" REDLINE_OPTION("survey_parcels") " must be between 0 and 100000000, got {}",
+                 parcels));
     if (parcels > 0 && parcels < 16)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--survey-parcels must be at least 16 (or 0 for none), got {}", parcels));
+             fmt::format(
+                 "" REDLINE_OPTION("survey_parcels") " must be at least 16 (or 0 for none), got {}",
+                 parcels));
     if (!(parcel_size_m >= 1 && parcel_size_m <= 10000))
         fail(ErrorKind::InvalidInput,
-             fmt::format("--survey-parcel-size must be between 1 and 10000 m, got {}",
-                         parcel_size_m));
+             fmt::format(
+                 "" REDLINE_OPTION("survey_parcel_size") " must be between 1 and 10000 m, got {}",
+                 parcel_size_m));
     if (defects < 0 || (parcels > 0 && defects > parcels / 20))
-        fail(ErrorKind::InvalidInput,
-             fmt::format("--survey-defects must be between 0 and 5 % of --survey-parcels ({}), "
-                         "got {}",
-                         parcels / 20, defects));
-    if (zones < 1) fail(ErrorKind::InvalidInput, "--zones must be at least 1");
+        fail(
+            ErrorKind::InvalidInput,
+            fmt::format(
+                "" REDLINE_OPTION("survey_defects") " must be between 0 and 5 % of " REDLINE_OPTION(
+                    "survey_parcels") " ({}), "
+                                      "got {}",
+                parcels / 20, defects));
+    if (zones < 1) fail(ErrorKind::InvalidInput, "" REDLINE_OPTION("zones") " must be at least 1");
     if (format != "gpkg" && format != "gdb" && format != "shp")
         fail(ErrorKind::InvalidInput,
-             fmt::format("--survey-format must be gpkg, gdb or shp, got '{}'", format));
+             fmt::format("" REDLINE_OPTION("survey_format") " must be gpkg, gdb or shp, got '{}'",
+                         format));
 }
 
 SurveyScene::SurveyScene(const SurveyOptions& options) : m_opt(options) {
@@ -169,8 +179,9 @@ SurveyScene::SurveyScene(const SurveyOptions& options) : m_opt(options) {
         ++tries;
         if (tries > 1000000)
             fail(ErrorKind::InvalidInput,
-                 fmt::format("--survey-defects {}: no room for that many defects 3 parcels "
-                             "apart; use fewer",
+                 fmt::format("" REDLINE_OPTION(
+                                 "survey_defects") " {}: no room for that many defects 3 parcels "
+                                                   "apart; use fewer",
                              m_opt.defects));
         const std::int64_t i = c % m_nx, j = c / m_nx;
         if (i == 0 || j == 0 || i == m_nx - 1 || j == m_ny - 1) continue;

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <ogr_spatialref.h>
 
+#include "redline/core/option_name.hpp"
+
 namespace redline {
 namespace {
 
@@ -83,12 +85,12 @@ TEST(GaussKrugerZoneTest, NamedCodesAreTheEpsgZoneCrss) {
 
 TEST(GaussKrugerZoneTest, HintNamesTheCodeAndTheOption) {
     const Box b = box(40480000, 3300000, 40520000, 3340000);
-    EXPECT_EQ(gauss_kruger_hint(b, "--layer-crs"),
+    EXPECT_EQ(render_for_cli(gauss_kruger_hint(b, "layer_crs")),
               "its coordinates look like CGCS2000 3-degree Gauss-Krüger zone 40, EPSG:4528 (the "
               "eastings start with the zone number); pass --layer-crs EPSG:4528 if so");
     EXPECT_NE(gauss_kruger_hint(b, "").find("declare EPSG:4528 in the file if so"),
               std::string::npos);
-    EXPECT_EQ(gauss_kruger_hint(box(105, 30, 106, 31), "--layer-crs"), "");
+    EXPECT_EQ(gauss_kruger_hint(box(105, 30, 106, 31), "layer_crs"), "");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 namespace {
@@ -25,9 +26,9 @@ TEST(MemoryBudget, RejectsWhatIsNotASize) {
             ADD_FAILURE() << bad;
         } catch (const Error& e) {
             EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-            EXPECT_NE(
-                std::string(e.what()).find("--max-memory '" + std::string(bad) + "' is not a size"),
-                std::string::npos)
+            EXPECT_NE(render_for_cli(e.what()).find("--max-memory '" + std::string(bad) +
+                                                    "' is not a size"),
+                      std::string::npos)
                 << e.what();
         }
     }

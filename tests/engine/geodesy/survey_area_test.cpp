@@ -9,6 +9,7 @@
 #include <numbers>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/geodesy/polygon_area.hpp"
 #include "redline/geodesy/transformer.hpp"
@@ -160,7 +161,7 @@ TEST(SurveyAreaTest, ParsesConventionNames) {
         parse_area_convention("plane");
         FAIL();
     } catch (const Error& e) {
-        EXPECT_EQ(std::string(e.what()),
+        EXPECT_EQ(render_for_cli(e.what()),
                   "--area-convention must be 'geodesic' or 'survey', got 'plane'");
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
     }

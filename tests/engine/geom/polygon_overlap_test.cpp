@@ -12,6 +12,7 @@
 #include <set>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/geom/candidate_pairs.hpp"
 #include "redline/geom/polygon_union.hpp"
 #include "test_support.hpp"
@@ -195,7 +196,7 @@ TEST(PolygonOverlapTest, InvalidInputIsAnErrorNamingThePair) {
         FAIL() << "no error";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-        const std::string msg = e.what();
+        const std::string msg = render_for_cli(e.what());
         EXPECT_NE(msg.find("feature 'bow' and feature 'sq'"), std::string::npos) << msg;
         EXPECT_NE(msg.find("Self-intersection"), std::string::npos) << msg;
         EXPECT_NE(msg.find("--make-valid"), std::string::npos) << msg;

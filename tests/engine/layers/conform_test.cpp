@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/geom/validity.hpp"
 #include "test_support.hpp"
 
@@ -29,14 +30,15 @@ PolygonLayer layer_in(const std::string& crs, std::vector<MultiPolygon> geoms) {
     return l;
 }
 
-// The message of the InvalidInput that `fn` throws ("" when it throws nothing).
+// The message of the InvalidInput that `fn` throws, as the CLI shows it ("" when it throws
+// nothing).
 template <class F>
 std::string invalid_input(F&& fn) {
     try {
         fn();
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput) << e.what();
-        return e.what();
+        return render_for_cli(e.what());
     }
     return "";
 }
@@ -57,7 +59,7 @@ TEST(ConformTest, CrsMismatchZonesWording) {
 TEST(ConformTest, CrsMismatchOverlayWordingNamesPrefixAndDensification) {
     PolygonLayer l = layer_in("EPSG:4490", {test::box(105, 30, 105.1, 30.1)});
     LayerPolicy p = LayerPolicy::overlay();
-    p.naming.option_prefix = "options.";
+    p.naming.config_prefix = "options.";
     p.densify_m = 25;
     EXPECT_EQ(
         invalid_input([&] { conform(l, test::crs_of("EPSG:4523"), "layer 'r' in 'r.gpkg'", p); }),
@@ -194,6 +196,32 @@ TEST(ConformTest, InvalidGeometryIsAnErrorOrRepaired) {
                              ". Fix them, or pass --make-valid to repair them with GEOS "
                              "MakeValid."))
             << msg;
+    }
+    {
+        // A report config names its keys as written: options.make_valid, not "make-valid".
+        PolygonLayer l = layer_in("EPSG:4523", {test::box(0, 10, 1, 11), bowtie});
+        LayerPolicy p = LayerPolicy::overlay();
+        p.naming.config_prefix = "options.";
+        const std::string raw = [&] {
+            try {
+                conform(l, gk, "layer 'z' in 'z.gpkg'", p);
+            } catch (const Error& e) {
+                return std::string(e.what());
+            }
+            return std::string();
+        }();
+        EXPECT_TRUE(contains(raw, "or pass options.make_valid to repair them")) << raw;
+        // In Python the option is a keyword argument.
+        PolygonLayer l2 = layer_in("EPSG:4523", {test::box(0, 10, 1, 11), bowtie});
+        const std::string py = [&] {
+            try {
+                conform(l2, gk, "layer 'z' in 'z.gpkg'", LayerPolicy::overlay());
+            } catch (const Error& e) {
+                return render_for_python(e.what());
+            }
+            return std::string();
+        }();
+        EXPECT_TRUE(contains(py, "or pass make_valid=True to repair them")) << py;
     }
     PolygonLayer l = layer_in("EPSG:4523", {test::box(0, 10, 1, 11), bowtie});
     LayerPolicy p = LayerPolicy::zones();

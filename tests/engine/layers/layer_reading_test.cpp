@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/layers/conform.hpp"
 #include "test_support.hpp"
 
@@ -70,7 +71,7 @@ TEST_F(NoPrjShapefile, AssumedCrsIsUsedAndReported) {
     EXPECT_EQ(l.crs.label, "EPSG:4490");
     EXPECT_EQ(l.crs.kind, CrsKind::Geographic);
     ASSERT_EQ(l.warnings.size(), 1u);
-    EXPECT_EQ(l.warnings[0],
+    EXPECT_EQ(render_for_cli(l.warnings[0]),
               "layer 'zones' declares no CRS; using EPSG:4490 as given by --zones-crs");
 }
 
@@ -84,7 +85,7 @@ TEST_F(NoPrjShapefile, WithoutOneReadingSucceedsAndConformRefuses) {
         FAIL() << "expected an error";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-        EXPECT_EQ(std::string(e.what()),
+        EXPECT_EQ(render_for_cli(e.what()),
                   "layer 'zones' in '" + path +
                       "' has no CRS, so its areas are unknown; declare it with --layer-crs (e.g. "
                       "--layer-crs EPSG:4490 for CGCS2000 lon/lat)");

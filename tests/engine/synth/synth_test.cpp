@@ -11,6 +11,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/fixed_area.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/coverage/coverage_rasterizer.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geom/polygon_union.hpp"
@@ -307,7 +308,7 @@ TEST(SynthOptionsTest, RejectsNonsenseWithTheOptionName) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-        EXPECT_NE(std::string(e.what()).find("--size 10"), std::string::npos);
+        EXPECT_NE(render_for_cli(e.what()).find("--size 10"), std::string::npos);
     }
     o = SynthOptions{};
     o.size = 64;

@@ -30,8 +30,9 @@ std::optional<GaussKrugerZone> gauss_kruger_zone_of(const Box& extent);
 
 // For a "has no CRS" message: "its coordinates look like CGCS2000 3-degree Gauss-Krüger zone 40,
 // EPSG:4528 (the easting starts with the zone number); pass --layer-crs EPSG:4528 if so", with
-// `option` naming the CRS option ("" when there is none: "declare EPSG:4528 in the file if so").
+// `crs_option` the parameter name of the CRS option, e.g. "layer_crs", written as an option marker
+// (core/option_name.hpp); "" when there is none: "declare EPSG:4528 in the file if so".
 // "" when the extent does not look like prefixed Gauss-Krüger coordinates.
-std::string gauss_kruger_hint(const Box& extent, const std::string& option);
+std::string gauss_kruger_hint(const Box& extent, const std::string& crs_option);
 
 }  // namespace redline

@@ -15,6 +15,8 @@
 #include <functional>
 #include <string>
 
+#include "redline/core/option_name.hpp"
+
 namespace redline {
 
 struct MemoryModel {
@@ -33,7 +35,8 @@ std::int64_t zones_memory_bytes(std::size_t vertices, std::size_t zones);
 
 // Parses "2G", "512M", "1.5GiB", "800MB", "1000000" (bytes; K/M/G/T are powers of 1024, the
 // "i" and "B" are optional). Throws InvalidInput naming `option` on anything else or <= 0.
-std::int64_t parse_byte_size(const std::string& text, const std::string& option = "--max-memory");
+std::int64_t parse_byte_size(const std::string& text,
+                             const std::string& option = REDLINE_OPTION("max_memory"));
 
 // "1.5 GiB", "640 MiB", "12 KiB".
 std::string format_bytes(std::int64_t bytes);

@@ -15,6 +15,7 @@
 
 #include "redline/core/crs.hpp"
 #include "redline/core/geometry.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 
@@ -26,7 +27,7 @@ enum class AreaConvention { Geodesic, Survey };
 const char* area_convention_name(AreaConvention c);
 // Parses "geodesic" | "survey"; throws InvalidInput naming `option` and the two choices.
 AreaConvention parse_area_convention(const std::string& text,
-                                     const std::string& option = "--area-convention");
+                                     const std::string& option = REDLINE_OPTION("area_convention"));
 // True for a Gauss-Krüger CRS: a Transverse Mercator (or Gauss-Kruger) projection whose name
 // says Gauss-Kruger (EPSG's CGCS2000 3- and 6-degree zones, EPSG:4491-4554, with or without the
 // zone prefix) or has the word GK (Esri's "CGCS2000_3_Degree_GK_Zone_39", as ArcGIS writes the

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "redline/core/geometry.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/progress.hpp"
 #include "redline/io/layer_ref.hpp"
 
@@ -34,7 +35,7 @@ namespace redline {
 
 // The encoding option as the command line names it (Python's `encoding=`; a report config's
 // options.encoding).
-inline constexpr const char* kEncodingOption = "--encoding";
+inline constexpr const char* kEncodingOption = REDLINE_OPTION("encoding");
 
 struct LayerReadOptions {
     std::string id_field;     // zone key; "" = the feature id

@@ -4,6 +4,9 @@
 // load_polygon_layer (layers/layer_reading.hpp) and conform (layers/conform.hpp).
 // Thread-safety: plain values.
 #include <string>
+#include <string_view>
+
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 
@@ -21,12 +24,22 @@ enum class LayerRole {
 // How messages name the options of LayerPolicy.
 struct LayerNaming {
     LayerRole role = LayerRole::Overlay;  // DEFAULT Overlay (LayerPolicy::zones(): Zones)
-    // DEFAULT "--" (the CLI; "options." in a report config): put before the option names in
-    // messages ("reproject", "make-valid", "encoding").
-    std::string option_prefix = "--";
-    // DEFAULT "--layer-crs": the option that gives LayerPolicy::assumed_crs, named in messages;
+    // DEFAULT "": the options are parameters, named in messages by option markers
+    // (core/option_name.hpp: `--make-valid` in the CLI, `make_valid=True` in Python);
+    // "options." in a report config, whose keys are written as they are ("options.make_valid").
+    std::string config_prefix;
+    // DEFAULT "layer_crs": the parameter that gives LayerPolicy::assumed_crs, named in messages;
     // "" = there is none (a report config: the files must declare their CRS).
-    std::string crs_option = "--layer-crs";
+    std::string crs_option = "layer_crs";
+
+    // How messages name the parameter `name` (snake_case): a marker, or the config key.
+    std::string option(std::string_view name) const {
+        return config_prefix.empty() ? redline::option(name) : config_prefix + std::string(name);
+    }
+    // The same for an on/off option ("--make-valid", "make_valid=True", "options.make_valid").
+    std::string flag(std::string_view name) const {
+        return config_prefix.empty() ? redline::flag(name) : config_prefix + std::string(name);
+    }
 };
 
 struct LayerPolicy {
@@ -44,16 +57,16 @@ struct LayerPolicy {
     std::string encoding;
     LayerNaming naming;
 
-    // The defaults of the zone commands: role Zones, CRS option "--zones-crs".
+    // The defaults of the zone commands: role Zones, CRS option "zones_crs".
     static LayerPolicy zones();
-    // The defaults of the overlay commands: role Overlay, CRS option "--layer-crs".
+    // The defaults of the overlay commands: role Overlay, CRS option "layer_crs".
     static LayerPolicy overlay();
 };
 
 inline LayerPolicy LayerPolicy::zones() {
     LayerPolicy p;
     p.naming.role = LayerRole::Zones;
-    p.naming.crs_option = "--zones-crs";
+    p.naming.crs_option = "zones_crs";
     return p;
 }
 

@@ -12,6 +12,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/json_text.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/io/atomic_file.hpp"
 #include "redline/io/layer_ref.hpp"
@@ -55,20 +56,24 @@ std::vector<EstimationStratum> read_strata_areas(const std::string& path) {
         const auto s = t.rows[i][0] ? parse_code(text::trim(*t.rows[i][0])) : std::nullopt;
         const auto a = t.rows[i][1] ? text::parse_double(text::trim(*t.rows[i][1])) : std::nullopt;
         if (!s)
-            invalid(
-                fmt::format("--strata-areas '{}', row {}: stratum '{}' is not an integer class "
-                            "code",
-                            path, i + 1, t.rows[i][0].value_or("")));
+            invalid(fmt::format(
+                "" REDLINE_OPTION(
+                    "strata_areas") " '{}', row {}: stratum '{}' is not an integer class "
+                                    "code",
+                path, i + 1, t.rows[i][0].value_or("")));
         if (!a || !std::isfinite(*a) || *a < 0)
             invalid(
-                fmt::format("--strata-areas '{}', stratum {}: area_m2 '{}' is not an area of "
-                            "0 m2 or more",
+                fmt::format("" REDLINE_OPTION(
+                                "strata_areas") " '{}', stratum {}: area_m2 '{}' is not an area of "
+                                                "0 m2 or more",
                             path, *s, t.rows[i][1].value_or("")));
         if (!seen.insert(*s).second)
-            invalid(fmt::format("--strata-areas '{}': stratum {} is listed twice", path, *s));
+            invalid(fmt::format(
+                "" REDLINE_OPTION("strata_areas") " '{}': stratum {} is listed twice", path, *s));
         out.push_back(EstimationStratum{*s, *a, 0});
     }
-    if (out.empty()) invalid(fmt::format("--strata-areas '{}' lists no stratum", path));
+    if (out.empty())
+        invalid(fmt::format("" REDLINE_OPTION("strata_areas") " '{}' lists no stratum", path));
     return out;
 }
 
@@ -80,13 +85,14 @@ bool same_area(double a, double b) {
 
 EstimateReport run_estimate(const EstimateRequest& req) {
     if (!(req.confidence > 0 && req.confidence < 1))
-        invalid(fmt::format("--confidence {} is outside (0, 1); give e.g. 0.95 for 95 %",
-                            req.confidence));
+        invalid(fmt::format(
+            "" REDLINE_OPTION("confidence") " {} is outside (0, 1); give e.g. 0.95 for 95 %",
+            req.confidence));
     const bool from_map = !req.map.map.empty() || !req.map.t0.empty() || !req.map.t1.empty();
     if (from_map == !req.strata_areas.empty())
         invalid(
-            "give the stratum areas either from the map (--map, with --zones if the sample "
-            "was drawn within zones) or as a table (--strata-areas CSV with columns "
+            "give the stratum areas either from the map (" REDLINE_OPTION("map") ", with " REDLINE_OPTION("zones") " if the sample "
+            "was drawn within zones) or as a table (" REDLINE_OPTION("strata_areas") " CSV with columns "
             "stratum,area_m2), not both");
     EstimateReport rep;
 
@@ -107,7 +113,7 @@ EstimateReport run_estimate(const EstimateRequest& req) {
         if (!s)
             invalid(
                 fmt::format("the sample '{}', unit {}: {} '{}' is not an integer stratum "
-                            "code (--stratum-field)",
+                            "code (" REDLINE_OPTION("stratum_field") ")",
                             req.sample, unit_name(t, id_col, i), req.stratum_field, sv));
         std::int64_t m = *s;
         if (map_col >= 0 && row[static_cast<std::size_t>(map_col)] &&
@@ -144,9 +150,9 @@ EstimateReport run_estimate(const EstimateRequest& req) {
             req.reference_field, text::join_limited(missing, 20));
         if (!req.drop_unlabelled)
             invalid(msg +
-                    "; label them, or pass --drop-unlabelled to estimate without them (the "
+                    "; label them, or pass " REDLINE_OPTION("drop_unlabelled") " to estimate without them (the "
                     "estimates then assume they are missing at random)");
-        rep.warnings.push_back(msg + "; dropped (--drop-unlabelled)");
+        rep.warnings.push_back(msg + "; dropped (" REDLINE_OPTION("drop_unlabelled") ")");
         rep.dropped_units = missing;
     }
 
@@ -239,9 +245,10 @@ EstimateReport run_estimate(const EstimateRequest& req) {
         if (e.kind() != ErrorKind::InvalidInput) throw;
         std::string msg = e.what();
         // Name the options of this interface.
-        if (msg.find("allow small strata") != std::string::npos) msg += " (--allow-small)";
+        if (msg.find("allow small strata") != std::string::npos)
+            msg += " (" REDLINE_OPTION("allow_small") ")";
         if (msg.find("allow them explicitly") != std::string::npos)
-            msg += " (--allow-unmapped-reference)";
+            msg += " (" REDLINE_OPTION("allow_unmapped_reference") ")";
         invalid(msg);
     }
     for (const auto& w : rep.estimate.warnings) rep.warnings.push_back(w);
@@ -319,13 +326,14 @@ nlohmann::json EstimateReport::document() const {
     j["map_digest"] = map_digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(map_digest);
     j["units_read"] = units_read;
     j["dropped_unlabelled"] = dropped_units;
-    j["warnings"] = warnings;
+    j["warnings"] = render_for_cli(warnings);  // files: the CLI's words
     return j;
 }
 
 void EstimateReport::write(const std::string& output, const std::string& json) const {
-    const TableFormat f = table_format_of(
-        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+    const TableFormat f =
+        table_format_of(output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg},
+                        "" REDLINE_OPTION("output") "");
     nlohmann::json meta = engine_provenance();
     meta["command"] = "estimate";
     meta["estimator"] = estimate.estimator;

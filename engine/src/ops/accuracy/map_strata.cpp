@@ -11,6 +11,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/fixed_area.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/sha256.hpp"
 #include "redline/coverage/coverage_rasterizer.hpp"
 #include "redline/coverage/raster_plan.hpp"
@@ -88,13 +89,16 @@ double MapStrata::total_area_m2() const {
 MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::uint64_t quota) {
     const bool change = !req.t0.empty() || !req.t1.empty();
     if (change && (req.t0.empty() || req.t1.empty()))
-        fail(ErrorKind::InvalidInput, "change strata need both --t0 and --t1");
+        fail(ErrorKind::InvalidInput,
+             "change strata need both " REDLINE_OPTION("t0") " and " REDLINE_OPTION("t1") "");
     if (change && !req.map.empty())
         fail(ErrorKind::InvalidInput,
-             "give either --map (strata = map classes) or --t0 and --t1 (strata = change "
+             "give either " REDLINE_OPTION("map") " (strata = map classes) or " REDLINE_OPTION("t0") " and " REDLINE_OPTION("t1") " (strata = change "
              "categories), not both");
     if (!change && req.map.empty())
-        fail(ErrorKind::InvalidInput, "give the map (--map), or two dates (--t0 and --t1)");
+        fail(ErrorKind::InvalidInput,
+             "give the map (" REDLINE_OPTION("map") "), or two dates (" REDLINE_OPTION(
+                 "t0") " and " REDLINE_OPTION("t1") ")");
     const std::string& first = change ? req.t0 : req.map;
     std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(first, req.band);
     std::shared_ptr<const RasterSource> raster1;
@@ -102,8 +106,9 @@ MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::
         raster1 = GdalRasterSource::open(req.t1, req.band);
         if (!raster->info().grid.same_as(raster1->info().grid))
             fail(ErrorKind::InvalidInput,
-                 fmt::format("--t0 '{}' and --t1 '{}' do not share a grid ({} and {}); warp one "
-                             "onto the other's grid first",
+                 fmt::format("" REDLINE_OPTION("t0") " '{}' and " REDLINE_OPTION(
+                                 "t1") " '{}' do not share a grid ({} and {}); warp one "
+                                       "onto the other's grid first",
                              req.t0, req.t1, raster->info().grid.describe(),
                              raster1->info().grid.describe()));
         if (req.transitions.empty() || !req.transitions.stratum_of)

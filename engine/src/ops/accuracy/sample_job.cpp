@@ -8,6 +8,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/json_text.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/io/atomic_file.hpp"
 #include "redline/ops/provenance.hpp"
@@ -61,18 +62,21 @@ SampleReport run_sample(const SampleRequest& req) {
     opts.default_users_accuracy = req.default_users_accuracy;
     opts.min_per_stratum = req.min_per_stratum;
     if (req.size == 0 && !(req.target_se > 0))
+        invalid("give the sample size (" REDLINE_OPTION(
+            "size") " N) or a target standard error of overall accuracy "
+                    "(" REDLINE_OPTION("target_se") " S, e.g. 0.01)");
+    if (req.size > 0 && req.target_se > 0)
         invalid(
-            "give the sample size (--size N) or a target standard error of overall accuracy "
-            "(--target-se S, e.g. 0.01)");
-    if (req.size > 0 && req.target_se > 0) invalid("give either --size or --target-se, not both");
+            "give either " REDLINE_OPTION("size") " or " REDLINE_OPTION("target_se") ", not both");
     if (!(req.default_users_accuracy > 0 && req.default_users_accuracy < 1))
         invalid(fmt::format("the default expected user's accuracy {} is outside (0, 1)",
                             req.default_users_accuracy));
     double max_sd = std::sqrt(req.default_users_accuracy * (1 - req.default_users_accuracy));
     for (const auto& [c, u] : req.expected_users_accuracy) {
         if (!(u > 0 && u < 1))
-            invalid(
-                fmt::format("--expected-users-accuracy: class {} has {}, outside (0, 1)", c, u));
+            invalid(fmt::format(
+                "" REDLINE_OPTION("expected_users_accuracy") ": class {} has {}, outside (0, 1)", c,
+                u));
         max_sd = std::max(max_sd, std::sqrt(u * (1 - u)));
     }
     std::uint64_t quota = req.size;
@@ -99,8 +103,9 @@ SampleReport run_sample(const SampleRequest& req) {
         for (const auto& s : strata) found = found || s.id == c;
         if (!found)
             invalid(fmt::format(
-                "--expected-users-accuracy names class {}, which is not a class of the map '{}'{}; "
-                "its classes are: {}",
+                "" REDLINE_OPTION("expected_users_accuracy") " names class {}, which is not a "
+                                                             "class of the map '{}'{}; "
+                                                             "its classes are: {}",
                 c, rep.map.map, req.map.zones.empty() ? "" : " inside the zones", [&] {
                     std::vector<std::string> ids;
                     for (const auto& s : strata) ids.push_back(std::to_string(s.id));
@@ -128,7 +133,8 @@ SampleReport run_sample(const SampleRequest& req) {
         if (a.n < 2)
             rep.warnings.push_back(fmt::format(
                 "stratum {} gets {} unit{}; `redline estimate` needs at least 2 labelled units "
-                "in every stratum: raise --min-per-stratum (2 or more) or the sample size",
+                "in every stratum: raise " REDLINE_OPTION(
+                    "min_per_stratum") " (2 or more) or the sample size",
                 a.id, a.n, a.n == 1 ? "" : "s"));
     }
     // The design document.
@@ -211,10 +217,10 @@ std::vector<Value> SampleReport::row_values(std::size_t i) const {
 void SampleReport::write(const std::string& output) const {
     if (output.empty() || output == "-")
         invalid(
-            "sample: --output FILE is needed (.csv or .gpkg): the design is written beside "
+            "sample: " REDLINE_OPTION("output") " FILE is needed (.csv or .gpkg): the design is written beside "
             "it");
-    const TableFormat f =
-        table_format_of(output, {TableFormat::Csv, TableFormat::Gpkg}, "--output");
+    const TableFormat f = table_format_of(output, {TableFormat::Csv, TableFormat::Gpkg},
+                                          "" REDLINE_OPTION("output") "");
     nlohmann::json meta = engine_provenance();
     meta["command"] = "sample";
     meta["design"] = design_json;

@@ -9,6 +9,7 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/coverage/cell_weight.hpp"
 #include "redline/coverage/zone_index.hpp"
 #include "redline/exec/ordered_executor.hpp"
@@ -105,10 +106,12 @@ std::vector<std::pair<int, int>> neighbours(int connectivity) {
 
 void check_options(const ChangeRules& rules, const ChangeOptions& opts) {
     if (opts.mode == CoverageMode::AllTouched)
-        fail(ErrorKind::InvalidInput, "change supports --mode exact or centroid");
+        fail(ErrorKind::InvalidInput,
+             "change supports " REDLINE_OPTION("mode") " exact or centroid");
     if (opts.connectivity != 4 && opts.connectivity != 8)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--connectivity {} is not 4 or 8", opts.connectivity));
+             fmt::format(REDLINE_OPTION_VALUE("connectivity", "{}") " is not 4 or 8",
+                         opts.connectivity));
     if (rules.rules().size() > 32)
         fail(ErrorKind::Unsupported, "at most 32 change rules are supported");
 }

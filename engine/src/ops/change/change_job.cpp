@@ -8,6 +8,7 @@
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/memory.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/sha256.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
@@ -38,9 +39,11 @@ void check_same_grid(const RasterInfo& a, const RasterInfo& b) {
     auto differ = [&](const std::string& what, const std::string& va, const std::string& vb) {
         fail(ErrorKind::InvalidInput,
              fmt::format(
-                 "--t0 and --t1 do not share a grid: their {} differ ('{}' has {}, '{}' has {}). "
-                 "Warp one onto the other's grid first (gdalwarp -t_srs -te -tr -tap, nearest "
-                 "neighbour), then compare.",
+                 REDLINE_OPTION("t0") " and " REDLINE_OPTION(
+                     "t1") " do not share a grid: their {} differ ('{}' has {}, '{}' has {}). "
+                           "Warp one onto the other's grid first (gdalwarp -t_srs -te -tr -tap, "
+                           "nearest "
+                           "neighbour), then compare.",
                  what, a.path, va, b.path, vb));
     };
     if (!same_crs(a.crs_wkt, b.crs_wkt)) differ("CRSs", a.crs_label, b.crs_label);
@@ -84,8 +87,8 @@ std::string ChangeReport::summary_text() const {
 }
 
 void ChangeReport::write_matrix(const std::string& output) const {
-    const TableFormat f =
-        table_format_of(output, {TableFormat::Csv, TableFormat::Json}, "--matrix");
+    const TableFormat f = table_format_of(output, {TableFormat::Csv, TableFormat::Json},
+                                          REDLINE_OPTION("matrix_output"));
     TableSpec spec;
     spec.layer_name = "matrix";
     spec.columns = {{"zone", ColumnType::Text},   {"from", ColumnType::Text},
@@ -101,8 +104,9 @@ void ChangeReport::write_matrix(const std::string& output) const {
 }
 
 void ChangeReport::write_patches(const std::string& output) const {
-    const TableFormat f = table_format_of(
-        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--patches");
+    const TableFormat f =
+        table_format_of(output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg},
+                        REDLINE_OPTION("patches_output"));
     TableSpec spec;
     spec.layer_name = "patches";
     spec.columns = {{"patch_id", ColumnType::Integer},
@@ -160,10 +164,12 @@ ChangeJob ChangeJob::open(const ChangeRequest& req) {
     job.m_crs = make_crs(info.crs_wkt, info.crs_label);
     if (req.mmu_pixels < 1)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--mmu-pixels {} must be at least 1", req.mmu_pixels));
+             fmt::format(REDLINE_OPTION_VALUE("mmu_pixels", "{}") " must be at least 1",
+                         req.mmu_pixels));
     if (!(req.permitted_min_share > 0 && req.permitted_min_share <= 1))
         fail(ErrorKind::InvalidInput,
-             fmt::format("--permitted-min-share {} must be in (0, 1]", req.permitted_min_share));
+             fmt::format(REDLINE_OPTION_VALUE("permitted_min_share", "{}") " must be in (0, 1]",
+                         req.permitted_min_share));
     job.m_classes = ClassTable::load(req.classes);
     job.m_rules = req.rules_path.empty() ? ChangeRules::preset(req.preset, job.m_classes)
                                          : ChangeRules::load(req.rules_path, job.m_classes);
@@ -464,7 +470,7 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
     rep.meta["permitted_min_share"] = req.permitted_min_share;
     rep.meta["area_model"] = {{"kind", areas.kind_name()}, {"description", areas.description()}};
     rep.meta["ellipsoid"] = areas.ellipsoid();
-    rep.meta["warnings"] = rep.warnings;
+    rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
     return rep;
 }
 

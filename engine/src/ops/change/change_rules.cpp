@@ -7,6 +7,7 @@
 
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 
 namespace redline {
@@ -36,9 +37,10 @@ ChangeRules ChangeRules::preset(const std::string& name, const ClassTable& table
         r.m_rules.push_back(ChangeRule{"cropland-loss", crop, crop, true});
     } else {
         fail(ErrorKind::InvalidInput,
-             fmt::format(
-                 "unknown --preset '{}': expected redline or cropland (or --rules FILE.yaml)",
-                 name));
+             fmt::format("unknown " REDLINE_OPTION_VALUE(
+                             "preset", "'{}'") ": expected redline or cropland "
+                                               "(or " REDLINE_OPTION("rules") " FILE.yaml)",
+                         name));
     }
     for (const auto& rule : r.m_rules)
         if (rule.from.empty())

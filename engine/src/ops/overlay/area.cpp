@@ -8,6 +8,7 @@
 #include <map>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/polygon_area.hpp"
 #include "redline/geom/polygon_dissolve.hpp"
@@ -68,7 +69,7 @@ nlohmann::json AreaReport::summary() const {
 
 void AreaReport::write(const std::string& output) const {
     const TableFormat f = table_format_of(
-        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, REDLINE_OPTION("output"));
     auto w = TableWriter::open(output, table_spec(), f, meta);
     for (const auto& r : rows) w->write(row_values(r));
     w->add_extra("summary", summary());
@@ -90,7 +91,8 @@ AreaReport run_area(const AreaRequest& req) {
     const int threads = req.threads;
     const bool dissolving = req.dissolve || !req.dissolve_by.empty();
     if (req.dissolve && !req.dissolve_by.empty())
-        fail(ErrorKind::InvalidInput, "--dissolve and --dissolve-by exclude each other; pick one");
+        fail(ErrorKind::InvalidInput, REDLINE_FLAG("dissolve") " and " REDLINE_OPTION(
+                                          "dissolve_by") " exclude each other; pick one");
 
     LayerFields fields;
     fields.id = req.id_field;
@@ -233,7 +235,7 @@ AreaReport run_area(const AreaRequest& req) {
     rep.meta["densify_m"] = policy.densify_m;
     rep.meta["ellipsoid"] = rep.ellipsoid;
     rep.meta["area_unit"] = "m2";
-    rep.meta["warnings"] = rep.warnings;
+    rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
     return rep;
 }
 

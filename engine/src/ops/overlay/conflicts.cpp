@@ -10,6 +10,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/exact_area_sum.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/polygon_area.hpp"
@@ -80,7 +81,7 @@ std::vector<std::string> ConflictsReport::summary_lines() const {
 
 void ConflictsReport::write(const std::string& output) const {
     const TableFormat f = table_format_of(
-        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, REDLINE_OPTION("output"));
     const bool geometry = f == TableFormat::Gpkg;
     auto w = TableWriter::open(output, table_spec(geometry), f, meta);
     for (const auto& r : rows) {
@@ -100,25 +101,32 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
     if (n < 2 && !(req.self && n == 1))
         fail(
             ErrorKind::InvalidInput,
-            fmt::format("conflicts needs at least two layers (got {}): pass --layer twice or more, "
-                        "e.g. --layer plan.gpkg:redline --layer plan.gpkg:cropland (or one layer "
-                        "with --self)",
-                        n));
+            fmt::format(
+                "conflicts needs at least two layers (got {}): pass " REDLINE_OPTION(
+                    "layers") " twice or more, "
+                              "e.g. " REDLINE_OPTION("layers") " plan.gpkg:redline " REDLINE_OPTION(
+                                  "layers") " plan.gpkg:cropland (or one layer "
+                                            "with " REDLINE_FLAG("self") ")",
+                n));
     if (!req.id_fields.empty() && req.id_fields.size() != 1 && req.id_fields.size() != n)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--id was given {} times for {} layers; give it once (for every layer) or "
-                         "once per --layer, in the same order",
-                         req.id_fields.size(), n));
+             fmt::format(
+                 REDLINE_OPTION(
+                     "id") " was given {} times for {} layers; give it once (for every layer) or "
+                           "once per " REDLINE_OPTION("layers") ", in the same order",
+                 req.id_fields.size(), n));
     if (!(req.min_area_m2 >= 0) || !std::isfinite(req.min_area_m2))
         fail(ErrorKind::InvalidInput,
-             fmt::format("--min-area must be a non-negative area in m2, got {}", req.min_area_m2));
+             fmt::format(REDLINE_OPTION("min_area") " must be a non-negative area in m2, got {}",
+                         req.min_area_m2));
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = i + 1; j < n; ++j)
             if (req.layers[i] == req.layers[j])
                 fail(ErrorKind::InvalidInput,
-                     fmt::format("layer '{}' is given twice; every feature would conflict with "
-                                 "itself. Use --self for overlaps inside one layer",
-                                 req.layers[i]));
+                     fmt::format(
+                         "layer '{}' is given twice; every feature would conflict with "
+                         "itself. Use " REDLINE_FLAG("self") " for overlaps inside one layer",
+                         req.layers[i]));
 
     // Layers are read concurrently (each opens its own dataset); the first failing layer in
     // --layer order decides the error, so messages do not depend on timing.
@@ -249,7 +257,7 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
     rep.meta["densify_m"] = policy.densify_m;
     rep.meta["ellipsoid"] = rep.ellipsoid;
     rep.meta["area_unit"] = "m2";
-    rep.meta["warnings"] = rep.warnings;
+    rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
     return rep;
 }
 

@@ -12,6 +12,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/gauss_kruger_zone.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/crs_domain.hpp"
@@ -116,7 +117,7 @@ std::vector<std::string> ValidationReport::summary_lines() const {
 
 void ValidationReport::write(const std::string& output) const {
     const TableFormat f = table_format_of(
-        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, REDLINE_OPTION("output"));
     TableSpec spec = table_spec();
     const bool gpkg = f == TableFormat::Gpkg;
     if (gpkg) {
@@ -161,7 +162,7 @@ ValidationReport run_validate(const ValidateRequest& req) {
             p.fid = vl.fids[i];
         }
         p.kind = kind;
-        p.detail = std::move(detail);
+        p.detail = render_for_cli(detail);  // a column of the file: the CLI's words
         p.area_m2 = std::nan("");
         probs.push_back(std::move(p));
         return probs.back();
@@ -176,16 +177,17 @@ ValidationReport run_validate(const ValidateRequest& req) {
     if (vl.crs_wkt.empty() || vl.crs_assigned) {
         std::string detail = "the layer declares no CRS";
         if (vl.crs_assigned)
-            detail += fmt::format("; {} was assumed as given by --layer-crs", vl.crs_label);
-        else if (const std::string gk = gauss_kruger_hint(all_bounds, "--layer-crs"); !gk.empty())
+            detail += fmt::format("; {} was assumed as given by " REDLINE_OPTION("layer_crs"),
+                                  vl.crs_label);
+        else if (const std::string gk = gauss_kruger_hint(all_bounds, "layer_crs"); !gk.empty())
             detail += "; " + gk;
         else if (!all_bounds.empty() && all_bounds.xmin >= -180 && all_bounds.xmax <= 360 &&
                  all_bounds.ymin >= -90 && all_bounds.ymax <= 90)
             detail +=
                 "; its coordinates look like longitude/latitude degrees: declare EPSG:4490 "
-                "(CGCS2000) or EPSG:4326 (WGS 84), or pass --layer-crs";
+                "(CGCS2000) or EPSG:4326 (WGS 84), or pass " REDLINE_OPTION("layer_crs");
         else
-            detail += "; declare it in the file or pass --layer-crs";
+            detail += "; declare it in the file or pass " REDLINE_OPTION("layer_crs");
         add(ValidationProblem::kLayer, ProblemKind::MissingCrs, detail);
     }
 
@@ -286,8 +288,9 @@ ValidationReport run_validate(const ValidateRequest& req) {
             auto [it, inserted] = seen.emplace(vl.ids[i], i);
             if (!inserted)
                 add(i, ProblemKind::DuplicateId,
-                    fmt::format("--id '{}' value '{}' is also used by feature fid {}", req.id_field,
-                                vl.ids[i], vl.fids[it->second]));
+                    fmt::format(REDLINE_OPTION_VALUE(
+                                    "id", "'{}'") " value '{}' is also used by feature fid {}",
+                                req.id_field, vl.ids[i], vl.fids[it->second]));
         }
     }
 
@@ -387,7 +390,7 @@ ValidationReport run_validate(const ValidateRequest& req) {
     rep.meta["crs_domain"] = domain_meta;
     rep.meta["min_overlap_m2"] = req.min_overlap_m2;
     rep.meta["crs_wkt"] = vl.crs_wkt;  // for GeoPackage locations; removed from written metadata
-    rep.meta["warnings"] = rep.warnings;
+    rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
     return rep;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 
 namespace redline {
@@ -32,9 +33,9 @@ AttributeClassifier::AttributeClassifier(const std::vector<std::string>& natural
             source[key] = option;
         }
     };
-    add(natural_values, ShoreClass::Natural, "--natural");
-    add(estuary_values, ShoreClass::Estuary, "--estuary");
-    add(artificial_values, ShoreClass::Artificial, "--artificial");
+    add(natural_values, ShoreClass::Natural, REDLINE_OPTION("natural"));
+    add(estuary_values, ShoreClass::Estuary, REDLINE_OPTION("estuary"));
+    add(artificial_values, ShoreClass::Artificial, REDLINE_OPTION("artificial"));
     m_explicit_artificial = !artificial_values.empty();
 }
 
@@ -71,18 +72,55 @@ AttributeClassifier::Features AttributeClassifier::classify(const std::vector<st
         }
     }
     if (!missing.empty())
-        fail(ErrorKind::InvalidInput,
-             fmt::format(
-                 "layer '{}': {} feature(s) have no value in --class-field '{}' (feature ids "
-                 "{}); fill the field so that every shoreline piece has a class",
-                 layer_label, missing.size(), field, text::join_limited(missing)));
+        fail(
+            ErrorKind::InvalidInput,
+            fmt::format("layer '{}': {} feature(s) have no value in " REDLINE_OPTION_VALUE(
+                            "class_field",
+                            "'{}'") " (feature ids "
+                                    "{}); fill the field so that every shoreline piece has a class",
+                        layer_label, missing.size(), field, text::join_limited(missing)));
     if (!unknown.empty())
-        fail(ErrorKind::InvalidInput,
-             fmt::format(
-                 "layer '{}': --class-field '{}' has value(s) in none of --natural, --estuary "
-                 "and --artificial: {}; add them to one of the lists (or omit --artificial "
-                 "to count every other value as artificial)",
-                 layer_label, field, text::join_limited(unknown)));
+        fail(
+            ErrorKind::InvalidInput,
+            fmt::format(
+                "layer '{}': " REDLINE_OPTION_VALUE(
+                    "class_field",
+                    "'{}'") " has value(s) in none "
+                            "of " REDLINE_OPTION(
+                                "na"
+                                "tu"
+                                "ra"
+                                "l") ", " REDLINE_OPTION("estuary") " "
+                                                                    "and"
+                                                                    " " REDLINE_OPTION(
+                                                                        "artificia"
+                                                                        "l") ": "
+                                                                             "{}; "
+                                                                             "add "
+                                                                             "them "
+                                                                             "to "
+                                                                             "one "
+                                                                             "of "
+                                                                             "the "
+                                                                             "lists"
+                                                                             " (or "
+                                                                             "omit"
+                                                                             " " REDLINE_OPTION(
+                                                                                 "a"
+                                                                                 "r"
+                                                                                 "t"
+                                                                                 "i"
+                                                                                 "f"
+                                                                                 "i"
+                                                                                 "c"
+                                                                                 "i"
+                                                                                 "a"
+                                                                                 "l") " "
+                                                                                      "to count "
+                                                                                      "every other "
+                                                                                      "value as "
+                                                                                      "artificial)",
+                layer_label, field, text::join_limited(unknown)));
     return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "redline/core/class_table.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/line_measurer.hpp"
@@ -24,7 +25,7 @@ std::set<std::int64_t> artificial_codes_of(const ClassTable& table,
         if (art.empty())
             fail(ErrorKind::InvalidInput,
                  fmt::format("class table '{}' has no class in group built_up; name the artificial "
-                             "classes with --artificial-classes",
+                             "classes with " REDLINE_OPTION("artificial_classes"),
                              table.id()));
         return art;
     }
@@ -37,18 +38,22 @@ std::set<std::int64_t> artificial_codes_of(const ClassTable& table,
         if (auto code = text::parse_int(tok)) {
             if (!table.name_of(*code))
                 fail(ErrorKind::InvalidInput,
-                     fmt::format("--artificial-classes: code {} is not a class of table '{}'; its "
-                                 "classes are: {}",
-                                 *code, table.id(), text::join_limited(known, 40)));
+                     fmt::format(
+                         REDLINE_OPTION(
+                             "artificial_classes") ": code {} is not a class of table '{}'; its "
+                                                   "classes are: {}",
+                         *code, table.id(), text::join_limited(known, 40)));
             art.insert(*code);
         } else if (ClassTable::is_group(tok)) {
             for (auto c : table.codes_of(tok)) art.insert(c);
         } else {
             fail(ErrorKind::InvalidInput,
-                 fmt::format("--artificial-classes: '{}' is neither a class code nor a group of "
-                             "table '{}'; give codes ({}) or groups ({})",
-                             tok, table.id(), text::join_limited(known, 40),
-                             fmt::join(ClassTable::group_names(), ", ")));
+                 fmt::format(
+                     REDLINE_OPTION(
+                         "artificial_classes") ": '{}' is neither a class code nor a group of "
+                                               "table '{}'; give codes ({}) or groups ({})",
+                     tok, table.id(), text::join_limited(known, 40),
+                     fmt::join(ClassTable::group_names(), ", ")));
         }
     }
     return art;

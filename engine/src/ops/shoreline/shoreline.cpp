@@ -15,6 +15,7 @@
 #include <set>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/crs_description.hpp"
@@ -105,14 +106,14 @@ class Engine {
 };
 
 void Engine::validate_options() {
-    check_positive(m_req.piece_m, "--piece-m");
-    check_positive(m_req.densify_m, "--densify");
-    check_positive(m_req.snap_m, "--snap-m", true);
-    check_positive(m_req.by_snap_m, "--by-snap-m", true);
-    if (m_raster) check_positive(m_req.buffer_m, "--buffer-m");
+    check_positive(m_req.piece_m, REDLINE_OPTION("piece_m"));
+    check_positive(m_req.densify_m, REDLINE_OPTION("densify"));
+    check_positive(m_req.snap_m, REDLINE_OPTION("snap_m"), true);
+    check_positive(m_req.by_snap_m, REDLINE_OPTION("by_snap_m"), true);
+    if (m_raster) check_positive(m_req.buffer_m, REDLINE_OPTION("buffer_m"));
     if (!(m_req.target_percent >= 0 && m_req.target_percent <= 100))
         fail(ErrorKind::InvalidInput,
-             fmt::format("--target must be a percentage between 0 and 100, got {}",
+             fmt::format(REDLINE_OPTION("target") " must be a percentage between 0 and 100, got {}",
                          m_req.target_percent));
     if (m_in.lines.size() != m_in.fids.size() && !m_in.fids.empty())
         fail(ErrorKind::Internal, "shoreline inputs: fids and lines differ in length");
@@ -172,8 +173,10 @@ std::vector<Chunk> Engine::make_chunks() const {
             const double pieces = std::ceil(len / m_req.piece_m);
             if (pieces > 1e9)
                 fail(ErrorKind::InvalidInput,
-                     fmt::format("feature part is {} m long: too many pieces of --piece-m {} m",
-                                 len, m_req.piece_m));
+                     fmt::format(
+                         "feature part is {} m long: too many pieces of " REDLINE_OPTION_VALUE(
+                             "piece_m", "{}") " m",
+                         len, m_req.piece_m));
             const auto n = std::max<std::size_t>(1, static_cast<std::size_t>(pieces));
             for (std::size_t k = 0; k < n; k += per_chunk)
                 chunks.push_back(Chunk{f, p, k, std::min(n, k + per_chunk), n});
@@ -350,8 +353,36 @@ void Engine::warn(const ShorelineReport& rep, const std::set<std::int64_t>& unkn
     const ShorelineTotals at = rep.rows[0].totals;
     if (!m_artificial_by_default.empty())
         m_warnings.push_back(fmt::format(
-            "--class-field '{}': value(s) {} are in neither --natural nor --estuary and count as "
-            "artificial (list them with --artificial to make this explicit)",
+            REDLINE_OPTION_VALUE(
+                "class_field", "'{}'") ": value(s) {} are in "
+                                       "neither " REDLINE_OPTION("natural") " nor " REDLINE_OPTION(
+                                           "estuary") " and count as "
+                                                      "artificial (list "
+                                                      "them "
+                                                      "with"
+                                                      " " REDLINE_OPTION("artificial") " "
+                                                                                       "t"
+                                                                                       "o"
+                                                                                       " "
+                                                                                       "m"
+                                                                                       "a"
+                                                                                       "k"
+                                                                                       "e"
+                                                                                       " "
+                                                                                       "t"
+                                                                                       "h"
+                                                                                       "i"
+                                                                                       "s"
+                                                                                       " "
+                                                                                       "e"
+                                                                                       "x"
+                                                                                       "p"
+                                                                                       "l"
+                                                                                       "i"
+                                                                                       "c"
+                                                                                       "i"
+                                                                                       "t"
+                                                                                       ")",
             m_req.class_field, text::join_limited(m_artificial_by_default)));
     if (!unknown_codes.empty()) {
         std::vector<std::string> codes;
@@ -367,15 +398,17 @@ void Engine::warn(const ShorelineReport& rep, const std::set<std::int64_t>& unkn
             "unclassified (excluded from the share); check that the raster covers the coast",
             at.unclassified_m, m_req.buffer_m));
     if (side_fallbacks > 0)
-        m_warnings.push_back(
-            fmt::format("{} mainland piece(s) could not tell their landward side from the mainland "
-                        "polygon (both or "
-                        "neither probe inside); the --land-side convention ({}) was used",
-                        side_fallbacks, m_req.land_side == Side::Left ? "left" : "right"));
+        m_warnings.push_back(fmt::format(
+            "{} mainland piece(s) could not tell their landward side from the mainland "
+            "polygon (both or "
+            "neither probe inside); the " REDLINE_OPTION("land_side") " convention ({}) was used",
+            side_fallbacks, m_req.land_side == Side::Left ? "left" : "right"));
     if (unassigned_m > 0)
         m_warnings.push_back(fmt::format(
-            "{:.3f} m of shoreline lies in no --by region (nor within --by-snap-m {} m of one); it "
-            "counts in 'all' only",
+            "{:.3f} m of shoreline lies in no " REDLINE_OPTION(
+                "by") " region (nor within " REDLINE_OPTION_VALUE("by_snap_m",
+                                                                  "{}") " m of one); it "
+                                                                        "counts in 'all' only",
             unassigned_m, m_req.by_snap_m));
     if (at.total_m() == 0)
         m_warnings.push_back("the mainland shoreline has zero length: the share is undefined");
@@ -436,7 +469,7 @@ void Engine::describe(ShorelineReport& rep) const {
                           {"rule", "share >= target (1 - 1e-12)"}};
     rep.meta["pieces"] = rep.piece_count;
     rep.warnings = m_warnings;
-    rep.meta["warnings"] = rep.warnings;
+    rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/gauss_kruger_zone.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/line_measurer.hpp"
@@ -19,26 +20,35 @@
 namespace redline {
 namespace {
 
-// InvalidInput: `what` (e.g. "--by layer 'p' in 'p.shp'") has no CRS. `option` gives one
-// ("" when the caller has none).
+// How messages name the request's parameter `name`: an option marker (core/option_name.hpp), or
+// the report config's key.
+std::string option_of(const ShorelineRequest& req, std::string_view name) {
+    return req.config_prefix.empty() ? option(name) : req.config_prefix + std::string(name);
+}
+std::string flag_of(const ShorelineRequest& req, std::string_view name) {
+    return req.config_prefix.empty() ? flag(name) : req.config_prefix + std::string(name);
+}
+
+// InvalidInput: `what` (e.g. "--by layer 'p' in 'p.shp'") has no CRS. `crs_option` (a parameter
+// name) gives one ("" when the caller has none).
 [[noreturn]] void fail_no_crs(const std::string& what, const VectorLayer& layer,
-                              const std::string& option, const std::string& compared) {
-    const std::string hint = gauss_kruger_hint(layer.extent(), option);
+                              const std::string& crs_option, const std::string& compared) {
+    const std::string hint = gauss_kruger_hint(layer.extent(), crs_option);
     if (!hint.empty())
         fail(ErrorKind::InvalidInput, fmt::format("{} has no CRS; {}{}", what, hint, compared));
-    if (option.empty())
+    if (crs_option.empty())
         fail(ErrorKind::InvalidInput,
              fmt::format("{} has no CRS; declare it in the file (a .prj beside a shapefile, or "
                          "ogr2ogr -a_srs EPSG:CODE){}",
                          what, compared));
-    fail(ErrorKind::InvalidInput, fmt::format("{} has no CRS; declare it with {} (e.g. {} "
-                                              "EPSG:4326){}",
-                                              what, option, option, compared));
+    fail(ErrorKind::InvalidInput,
+         fmt::format("{} has no CRS; declare it with {} (e.g. {}){}", what, option(crs_option),
+                     option(crs_option, "EPSG:4326"), compared));
 }
 
 // Reads a polygon layer for --mainland / --by and brings it into the work CRS (`work_crs`, of
 // `in`), dissolved: into one geometry, or one per value of `id_field`.
-PolygonLayer read_polygons(const ShorelineRequest& req, const std::string& option,
+PolygonLayer read_polygons(const ShorelineRequest& req, const std::string& name,
                            const std::string& ref_text, const std::string& id_field,
                            const std::string& assign_crs, const ShorelineInputs& in,
                            const Crs& work_crs, const std::string& work_what) {
@@ -46,24 +56,25 @@ PolygonLayer read_polygons(const ShorelineRequest& req, const std::string& optio
     ro.unique_ids = false;
     ro.assign_crs = assign_crs;
     ro.encoding = req.encoding;
-    ro.encoding_option = req.option_prefix + "encoding";
+    ro.encoding_option = option_of(req, "encoding");
+    const std::string opt = option(name);  // REDLINE_OPTION("mainland"), REDLINE_OPTION("by")
     if (!id_field.empty()) ro.extra_fields = {id_field};
     VectorLayer layer = read_polygon_layer(parse_layer_ref(ref_text), ro);
     if (layer.crs_wkt.empty())
-        fail_no_crs(fmt::format("{} layer '{}' in '{}'", option, layer.label, layer.ref.path),
-                    layer, req.crs_options ? option + "-crs" : std::string(),
+        fail_no_crs(fmt::format("{} layer '{}' in '{}'", opt, layer.label, layer.ref.path), layer,
+                    req.crs_options ? name + "_crs" : std::string(),
                     fmt::format(" (to be compared with {}, {})", work_what, in.crs_label));
     if (!same_crs(layer.crs_wkt, in.crs_wkt) && !req.reproject)
         fail(ErrorKind::InvalidInput,
              fmt::format(
                  "CRS mismatch: {} layer '{}' in '{}' is {}, {} is {}. Reproject one of them, or "
-                 "pass --reproject to transform the {} polygons into the CRS of the {}.",
-                 option, layer.label, layer.ref.path, layer.crs_label, work_what, in.crs_label,
-                 option, work_what));
+                 "pass {} to transform the {} polygons into the CRS of the {}.",
+                 opt, layer.label, layer.ref.path, layer.crs_label, work_what, in.crs_label,
+                 flag_of(req, "reproject"), opt, work_what));
     std::vector<std::string> assigned;
     if (layer.crs_assigned)
-        assigned.push_back(fmt::format("{} layer '{}' declares no CRS; using {} as given by {}-crs",
-                                       option, layer.label, layer.crs_label, option));
+        assigned.push_back(fmt::format("{} layer '{}' declares no CRS; using {} as given by {}",
+                                       opt, layer.label, layer.crs_label, option(name + "_crs")));
     DissolveBy dissolve;
     if (id_field.empty()) {
         dissolve.all = true;
@@ -76,11 +87,10 @@ PolygonLayer read_polygons(const ShorelineRequest& req, const std::string& optio
         }
         if (!missing.empty())
             fail(ErrorKind::InvalidInput,
-                 fmt::format(
-                     "{} layer '{}' in '{}': {} feature(s) have no value in --by-id field '{}' "
-                     "(feature ids {}); fill the field or filter the layer",
-                     option, layer.label, layer.ref.path, missing.size(), id_field,
-                     text::join_limited(missing)));
+                 fmt::format("{} layer '{}' in '{}': {} feature(s) have no value in {} field '{}' "
+                             "(feature ids {}); fill the field or filter the layer",
+                             opt, layer.label, layer.ref.path, missing.size(), option("by_id"),
+                             id_field, text::join_limited(missing)));
         dissolve.field = id_field;
     }
     LayerPolicy policy = LayerPolicy::zones();
@@ -98,29 +108,32 @@ PolygonLayer read_polygons(const ShorelineRequest& req, const std::string& optio
 
 ShorelineReport run_shoreline(const ShorelineRequest& req) {
     if (req.lines.empty())
-        fail(ErrorKind::InvalidInput, "--lines is required: the shoreline layer (PATH[:LAYER])");
+        fail(ErrorKind::InvalidInput,
+             option("lines") + " is required: the shoreline layer (PATH[:LAYER])");
     const bool raster_mode = !req.raster.empty();
     if (raster_mode == !req.class_field.empty())
         fail(ErrorKind::InvalidInput,
-             "classify the shoreline either by attribute (--class-field FIELD) or by land-use "
-             "raster "
-             "(--raster LC.tif), exactly one of the two");
+             fmt::format("classify the shoreline either by attribute ({}) or by land-use raster "
+                         "({}), exactly one of the two",
+                         option("class_field", "FIELD"), option("raster", "LC.tif")));
     if (!req.by.empty() && req.by_id.empty())
-        fail(ErrorKind::InvalidInput, "--by needs --by-id FIELD: the field that names each region");
+        fail(ErrorKind::InvalidInput, fmt::format("{} needs {}: the field that names each region",
+                                                  option("by"), option("by_id", "FIELD")));
     if (req.by.empty() && !req.by_id.empty())
-        fail(ErrorKind::InvalidInput, "--by-id needs --by PATH[:LAYER]: the region polygons");
+        fail(ErrorKind::InvalidInput, fmt::format("{} needs {}: the region polygons",
+                                                  option("by_id"), option("by", "PATH[:LAYER]")));
 
     // Lines.
     LayerReadOptions ro;
     ro.assign_crs = req.lines_crs;
     ro.unique_ids = false;
     ro.encoding = req.encoding;
-    ro.encoding_option = req.option_prefix + "encoding";
+    ro.encoding_option = option_of(req, "encoding");
     if (!raster_mode) ro.extra_fields = {req.class_field};
     VectorLayer lines = read_line_layer(parse_layer_ref(req.lines), ro);
     if (lines.crs_wkt.empty())
         fail_no_crs(fmt::format("line layer '{}' in '{}'", lines.label, lines.ref.path), lines,
-                    req.crs_options ? "--lines-crs" : "", "");
+                    req.crs_options ? "lines_crs" : "", "");
 
     ShorelineInputs in;
     in.lines_label = lines.label;
@@ -133,9 +146,8 @@ ShorelineReport run_shoreline(const ShorelineRequest& req) {
     }
     std::vector<std::string> warnings = lines.warnings;
     if (lines.crs_assigned)
-        warnings.push_back(
-            fmt::format("line layer '{}' declares no CRS; using {} as given by --lines-crs",
-                        lines.label, lines.crs_label));
+        warnings.push_back(fmt::format("line layer '{}' declares no CRS; using {} as given by {}",
+                                       lines.label, lines.crs_label, option("lines_crs")));
 
     std::unique_ptr<GdalRasterSource> raster;
     bool lines_reprojected = false;
@@ -148,9 +160,9 @@ ShorelineReport run_shoreline(const ShorelineRequest& req) {
                     ErrorKind::InvalidInput,
                     fmt::format(
                         "CRS mismatch: raster '{}' is {}, line layer '{}' in '{}' is {}. Reproject "
-                        "one of them, or pass --reproject to transform the lines into the raster "
-                        "CRS.",
-                        req.raster, info.crs_label, lines.label, lines.ref.path, lines.crs_label));
+                        "one of them, or pass {} to transform the lines into the raster CRS.",
+                        req.raster, info.crs_label, lines.label, lines.ref.path, lines.crs_label,
+                        flag_of(req, "reproject")));
             // Densify in the lines' own CRS (geodesic edges for lon/lat), then transform.
             LineMeasurer densifier(lines.crs_wkt, req.densify_m);
             Transformer t(lines.crs_wkt, info.crs_wkt);
@@ -181,7 +193,7 @@ ShorelineReport run_shoreline(const ShorelineRequest& req) {
     const Crs work_crs =
         req.mainland.empty() && req.by.empty() ? Crs{} : make_crs(in.crs_wkt, in.crs_label);
     if (!req.mainland.empty()) {
-        PolygonLayer pl = read_polygons(req, "--mainland", req.mainland, "", req.mainland_crs, in,
+        PolygonLayer pl = read_polygons(req, "mainland", req.mainland, "", req.mainland_crs, in,
                                         work_crs, work_what);
         for (const auto& w : pl.warnings) warnings.push_back(w);
         mainland_meta = pl.describe(LayerRole::Zones);
@@ -189,7 +201,7 @@ ShorelineReport run_shoreline(const ShorelineRequest& req) {
     }
     if (!req.by.empty()) {
         PolygonLayer pl =
-            read_polygons(req, "--by", req.by, req.by_id, req.by_crs, in, work_crs, work_what);
+            read_polygons(req, "by", req.by, req.by_id, req.by_crs, in, work_crs, work_what);
         in.region_names = pl.ids;
         in.regions = std::move(pl.geoms);
         for (const auto& w : pl.warnings) warnings.push_back(w);
@@ -199,7 +211,7 @@ ShorelineReport run_shoreline(const ShorelineRequest& req) {
 
     ShorelineReport rep = compute_shoreline(req, in);
     rep.warnings.insert(rep.warnings.begin(), warnings.begin(), warnings.end());
-    rep.meta["warnings"] = rep.warnings;
+    rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
     rep.meta["lines"]["path"] = lines.ref.path;
     rep.meta["lines"]["source_crs"] = lines.crs_label;
     rep.meta["lines"]["reprojected"] = lines_reprojected;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 
@@ -102,13 +103,14 @@ std::vector<Value> ShorelineReport::segment_values(const ShorelinePiece& p) cons
 
 void ShorelineReport::write(const std::string& output, const std::string& segments) const {
     const TableFormat f =
-        table_format_of(output, {TableFormat::Csv, TableFormat::Json}, "--output");
+        table_format_of(output, {TableFormat::Csv, TableFormat::Json}, REDLINE_OPTION("output"));
     std::optional<TableFormat> sf;
     if (!segments.empty()) {
         if (segments == "-")
             fail(ErrorKind::InvalidInput,
-                 "--segments needs a file path (.gpkg or .csv), not stdout");
-        sf = table_format_of(segments, {TableFormat::Gpkg, TableFormat::Csv}, "--segments");
+                 REDLINE_OPTION("segments") " needs a file path (.gpkg or .csv), not stdout");
+        sf = table_format_of(segments, {TableFormat::Gpkg, TableFormat::Csv},
+                             REDLINE_OPTION("segments"));
     }
     const bool to_stdout = output.empty() || output == "-";
     // A file summary is opened first, so that a bad output path fails before anything is written.

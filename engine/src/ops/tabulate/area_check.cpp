@@ -6,6 +6,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/number_text.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/geom/point_on_surface.hpp"
 
@@ -86,7 +87,7 @@ nlohmann::json AreaCheck::summary() const {
 
 std::string AreaCheck::message(std::size_t max_examples) const {
     std::string msg = fmt::format(
-        "--check-field '{}': {} of {} parcel{} of {} differ from their survey-convention area by "
+        "" REDLINE_OPTION("check_field") " '{}': {} of {} parcel{} of {} differ from their survey-convention area by "
         "more than {}",
         field, rows.size(), checked, checked == 1 ? "" : "s", layer_text, tolerance.text());
     if (missing > 0)
@@ -109,8 +110,9 @@ std::string AreaCheck::message(std::size_t max_examples) const {
 }
 
 void AreaCheck::write(const std::string& output) const {
-    const TableFormat f = table_format_of(
-        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--check-output");
+    const TableFormat f =
+        table_format_of(output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg},
+                        "" REDLINE_OPTION("check_output") "");
     const bool gpkg = f == TableFormat::Gpkg;
     auto w = TableWriter::open(output, table_spec(gpkg), f, meta);
     for (const auto& r : rows) {

@@ -9,6 +9,7 @@
 
 #include "redline/core/error.hpp"
 #include "redline/core/exact_area_sum.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/polygon_area.hpp"
@@ -39,22 +40,23 @@ struct LandUseLayer {
 
 LandUseLayer read_land_use(const TabulateRequest& req) {
     if (req.class_field.empty())
-        fail(ErrorKind::InvalidInput, "--class-field is required: the field of the land-use codes");
+        fail(ErrorKind::InvalidInput,
+             REDLINE_OPTION("class_field") " is required: the field of the land-use codes");
     LayerReadOptions ro;
     ro.extra_fields = {req.class_field};
-    ro.extra_field_options = {"--class-field"};
+    ro.extra_field_options = {REDLINE_OPTION("class_field")};
     if (!req.deduct_field.empty()) {
         ro.extra_fields.push_back(req.deduct_field);
-        ro.extra_field_options.push_back("--deduct-field");
+        ro.extra_field_options.push_back(REDLINE_OPTION("deduct_field"));
     }
     const std::size_t check_at = ro.extra_fields.size();
     if (!req.check_field.empty()) {
         ro.extra_fields.push_back(req.check_field);
-        ro.extra_field_options.push_back("--check-field");
+        ro.extra_field_options.push_back("" REDLINE_OPTION("check_field") "");
     }
     ro.assign_crs = req.policy.assumed_crs;
     ro.encoding = req.policy.encoding;
-    ro.encoding_option = req.policy.naming.option_prefix + "encoding";
+    ro.encoding_option = req.policy.naming.option("encoding");
     ro.progress = req.progress;
     VectorLayer raw = read_polygon_layer(parse_layer_ref(req.landuse), ro);
     LandUseLayer lu;
@@ -63,9 +65,9 @@ LandUseLayer read_land_use(const TabulateRequest& req) {
     lu.layer = to_polygon_layer(std::move(raw));
     lu.text = fmt::format("land-use layer '{}' in '{}'", lu.layer.label, lu.layer.path);
     if (assigned)
-        lu.layer.warnings.push_back(
-            fmt::format("layer '{}' declares no CRS; using {} as given by {}", lu.layer.label,
-                        lu.layer.crs.label, req.policy.naming.crs_option));
+        lu.layer.warnings.push_back(fmt::format(
+            "layer '{}' declares no CRS; using {} as given by {}", lu.layer.label,
+            lu.layer.crs.label, req.policy.naming.option(req.policy.naming.crs_option)));
     const std::size_t n = lu.layer.size();
     lu.classes.resize(n);
     lu.coefficients.assign(n, 0.0);
@@ -78,9 +80,11 @@ LandUseLayer read_land_use(const TabulateRequest& req) {
                 const auto v = text::parse_double(t);
                 if (!v || !std::isfinite(*v))
                     fail(ErrorKind::InvalidInput,
-                         fmt::format("{}: feature '{}' has '{}' in --check-field '{}', not a "
-                                     "number; the field must hold each parcel's area in m2 "
-                                     "(TBMJ)",
+                         fmt::format("{}: feature '{}' has '{}' in " REDLINE_OPTION(
+                                         "check_field") " '{}', not a "
+                                                        "number; the field must hold each parcel's "
+                                                        "area in m2 "
+                                                        "(TBMJ)",
                                      lu.text, lu.layer.ids[i], t, req.check_field));
                 lu.recorded[i] = *v;
             }
@@ -88,16 +92,19 @@ LandUseLayer read_land_use(const TabulateRequest& req) {
         std::string code = text::trim(extra[i][0]);
         if (code.empty())
             fail(ErrorKind::InvalidInput,
-                 fmt::format("{}: feature '{}' has no land-use code in --class-field '{}' (NULL "
-                             "or empty); every parcel needs one",
+                 fmt::format("{}: feature '{}' has no land-use code in " REDLINE_OPTION_VALUE(
+                                 "class_field", "'{}'") " (NULL "
+                                                        "or empty); every parcel needs one",
                              lu.text, lu.layer.ids[i], req.class_field));
         if (req.level > 0) {
             auto at = land_use_code_at_level(code, req.level);
             if (!at)
                 fail(ErrorKind::InvalidInput,
                      fmt::format("{}: feature '{}' has land-use code '{}' in '{}', which does not "
-                                 "start with two digits; --level {} needs GB/T 21010 codes (e.g. "
-                                 "0101, 0307K, 05H1); leave --level out to keep codes as written",
+                                 "start with two digits; " REDLINE_OPTION_VALUE(
+                                     "level", "{}") " needs GB/T 21010 codes (e.g. "
+                                                    "0101, 0307K, 05H1); leave " REDLINE_OPTION(
+                                                        "level") " out to keep codes as written",
                                  lu.text, lu.layer.ids[i], code, req.class_field, req.level));
             code = *at;
         }
@@ -111,16 +118,20 @@ LandUseLayer read_land_use(const TabulateRequest& req) {
         const auto v = text::parse_double(c);
         if (!v || !std::isfinite(*v) || *v < 0.0 || *v >= 1.0)
             fail(ErrorKind::InvalidInput,
-                 fmt::format("{}: feature '{}' has deduction coefficient '{}' in --deduct-field "
-                             "'{}', outside [0, 1); the coefficient is the deducted fraction of "
-                             "the parcel (KCXS, e.g. 0.08 for 8 %), not a percentage or an area",
+                 fmt::format("{}: feature '{}' has deduction coefficient '{}' in " REDLINE_OPTION(
+                                 "deduct_field") " "
+                                                 "'{}', outside [0, 1); the coefficient is the "
+                                                 "deducted fraction of "
+                                                 "the parcel (KCXS, e.g. 0.08 for 8 %), not a "
+                                                 "percentage or an area",
                              lu.text, lu.layer.ids[i], c, req.deduct_field));
         lu.coefficients[i] = *v;
     }
     if (null_coefficients > 0)
         lu.layer.warnings.push_back(fmt::format(
-            "{}: {} parcel{} without a value in --deduct-field '{}' (NULL or empty) count with "
-            "coefficient 0 (no deduction)",
+            "{}: {} parcel{} without a value in " REDLINE_OPTION_VALUE(
+                "deduct_field", "'{}'") " (NULL or empty) count with "
+                                        "coefficient 0 (no deduction)",
             lu.text, null_coefficients, null_coefficients == 1 ? "" : "s", req.deduct_field));
     return lu;
 }
@@ -171,10 +182,10 @@ void resolve_overlaps(LandUseLayer& lu, const std::vector<double>& areas,
         fail(ErrorKind::InvalidInput,
              head +
                  ". Fix the layer (redline validate lists every overlap), or pass "
-                 "--on-overlap first to count each overlapping area once, for the first of "
+                 REDLINE_OPTION("on_overlap") " first to count each overlapping area once, for the first of "
                  "the overlapping parcels in feature order");
     rep.warnings.push_back(head +
-                           "; --on-overlap first: each overlapping area counts once, for the "
+                           "; " REDLINE_OPTION("on_overlap") " first: each overlapping area counts once, for the "
                            "first of the overlapping parcels in feature order");
     // Parcel j loses the union of the earlier parcels that overlap it.
     std::map<std::size_t, std::vector<std::size_t>> earlier;
@@ -206,7 +217,7 @@ OnOverlap parse_on_overlap(const std::string& text) {
     if (text == "error") return OnOverlap::Error;
     if (text == "first") return OnOverlap::First;
     fail(ErrorKind::InvalidInput,
-         fmt::format("--on-overlap must be 'error' or 'first', got '{}'", text));
+         fmt::format(REDLINE_OPTION("on_overlap") " must be 'error' or 'first', got '{}'", text));
 }
 
 TableSpec TabulateReport::table_spec() const {
@@ -270,7 +281,7 @@ nlohmann::json TabulateReport::summary() const {
 
 void TabulateReport::write(const std::string& output) const {
     const TableFormat f = table_format_of(
-        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, REDLINE_OPTION("output"));
     auto w = TableWriter::open(output, table_spec(), f, meta);
     for (const auto& r : rows) w->write(row_values(r));
     w->add_extra("summary", summary());
@@ -281,10 +292,12 @@ TabulateReport run_tabulate(const TabulateRequest& req) {
     const LayerPolicy& policy = req.policy;
     const int threads = req.threads;
     if (req.dissolve && !req.dissolve_by.empty())
-        fail(ErrorKind::InvalidInput, "--dissolve and --dissolve-by exclude each other; pick one");
+        fail(ErrorKind::InvalidInput, REDLINE_FLAG("dissolve") " and " REDLINE_OPTION(
+                                          "dissolve_by") " exclude each other; pick one");
     if (req.level < 0 || req.level > 2)
         fail(ErrorKind::InvalidInput,
-             fmt::format("--level must be 1 or 2 (or left out), got {}", req.level));
+             fmt::format(REDLINE_OPTION("level") " must be 1 or 2 (or left out), got {}",
+                         req.level));
     std::optional<LandUseCodes> codes;
     if (!req.classes.empty()) codes = LandUseCodes::load(req.classes);
 
@@ -450,10 +463,10 @@ TabulateReport run_tabulate(const TabulateRequest& req) {
         rep.meta["check_tolerance_relative"] = req.check_tolerance.relative;
         rep.meta["check_failed"] = rep.check.rows.size();
     }
-    rep.meta["warnings"] = rep.warnings;
+    rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
     if (!req.check_field.empty()) {
         rep.check.meta = rep.meta;
-        rep.check.meta["command"] = "tabulate --check-field";
+        rep.check.meta["command"] = "tabulate " REDLINE_OPTION("check_field") "";
         rep.check.meta["area_convention"] = "survey";
         rep.check.meta["area_method"] = check_method;
         rep.check.meta.erase("densify_m");

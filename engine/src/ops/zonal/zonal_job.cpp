@@ -5,6 +5,7 @@
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/memory.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/core/sha256.hpp"
 #include "redline/coverage/zone_set.hpp"
 #include "redline/geodesy/cell_area_model.hpp"
@@ -55,7 +56,7 @@ std::vector<Value> ZonalReport::row_values(const ZonalRow& row) const {
 
 void ZonalReport::write(const std::string& output) const {
     const TableFormat f = table_format_of(
-        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, "--output");
+        output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg}, REDLINE_OPTION("output"));
     auto w = TableWriter::open(output, table_spec(), f, meta);
     for (const auto& r : rows) w->write(row_values(r));
     w->commit();
@@ -260,7 +261,7 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
     rep.meta["ellipsoid"] = m_areas.ellipsoid();
     rep.meta["area_unit"] = "m2";
     if (rep.classes) rep.meta["class_table"] = rep.classes->id();
-    rep.meta["warnings"] = rep.warnings;
+    rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
     return rep;
 }
 

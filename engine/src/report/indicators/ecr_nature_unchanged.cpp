@@ -49,7 +49,7 @@ IndicatorResult EcrNatureUnchanged::compute(ReportContext& ctx, const IndicatorS
     cq.zones = cfg.input("redline");
     cq.policy.reproject = opt.reproject;
     cq.policy.make_valid = opt.make_valid;
-    cq.policy.naming.option_prefix = "options.";
+    cq.policy.naming.config_prefix = "options.";
     cq.policy.naming.crs_option = "";
     cq.policy.encoding = opt.encoding;
     cq.preset = "redline";

@@ -31,7 +31,7 @@ IndicatorResult NaturalShorelineShare::compute(ReportContext& ctx,
     sr.make_valid = opt.make_valid;
     sr.encoding = opt.encoding;
     sr.crs_options = false;
-    sr.option_prefix = "options.";
+    sr.config_prefix = "options.";
     sr.threads = ctx.threads();
     sr.cancel = ctx.cancel();
     const ShorelineReport sh = ctx.stage("shoreline", [&] { return run_shoreline(sr); });

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 namespace {
@@ -20,7 +21,7 @@ void expect_invalid(const std::function<void()>& f, const std::string& text) {
         FAIL() << "expected an error containing: " << text;
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-        EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+        EXPECT_NE(render_for_cli(e.what()).find(text), std::string::npos) << e.what();
     }
 }
 

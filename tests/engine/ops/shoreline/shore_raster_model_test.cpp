@@ -9,6 +9,7 @@
 
 #include "ops/shoreline/shoreline_fixtures.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 
 namespace redline {
 namespace {
@@ -28,7 +29,7 @@ void expect_invalid(const RasterFixture& f, const std::string& table,
         FAIL() << "expected an error containing: " << text;
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-        EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+        EXPECT_NE(render_for_cli(e.what()).find(text), std::string::npos) << e.what();
     }
 }
 

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "test_support.hpp"
 
 namespace redline {
@@ -290,7 +291,7 @@ TEST(ShorelineReportTest, OutputsThatCannotBeWrittenAreErrorsBeforeAnyFile) {
             FAIL() << "expected an error containing: " << text;
         } catch (const Error& e) {
             EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-            EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+            EXPECT_NE(render_for_cli(e.what()).find(text), std::string::npos) << e.what();
         }
     };
     expect_invalid(dir + "/s.csv", "-", "--segments needs a file path (.gpkg or .csv)");

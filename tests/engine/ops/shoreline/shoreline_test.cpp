@@ -16,6 +16,7 @@
 
 #include "ops/shoreline/shoreline_fixtures.hpp"
 #include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/io/memory_raster_source.hpp"
 
 namespace redline {
@@ -87,7 +88,7 @@ TEST(ShorelineTest, ThirtyFourPointNineNineNineKilometresFails) {
     EXPECT_NEAR(std::get<double>(v[8]), -0.001, 1e-9);  // margin_percent
     // "dike" was counted as artificial by default, and said so.
     ASSERT_FALSE(rep.warnings.empty());
-    EXPECT_NE(rep.warnings[0].find("dike"), std::string::npos);
+    EXPECT_NE(render_for_cli(rep.warnings[0]).find("dike"), std::string::npos);
 }
 
 TEST(ShorelineTest, EstuaryCountsInTheTotalNotInTheNaturalLength) {
@@ -173,8 +174,9 @@ TEST(ShorelineTest, PiecesInNoRegionCountInAllOnlyWithAWarning) {
     EXPECT_NEAR(rep.rows[1].totals.total_m(), 20000.0, 1e-6);
     // After the warning that "artificial" is in no list and counts as artificial.
     ASSERT_EQ(rep.warnings.size(), 2u);
-    EXPECT_NE(rep.warnings[0].find("value(s) artificial are in neither"), std::string::npos);
-    EXPECT_EQ(rep.warnings[1],
+    EXPECT_NE(render_for_cli(rep.warnings[0]).find("value(s) artificial are in neither"),
+              std::string::npos);
+    EXPECT_EQ(render_for_cli(rep.warnings[1]),
               "30000.000 m of shoreline lies in no --by region (nor within --by-snap-m 5000 m of "
               "one); it counts in 'all' only");
 }
@@ -195,8 +197,10 @@ TEST(ShorelineTest, UndecidedLandwardSideFallsBackToTheConventionWithAWarning) {
         EXPECT_FALSE(p.side_from_mainland);
     }
     ASSERT_EQ(rep.warnings.size(), 1u);
-    EXPECT_EQ(rep.warnings[0].find("2 mainland piece(s) could not tell their landward side"), 0u);
-    EXPECT_NE(rep.warnings[0].find("the --land-side convention (right) was used"),
+    EXPECT_EQ(render_for_cli(rep.warnings[0])
+                  .find("2 mainland piece(s) could not tell their landward side"),
+              0u);
+    EXPECT_NE(render_for_cli(rep.warnings[0]).find("the --land-side convention (right) was used"),
               std::string::npos);
 }
 
@@ -266,10 +270,12 @@ TEST(ShorelineTest, StripWithoutValidCellsIsUnclassifiedAndLeftOutOfTheShare) {
     EXPECT_NEAR(rep.rows[0].totals.unclassified_m, 90.0, 1e-3);
     EXPECT_EQ(rep.rows[0].totals.total_m(), 0.0);
     ASSERT_GE(rep.warnings.size(), 2u);
-    EXPECT_EQ(rep.warnings[0].find("90.000 m of mainland shoreline has no valid raster cell in its "
-                                   "20 m landward strip"),
+    EXPECT_EQ(render_for_cli(rep.warnings[0])
+                  .find("90.000 m of mainland shoreline has no valid raster cell in its "
+                        "20 m landward strip"),
               0u);
-    EXPECT_EQ(rep.warnings[1], "the mainland shoreline has zero length: the share is undefined");
+    EXPECT_EQ(render_for_cli(rep.warnings[1]),
+              "the mainland shoreline has zero length: the share is undefined");
 }
 
 TEST(ShorelineTest, MainlandPolygonDecidesTheLandwardSide) {
@@ -362,7 +368,7 @@ void expect_invalid(const ShorelineRequest& req, const ShorelineInputs& in,
         FAIL() << "expected an error containing: " << text;
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
-        EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+        EXPECT_NE(render_for_cli(e.what()).find(text), std::string::npos) << e.what();
     }
 }
 

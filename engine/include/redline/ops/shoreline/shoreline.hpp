@@ -107,7 +107,9 @@ struct ShorelineRequest {
     // DEFAULT true: the CRS options (--lines-crs, ...) exist and are named in "no CRS" messages;
     // false when the caller has none (a report config: the files must declare their CRS).
     bool crs_options = true;
-    std::string option_prefix = "--";  // how the encoding option is named in messages
+    // DEFAULT "": options are named in messages by option markers (core/option_name.hpp);
+    // "options." in a report config, whose keys are written as they are.
+    std::string config_prefix;
 
     double target_percent = 35.0;  // DEFAULT 35 (%)
     bool keep_pieces = false;      // fill ShorelineReport::pieces (for --segments)

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "redline/core/geometry.hpp"
+#include "redline/core/option_name.hpp"
 #include "redline/io/table_writer.hpp"
 
 namespace redline {
@@ -36,8 +37,8 @@ struct AreaCheckTolerance {
 };
 
 // "M2" (absolute, relative 0) or "M2,REL"; both finite and >= 0. InvalidInput naming `option`.
-AreaCheckTolerance parse_check_tolerance(const std::string& text,
-                                         const std::string& option = "--check-tolerance");
+AreaCheckTolerance parse_check_tolerance(
+    const std::string& text, const std::string& option = "" REDLINE_OPTION("check_tolerance") "");
 
 struct AreaCheckRow {
     std::string parcel;  // feature id
