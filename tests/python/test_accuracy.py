@@ -95,13 +95,13 @@ def test_estimate_olofsson_2014_from_a_dataframe_and_dict_areas():
     assert res["overall_accuracy"] == pytest.approx(0.946511888111888, rel=1e-13)
 
 
-def test_errors_are_value_errors_with_the_cli_message(data):
+def test_errors_are_value_errors_naming_python_parameters(data):
     d = data[0]
     df = pd.DataFrame({"stratum": [1, 1, 2, 2], "reference": [1, None, 2, 2]})
     with pytest.raises(ValueError, match="have no reference value"):
         redline.estimate(df, strata_areas={1: 1e6, 2: 1e6})
     df = pd.DataFrame({"stratum": [1, 1, 2, 2], "reference": [1, 1, 2, 2]})
-    with pytest.raises(ValueError, match=r"--confidence 1.5 is outside \(0, 1\)"):
+    with pytest.raises(ValueError, match=r"confidence=1.5 is outside \(0, 1\)"):
         redline.estimate(df, strata_areas={1: 1e6, 2: 1e6}, confidence=1.5)
     with pytest.raises(ValueError, match="give the sample size"):
         redline.sample(d / "map.tif")

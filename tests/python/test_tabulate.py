@@ -104,7 +104,7 @@ def test_check_field_as_the_cli(survey):
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         df = redline.tabulate(lu2, "DLBM", zones, check_field="TBMJ", check_output=d / "py_check.csv")
-    assert any("--check-field 'TBMJ': 2 of 12 parcels" in str(x.message) for x in w)
+    assert any("check_field='TBMJ': 2 of 12 parcels" in str(x.message) for x in w)  # Python's words
     check = df.attrs["check"]
     assert list(check["parcel"]) == ["3", "8"]
     assert list(check.columns) == ["parcel", "class", "field_m2", "area_m2", "difference_m2", "relative_difference",

@@ -69,11 +69,13 @@ std::vector<EstimationStratum> read_strata_areas(const std::string& path) {
                             path, *s, t.rows[i][1].value_or("")));
         if (!seen.insert(*s).second)
             invalid(fmt::format(
-                "" REDLINE_OPTION("strata_areas") " '{}': stratum {} is listed twice", path, *s));
+                "" REDLINE_OPTION_VALUE("strata_areas", "'{}'") ": stratum {} is listed twice",
+                path, *s));
         out.push_back(EstimationStratum{*s, *a, 0});
     }
     if (out.empty())
-        invalid(fmt::format("" REDLINE_OPTION("strata_areas") " '{}' lists no stratum", path));
+        invalid(
+            fmt::format("" REDLINE_OPTION_VALUE("strata_areas", "'{}'") " lists no stratum", path));
     return out;
 }
 
@@ -85,9 +87,9 @@ bool same_area(double a, double b) {
 
 EstimateReport run_estimate(const EstimateRequest& req) {
     if (!(req.confidence > 0 && req.confidence < 1))
-        invalid(fmt::format(
-            "" REDLINE_OPTION("confidence") " {} is outside (0, 1); give e.g. 0.95 for 95 %",
-            req.confidence));
+        invalid(fmt::format("" REDLINE_OPTION_VALUE(
+                                "confidence", "{}") " is outside (0, 1); give e.g. 0.95 for 95 %",
+                            req.confidence));
     const bool from_map = !req.map.map.empty() || !req.map.t0.empty() || !req.map.t1.empty();
     if (from_map == !req.strata_areas.empty())
         invalid(

@@ -106,7 +106,7 @@ MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::
         raster1 = GdalRasterSource::open(req.t1, req.band);
         if (!raster->info().grid.same_as(raster1->info().grid))
             fail(ErrorKind::InvalidInput,
-                 fmt::format("" REDLINE_OPTION("t0") " '{}' and " REDLINE_OPTION(
+                 fmt::format("" REDLINE_OPTION_VALUE("t0", "'{}'") " and " REDLINE_OPTION(
                                  "t1") " '{}' do not share a grid ({} and {}); warp one "
                                        "onto the other's grid first",
                              req.t0, req.t1, raster->info().grid.describe(),

@@ -87,7 +87,7 @@ nlohmann::json AreaCheck::summary() const {
 
 std::string AreaCheck::message(std::size_t max_examples) const {
     std::string msg = fmt::format(
-        "" REDLINE_OPTION("check_field") " '{}': {} of {} parcel{} of {} differ from their survey-convention area by "
+        "" REDLINE_OPTION_VALUE("check_field", "'{}'") ": {} of {} parcel{} of {} differ from their survey-convention area by "
         "more than {}",
         field, rows.size(), checked, checked == 1 ? "" : "s", layer_text, tolerance.text());
     if (missing > 0)
