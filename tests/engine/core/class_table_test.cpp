@@ -260,7 +260,10 @@ class ClassTableCsv : public ::testing::Test {
         std::ofstream(path, std::ios::binary) << text;
         return path;
     }
-    std::string m_dir = test::temp_dir("class_table_csv");
+    // One folder per test: ctest runs the tests of this fixture as parallel processes.
+    std::string m_dir =
+        test::temp_dir(std::string("class_table_csv_") +
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
 };
 
 TEST_F(ClassTableCsv, ReadsCodesNamesAndGroups) {
