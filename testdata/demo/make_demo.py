@@ -17,7 +17,8 @@ Outputs, all in CGCS2000 Albers (+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=
   lc_2020.tif       lc_2015 plus planted changes (natural -> built-up/cropland patches inside and
                     outside the redline and the permitted corridors; cropland -> built-up near cities)
   plan.gpkg         redline, cropland (permanent basic farmland), protected, urban, permitted
-  indicators.yaml   the demo report configuration
+  indicators.yaml   the demo report configuration (its `accuracy:` samples are made by
+                    make_demo_samples.py, which needs a build of redline)
 
 Usage (from anywhere; about 10 s of CPU):
   /usr/bin/python3 testdata/demo/make_demo.py [--shared DIR] [--out DIR] [--verbose]
@@ -1326,6 +1327,12 @@ options:
   # cn_atlas's, simplified much more, so in bays and estuaries the coast lies up to ~10 km
   # outside every province. Pieces within 10 km go to the nearest province (default 5 km).
   shoreline_region_snap_m: 10000
+accuracy:
+  # Error-adjusted estimates from labelled samples (docs/accuracy.md#in-the-report): drawn with
+  # `redline sample` and labelled from the synthetic truth (make_demo_samples.py).
+  forest_coverage: {sample: sample_2020.gpkg}
+  cropland_cover: {sample: sample_2020.gpkg}
+  ecr_nature_unchanged: {sample: sample_change.gpkg}
 """
 
 

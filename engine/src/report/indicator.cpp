@@ -83,6 +83,29 @@ IndicatorResult evaluate(const IndicatorSpec& spec, double value, nlohmann::json
     return r;
 }
 
+std::string interval_verdict(const IndicatorSpec& spec, double low, double high) {
+    if (!spec.target || spec.comparator.empty()) return "";
+    if (!std::isfinite(low) || !std::isfinite(high)) return "undecided";
+    const bool low_passes = passes(low, *spec.target, spec.comparator);
+    const bool high_passes = passes(high, *spec.target, spec.comparator);
+    if (low_passes && high_passes) return "met";
+    if (!low_passes && !high_passes) return "not met";
+    return "undecided";
+}
+
+nlohmann::json IndicatorEstimate::to_json() const {
+    const auto num = [](double v) {
+        return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+    };
+    return {{"value", value},
+            {"ci_half_width", num(half_width)},
+            {"ci_low", num(low())},
+            {"ci_high", num(high())},
+            {"confidence", confidence},
+            {"verdict", verdict.empty() ? nlohmann::json(nullptr) : nlohmann::json(verdict)},
+            {"details", details}};
+}
+
 nlohmann::json IndicatorResult::to_json() const {
     nlohmann::json j = {{"id", spec.id},        {"name", spec.name}, {"name_zh", spec.name_zh},
                         {"unit", spec.unit},    {"year", spec.year}, {"proxy", spec.proxy},
@@ -100,6 +123,7 @@ nlohmann::json IndicatorResult::to_json() const {
     j["pass"] = pass ? nlohmann::json(*pass) : nlohmann::json(nullptr);
     j["margin"] = margin ? nlohmann::json(*margin) : nlohmann::json(nullptr);
     j["details"] = details;
+    if (estimate) j["estimate"] = estimate->to_json();
     return j;
 }
 

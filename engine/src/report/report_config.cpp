@@ -45,6 +45,122 @@ std::vector<std::pair<std::string, std::string>> ReportConfig::input_files() con
     return out;
 }
 
+std::pair<std::string, std::string> ReportConfig::resolve_input_path(const std::string& key,
+                                                                     const std::string& value,
+                                                                     const std::string& at) const {
+    // PATH[:LAYER] with PATH relative to the config folder.
+    const fs::path base(m_dir);
+    std::string file = value, layer;
+    const auto colon = value.rfind(':');
+    if (colon != std::string::npos && colon > 0) {
+        std::error_code ec;
+        const fs::path head = base / value.substr(0, colon);
+        if (fs::exists(head, ec) && !fs::exists(base / value, ec)) {
+            file = value.substr(0, colon);
+            layer = value.substr(colon + 1);
+        }
+    }
+    fs::path resolved = fs::path(file).is_absolute() ? fs::path(file) : base / file;
+    resolved = resolved.lexically_normal();
+    std::error_code ec;
+    if (!fs::exists(resolved, ec))
+        fail(ErrorKind::InvalidInput,
+             fmt::format("{}: input '{}' names '{}', which does not exist (paths are relative to "
+                         "the config file's folder '{}')",
+                         at, key, value, m_dir));
+    if (!m_options.allow_outside_paths) {
+        const auto canon = fs::weakly_canonical(resolved, ec).string();
+        const auto root = fs::weakly_canonical(base, ec).string();
+        if (canon.compare(0, root.size(), root) != 0 ||
+            (canon.size() > root.size() && canon[root.size()] != '/'))
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}: input '{}' points outside the config's folder ('{}'); keep "
+                             "report inputs beside the config, or set options: "
+                             "allow_outside_paths: true",
+                             at, key, value));
+    }
+    return {resolved.string(), layer.empty() ? resolved.string() : resolved.string() + ":" + layer};
+}
+
+const IndicatorSample* ReportConfig::sample_for(const std::string& indicator_id) const {
+    const auto it = m_samples.find(indicator_id);
+    return it == m_samples.end() ? nullptr : &it->second;
+}
+
+void ReportConfig::load_accuracy(const YAML::Node& node) {
+    auto at = [&](const YAML::Node& n) {
+        return fmt::format("config '{}' line {}", m_path, n.Mark().line + 1);
+    };
+    if (!node.IsMap())
+        fail(ErrorKind::InvalidInput,
+             fmt::format("{}: accuracy must be a mapping of indicator ids to samples", at(node)));
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const auto id = it->first.as<std::string>();
+        const YAML::Node v = it->second;
+        if (id != "forest_coverage" && id != "cropland_cover" && id != "ecr_nature_unchanged")
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}: accuracy.{}: a labelled sample can be attached to the "
+                             "map-derived indicators only: forest_coverage, cropland_cover, "
+                             "ecr_nature_unchanged",
+                             at(it->first), id));
+        if (!v.IsMap() || !v["sample"])
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}: accuracy.{} needs 'sample: PATH' (a labelled `redline sample`)",
+                             at(v), id));
+        IndicatorSample s;
+        for (auto f = v.begin(); f != v.end(); ++f) {
+            const auto key = f->first.as<std::string>();
+            const YAML::Node x = f->second;
+            if (!x.IsScalar())
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("{}: accuracy.{}.{} must be a single value", at(x), id, key));
+            if (key == "sample") {
+                const std::string name = "accuracy." + id;
+                const auto [file, ref] = resolve_input_path(name, x.as<std::string>(), at(x));
+                m_files[name] = file;
+                m_inputs[name] = ref;
+                m_lines[name] = f->first.Mark().line + 1;
+                s.sample = ref;
+                s.design = file + ".design.json";
+                if (fs::exists(s.design)) m_files[name + ".design"] = s.design;
+            } else if (key == "reference_field") {
+                s.reference_field = x.as<std::string>();
+            } else if (key == "stratum_field") {
+                s.stratum_field = x.as<std::string>();
+            } else if (key == "allow_small" || key == "drop_unlabelled") {
+                bool b = false;
+                try {
+                    b = x.as<bool>();
+                } catch (const YAML::Exception&) {
+                    fail(ErrorKind::InvalidInput,
+                         fmt::format("{}: accuracy.{}.{} must be true or false", at(x), id, key));
+                }
+                (key == "allow_small" ? s.allow_small : s.drop_unlabelled) = b;
+            } else if (key == "confidence") {
+                double c = 0;
+                try {
+                    c = x.as<double>();
+                } catch (const YAML::Exception&) {
+                    c = -1;
+                }
+                if (!(c > 0 && c < 1))
+                    fail(ErrorKind::InvalidInput,
+                         fmt::format("{}: accuracy.{}.confidence must be a number in (0, 1), "
+                                     "e.g. 0.95",
+                                     at(x), id));
+                s.confidence = c;
+            } else {
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("{}: unknown key '{}' in accuracy.{}; expected sample, "
+                                 "reference_field, stratum_field, confidence, allow_small, "
+                                 "drop_unlabelled",
+                                 at(f->first), key, id));
+            }
+        }
+        m_samples[id] = s;
+    }
+}
+
 ReportConfig ReportConfig::load(const std::string& path) {
     ReportConfig c;
     c.m_path = path;
@@ -69,14 +185,14 @@ ReportConfig ReportConfig::load(const std::string& path) {
     // Any yaml-cpp conversion left unchecked below (a list or mapping where a scalar is expected,
     // as a key or a value) is bad input, not an internal error (found by tests/fuzz/fuzz_config).
     try {
-        const std::set<std::string> top = {"version", "title",   "year",
-                                           "inputs",  "options", "indicators"};
+        const std::set<std::string> top = {"version", "title",      "year",    "inputs",
+                                           "options", "indicators", "accuracy"};
         for (auto it = doc.begin(); it != doc.end(); ++it) {
             const auto key = it->first.as<std::string>();
             if (!top.count(key))
                 fail(ErrorKind::InvalidInput,
                      fmt::format("{}: unknown key '{}'; expected version, title, year, inputs, "
-                                 "options, indicators",
+                                 "options, indicators, accuracy",
                                  at(it->first), key));
         }
         if (!doc["version"] || doc["version"].as<std::string>() != "1")
@@ -162,7 +278,6 @@ ReportConfig ReportConfig::load(const std::string& path) {
                  fmt::format(
                      "config '{}': 'inputs:' (a mapping of input names to paths) is required",
                      path));
-        const fs::path base(c.m_dir);
         for (auto it = inputs.begin(); it != inputs.end(); ++it) {
             const auto key = it->first.as<std::string>();
             const YAML::Node v = it->second;
@@ -197,41 +312,12 @@ ReportConfig ReportConfig::load(const std::string& path) {
                 c.m_inputs[key] = value;
                 continue;
             }
-            // PATH[:LAYER] with PATH relative to the config folder.
-            std::string file = value, layer;
-            const auto colon = value.rfind(':');
-            if (colon != std::string::npos && colon > 0) {
-                std::error_code ec;
-                const fs::path head = base / value.substr(0, colon);
-                if (fs::exists(head, ec) && !fs::exists(base / value, ec)) {
-                    file = value.substr(0, colon);
-                    layer = value.substr(colon + 1);
-                }
-            }
-            fs::path resolved = fs::path(file).is_absolute() ? fs::path(file) : base / file;
-            resolved = resolved.lexically_normal();
-            std::error_code ec;
-            if (!fs::exists(resolved, ec))
-                fail(ErrorKind::InvalidInput,
-                     fmt::format("{}: input '{}' names '{}', which does not exist (paths are "
-                                 "relative to the config "
-                                 "file's folder '{}')",
-                                 at(v), key, value, c.m_dir));
-            if (!c.m_options.allow_outside_paths) {
-                const auto canon = fs::weakly_canonical(resolved, ec).string();
-                const auto root = fs::weakly_canonical(base, ec).string();
-                if (canon.compare(0, root.size(), root) != 0 ||
-                    (canon.size() > root.size() && canon[root.size()] != '/'))
-                    fail(ErrorKind::InvalidInput,
-                         fmt::format("{}: input '{}' points outside the config's folder ('{}'); "
-                                     "keep report inputs beside "
-                                     "the config, or set options: allow_outside_paths: true",
-                                     at(v), key, value));
-            }
-            c.m_files[key] = resolved.string();
-            c.m_inputs[key] = layer.empty() ? resolved.string() : resolved.string() + ":" + layer;
+            const auto [file_path, ref] = c.resolve_input_path(key, value, at(v));
+            c.m_files[key] = file_path;
+            c.m_inputs[key] = ref;
         }
         if (!c.has("classes")) c.m_inputs["classes"] = "clcd";
+        if (const YAML::Node acc = doc["accuracy"]) c.load_accuracy(acc);
 
         // indicators
         if (const YAML::Node list = doc["indicators"]) {

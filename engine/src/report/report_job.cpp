@@ -106,7 +106,7 @@ std::vector<ReportInputInfo> describe_inputs(ReportContext& ctx) {
         std::string wkt;
         if (role == "landcover_t0" || role == "landcover_t1")
             wkt = ctx.stage(role, [&] { return GdalRasterSource::open(path)->info().crs_wkt; });
-        else if (role != "classes")
+        else if (role != "classes" && !role.ends_with(".design"))  // a JSON sidecar
             wkt = ctx.stage(role, [&] {
                 return read_layer_crs(LayerRef{path, info.layer, value});
             });

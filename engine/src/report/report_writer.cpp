@@ -51,10 +51,46 @@ std::string target_text(const IndicatorResult& r) {
                        grouped(*r.spec.target, 2), unit_label(r.spec.unit));
 }
 
-std::string status_text(const IndicatorResult& r) {
+std::string map_status_text(const IndicatorResult& r) {
     if (!r.computed) return "—";
     if (!r.pass) return "reported";
     return *r.pass ? "PASS" : "FAIL";
+}
+
+std::string confidence_text(double c) { return fmt::format("{:g} %", 100.0 * c); }
+
+// With a labelled sample the verdict is the interval's (docs/accuracy.md#in-the-report).
+std::string status_text(const IndicatorResult& r) {
+    if (!r.computed || !r.estimate || r.estimate->verdict.empty()) return map_status_text(r);
+    const std::string& v = r.estimate->verdict;
+    return v == "undecided"
+               ? "undecided at " + confidence_text(r.estimate->confidence)
+               : v + " with " + confidence_text(r.estimate->confidence) + " confidence";
+}
+
+std::string status_class(const IndicatorResult& r) {
+    if (!r.computed || !r.pass) return "rep";
+    if (r.estimate && !r.estimate->verdict.empty())
+        return r.estimate->verdict == "met"       ? "pass"
+               : r.estimate->verdict == "not met" ? "fail"
+                                                  : "und";
+    return *r.pass ? "pass" : "fail";
+}
+
+bool any_estimate(const ReportResult& r) {
+    for (const auto& i : r.indicators)
+        if (i.estimate) return true;
+    return false;
+}
+
+// "24.12 ± 0.93 % (map: FAIL)" for an indicator with a sample; "—" without.
+std::string estimate_text(const IndicatorResult& r) {
+    if (!r.estimate) return "—";
+    const IndicatorEstimate& e = *r.estimate;
+    std::string t =
+        grouped(e.value, 2) + " ± " + grouped(e.half_width, 2) + " " + unit_label(r.spec.unit);
+    if (r.pass) t += " (map value: " + map_status_text(r) + ")";
+    return t;
 }
 
 std::string html_escape(const std::string& s) {
@@ -135,6 +171,16 @@ std::string chart_svg(const IndicatorResult& r) {
         "<rect x=\"{}\" y=\"8\" width=\"{}\" height=\"16\" fill=\"#eeeeee\"/>"
         "<rect x=\"{}\" y=\"8\" width=\"{:.1f}\" height=\"16\" fill=\"{}\"/>",
         W, H, W, H, html_escape(r.spec.id), x0, bw, x0, bx, colour);
+    if (r.estimate && std::isfinite(r.estimate->half_width)) {
+        const double lo = x0 + std::clamp(r.estimate->low() / hi, 0.0, 1.0) * bw;
+        const double up = x0 + std::clamp(r.estimate->high() / hi, 0.0, 1.0) * bw;
+        const double ex = x0 + std::clamp(r.estimate->value / hi, 0.0, 1.0) * bw;
+        s += fmt::format(
+            "<line x1=\"{:.1f}\" y1=\"16\" x2=\"{:.1f}\" y2=\"16\" stroke=\"#f0a020\" "
+            "stroke-width=\"3\"/><circle cx=\"{:.1f}\" cy=\"16\" r=\"4\" fill=\"#f0a020\" "
+            "stroke=\"#000\"/>",
+            lo, up, ex);
+    }
     if (r.spec.target) {
         const double tx = x0 + std::clamp(t / hi, 0.0, 1.0) * bw;
         s += fmt::format(
@@ -163,13 +209,16 @@ std::string region_value(const nlohmann::json& v, const std::string& col) {
 std::string markdown(const ReportResult& r) {
     std::string md = fmt::format("# {}\n\nYear {}. Areas are ellipsoidal on CGCS2000 (GRS80).\n\n",
                                  r.title, r.year);
-    md +=
-        "## Indicators\n\n| indicator | 指标 | value | target | status | margin "
-        "|\n|---|---|---:|---|---|---:|\n";
+    const bool est = any_estimate(r);
+    md += est ? "## Indicators\n\n| indicator | 指标 | value | estimate from the sample | target | "
+                "status | margin |\n|---|---|---:|---:|---|---|---:|\n"
+              : "## Indicators\n\n| indicator | 指标 | value | target | status | margin "
+                "|\n|---|---|---:|---|---|---:|\n";
     for (const auto& i : r.indicators)
         md += fmt::format(
-            "| {}{} | {} | {} | {} | {} | {} |\n", i.spec.name, i.spec.proxy ? " (proxy)" : "",
-            i.spec.name_zh, value_text(i), target_text(i), status_text(i),
+            "| {}{} | {} | {} |{} {} | {} | {} |\n", i.spec.name, i.spec.proxy ? " (proxy)" : "",
+            i.spec.name_zh, value_text(i), est ? " " + estimate_text(i) + " |" : std::string(),
+            target_text(i), status_text(i),
             i.margin ? grouped(*i.margin, 2) + " " + unit_label(i.spec.unit) : std::string("—"));
     for (const auto& i : r.indicators)
         if (!i.computed) md += fmt::format("\n- `{}`: {}", i.spec.id, i.reason);
@@ -215,6 +264,46 @@ std::string markdown(const ReportResult& r) {
     return md;
 }
 
+// The section on the labelled samples behind the estimates (only when there is one).
+std::string accuracy_html(const ReportResult& r) {
+    std::string h =
+        "<style>.und{color:#222;background:#f0c040;font-weight:bold;text-align:center}</style>\n"
+        "<h2>Map accuracy: estimates from labelled samples</h2>\n<p class=\"note\">A map is not "
+        "the land: the values above count the map's cells. Where the config attaches a labelled "
+        "stratified sample, the indicator is also estimated from the sample's reference labels "
+        "with the map's exact stratum areas as weights (Olofsson et al. 2014; Stehman 2014), with "
+        "a confidence interval; the status is then the interval's: met (the whole interval meets "
+        "the target), not met (none of it does) or undecided (it straddles the target). The "
+        "orange bar shows the interval. See docs/accuracy.md.</p>\n"
+        "<table><tr><th class=\"l\">indicator</th><th class=\"l\">sample</th><th>units</th>"
+        "<th>units in the class</th><th>map overall accuracy</th><th>map value</th>"
+        "<th>estimate</th><th>confidence</th><th class=\"l\">design check</th></tr>\n";
+    for (const auto& i : r.indicators) {
+        if (!i.estimate) continue;
+        const nlohmann::json& d = i.estimate->details;
+        const nlohmann::json& dc = d["design_check"];
+        const std::string oa = d["overall_accuracy"].is_number()
+                                   ? grouped(100.0 * d["overall_accuracy"].get<double>(), 1) + " %"
+                                   : std::string("n/a");
+        const std::string check =
+            dc.value("checked", false)
+                ? fmt::format("matches the design (seed {}, map digest {}…)",
+                              dc["seed"].is_null() ? std::string("?") : dc["seed"].dump(),
+                              d["map_digest"].get<std::string>().substr(0, 12))
+                : std::string("not checked");
+        h += fmt::format(
+            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
+            html_escape(i.spec.id),
+            html_escape(fs::path(d["sample"].get<std::string>()).filename().string()),
+            d["units"].dump(), d["units_in_domain"].dump(), oa, html_escape(value_text(i)),
+            html_escape(grouped(i.estimate->value, 2) + " ± " + grouped(i.estimate->half_width, 2) +
+                        " " + unit_label(i.spec.unit)),
+            confidence_text(i.estimate->confidence), html_escape(check));
+    }
+    return h + "</table>\n";
+}
+
 std::string html(const ReportResult& r, const std::string& png_b64) {
     std::string h = R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>)" +
@@ -238,25 +327,30 @@ img.map{max-width:100%;border:1px solid #999}
         "cover "
         "and are not official survey statistics.</p>\n",
         r.year);
+    const bool est = any_estimate(r);
     h += "<h2>Indicators</h2>\n<table><tr><th class=\"l\">indicator</th><th "
-         "class=\"l\" lang=\"zh-CN\">指标</th><th>value</th>"
+         "class=\"l\" lang=\"zh-CN\">指标</th><th>value</th>" +
+         std::string(est ? "<th>estimate from the sample</th>" : "") +
          "<th>target</th><th>status</th><th>margin</th><th class=\"l\">value against "
          "target</th></tr>\n";
     for (const auto& i : r.indicators) {
-        const std::string cls = !i.computed ? "rep" : !i.pass ? "rep" : *i.pass ? "pass" : "fail";
         h += fmt::format(
             "<tr><td class=\"l\">{}{}</td><td class=\"l\" "
-            "lang=\"zh-CN\">{}</td><td>{}</td><td>{}</td><td "
+            "lang=\"zh-CN\">{}</td><td>{}</td>{}<td>{}</td><td "
             "class=\"{}\">{}</td>"
             "<td>{}</td><td class=\"l\">{}</td></tr>\n",
             html_escape(i.spec.name), i.spec.proxy ? " <em>(proxy)</em>" : "",
-            html_escape(i.spec.name_zh), html_escape(value_text(i)), html_escape(target_text(i)),
-            cls, status_text(i),
+            html_escape(i.spec.name_zh), html_escape(value_text(i)),
+            est ? "<td>" + html_escape(estimate_text(i)) + "</td>" : std::string(),
+            html_escape(target_text(i)), status_class(i), html_escape(status_text(i)),
             i.margin ? html_escape(grouped(*i.margin, 2) + " " + unit_label(i.spec.unit)) : "—",
             chart_svg(i));
     }
     h += "</table>\n<p class=\"note\">Bars: value (green pass, red fail, blue reported only); "
-         "black line: target.</p>\n";
+         "black line: target.";
+    if (est) h += " Orange dot and line: the estimate from the sample and its confidence interval.";
+    h += "</p>\n";
+    if (est) h += accuracy_html(r);
     for (const auto& i : r.indicators)
         if (!i.computed)
             h += "<p class=\"note\">" + html_escape(i.spec.id + ": " + i.reason) + "</p>\n";
@@ -346,6 +440,21 @@ std::string indicator_table_text(const ReportResult& r) {
     std::string out = fmt::format("{}\n", r.title);
     out += fmt::format("{:<26} {:>22} {:>22} {:>10} {:>20}\n", "indicator", "value", "target",
                        "status", "margin");
+    if (any_estimate(r)) {
+        // With samples: the estimate beside the map value, the status is the interval's.
+        out = fmt::format("{}\n{:<26} {:>22} {:>34} {:>22} {:>30} {:>20}\n", r.title, "indicator",
+                          "map value", "estimate (sample)", "target", "status", "map margin");
+        for (const auto& i : r.indicators) {
+            const std::string margin = i.margin ? grouped(*i.margin, 2) : std::string("-");
+            const std::string est = i.estimate ? grouped(i.estimate->value, 2) + " ± " +
+                                                     grouped(i.estimate->half_width, 2) + " " +
+                                                     unit_label(i.spec.unit)
+                                               : std::string("-");
+            out += fmt::format("{:<26} {:>22} {:>34} {:>22} {:>30} {:>20}\n", i.spec.id,
+                               value_text(i), est, target_text(i), status_text(i), margin);
+        }
+        return out;
+    }
     for (const auto& i : r.indicators) {
         const std::string margin = i.margin ? grouped(*i.margin, 2) : std::string("-");
         out += fmt::format("{:<26} {:>22} {:>22} {:>10} {:>20}\n", i.spec.id, value_text(i),

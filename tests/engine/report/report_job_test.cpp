@@ -1,11 +1,14 @@
-// compute_report's indicator loop: an indicator whose input the config lacks.
+// compute_report's indicator loop: an indicator whose input the config lacks; the verdict of an
+// estimate's confidence interval.
 #include "redline/report/report_job.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 
+#include "redline/report/indicator.hpp"
 #include "test_support.hpp"
 
 namespace redline {
@@ -45,6 +48,39 @@ TEST(ComputeReportTest, DefaultIndicatorsWithoutTheirInputsAreNotComputed) {
     EXPECT_EQ(res.indicators[2].reason, "not computed: the config gives no inputs.landcover_t1");
     EXPECT_TRUE(res.regions.empty());
     EXPECT_TRUE(res.change_matrix.is_null());
+}
+
+}  // namespace
+}  // namespace redline
+
+namespace redline {
+namespace {
+
+TEST(IntervalVerdictTest, MetNotMetUndecided) {
+    IndicatorSpec ge;
+    ge.target = 26.0;
+    ge.comparator = ">=";
+    EXPECT_EQ(interval_verdict(ge, 26.0, 27.0), "met");  // equality passes
+    EXPECT_EQ(interval_verdict(ge, 24.0, 25.9), "not met");
+    EXPECT_EQ(interval_verdict(ge, 25.0, 27.0), "undecided");
+    EXPECT_EQ(interval_verdict(ge, std::nan(""), 27.0), "undecided");
+    IndicatorSpec le;
+    le.target = 0.0;
+    le.comparator = "<=";
+    EXPECT_EQ(interval_verdict(le, 0.0, 0.0), "met");
+    EXPECT_EQ(interval_verdict(le, 1.0, 5.0), "not met");
+    EXPECT_EQ(interval_verdict(le, -1.0, 5.0), "undecided");
+    IndicatorSpec reported;  // no target
+    EXPECT_EQ(interval_verdict(reported, 1.0, 2.0), "");
+    IndicatorEstimate e;
+    e.value = 25.0;
+    e.half_width = 1.5;
+    e.verdict = interval_verdict(ge, e.low(), e.high());
+    EXPECT_EQ(e.verdict, "undecided");
+    const nlohmann::json j = e.to_json();
+    EXPECT_EQ(j["ci_low"], 23.5);
+    EXPECT_EQ(j["ci_high"], 26.5);
+    EXPECT_EQ(j["verdict"], "undecided");
 }
 
 }  // namespace

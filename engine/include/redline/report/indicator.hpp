@@ -45,6 +45,24 @@ std::optional<double> convert_unit(double value, const std::string& from, const 
 // docs/units.md#target-comparison
 bool passes(double value, double target, const std::string& comparator);
 
+// An error-adjusted estimate of a map-derived indicator from a labelled sample
+// (docs/accuracy.md#in-the-report), in the indicator's unit. Its verdict compares the confidence
+// interval with the target: "met" when the whole interval passes, "not met" when none of it
+// does, "undecided" when it straddles the target; "" without a target.
+struct IndicatorEstimate {
+    double value = 0;       // the estimate
+    double half_width = 0;  // z * SE (NaN when undefined: a stratum with one unit)
+    double confidence = 0.95;
+    std::string verdict;
+    nlohmann::json details = nlohmann::json::object();  // sample, estimator, n, SE, areas
+    double low() const { return value - half_width; }
+    double high() const { return value + half_width; }
+    nlohmann::json to_json() const;
+};
+
+// The verdict of an interval [low, high] against the spec's target (see IndicatorEstimate).
+std::string interval_verdict(const IndicatorSpec& spec, double low, double high);
+
 struct IndicatorResult {
     IndicatorSpec spec;
     double value = 0;       // in spec.unit
@@ -53,6 +71,7 @@ struct IndicatorResult {
     nlohmann::json details = nlohmann::json::object();
     std::optional<bool> pass;  // none when there is no target
     std::optional<double> margin;
+    std::optional<IndicatorEstimate> estimate;  // with a labelled sample (config accuracy:)
     nlohmann::json to_json() const;
 };
 

@@ -35,6 +35,15 @@
 //     one allow_outside_paths: false encoding: CP936                 text encoding of shapefile
 //     attributes, every input
 //                                     (--encoding; DEFAULT: as declared, else detected)
+//   accuracy:                         optional: error-adjusted estimates
+//   (docs/accuracy.md#in-the-report)
+//     forest_coverage:                also cropland_cover (the same population) and
+//       sample: sample_2020.gpkg      ecr_nature_unchanged (a change sample in the redline)
+//       reference_field: reference    DEFAULT reference
+//       stratum_field: stratum        DEFAULT stratum
+//       confidence: 0.95              DEFAULT 0.95
+//       allow_small: false            as `redline estimate --allow-small`
+//       drop_unlabelled: false        as `redline estimate --drop-unlabelled`
 //   indicators:                       DEFAULT the eight of report/indicator.hpp
 //     - id: ecr_area
 //       target: 315                   overrides; `unit` converts (m2, km2, ha, mu, yi_mu, wan_km2,
@@ -43,9 +52,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "redline/report/indicator.hpp"
+
+namespace YAML {
+class Node;
+}
 
 namespace redline {
 
@@ -62,6 +76,17 @@ struct ReportOptions {
     // distance (the shoreline command's --by-snap-m). DEFAULT 5000 m.
     double shoreline_region_snap_m = 5000.0;
     std::string encoding;  // DEFAULT "": shapefiles decode as they declare (io/vector_layer.hpp)
+};
+
+// A labelled sample attached to a map-derived indicator (config key accuracy.<indicator id>).
+struct IndicatorSample {
+    std::string sample;  // resolved PATH[:LAYER]
+    std::string design;  // `<sample file>.design.json` (may not exist)
+    std::string reference_field = "reference";
+    std::string stratum_field = "stratum";
+    double confidence = 0.95;
+    bool allow_small = false;      // as `redline estimate --allow-small`
+    bool drop_unlabelled = false;  // as `redline estimate --drop-unlabelled`
 };
 
 class ReportConfig {
@@ -83,10 +108,19 @@ class ReportConfig {
     std::vector<std::string> input_list(const std::string& key) const;
     // "config 'indicators.yaml' line 7 (inputs.redline)" for messages.
     std::string where(const std::string& key) const;
+    // The labelled sample attached to an indicator, or null.
+    const IndicatorSample* sample_for(const std::string& indicator_id) const;
     // Input keys that name files, with their resolved file paths (for the manifest).
     std::vector<std::pair<std::string, std::string>> input_files() const;
 
   private:
+    // {file path, PATH[:LAYER]} of a config value naming a file; InvalidInput when it does not
+    // exist or lies outside the config's folder (unless allowed).
+    std::pair<std::string, std::string> resolve_input_path(const std::string& key,
+                                                           const std::string& value,
+                                                           const std::string& at) const;
+    void load_accuracy(const YAML::Node& node);
+
     std::string m_path, m_dir, m_title;
     int m_year = 0;
     ReportOptions m_options;
@@ -96,6 +130,7 @@ class ReportConfig {
     std::map<std::string, std::vector<std::string>> m_lists;
     std::map<std::string, std::string> m_files;  // key -> file path
     std::map<std::string, int> m_lines;
+    std::map<std::string, IndicatorSample> m_samples;
 };
 
 }  // namespace redline

@@ -101,9 +101,16 @@ EstimateReport run_estimate(const EstimateRequest& req) {
     // The sample.
     const LayerRef sref = parse_layer_ref(req.sample);
     const AttributeTable t = read_attribute_table(sref, {req.stratum_field, req.reference_field},
-                                                  {"map_class", req.id_field});
+                                                  {"map_class", req.id_field, "x", "y"});
     const int map_col = t.index_of("map_class");
     const int id_col = t.index_of(req.id_field);
+    const int x_col = t.index_of("x"), y_col = t.index_of("y");
+    const auto coordinate = [&](const std::vector<std::optional<std::string>>& row, int col) {
+        const auto v = col >= 0 && row[static_cast<std::size_t>(col)]
+                           ? text::parse_double(text::trim(*row[static_cast<std::size_t>(col)]))
+                           : std::nullopt;
+        return v ? *v : kUndefined;
+    };
     rep.units_read = t.rows.size();
     if (t.rows.empty()) invalid(fmt::format("the sample '{}' has no unit", req.sample));
     std::vector<LabelledUnit> units;
@@ -138,6 +145,7 @@ EstimateReport run_estimate(const EstimateRequest& req) {
             continue;
         }
         units.push_back(LabelledUnit{*s, m, *r});
+        rep.unit_points.push_back(Point{coordinate(row, x_col), coordinate(row, y_col)});
     }
     if (!bad_ref.empty())
         invalid(
@@ -254,6 +262,9 @@ EstimateReport run_estimate(const EstimateRequest& req) {
         invalid(msg);
     }
     for (const auto& w : rep.estimate.warnings) rep.warnings.push_back(w);
+    rep.units = std::move(units);
+    rep.strata = std::move(strata);
+    rep.options = o;
     return rep;
 }
 

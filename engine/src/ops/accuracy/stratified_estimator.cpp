@@ -408,4 +408,30 @@ AccuracyEstimate estimate_accuracy(const std::vector<EstimationStratum>& strata,
     return e;
 }
 
+DomainEstimate estimate_domain(const std::vector<EstimationStratum>& strata,
+                               const std::vector<LabelledUnit>& units,
+                               const std::function<bool(std::size_t unit)>& in_domain,
+                               const EstimateOptions& options) {
+    DomainEstimate d;
+    d.confidence = options.confidence;
+    d.z = z_for_confidence(options.confidence);
+    const Prepared p = prepare(strata, units, options, false);
+    const LabelledUnit* first = units.data();
+    std::vector<char> member(units.size());
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        member[i] = in_domain(i) ? 1 : 0;
+        d.units_in_domain += static_cast<std::uint64_t>(member[i]);
+    }
+    const auto [est, se] = proportion(p, [&](const LabelledUnit& u) {
+        return member[static_cast<std::size_t>(&u - first)] ? 1.0 : 0.0;
+    });
+    d.proportion = est;
+    d.proportion_se = se;
+    d.total_area_m2 = p.total_area;
+    d.area_m2 = p.total_area * est;
+    d.area_se_m2 = p.total_area * se;
+    d.area_ci_m2 = d.z * d.area_se_m2;
+    return d;
+}
+
 }  // namespace redline::accuracy

@@ -2,6 +2,7 @@
 
 #include "redline/core/units.hpp"
 #include "redline/report/indicators/land_cover_totals.hpp"
+#include "redline/report/indicators/sample_estimate.hpp"
 #include "redline/report/report_context.hpp"
 
 namespace redline {
@@ -13,7 +14,9 @@ IndicatorResult CroplandCover::compute(ReportContext& ctx, const IndicatorSpec& 
     d["codes"] = ctx.classes().codes_of("cropland");
     d["share_of_land_percent"] = 100.0 * crop / t.land_m2;
     d["yi_mu"] = units::m2_to_yi_mu(crop);
-    return evaluate(spec, units::m2_to_km2(crop), d);
+    IndicatorResult r = evaluate(spec, units::m2_to_km2(crop), d);
+    r.estimate = land_cover_estimate(ctx, spec, "cropland");
+    return r;
 }
 
 }  // namespace redline

@@ -7,6 +7,7 @@
 #include "redline/core/memory.hpp"
 #include "redline/core/units.hpp"
 #include "redline/ops/change/change_job.hpp"
+#include "redline/report/indicators/sample_estimate.hpp"
 #include "redline/report/report_context.hpp"
 
 namespace redline {
@@ -115,6 +116,7 @@ IndicatorResult EcrNatureUnchanged::compute(ReportContext& ctx, const IndicatorS
         d[std::string(st) + "_m2"] = it == by_status.end() ? 0.0 : it->second.second;
     }
     IndicatorResult result = evaluate(spec, value, d);
+    result.estimate = conversion_estimate(ctx, spec);
     ctx.warn(change.warnings);
     ctx.change_matrix = aggregated_matrix(change, ctx.classes());
     return result;

@@ -2,6 +2,7 @@
 
 #include "redline/core/units.hpp"
 #include "redline/report/indicators/land_cover_totals.hpp"
+#include "redline/report/indicators/sample_estimate.hpp"
 #include "redline/report/report_context.hpp"
 
 namespace redline {
@@ -14,7 +15,9 @@ IndicatorResult ForestCoverage::compute(ReportContext& ctx, const IndicatorSpec&
     d["forest_km2"] = units::m2_to_km2(forest);
     d["share_of_reference_land_percent"] =
         100.0 * units::m2_to_km2(forest) / ctx.options().land_reference_km2;
-    return evaluate(spec, 100.0 * forest / t.land_m2, d);
+    IndicatorResult r = evaluate(spec, 100.0 * forest / t.land_m2, d);
+    r.estimate = land_cover_estimate(ctx, spec, "forest");
+    return r;
 }
 
 }  // namespace redline

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "redline/core/geometry.hpp"
 #include "redline/io/table_writer.hpp"
 #include "redline/ops/accuracy/map_strata.hpp"
 #include "redline/ops/accuracy/stratified_estimator.hpp"
@@ -61,6 +62,13 @@ struct EstimateReport {
     std::size_t units_read = 0;
     std::vector<std::string> dropped_units;  // ids of units dropped as unlabelled
     std::vector<std::string> warnings;
+    // What the estimate was computed from, for further estimates of the same sample
+    // (estimate_domain): the labelled units in sample order, their points (the sample's x and y
+    // fields, in the map's CRS; NaN when absent), the strata and the options.
+    std::vector<LabelledUnit> units;
+    std::vector<Point> unit_points;
+    std::vector<EstimationStratum> strata;
+    EstimateOptions options;
 
     TableSpec table_spec() const;
     std::vector<Value> row_values(const ClassEstimate& c) const;

@@ -32,7 +32,9 @@
 // allow_small: a stratum with a single unit keeps its point estimates; every variance with a
 // term of that stratum is undefined and reported as NaN (absent CI), with a warning.
 // Thread-safety: pure function.
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -123,5 +125,29 @@ bool strata_are_map_classes(const std::vector<LabelledUnit>& units);
 AccuracyEstimate estimate_accuracy(const std::vector<EstimationStratum>& strata,
                                    const std::vector<LabelledUnit>& units,
                                    const EstimateOptions& options = {});
+
+// The estimated share of the total area of a domain of the population, with its standard error:
+// the stratified estimator of a proportion (Stehman 2014 eq. 2 divided by A, variance eq. 25;
+// with strata = map classes and the domain "reference class k" it is Olofsson et al.'s p_.k).
+// `in_domain(i)` says whether units[i] belongs to the domain: a group of reference classes
+// ("forest", several codes), or a class restricted to a known part of the map (converted and
+// outside the permitted polygons). Validated like estimate_accuracy (same errors); allow_small
+// gives NaN for the SE when a stratum has one unit.
+struct DomainEstimate {
+    double proportion = 0;  // share of A
+    double proportion_se = 0;
+    double area_m2 = 0;  // A * proportion
+    double area_se_m2 = 0;
+    double area_ci_m2 = 0;  // z * area_se_m2 (half-width)
+    double total_area_m2 = 0;
+    double confidence = 0.95;
+    double z = 0;
+    std::uint64_t units_in_domain = 0;
+};
+
+DomainEstimate estimate_domain(const std::vector<EstimationStratum>& strata,
+                               const std::vector<LabelledUnit>& units,
+                               const std::function<bool(std::size_t unit)>& in_domain,
+                               const EstimateOptions& options = {});
 
 }  // namespace redline::accuracy
