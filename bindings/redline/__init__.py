@@ -499,7 +499,7 @@ def sample(map=None, size=None, target_se=None, zones=None, id=None, expected_us
     import geopandas as _gpd
     gdf = _gpd.GeoDataFrame(df, geometry=_gpd.points_from_xy(df["x"], df["y"]), crs=meta["crs_wkt"] or None)
     gdf.attrs["design"] = json.loads(t.summary_json())
-    gdf.attrs["warnings"] = list(t.warnings())
+    gdf.attrs["warnings"] = [_core.render_for_cli(w) for w in t.warnings()]  # as _frame: the CLI's words
     return gdf
 
 
@@ -554,7 +554,7 @@ def estimate(sample, map=None, strata_areas=None, zones=None, stratum_field="str
         t = _run_with_progress(lambda cb: _core.estimate(opts, cb, cancel), progress)
     _emit_warnings(t.warnings())
     df = _pd.DataFrame(t.columns())
-    df.attrs["warnings"] = list(t.warnings())
+    df.attrs["warnings"] = [_core.render_for_cli(w) for w in t.warnings()]  # as _frame: the CLI's words
     results = json.loads(t.summary_json())
     if design_from_attrs and results["design_check"].get("checked"):
         results["design_check"]["design"] = "attrs['design']"

@@ -107,6 +107,17 @@ def test_errors_are_value_errors_naming_python_parameters(data):
         redline.sample(d / "map.tif")
 
 
+def test_warnings_in_attrs_are_the_cli_words_as_in_the_json():
+    # As every other result's attrs["warnings"] (and the files' metadata): options named as the CLI names
+    # them, no unrendered option markers; redline.estimate's results["warnings"] are the same texts.
+    df = pd.DataFrame({"id": [1, 2, 3, 4, 5], "stratum": [1, 1, 1, 2, 2], "reference": [1, None, 1, 2, 2]})
+    with pytest.warns(redline.RedlineWarning, match=r"dropped \(drop_unlabelled=\)"):
+        table, res = redline.estimate(df, strata_areas={1: 1e6, 2: 1e6}, drop_unlabelled=True)
+    assert table.attrs["warnings"] == res["warnings"]
+    assert len(res["warnings"]) == 1 and res["warnings"][0].endswith("1 of 5 units have no reference value "
+                                                                      "(reference is empty): 2; dropped "
+                                                                      "(--drop-unlabelled)")
+
 def test_change_strata_from_two_dates(data, tmp_path):
     d, m, _ = data
     t0 = m.copy()

@@ -2,13 +2,16 @@
 
 A standalone PyQGIS session (QgsApplication without GUI, QT_QPA_PLATFORM=offscreen, a throw-away
 profile) installs the plugin from the build's zip with QGIS's own unzip, initialises Processing,
-registers the provider and runs every algorithm through processing.run on testdata/demo. Each
-output is compared with the redline CLI's on the same inputs: tables byte for byte, GeoPackage
-layers feature by feature (fid, attributes, geometry WKB). Also: a memory layer and a selection
+registers the provider and runs every algorithm through processing.run on testdata/demo (tabulate
+on a small survey from `redline synth --survey-parcels`; estimate on a sample drawn through
+Processing whose reference field the test fills in). Each output is compared with the redline
+CLI's on the same inputs: tables byte for byte, GeoPackage layers feature by feature (fid,
+attributes, geometry WKB). Also: a memory layer and a selection
 (exported to a GeoPackage first) against the CLI on the same features written by OGR, Cancel
 through the engine's cancel token, the engine's error text, outputs loaded as layers, and
 `qgis_process run redline:zonal`."""
 import importlib.util
+import json
 import os
 import pathlib
 import shlex
@@ -25,15 +28,16 @@ from redline_testkit import BIN, SOURCE_DIR, read_csv, run
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from qgis.core import (QgsApplication, QgsFeatureRequest, QgsProcessingContext, QgsProcessingException,  # noqa: E402
-                       QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback, QgsProcessingUtils, QgsProject,
-                       QgsVectorLayer)
+                       QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback, QgsProcessingParameterField,
+                       QgsProcessingUtils, QgsProject, QgsVectorLayer, QgsWkbTypes)
 
 DEMO = SOURCE_DIR / "testdata" / "demo"
 PLAN = DEMO / "plan.gpkg"
 CHINA = DEMO / "china.gpkg"
 BUILD = pathlib.Path(os.environ.get("REDLINE_BUILD_DIR", SOURCE_DIR / "build"))
 PLUGIN_ZIP = pathlib.Path(os.environ.get("REDLINE_QGIS_PLUGIN_ZIP", BUILD / "redline_processing.zip"))
-ALGORITHMS = {"zonal", "change", "area", "conflicts", "validate", "shoreline", "report"}
+ALGORITHMS = {"zonal", "change", "area", "conflicts", "validate", "shoreline", "tabulate", "sample", "estimate",
+              "report"}
 
 
 class Log(QgsProcessingFeedback):
@@ -159,6 +163,30 @@ def test_provider_lists_one_algorithm_per_command_with_help(qgis):
     assert algs["conflicts"].parameterDefinition("MIN_AREA").defaultValue() == 1.0
     assert "[m]" in algs["shoreline"].parameterDefinition("BUFFER_M").description()
     assert algs["report"].parameterDefinition("OUTPUT_DIR").type() == "folderDestination"
+    t = algs["tabulate"]
+    for name in ("CLASS_FIELD", "DEDUCT_FIELD", "CHECK_FIELD"):
+        assert t.parameterDefinition(name).type() == "field"
+        assert t.parameterDefinition(name).parentLayerParameterName() == "LANDUSE"
+    assert t.parameterDefinition("ID_FIELD").parentLayerParameterName() == "ZONES"
+    for name in ("DEDUCT_FIELD", "CHECK_FIELD"):
+        assert t.parameterDefinition(name).dataType() == QgsProcessingParameterField.Numeric
+    assert t.parameterDefinition("CLASSES").options() == ["none", "gbt21010"]
+    assert t.parameterDefinition("AREA_CONVENTION").type() == t.parameterDefinition("LEVEL").type() == "enum"
+    assert "[m²]" in t.parameterDefinition("CHECK_TOLERANCE_M2").description()
+    assert t.parameterDefinition("CHECK_TOLERANCE_M2").defaultValue() == 0.005
+    s = algs["sample"]
+    assert [s.parameterDefinition(n).type() for n in ("MAP", "T0", "T1", "ZONES")] == ["raster"] * 3 + ["source"]
+    assert [o.split(":")[0] for o in s.parameterDefinition("ALLOCATION").options()] == ["proportional", "equal",
+                                                                                      "neyman"]
+    assert s.parameterDefinition("DEFAULT_USERS_ACCURACY").defaultValue() == 0.8
+    assert s.outputDefinition("DESIGN").type() == "outputFile"
+    e = algs["estimate"]
+    assert e.parameterDefinition("REFERENCE_FIELD").type() == "field"
+    assert e.parameterDefinition("REFERENCE_FIELD").parentLayerParameterName() == "SAMPLE"
+    assert e.parameterDefinition("REFERENCE_FIELD").defaultValue() == "reference"
+    assert e.parameterDefinition("CONFIDENCE").defaultValue() == 0.95
+    assert "[m²]" in e.parameterDefinition("STRATA_AREAS").description()
+    assert e.parameterDefinition("JSON").type() == "fileDestination"
 
 
 # ----------------------------------------------------------------------------- each algorithm = the CLI
@@ -263,6 +291,208 @@ def test_shoreline_equals_the_cli(qgis, tmp_path):
 
 
 @pytest.fixture(scope="module")
+def survey(tmp_path_factory):
+    """A small synthetic land-use survey (三调 DLTB in GK zone 39, text codes, KCXS, TBMJ) and star zones."""
+    d = tmp_path_factory.mktemp("survey")
+    cli("synth", d, "--survey-only", "--survey-parcels", 300, "--zones", 4, "--seed", 1, "--quiet")
+    return d
+
+
+def rerun_logged_command(log, output_flag, path):
+    """Runs the command line the algorithm logged, as written except for its output file."""
+    (command,) = log.commands
+    args = shlex.split(command.split(": ", 1)[1])
+    args[args.index(output_flag) + 1] = str(path)
+    p = subprocess.run([BIN, *args[1:]], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return args
+
+
+def test_tabulate_equals_the_cli(qgis, survey, tmp_path):
+    dltb, zones = f"{survey / 'survey_t0.gpkg'}|layername=DLTB", f"{survey / 'survey_zones.gpkg'}|layername=redline"
+    # Net of KCXS, GB/T 21010 names at the first level, and a TBMJ check with a zero tolerance: every parcel
+    # whose recorded area is not its exact survey area to the last bit fails, so the quality layer has rows.
+    res, log = run_alg(qgis, "tabulate", {
+        "LANDUSE": dltb, "CLASS_FIELD": "DLBM", "DEDUCT_FIELD": "KCXS", "ZONES": zones, "ID_FIELD": "code",
+        "CLASSES": 1, "LEVEL": 1, "CHECK_FIELD": "TBMJ", "CHECK_TOLERANCE_M2": 0.0, "CHECK_TOLERANCE_RELATIVE": 0.0,
+        "OUTPUT": str(tmp_path / "q.csv"), "CHECK_OUTPUT": str(tmp_path / "qc.gpkg")})
+    cli("tabulate", "--landuse", f"{survey / 'survey_t0.gpkg'}:DLTB", "--class-field", "DLBM", "--deduct-field",
+        "KCXS", "--zones", f"{survey / 'survey_zones.gpkg'}:redline", "--id", "code", "--classes", "gbt21010",
+        "--level", 1, "--check-field", "TBMJ", "--check-tolerance", "0,0", "--output", tmp_path / "c.csv",
+        "--check-output", tmp_path / "cc.gpkg")
+    assert (tmp_path / "q.csv").read_bytes() == (tmp_path / "c.csv").read_bytes()
+    rows = read_csv(tmp_path / "c.csv")
+    assert {r["class"] for r in rows} >= {"01", "03", "uncovered"} and rows[0]["class_name"] == "耕地"
+    assert {r["area_convention"] for r in rows} == {"survey"}  # a Gauss-Kruger layer
+    failed = same_layers(tmp_path / "qc.gpkg", tmp_path / "cc.gpkg")["area_check"][1]
+    assert res["CHECK_FAILED"] == len(failed) > 0
+    assert any(f"check field TBMJ: {len(failed)} of " in m for m in log.info)
+    assert any("differ from their survey-convention area" in w for w in log.warnings)
+    args = rerun_logged_command(log, "--output", tmp_path / "again.csv")
+    assert args[args.index("--check-tolerance") + 1] == "0.0,0.0" and "--check-output" in args
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "c.csv").read_bytes()
+    # A memory copy of the survey (exported with its CRS and text codes), dissolved zones, the geodesic
+    # convention and a GeoPackage table, against the CLI on the file.
+    src = QgsVectorLayer(dltb, "DLTB", "ogr")
+    mem = src.materialize(QgsFeatureRequest())
+    QgsProject.instance().addMapLayer(mem)
+    try:
+        run_alg(qgis, "tabulate", {"LANDUSE": mem.id(), "CLASS_FIELD": "DLBM", "ZONES": zones, "DISSOLVE": True,
+                                   "AREA_CONVENTION": 2, "OUTPUT": str(tmp_path / "m.gpkg")})
+    finally:
+        QgsProject.instance().removeMapLayer(mem.id())
+    cli("tabulate", "--landuse", f"{survey / 'survey_t0.gpkg'}:DLTB", "--class-field", "DLBM", "--zones",
+        f"{survey / 'survey_zones.gpkg'}:redline", "--dissolve", "--area-convention", "geodesic", "--output",
+        tmp_path / "cm.gpkg")
+    rows = same_layers(tmp_path / "m.gpkg", tmp_path / "cm.gpkg")["tabulate"][1]
+    assert {r[1][0] for r in rows} == {"all"} and "0101" in {r[1][1] for r in rows}
+
+
+@pytest.fixture(scope="module")
+def demo_sample(qgis, tmp_path_factory):
+    """A sample of lc_2020 within the redline drawn through Processing, and the CLI's."""
+    d = tmp_path_factory.mktemp("sample")
+    res, log = run_alg(qgis, "sample", {"MAP": str(DEMO / "lc_2020.tif"), "ZONES": f"{PLAN}|layername=redline",
+                                        "ID_FIELD": "code", "SIZE": 300, "MIN_PER_STRATUM": 5, "SEED": 7,
+                                        "OUTPUT": str(d / "q.gpkg")})
+    cli("sample", "--map", DEMO / "lc_2020.tif", "--zones", f"{PLAN}:redline", "--id", "code", "--size", 300,
+        "--min-per-stratum", 5, "--seed", 7, "--output", d / "c.gpkg")
+    return d, res, log
+
+
+def test_sample_equals_the_cli(qgis, demo_sample, tmp_path):
+    d, res, log = demo_sample
+    units = same_layers(d / "q.gpkg", d / "c.gpkg")["sample"][1]
+    assert len(units) == res["UNITS"] == 300
+    assert res["DESIGN"] == str(d / "q.gpkg") + ".design.json"
+    assert pathlib.Path(res["DESIGN"]).read_bytes() == pathlib.Path(str(d / "c.gpkg") + ".design.json").read_bytes()
+    assert any("n = 300, proportional allocation, seed 7" in m and "(minimum)" in m for m in log.info)
+    # The sample size from a target standard error, user's accuracies per class, Neyman allocation, as CSV.
+    res, log = run_alg(qgis, "sample", {"MAP": str(DEMO / "lc_2020.tif"), "TARGET_SE": 0.02,
+                                        "EXPECTED_USERS_ACCURACY": "1=0.9, 2=0.85", "ALLOCATION": 2,
+                                        "MIN_PER_STRATUM": 3, "SEED": 1, "OUTPUT": str(tmp_path / "q.csv")})
+    cli("sample", "--map", DEMO / "lc_2020.tif", "--target-se", 0.02, "--expected-users-accuracy", "1=0.9,2=0.85",
+        "--allocation", "neyman", "--min-per-stratum", 3, "--seed", 1, "--output", tmp_path / "c.csv")
+    for f in ("q.csv", "q.csv.design.json"):
+        assert (tmp_path / f).read_bytes() == (tmp_path / f.replace("q", "c", 1)).read_bytes()
+    assert res["UNITS"] == len(read_csv(tmp_path / "c.csv"))
+    args = rerun_logged_command(log, "--output", tmp_path / "again.csv")
+    assert args[args.index("--expected-users-accuracy") + 1] == "1=0.9,2=0.85"
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "c.csv").read_bytes()
+    # Change strata from two dates (the redline preset) within the redline zones.
+    run_alg(qgis, "sample", {"T0": str(DEMO / "lc_2015.tif"), "T1": str(DEMO / "lc_2020.tif"),
+                             "ZONES": f"{PLAN}|layername=redline", "SIZE": 60, "MIN_PER_STRATUM": 10, "SEED": 2,
+                             "OUTPUT": str(tmp_path / "t.csv")})
+    cli("sample", "--t0", DEMO / "lc_2015.tif", "--t1", DEMO / "lc_2020.tif", "--zones", f"{PLAN}:redline",
+        "--size", 60, "--min-per-stratum", 10, "--seed", 2, "--output", tmp_path / "ct.csv")
+    assert (tmp_path / "t.csv").read_bytes() == (tmp_path / "ct.csv").read_bytes()
+    assert {r["stratum"] for r in read_csv(tmp_path / "ct.csv")} == {"0", "1"}
+    # Exactly one sample size and one population, said in the dialog's words.
+    with pytest.raises(QgsProcessingException, match="either the number of units or a target standard error"):
+        run_alg(qgis, "sample", {"MAP": str(DEMO / "lc_2020.tif"), "OUTPUT": str(tmp_path / "x.csv")})
+    with pytest.raises(QgsProcessingException, match="either a land-cover map or the two dates t0 and t1"):
+        run_alg(qgis, "sample", {"MAP": str(DEMO / "lc_2020.tif"), "T0": str(DEMO / "lc_2015.tif"),
+                                 "T1": str(DEMO / "lc_2020.tif"), "SIZE": 10, "OUTPUT": str(tmp_path / "x.csv")})
+    assert not (tmp_path / "x.csv").exists()
+
+
+def label(path, wrong_every=0, keep_empty=()):
+    """Fills each unit's reference as an interpreter would: its map class, except every `wrong_every`-th unit
+    (by id), labelled as the next map class of the sample (a map error); units in keep_empty stay unlabelled."""
+    vs = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_UPDATE)
+    lyr = vs.GetLayerByName("sample")
+    classes = sorted({f.GetField("map_class") for f in lyr})
+    lyr.ResetReading()
+    labels = []
+    for f in lyr:
+        uid, ref = f.GetField("id"), f.GetField("map_class")
+        if wrong_every and uid % wrong_every == 0:
+            ref = classes[(classes.index(ref) + 1) % len(classes)]
+        ref = None if uid in keep_empty else str(ref)
+        f.SetField("reference", ref)
+        lyr.SetFeature(f)
+        labels.append((f.GetField("map_class"), ref))
+    vs = None
+    return labels
+
+
+def test_estimate_equals_the_cli(qgis, demo_sample, tmp_path):
+    d = demo_sample[0]
+    for name in ("q.gpkg", "q.gpkg.design.json"):
+        shutil.copy(d / name, tmp_path / name.replace("q", "labelled", 1))
+    sample = tmp_path / "labelled.gpkg"
+    labels = label(sample, wrong_every=10)
+    assert sum(str(m) != r for m, r in labels) == 30
+    res, log = run_alg(qgis, "estimate", {"SAMPLE": f"{sample}|layername=sample", "MAP": str(DEMO / "lc_2020.tif"),
+                                          "ZONES": f"{PLAN}|layername=redline", "OUTPUT": str(tmp_path / "q.csv"),
+                                          "JSON": str(tmp_path / "q.json")})
+    cli("estimate", "--sample", f"{sample}:sample", "--map", DEMO / "lc_2020.tif", "--zones", f"{PLAN}:redline",
+        "--output", tmp_path / "c.csv", "--json", tmp_path / "c.json")
+    for f in ("q.csv", "q.json"):
+        assert (tmp_path / f).read_bytes() == (tmp_path / f.replace("q", "c")).read_bytes()
+    j = json.loads((tmp_path / "c.json").read_text())
+    assert j["design_check"]["checked"] and j["design_check"]["digest_compared"]
+    assert res["OVERALL_ACCURACY"] == j["overall_accuracy"] < 1.0
+    assert res["OVERALL_ACCURACY_CI95"] == j["overall_accuracy_ci95"] > 0.0
+    assert any("300 labelled units in" in m and "; design checked" in m for m in log.info)
+    # 90 % intervals and a GeoPackage table.
+    run_alg(qgis, "estimate", {"SAMPLE": f"{sample}|layername=sample", "MAP": str(DEMO / "lc_2020.tif"),
+                               "ZONES": f"{PLAN}|layername=redline", "CONFIDENCE": 0.9,
+                               "OUTPUT": str(tmp_path / "q90.gpkg")})
+    cli("estimate", "--sample", f"{sample}:sample", "--map", DEMO / "lc_2020.tif", "--zones", f"{PLAN}:redline",
+        "--confidence", 0.9, "--output", tmp_path / "c90.gpkg")
+    same_layers(tmp_path / "q90.gpkg", tmp_path / "c90.gpkg")
+    # The labelled sample as a CSV opened as delimited text (exported before the engine reads it): the design
+    # beside the CSV is still checked, and the table equals the CLI's on the CSV.
+    gdal.VectorTranslate(str(tmp_path / "labelled.csv"), str(sample), format="CSV", layers=["sample"])
+    shutil.copy(tmp_path / "labelled.gpkg.design.json", tmp_path / "labelled.csv.design.json")
+    uri = f"file://{tmp_path / 'labelled.csv'}?type=csv&detectTypes=yes&geomType=none"
+    table = QgsVectorLayer(uri, "labelled", "delimitedtext")
+    assert table.isValid() and table.featureCount() == 300
+    QgsProject.instance().addMapLayer(table)
+    try:
+        res, log = run_alg(qgis, "estimate", {"SAMPLE": table.id(), "MAP": str(DEMO / "lc_2020.tif"),
+                                              "ZONES": f"{PLAN}|layername=redline", "OUTPUT": str(tmp_path / "t.csv"),
+                                              "JSON": str(tmp_path / "t.json")})
+    finally:
+        QgsProject.instance().removeMapLayer(table.id())
+    assert any("exported to" in m for m in log.info)
+    assert any("labelled.csv.design.json (beside the sample layer's file)" in m for m in log.info)
+    assert json.loads((tmp_path / "t.json").read_text())["design_check"]["checked"]
+    cli("estimate", "--sample", tmp_path / "labelled.csv", "--map", DEMO / "lc_2020.tif", "--zones",
+        f"{PLAN}:redline", "--output", tmp_path / "ct.csv")
+    assert (tmp_path / "t.csv").read_bytes() == (tmp_path / "ct.csv").read_bytes() == (tmp_path / "c.csv").read_bytes()
+
+
+def test_estimate_errors_and_warnings_are_the_engine_messages(qgis, demo_sample, tmp_path):
+    import redline
+    d = demo_sample[0]
+    sample = d / "c.gpkg"  # as drawn: nobody has labelled it yet
+    with pytest.raises(ValueError) as direct:
+        redline.estimate(f"{sample}:sample", map=DEMO / "lc_2020.tif", zones=f"{PLAN}:redline")
+    with pytest.raises(QgsProcessingException) as e:
+        run_alg(qgis, "estimate", {"SAMPLE": f"{sample}|layername=sample", "MAP": str(DEMO / "lc_2020.tif"),
+                                   "ZONES": f"{PLAN}|layername=redline", "OUTPUT": str(tmp_path / "q.csv")})
+    assert str(e.value) == str(direct.value)
+    assert "300 of 300 units have no reference value" in str(e.value) and "drop_unlabelled=" in str(e.value)
+    p = run("estimate", "--sample", f"{sample}:sample", "--map", DEMO / "lc_2020.tif", "--zones", f"{PLAN}:redline",
+            "--output", tmp_path / "c.csv")
+    assert p.returncode == 2 and p.stderr.strip() == "error: " + str(e.value).replace("drop_unlabelled=",
+                                                                                      "--drop-unlabelled")
+    assert not (tmp_path / "q.csv").exists() and not (tmp_path / "c.csv").exists()
+    # Two units left unlabelled and Drop unlabelled ticked: the engine's warning reaches the log.
+    for name in ("c.gpkg", "c.gpkg.design.json"):
+        shutil.copy(d / name, tmp_path / name.replace("c", "part", 1))
+    label(tmp_path / "part.gpkg", keep_empty=(4, 9))
+    res, log = run_alg(qgis, "estimate", {"SAMPLE": f"{tmp_path / 'part.gpkg'}|layername=sample",
+                                          "MAP": str(DEMO / "lc_2020.tif"), "ZONES": f"{PLAN}|layername=redline",
+                                          "DROP_UNLABELLED": True, "OUTPUT": str(tmp_path / "p.csv")})
+    (warning,) = [w for w in log.warnings if "no reference value" in w]
+    assert "2 of 300 units" in warning and "(reference is empty): 4, 9; dropped (--drop-unlabelled)" in warning
+    assert res["OVERALL_ACCURACY"] == pytest.approx(1.0, rel=1e-14)  # labelled with the map itself
+
+
+@pytest.fixture(scope="module")
 def report_run(qgis, tmp_path_factory):
     """The demo report through Processing, timed (the cancel test compares with it)."""
     d = tmp_path_factory.mktemp("report")
@@ -353,6 +583,16 @@ def test_outputs_load_as_tables_and_layers(qgis, tmp_path):
     assert matrix.fields().field("area_m2").typeName() == "double"  # numbers, not text
     patches = QgsProcessingUtils.mapLayerFromString(by_output["PATCHES"], ctx)
     assert patches.isValid() and patches.isSpatial() and patches.featureCount() == 194
+    # A sample's points load as a point layer (for the interpreters to fill in reference).
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    run_alg(qgis, "sample", {"MAP": str(DEMO / "lc_2020.tif"), "SIZE": 20, "OUTPUT": str(tmp_path / "s.gpkg")},
+            context=ctx)
+    ((uri, details),) = ctx.layersToLoadOnCompletion().items()
+    points = QgsProcessingUtils.mapLayerFromString(uri, ctx)
+    assert details.outputName == "OUTPUT" and points.isValid() and points.featureCount() == 20
+    assert QgsWkbTypes.geometryType(points.wkbType()) == QgsWkbTypes.PointGeometry
+    assert points.fields().indexOf("reference") >= 0
 
 
 # ----------------------------------------------------------------------------- Cancel and errors
@@ -412,7 +652,7 @@ def test_qgis_process_runs_the_plugin(qgis, tmp_path):
     p = subprocess.run([exe, "plugins", "enable", "redline_processing"], capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stdout + p.stderr
     p = subprocess.run([exe, "list"], capture_output=True, text=True, env=env)
-    assert "redline:zonal" in p.stdout and "redline:report" in p.stdout
+    assert all(f"redline:{name}" in p.stdout for name in ALGORITHMS)
     p = subprocess.run([exe, "run", "redline:zonal", "--", f"RASTER={DEMO / 'lc_2020.tif'}",
                         f"ZONES={PLAN}|layername=redline", "ID_FIELD=code", "CLASSES=1",
                         f"OUTPUT={tmp_path / 'q.csv'}"], capture_output=True, text=True, env=env)

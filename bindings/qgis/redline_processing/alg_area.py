@@ -59,11 +59,7 @@ class AreaAlgorithm(RedlineAlgorithm):
         c.set("dissolve", dissolve, "--dissolve")
         c.set("dissolve_by", dissolve_by, "--dissolve-by")
         c.set("within", self.vector_path(parameters, "WITHIN", context, feedback), "--within")
-        c.set("reproject", self.parameterAsBool(parameters, "REPROJECT", context), "--reproject")
-        c.set("make_valid", self.parameterAsBool(parameters, "MAKE_VALID", context), "--make-valid")
-        c.set("layer_crs", self.crs(parameters, "LAYER_CRS", context), "--layer-crs")
-        c.set("densify", self.parameterAsDouble(parameters, "DENSIFY", context), "--densify", default=100.0)
-        c.set("encoding", self.encoding(parameters, context), "--encoding")
+        self.set_layer_options(c, parameters, context, "layer_crs")
         c.set("threads", self.threads(parameters, context), "--threads")
         c.set("output", self.file_output(parameters, "OUTPUT", context), "--output")
         return c

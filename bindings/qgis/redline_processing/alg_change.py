@@ -1,12 +1,11 @@
 """redline change in the toolbox: transition matrix and violation patches between two dates."""
 from qgis.core import (QgsProcessing, QgsProcessingParameterBand, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFeatureSource, QgsProcessingParameterField, QgsProcessingParameterFile,
+                       QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
                        QgsProcessingParameterFileDestination, QgsProcessingParameterNumber,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString)
 
 from .common import COMMON_NOTE, VECTOR_INPUT_NOTE, Call, RedlineAlgorithm, advanced
 
-PRESETS = ["redline", "cropland"]
 CONNECTIVITY = ["8", "4"]
 MODES = ["exact", "centroid"]
 
@@ -49,11 +48,7 @@ class ChangeAlgorithm(RedlineAlgorithm):
             "ZONES", "Zones (polygons, e.g. the ecological redline)", [QgsProcessing.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterField(
             "ID_FIELD", "Zone ID field (default: the feature id)", parentLayerParameterName="ZONES", optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            "PRESET", "Rule preset", options=["redline: natural → built-up/cropland",
-                                              "cropland: cropland → anything else"], defaultValue=0))
-        self.addParameter(QgsProcessingParameterFile(
-            "RULES", "…or a YAML rules file (replaces the preset)", extension="yaml", optional=True))
+        self.add_rules()
         self.add_class_table(optional_none=False)
         self.addParameter(QgsProcessingParameterNumber(
             "MMU_PIXELS", "Minimum mapping unit [cells] (smaller patches are 'below-mmu')",
@@ -91,12 +86,7 @@ class ChangeAlgorithm(RedlineAlgorithm):
         c.set("band", self.parameterAsInt(parameters, "BAND", context) or 1, "--band", default=1)
         c.set("zones", self.vector_path(parameters, "ZONES", context, feedback), "--zones")
         c.set("id", self.parameterAsString(parameters, "ID_FIELD", context) or None, "--id")
-        rules = self.parameterAsFile(parameters, "RULES", context) or None
-        if rules:
-            c.set("rules", rules, "--rules")
-        else:
-            c.set("preset", PRESETS[self.parameterAsEnum(parameters, "PRESET", context)], "--preset",
-                  default="redline")
+        self.rules(c, parameters, context)
         c.set("classes", self.class_table(parameters, context, optional_none=False), "--classes", default="clcd")
         c.set("mmu_pixels", self.parameterAsInt(parameters, "MMU_PIXELS", context), "--mmu-pixels", default=4)
         c.set("connectivity", int(CONNECTIVITY[self.parameterAsEnum(parameters, "CONNECTIVITY", context)]),

@@ -73,11 +73,7 @@ class ConflictsAlgorithm(RedlineAlgorithm):
             c.cli += ["--id", i]
         c.set("min_area", self.parameterAsDouble(parameters, "MIN_AREA", context), "--min-area", default=1.0)
         c.set("self", self_pairs, "--self")
-        c.set("reproject", self.parameterAsBool(parameters, "REPROJECT", context), "--reproject")
-        c.set("make_valid", self.parameterAsBool(parameters, "MAKE_VALID", context), "--make-valid")
-        c.set("layer_crs", self.crs(parameters, "LAYER_CRS", context), "--layer-crs")
-        c.set("densify", self.parameterAsDouble(parameters, "DENSIFY", context), "--densify", default=100.0)
-        c.set("encoding", self.encoding(parameters, context), "--encoding")
+        self.set_layer_options(c, parameters, context, "layer_crs")
         c.set("threads", self.threads(parameters, context), "--threads")
         c.set("output", self.file_output(parameters, "OUTPUT", context), "--output")
         return c

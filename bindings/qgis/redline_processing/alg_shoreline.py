@@ -124,11 +124,7 @@ class ShorelineAlgorithm(RedlineAlgorithm):
         c.set("target", self.parameterAsDouble(parameters, "TARGET", context), "--target", default=35.0)
         c.set("land_side", SIDES[self.parameterAsEnum(parameters, "LAND_SIDE", context)], "--land-side",
               default="left")
-        c.set("reproject", self.parameterAsBool(parameters, "REPROJECT", context), "--reproject")
-        c.set("make_valid", self.parameterAsBool(parameters, "MAKE_VALID", context), "--make-valid")
-        c.set("lines_crs", self.crs(parameters, "LINES_CRS", context), "--lines-crs")
-        c.set("densify", self.parameterAsDouble(parameters, "DENSIFY", context), "--densify", default=100.0)
-        c.set("encoding", self.encoding(parameters, context), "--encoding")
+        self.set_layer_options(c, parameters, context, "lines_crs")
         c.set("threads", self.threads(parameters, context), "--threads")
         c.set("output", self.file_output(parameters, "OUTPUT", context), "--output")
         return c

@@ -18,10 +18,12 @@ import os
 import re
 import shlex
 
-from qgis.core import (QgsFeatureRequest, QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
-                       QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback, QgsProcessingParameterBoolean,
-                       QgsProcessingParameterCrs, QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFile, QgsProcessingParameterNumber, QgsProcessingParameterString,
+from qgis.core import (QgsFeatureRequest, QgsProcessing, QgsProcessingAlgorithm, QgsProcessingContext,
+                       QgsProcessingException, QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback,
+                       QgsProcessingParameterBand, QgsProcessingParameterBoolean, QgsProcessingParameterCrs,
+                       QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFeatureSource, QgsProcessingParameterField, QgsProcessingParameterFile,
+                       QgsProcessingParameterNumber, QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
                        QgsProcessingUtils)
 from qgis.PyQt.QtCore import QUrl
 
@@ -40,12 +42,15 @@ MISSING_MODULE = (
 # Vector files the engine opens directly (by extension); anything else is exported first.
 VECTOR_FILE_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb", "sqlite", "gdb", "gml", "kml", "tab", "mif"]
 CLASS_TABLES = ["clcd", "worldcover", "globeland30"]
+PRESETS = ["redline", "cropland"]
+PRESET_LABELS = ["redline: natural → built-up/cropland", "cropland: cropland → anything else"]
 OUTPUT_TABLE_FILTER = "CSV files (*.csv);;JSON files (*.json);;GeoPackage (*.gpkg)"
 
 GROUPS = {
     "landcover": "Land cover (土地覆盖)",
     "planning": "Planning layers (规划图层)",
     "indicators": "Indicators (指标)",
+    "accuracy": "Accuracy assessment (精度评价)",
 }
 
 VECTOR_INPUT_NOTE = (
@@ -80,7 +85,8 @@ class Call:
     """A redline call being built: the Python keyword arguments and the equivalent command line.
 
     ``set(kw, value, flag)`` passes ``value`` as ``kw=`` and adds ``flag value`` to the command
-    line unless the value is the default (None, False, or equal to ``default``)."""
+    line unless the value is the default (None, False, or equal to ``default``); a list is written
+    ``a,b``, a dict ``k=v,k=v``."""
 
     def __init__(self, function, command):
         self.function = function
@@ -96,6 +102,8 @@ class Call:
             self.cli.append(flag)
         elif isinstance(value, (list, tuple)):
             self.cli += [flag, ",".join(str(v) for v in value)]
+        elif isinstance(value, dict):
+            self.cli += [flag, ",".join(f"{k}={v}" for k, v in value.items())]
         else:
             self.cli += [flag, str(value)]
         return self
@@ -149,6 +157,7 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
     GROUP_ID = ""
     HELP = ""
     TAGS = ()
+    CLASS_TABLES = CLASS_TABLES  # the built-in class tables offered by add_class_table
 
     def name(self):
         return self.COMMAND
@@ -190,21 +199,88 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
 
     # ---- parameters shared by several algorithms
 
-    def add_class_table(self, optional_none):
-        options = (["none"] if optional_none else []) + CLASS_TABLES
-        self.addParameter(QgsProcessingParameterEnum(
-            "CLASSES", "Class table (names and groups of the raster codes)", options=options, defaultValue=0))
+    def add_class_table(self, optional_none, label="Class table (names and groups of the raster codes)",
+                        columns="code,name[,group]"):
+        options = (["none"] if optional_none else []) + list(self.CLASS_TABLES)
+        self.addParameter(QgsProcessingParameterEnum("CLASSES", label, options=options, defaultValue=0))
         self.addParameter(advanced(QgsProcessingParameterFile(
-            "CLASSES_CSV", "…or a class table CSV (code,name[,group]); overrides the choice above",
+            "CLASSES_CSV", f"…or a class table CSV ({columns}); overrides the choice above",
             extension="csv", optional=True)))
 
     def class_table(self, parameters, context, optional_none):
         csv = self.parameterAsFile(parameters, "CLASSES_CSV", context)
         if csv:
             return csv
-        options = (["none"] if optional_none else []) + CLASS_TABLES
+        options = (["none"] if optional_none else []) + list(self.CLASS_TABLES)
         choice = options[self.parameterAsEnum(parameters, "CLASSES", context)]
         return None if choice == "none" else choice
+
+    def add_rules(self, label="Rule preset", file_label="…or a YAML rules file (replaces the preset)"):
+        """The change rules of `change` (and of the change strata of `sample` / `estimate`)."""
+        self.addParameter(QgsProcessingParameterEnum("PRESET", label, options=PRESET_LABELS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterFile("RULES", file_label, extension="yaml", optional=True))
+
+    def rules(self, call, parameters, context):
+        """--rules FILE, else --preset (omitted when it is the default, redline)."""
+        rules = self.parameterAsFile(parameters, "RULES", context) or None
+        if rules:
+            call.set("rules", rules, "--rules")
+        else:
+            call.set("preset", PRESETS[self.parameterAsEnum(parameters, "PRESET", context)], "--preset",
+                     default="redline")
+
+    def add_map_strata(self, zone_id):
+        """The population of `sample` and `estimate`: a map's classes, or the change categories of
+        two dates (t0, t1 with the rules and the class table), within optional zones."""
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            "MAP", "Land-cover map (integer class codes; its classes are the strata)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            "T0", "…or change strata: the land-cover map at the first date (t0)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            "T1", "…and at the second date (t1, same grid as t0)", optional=True))
+        self.addParameter(advanced(QgsProcessingParameterBand(
+            "BAND", "Band (of the map, or of t0 and t1; default 1)", defaultValue=1, parentLayerParameterName="MAP",
+            optional=True)))
+        self.add_rules("Change rules of the strata (with t0 and t1): preset",
+                       "…or a YAML rules file (with t0 and t1; replaces the preset)")
+        self.add_class_table(optional_none=False, label="Class table of the change rules (with t0 and t1)")
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            "ZONES", "Zones: only the cells whose centre lies inside (their union)",
+            [QgsProcessing.TypeVectorPolygon], optional=True))
+        if zone_id:
+            self.addParameter(QgsProcessingParameterField(
+                "ID_FIELD", "Zone ID field naming the zone column (default: the feature id)",
+                parentLayerParameterName="ZONES", optional=True))
+        self.add_flag("REPROJECT", "Reproject the zones into the map's CRS instead of failing on a mismatch")
+        self.add_flag("MAKE_VALID", "Repair invalid zone geometries (GEOS MakeValid) instead of failing")
+        self.add_crs("ZONES_CRS", "CRS of a zones layer that declares none (never overrides a declared CRS)")
+        self.add_encoding()
+
+    def map_strata(self, call, parameters, context, feedback, zone_id, required=True):
+        """Sets map= or t0=, t1= (with the rules) and the zones options of add_map_strata on ``call``.
+        Exactly one of the map and the two dates, unless ``required`` is False (estimate's strata
+        areas); returns whether either was given."""
+        raster = self.raster_path(parameters, "MAP", context)
+        t0, t1 = self.raster_path(parameters, "T0", context), self.raster_path(parameters, "T1", context)
+        if bool(t0) != bool(t1):
+            raise QgsProcessingException("Change strata need both dates: choose the map at t0 and the map at t1")
+        if raster and t0:
+            raise QgsProcessingException("Strata: choose either a land-cover map or the two dates t0 and t1, not both")
+        if required and not (raster or t0):
+            raise QgsProcessingException("Strata: choose a land-cover map, or the two dates t0 and t1")
+        call.set("map", raster, "--map")
+        call.set("t0", t0, "--t0")
+        call.set("t1", t1, "--t1")
+        if t0:
+            self.rules(call, parameters, context)
+            call.set("classes", self.class_table(parameters, context, optional_none=False), "--classes",
+                     default="clcd")
+        call.set("band", self.parameterAsInt(parameters, "BAND", context) or 1, "--band", default=1)
+        call.set("zones", self.vector_path(parameters, "ZONES", context, feedback), "--zones")
+        if zone_id:
+            call.set("id", self.parameterAsString(parameters, "ID_FIELD", context) or None, "--id")
+        self.set_layer_options(call, parameters, context, "zones_crs", densify=False)
+        return bool(raster or t0)
 
     def add_threads(self):
         self.addParameter(advanced(QgsProcessingParameterNumber(
@@ -234,6 +310,25 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
     def add_crs(self, name, label):
         self.addParameter(advanced(QgsProcessingParameterCrs(name, label, optional=True)))
 
+    def optional_number(self, parameters, name, context):
+        """The value of an optional number parameter without a default, None when it is unset."""
+        if parameters.get(name) in (None, ""):
+            return None
+        if self.parameterDefinition(name).dataType() == QgsProcessingParameterNumber.Integer:
+            return self.parameterAsInt(parameters, name, context)
+        return self.parameterAsDouble(parameters, name, context)
+
+    def set_layer_options(self, call, parameters, context, crs_kw, densify=True):
+        """Reproject, Make valid, the CRS of layers that declare none (``crs_kw``: layer_crs,
+        zones_crs, ...; the parameter is its upper-case name), Densify and the encoding, as
+        add_flag, add_crs, add_densify and add_encoding declare them."""
+        call.set("reproject", self.parameterAsBool(parameters, "REPROJECT", context), "--reproject")
+        call.set("make_valid", self.parameterAsBool(parameters, "MAKE_VALID", context), "--make-valid")
+        call.set(crs_kw, self.crs(parameters, crs_kw.upper(), context), "--" + crs_kw.replace("_", "-"))
+        if densify:
+            call.set("densify", self.parameterAsDouble(parameters, "DENSIFY", context), "--densify", default=100.0)
+        call.set("encoding", self.encoding(parameters, context), "--encoding")
+
     def crs(self, parameters, name, context):
         """An authority id (EPSG:4326) or WKT for the engine, or None."""
         if parameters.get(name) in (None, ""):
@@ -248,6 +343,14 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
     def vector_path(self, parameters, name, context, feedback):
         """The engine's PATH[:LAYER] for a vector parameter (None when an optional one is unset):
         the layer's own file, or a temporary GeoPackage export (see the module's docstring)."""
+        found = self.vector_layer(parameters, name, context)
+        if found is None:
+            return None
+        layer, selected, limit = found
+        return self.layer_path(layer, name, context, feedback, selected, limit)
+
+    def vector_layer(self, parameters, name, context):
+        """(layer, selected features only, feature limit) of a vector parameter, or None when unset."""
         value = parameters.get(name)
         if value is None or value == "":
             return None
@@ -262,7 +365,7 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
         if layer is None:
             raise QgsProcessingException(f"{self.parameterDefinition(name).description()}: no vector layer "
                                          f"({value!r})")
-        return self.layer_path(layer, name, context, feedback, selected, limit)
+        return layer, selected, limit
 
     def layer_path(self, layer, label, context, feedback, selected=False, limit=-1):
         """As vector_path, for a layer object (also an item of a multiple-layers parameter). An
@@ -344,3 +447,7 @@ def parse_list(text):
     items = [t.strip() for t in (text or "").split(",") if t.strip()]
     return items or None
 
+
+def fixed(value, digits):
+    """A number as the CLI prints it with {:.Nf}; None (JSON null: undefined) prints as nan."""
+    return f"{float('nan') if value is None else value:.{digits}f}"

@@ -8,13 +8,16 @@ from . import common
 from .alg_area import AreaAlgorithm
 from .alg_change import ChangeAlgorithm
 from .alg_conflicts import ConflictsAlgorithm
+from .alg_estimate import EstimateAlgorithm
 from .alg_report import ReportAlgorithm
+from .alg_sample import SampleAlgorithm
 from .alg_shoreline import ShorelineAlgorithm
+from .alg_tabulate import TabulateAlgorithm
 from .alg_validate import ValidateAlgorithm
 from .alg_zonal import ZonalAlgorithm
 
 ALGORITHMS = (ZonalAlgorithm, ChangeAlgorithm, AreaAlgorithm, ConflictsAlgorithm, ValidateAlgorithm,
-              ShorelineAlgorithm, ReportAlgorithm)
+              ShorelineAlgorithm, TabulateAlgorithm, SampleAlgorithm, EstimateAlgorithm, ReportAlgorithm)
 
 
 class RedlineProvider(QgsProcessingProvider):
