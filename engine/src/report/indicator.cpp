@@ -36,6 +36,15 @@ const std::vector<IndicatorSpec>& default_indicators() {
          "area of cells inside the redline that turned from a natural class to built-up or "
          "cropland between the "
          "two dates, patches inside permitted polygons excluded (below-MMU patches included)"},
+        // Only with inputs.landuse (report/indicators/survey_land_use.hpp).
+        {"cropland_survey", "Cropland in the land survey, net of deductions (18 yi mu red line)",
+         "耕地保有量（国土调查，扣除田坎等）", "km2", 1200000.0, ">=", "", false,
+         "net area (area x (1 - deduction coefficient)) of the survey parcels of class 01 "
+         "(paddy, irrigated, dry land) inside the land boundary, in the survey's area convention"},
+        {"ecr_construction_land", "Construction land inside the redline (land survey)",
+         "生态保护红线内建设用地（国土调查）", "km2", std::nullopt, "", "", false,
+         "area of the survey parcels of classes 05-10 inside the union of the redline polygons, "
+         "in the survey's area convention"},
     };
     return specs;
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "redline/core/error.hpp"
@@ -17,8 +18,12 @@ namespace {
 
 const std::set<std::string> kPathInputs = {
     "landcover_t0", "landcover_t1", "redline",   "cropland",           "protected", "urban",
-    "permitted",    "land",         "shoreline", "shoreline_mainland", "regions"};
-const std::set<std::string> kValueInputs = {"classes", "shoreline_class_field", "regions_id"};
+    "permitted",    "land",         "shoreline", "shoreline_mainland", "regions",   "landuse"};
+const std::set<std::string> kValueInputs = {"classes", "shoreline_class_field", "regions_id",
+                                            "landuse_class_field", "landuse_deduct_field"};
+// Indicators of the default set only when the config gives this input.
+const std::map<std::string, std::string> kOptionalDefaults = {{"cropland_survey", "landuse"},
+                                                              {"ecr_construction_land", "landuse"}};
 const std::set<std::string> kListInputs = {"shoreline_natural", "shoreline_estuary",
                                            "shoreline_artificial"};
 
@@ -299,7 +304,7 @@ ReportConfig ReportConfig::load(const std::string& path) {
                                  "shoreline_class_field, "
                                  "shoreline_natural, shoreline_estuary, shoreline_artificial, "
                                  "shoreline_mainland, regions, "
-                                 "regions_id",
+                                 "regions_id, landuse, landuse_class_field, landuse_deduct_field",
                                  at(it->first), key));
             if (!v.IsScalar())
                 fail(ErrorKind::InvalidInput,
@@ -389,7 +394,11 @@ ReportConfig ReportConfig::load(const std::string& path) {
                 c.m_indicators.push_back(spec);
             }
         } else {
-            c.m_indicators = default_indicators();
+            for (const auto& spec : default_indicators()) {
+                const auto opt = kOptionalDefaults.find(spec.id);
+                if (opt == kOptionalDefaults.end() || c.has(opt->second))
+                    c.m_indicators.push_back(spec);
+            }
         }
     } catch (const YAML::Exception& e) {
         fail(ErrorKind::InvalidInput,

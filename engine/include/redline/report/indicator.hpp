@@ -11,6 +11,8 @@
 //   forest_coverage         >= 26 %           forest land cover / land area (a proxy)
 //   three_lines_overlap     <= 1 m2           overlaps (each >= 1 m2) of redline, cropland, urban
 //   ecr_nature_unchanged    <= 0 m2           natural -> built-up/cropland inside the redline
+//   cropland_survey         >= 1 200 000 km2  net cropland (class 01) of the land-use survey layer
+//   ecr_construction_land      reported only  survey classes 05-10 inside the redline
 // Comparison: ">=" passes iff value >= target (1 - 1e-12), "<=" iff value <= target (1 + 1e-12) (or
 // value <= 0 for a zero target); equality passes; values are compared unrounded and the margin is
 // value - target in the indicator's unit.
@@ -33,7 +35,9 @@ struct IndicatorSpec {
     std::string method;            // one line on how it is computed
 };
 
-// The eight default indicators in report order (year "" = the config's year).
+// The default indicators in report order (year "" = the config's year): the eight above, then
+// cropland_survey and ecr_construction_land, which a config without inputs.landuse leaves out
+// (report/indicators/survey_land_use.hpp).
 const std::vector<IndicatorSpec>& default_indicators();
 const IndicatorSpec* find_default_indicator(const std::string& id);
 

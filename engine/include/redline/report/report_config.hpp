@@ -21,9 +21,13 @@
 //     shoreline_natural: [...]        DEFAULT natural, bedrock, sandy, muddy, biological, restored
 //     shoreline_estuary: [...]        DEFAULT estuary
 //     shoreline_artificial: [...]     DEFAULT every other value (listing them makes others an
-//     error) shoreline_mainland: ...         optional mainland polygon (islands excluded) regions:
-//     china.gpkg:provinces   optional per-region breakdown regions_id: name                field
-//     naming the regions
+//                                     error)
+//     shoreline_mainland: ...         optional mainland polygon (islands excluded)
+//     regions: china.gpkg:provinces   optional per-region breakdown
+//     regions_id: name                field naming the regions
+//     landuse: dltb.gdb:DLTB          optional land-use survey parcels (三调 / 变更调查 地类图斑)
+//     landuse_class_field: DLBM       DEFAULT DLBM: the parcels' GB/T 21010 code
+//     landuse_deduct_field: KCXS      DEFAULT none: deduction coefficient in [0, 1)
 //   options:
 //     reproject: false                transform layers into the land-cover CRS
 //     make_valid: false               repair invalid geometries

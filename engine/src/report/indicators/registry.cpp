@@ -7,6 +7,7 @@
 #include "redline/report/indicators/indicator.hpp"
 #include "redline/report/indicators/natural_shoreline_share.hpp"
 #include "redline/report/indicators/protected_area_share.hpp"
+#include "redline/report/indicators/survey_land_use.hpp"
 #include "redline/report/indicators/three_lines_overlap.hpp"
 
 namespace redline {
@@ -22,6 +23,8 @@ const std::vector<std::unique_ptr<Indicator>>& report_indicators() {
         v.push_back(std::make_unique<CroplandCover>());
         v.push_back(std::make_unique<ForestCoverage>());
         v.push_back(std::make_unique<NaturalShorelineShare>());
+        v.push_back(std::make_unique<CroplandSurvey>());
+        v.push_back(std::make_unique<EcrConstructionLand>());
         v.push_back(std::make_unique<EcrNatureUnchanged>());  // last: consumes the redline union
         for (const auto& i : v)
             if (!find_default_indicator(i->id()))

@@ -38,6 +38,7 @@ class Indicator {
 // Every indicator, in the order the report computes them (report.json lists them in the
 // config's order, default_indicators() by default): three_lines_overlap, ecr_area, cropland_area,
 // protected_area_share, cropland_cover, forest_coverage, natural_shoreline_share,
+// cropland_survey, ecr_construction_land,
 // ecr_nature_unchanged (last: it consumes the redline's union).
 const std::vector<std::unique_ptr<Indicator>>& report_indicators();
 // The indicator with this id, or null.
