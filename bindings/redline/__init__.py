@@ -421,14 +421,28 @@ class _DaskWindows:
         return fetch
 
 
-def _array_specs(data, t, crs_text, nodata, what):
+def _tile_block(chunks, tile):
+    """The block size the engine aligns its tiles to along one axis of a Dask array: the chunk,
+    or the largest part chunk / k that is at least `tile` (k dividing the chunk), so that a chunk
+    much larger than a tile is still cut into whole tiles (the engine does not align tiles to
+    blocks of more than 4 tiles; exec/tile_plan.hpp)."""
+    chunk = int(chunks[0])
+    if any(int(c) != chunk for c in chunks[:-1]) or tile is None or tile <= 0:
+        return chunk  # irregular chunks: no alignment to promise
+    for k in range(max(1, chunk // int(tile)), 0, -1):
+        if chunk % k == 0:
+            return chunk // k
+    return chunk
+
+
+def _array_specs(data, t, crs_text, nodata, what, tile=1024):
     """Raster specs (bind_inputs.hpp) of a (slices, y, x) numpy or Dask array."""
     import numpy as np
     if _is_dask_array(data):
         _check_integer_dtype(data.dtype, what)
         dtype = np.dtype(data.dtype).newbyteorder("=")
         windows = _DaskWindows(data, dtype)
-        chunks = (int(data.chunks[1][0]), int(data.chunks[2][0]))
+        chunks = (_tile_block(data.chunks[1], tile), _tile_block(data.chunks[2], tile))
         return [{"fetch": windows.fetcher(k), "dtype": dtype, "shape": tuple(int(n) for n in data.shape[1:]),
                  "chunks": chunks, "transform": t, "crs": crs_text, "nodata": nodata}
                 for k in range(data.shape[0])]
@@ -438,7 +452,7 @@ def _array_specs(data, t, crs_text, nodata, what):
     return [{"array": data[k], "transform": t, "crs": crs_text, "nodata": nodata} for k in range(data.shape[0])]
 
 
-def _raster_inputs(raster, band, transform, crs, nodata, what="raster"):
+def _raster_inputs(raster, band, transform, crs, nodata, what="raster", tile=1024):
     """The rasters of an argument: (specs, stack) where stack is None for one raster, else
     (column name, the column's values, their text for files) -- values None: the engine's names
     (file name stems of a list of paths)."""
@@ -463,7 +477,7 @@ def _raster_inputs(raster, band, transform, crs, nodata, what="raster"):
         data = da.data
         if stack is None:
             data = data[None, ...]
-        specs = _array_specs(data, t, crs_text, nd, what)
+        specs = _array_specs(data, t, crs_text, nd, what, tile)
         if stack is None:
             return specs, None
         if stack in ("zone", "class", "area_m2", "share", "class_name", "cells", "area_model", "ellipsoid"):
@@ -477,7 +491,7 @@ def _raster_inputs(raster, band, transform, crs, nodata, what="raster"):
         if raster.ndim != 2:
             raise ValueError(f"{what}: a Dask array must be 2-D (rows, cols), got {raster.ndim} dimensions "
                              "(a 3-D stack: give an xarray.DataArray with a time or band dimension)")
-        specs = _array_specs(raster[None, ...], _transform_tuple(transform), _crs_text(crs), nodata, what)
+        specs = _array_specs(raster[None, ...], _transform_tuple(transform), _crs_text(crs), nodata, what, tile)
         for spec in specs:
             if spec["transform"] is None:
                 raise ValueError("a raster array needs transform=(x0, dx, 0, y0, 0, -dy) (GDAL order)")
@@ -501,7 +515,7 @@ def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, thre
             "densify": densify, "band": band, "max_memory": _memory(max_memory), "encoding": encoding}
     array = None
     raster = _path(raster)
-    specs, stack = _raster_inputs(raster, band, transform, crs, nodata)
+    specs, stack = _raster_inputs(raster, band, transform, crs, nodata, tile=tile_size)
     if specs is not None and len(specs) == 1 and "raster" in specs[0]:
         opts["raster"] = specs[0]["raster"]
     elif specs is not None:
@@ -614,12 +628,12 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
 
 # ----------------------------------------------------------------------------- change
 
-def _single_raster(opts, name, raster, band, transform, crs, nodata):
+def _single_raster(opts, name, raster, band, transform, crs, nodata, tile=1024):
     """Puts one raster argument into opts: a path as opts[name], anything else (numpy or Dask
     array, 2-D DataArray) as the raster spec opts[name + "_spec"]."""
     if raster is None:
         return
-    specs, stack = _raster_inputs(raster, band, transform, crs, nodata, name)
+    specs, stack = _raster_inputs(raster, band, transform, crs, nodata, name, tile)
     if specs is None:  # a numpy array
         if transform is None:
             raise ValueError(f"{name}: a raster array needs transform=(x0, dx, 0, y0, 0, -dy) (GDAL order)")
@@ -642,8 +656,8 @@ def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, conne
     if not isinstance(zones, str):
         raise ValueError("change: zones must be a path 'PATH[:LAYER]'")
     rasters = {}
-    _single_raster(rasters, "t0", t0, band, transform, crs, nodata)
-    _single_raster(rasters, "t1", t1, band, transform, crs, nodata)
+    _single_raster(rasters, "t0", t0, band, transform, crs, nodata, tile_size)
+    _single_raster(rasters, "t1", t1, band, transform, crs, nodata, tile_size)
     return {**rasters, "zones": zones, "id": id, "preset": preset,
             "rules": _path(rules), "classes": classes, "mmu_pixels": mmu_pixels, "connectivity": connectivity,
             "permitted": _path(permitted), "mode": mode, "threads": _threads(threads), "band": band,

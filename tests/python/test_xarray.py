@@ -347,3 +347,13 @@ def test_bad_dataarrays_are_value_errors_naming_the_problem(tmp_path):
     to_geotiff(dataarray(values[:, :60], GEO), other)
     with pytest.raises(ValueError, match="do not share a grid: their sizes differ"):
         redline.zonal([to_geotiff(dataarray(values, GEO), tmp_path / "lc.tif"), other], z)
+
+
+def test_tiles_are_cut_along_dask_chunks():
+    """A chunk much larger than a tile is announced to the engine as whole tiles (a divisor of the
+    chunk at least the tile size), so that no tile straddles two chunks; irregular chunks as they are."""
+    assert redline._tile_block((2048, 2048, 100), 1024) == 1024
+    assert redline._tile_block((3000, 3000), 1024) == 1500
+    assert redline._tile_block((3001, 3001), 1024) == 3001   # prime: no whole tiles
+    assert redline._tile_block((512, 512), 1024) == 512      # the engine rounds tiles up to 2 x 2 chunks
+    assert redline._tile_block((1000, 900, 1000), 1024) == 1000
