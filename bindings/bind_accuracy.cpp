@@ -17,11 +17,22 @@
 namespace redline::py {
 namespace {
 
-accuracy::MapStrataRequest map_request(const pyb::dict& o) {
+// map / t0 / t1: paths, or with map_spec / t0_spec / t1_spec raster specs (bind_inputs.hpp)
+// opened here and kept alive by `keep`.
+accuracy::MapStrataRequest map_request(const pyb::dict& o,
+                                       std::vector<std::shared_ptr<RasterHandle>>& keep) {
     accuracy::MapStrataRequest r;
     r.map = get<std::string>(o, "map", "");
     r.t0 = get<std::string>(o, "t0", "");
     r.t1 = get<std::string>(o, "t1", "");
+    for (auto [key, path, source] : {std::tuple{"map_spec", &r.map, &r.map_source},
+                                     {"t0_spec", &r.t0, &r.t0_source},
+                                     {"t1_spec", &r.t1, &r.t1_source}})
+        if (o.contains(key) && !o[key].is_none()) {
+            keep.push_back(open_raster_spec(o[key].cast<pyb::dict>()));
+            *source = keep.back()->source;
+            *path = (*source)->info().path;
+        }
     if (!r.t0.empty() || !r.t1.empty()) {
         const ClassTable table = ClassTable::load(get<std::string>(o, "classes", "clcd"));
         const auto rules = get<std::string>(o, "rules", "");
@@ -39,7 +50,8 @@ accuracy::MapStrataRequest map_request(const pyb::dict& o) {
 
 PyTable sample(const pyb::dict& o, const pyb::object& progress, const pyb::object& cancel) {
     accuracy::SampleRequest r;
-    r.map = map_request(o);
+    std::vector<std::shared_ptr<RasterHandle>> rasters;
+    r.map = map_request(o, rasters);
     r.size = get<std::uint64_t>(o, "size", 0);
     r.target_se = get<double>(o, "target_se", 0.0);
     r.expected_users_accuracy =
@@ -71,7 +83,8 @@ PyTable estimate(const pyb::dict& o, const pyb::object& progress, const pyb::obj
     r.sample = get<std::string>(o, "sample", "");
     r.stratum_field = get<std::string>(o, "stratum_field", "stratum");
     r.reference_field = get<std::string>(o, "reference_field", "reference");
-    r.map = map_request(o);
+    std::vector<std::shared_ptr<RasterHandle>> rasters;
+    r.map = map_request(o, rasters);
     r.strata_areas = get<std::string>(o, "strata_areas", "");
     r.design = get<std::string>(o, "design", "");
     r.confidence = get<double>(o, "confidence", 0.95);

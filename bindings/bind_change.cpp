@@ -21,12 +21,20 @@ struct PyChangeReport {
 
 struct PyChangeJob {
     std::shared_ptr<ChangeJob> job;
+    std::vector<std::shared_ptr<RasterHandle>> rasters;  // keep arrays / fetchers alive
 };
 
-ChangeRequest request_of(const pyb::dict& o) {
+// t0 / t1: a path, or with t0_spec / t1_spec a raster spec (bind_inputs.hpp) opened here and
+// kept alive by `keep`.
+ChangeRequest request_of(const pyb::dict& o, std::vector<std::shared_ptr<RasterHandle>>& keep) {
     ChangeRequest r;
     r.t0 = get<std::string>(o, "t0", "");
     r.t1 = get<std::string>(o, "t1", "");
+    for (auto [key, source] : {std::pair{"t0_spec", &r.t0_source}, {"t1_spec", &r.t1_source}})
+        if (o.contains(key) && !o[key].is_none()) {
+            keep.push_back(open_raster_spec(o[key].cast<pyb::dict>()));
+            *source = keep.back()->source;
+        }
     r.band = get<int>(o, "band", r.band);
     r.zones = get<std::string>(o, "zones", "");
     r.id_field = get<std::string>(o, "id", "");
@@ -105,9 +113,9 @@ void bind_change(pyb::module_& m) {
     job_class.def_static(
         "prepare",
         [](const pyb::dict& opts, const pyb::object& cancel) {
-            ChangeRequest req = request_of(opts);
-            const ExecutionContext prep{get<int>(opts, "threads", 0), nullptr, nullptr};
             PyChangeJob out;
+            ChangeRequest req = request_of(opts, out.rasters);
+            const ExecutionContext prep{get<int>(opts, "threads", 0), nullptr, nullptr};
             out.job = run_interruptible<std::shared_ptr<ChangeJob>>(
                 [&](ProgressSink*, const CancelToken*) {
                     return std::make_shared<ChangeJob>(ChangeJob::from_request(req, prep));

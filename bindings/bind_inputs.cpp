@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "redline/core/error.hpp"
 #include "redline/geodesy/crs_description.hpp"
@@ -47,14 +48,117 @@ std::optional<std::int64_t> array_nodata(const pyb::object& v, CellType type) {
     return whole.cast<std::int64_t>();
 }
 
+// The cell type of a numpy dtype; `what` names the array in messages ("raster array").
+CellType cell_type_of(const pyb::dtype& dt, const std::string& what) {
+    const char kind = dt.kind();
+    const auto size = dt.itemsize();
+    const std::string dtype_name = pyb::str(pyb::object(dt));
+    const char order = dt.byteorder();
+    if (size > 1 && (order == '<' || order == '>') &&
+        order != (std::endian::native == std::endian::big ? '>' : '<'))
+        fail(ErrorKind::InvalidInput,
+             fmt::format("{} has dtype {}, not in this machine's byte order: convert it "
+                         "with array.astype(array.dtype.newbyteorder('='))",
+                         what, dtype_name));
+    if (kind == 'u' && size == 1) return CellType::UInt8;
+    if (kind == 'i' && size == 1) return CellType::Int8;
+    if (kind == 'u' && size == 2) return CellType::UInt16;
+    if (kind == 'i' && size == 2) return CellType::Int16;
+    if (kind == 'u' && size == 4) return CellType::UInt32;
+    if (kind == 'i' && size == 4) return CellType::Int32;
+    if (kind == 'i' && size == 8) return CellType::Int64;
+    if (kind == 'u' && size == 8) return CellType::UInt64;
+    fail(ErrorKind::InvalidInput,
+         fmt::format("{} has dtype {} (kind '{}', {} bytes): a land-use raster must "
+                     "hold integer class codes; convert it with array.astype(numpy.int16) if "
+                     "its values are whole numbers",
+                     what, dtype_name, kind, size));
+}
+
+// The grid of an array of rows x cols cells from opts' transform.
+Grid array_grid(const pyb::dict& opts, std::int64_t rows, std::int64_t cols) {
+    if (!opts.contains("transform") || opts["transform"].is_none())
+        fail(ErrorKind::InvalidInput,
+             "a raster array needs transform=(x0, dx, 0, y0, 0, -dy) (GDAL order)");
+    auto t = opts["transform"].cast<std::vector<double>>();
+    if (t.size() != 6)
+        fail(ErrorKind::InvalidInput, "transform must have 6 numbers (x0, dx, 0, y0, 0, -dy)");
+    if (t[2] != 0 || t[4] != 0)
+        fail(ErrorKind::Unsupported,
+             "a rotated transform is not supported; warp the array to a north-up grid");
+    return Grid(t[0], t[1], t[3], t[5], cols, rows);
+}
+
+std::string array_crs(const pyb::dict& opts) {
+    const auto crs = get<std::string>(opts, "crs", "");
+    if (crs.empty())
+        fail(ErrorKind::InvalidInput,
+             "a raster array needs crs= (e.g. 'EPSG:4490'), or its cell areas are unknown");
+    return crs_from_user(crs);
+}
+
+// A Dask array's cells, window by window, through the Python callable `fetch` (kept alive by
+// the handle: the engine's copy holds a borrowed pointer, so that no reference count changes
+// off the GIL).
+CallbackRasterSource::Fetch window_fetch(PyObject* fetch, CellType type, std::size_t itemsize) {
+    return [fetch, type, itemsize](const Window& w, void* dst) {
+        std::string problem;
+        {
+            pyb::gil_scoped_acquire gil;
+            try {
+                pyb::object block =
+                    pyb::reinterpret_borrow<pyb::object>(fetch)(w.row0, w.col0, w.rows, w.cols);
+                pyb::array arr = pyb::array::ensure(block);
+                if (!arr || arr.ndim() != 2 || arr.shape(0) != w.rows || arr.shape(1) != w.cols ||
+                    !(arr.flags() & pyb::array::c_style) ||
+                    cell_type_of(arr.dtype(), "a fetched window") != type ||
+                    static_cast<std::size_t>(arr.dtype().itemsize()) != itemsize)
+                    problem = fmt::format(
+                        "the window came back as {} (expected a C-contiguous "
+                        "{} array of {} x {})",
+                        std::string(pyb::str(block.get_type().attr("__name__"))),
+                        numpy_type_name(type), w.rows, w.cols);
+                else
+                    std::memcpy(dst, arr.data(), static_cast<std::size_t>(w.cells()) * itemsize);
+            } catch (pyb::error_already_set& e) {
+                problem = e.what();
+            }
+        }
+        if (!problem.empty())
+            fail(ErrorKind::Io,
+                 fmt::format("reading rows {}..{}, columns {}..{} of the chunked (Dask) raster "
+                             "array failed: {}",
+                             w.row0, w.row_end() - 1, w.col0, w.col_end() - 1, problem));
+    };
+}
+
 }  // namespace
 
-std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::object& array) {
+std::shared_ptr<RasterHandle> open_raster_spec(const pyb::dict& spec) {
     auto h = std::make_shared<RasterHandle>();
+    if (spec.contains("fetch") && !spec["fetch"].is_none()) {
+        pyb::object fetch = spec["fetch"];
+        const pyb::dtype dt = pyb::dtype::from_args(spec["dtype"]);
+        const CellType type = cell_type_of(dt, "the raster array");
+        const auto shape = spec["shape"].cast<std::vector<std::int64_t>>();
+        const auto chunks = spec["chunks"].cast<std::vector<std::int64_t>>();
+        if (shape.size() != 2 || chunks.size() != 2)
+            fail(ErrorKind::Internal, "raster spec: shape and chunks must have 2 numbers");
+        const Grid grid = array_grid(spec, shape[0], shape[1]);
+        const std::string wkt = array_crs(spec);
+        const std::optional<std::int64_t> nodata =
+            array_nodata(spec.contains("nodata") ? pyb::object(spec["nodata"]) : pyb::none(), type);
+        h->keep_alive = fetch;
+        h->source = std::make_shared<CallbackRasterSource>(
+            window_fetch(fetch.ptr(), type, static_cast<std::size_t>(dt.itemsize())), type, grid,
+            wkt, nodata, crs_label_of(wkt), chunks[1], chunks[0]);
+        return h;
+    }
+    pyb::object array = spec.contains("array") ? pyb::object(spec["array"]) : pyb::none();
     if (array.is_none()) {
-        const auto path = get<std::string>(opts, "raster", "");
+        const auto path = get<std::string>(spec, "raster", "");
         if (path.empty()) fail(ErrorKind::InvalidInput, "raster: give a path or a 2-D numpy array");
-        const int band = get<int>(opts, "band", 1);
+        const int band = get<int>(spec, "band", 1);
         pyb::gil_scoped_release release;
         h->source = GdalRasterSource::open(path, band);
         return h;
@@ -67,62 +171,24 @@ std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::obje
     if (!(arr.flags() & pyb::array::c_style))
         fail(ErrorKind::InvalidInput,
              "raster array must be C-contiguous (use numpy.ascontiguousarray)");
-    const char kind = arr.dtype().kind();
-    const auto size = arr.dtype().itemsize();
-    const std::string dtype_name = pyb::str(arr.dtype());
-    const char order = arr.dtype().byteorder();
-    if (size > 1 && (order == '<' || order == '>') &&
-        order != (std::endian::native == std::endian::big ? '>' : '<'))
-        fail(ErrorKind::InvalidInput,
-             fmt::format("raster array has dtype {}, not in this machine's byte order: convert it "
-                         "with array.astype(array.dtype.newbyteorder('='))",
-                         dtype_name));
-    CellType type;
-    if (kind == 'u' && size == 1)
-        type = CellType::UInt8;
-    else if (kind == 'i' && size == 1)
-        type = CellType::Int8;
-    else if (kind == 'u' && size == 2)
-        type = CellType::UInt16;
-    else if (kind == 'i' && size == 2)
-        type = CellType::Int16;
-    else if (kind == 'u' && size == 4)
-        type = CellType::UInt32;
-    else if (kind == 'i' && size == 4)
-        type = CellType::Int32;
-    else if (kind == 'i' && size == 8)
-        type = CellType::Int64;
-    else if (kind == 'u' && size == 8)
-        type = CellType::UInt64;
-    else
-        fail(ErrorKind::InvalidInput,
-             fmt::format("raster array has dtype {} (kind '{}', {} bytes): a land-use raster must "
-                         "hold integer class codes; convert it with array.astype(numpy.int16) if "
-                         "its values are whole numbers",
-                         dtype_name, kind, size));
-    if (!opts.contains("transform") || opts["transform"].is_none())
-        fail(ErrorKind::InvalidInput,
-             "a raster array needs transform=(x0, dx, 0, y0, 0, -dy) (GDAL order)");
-    auto t = opts["transform"].cast<std::vector<double>>();
-    if (t.size() != 6)
-        fail(ErrorKind::InvalidInput, "transform must have 6 numbers (x0, dx, 0, y0, 0, -dy)");
-    if (t[2] != 0 || t[4] != 0)
-        fail(ErrorKind::Unsupported,
-             "a rotated transform is not supported; warp the array to a north-up grid");
-    const auto crs = get<std::string>(opts, "crs", "");
-    if (crs.empty())
-        fail(ErrorKind::InvalidInput,
-             "a raster array needs crs= (e.g. 'EPSG:4490'), or its cell areas are unknown");
-    const std::string wkt = crs_from_user(crs);
+    const CellType type = cell_type_of(arr.dtype(), "raster array");
+    const Grid grid = array_grid(spec, arr.shape(0), arr.shape(1));
+    const std::string wkt = array_crs(spec);
     const std::optional<std::int64_t> nodata =
-        array_nodata(opts.contains("nodata") ? pyb::object(opts["nodata"]) : pyb::none(), type);
-    const Grid grid(t[0], t[1], t[3], t[5], arr.shape(1), arr.shape(0));
+        array_nodata(spec.contains("nodata") ? pyb::object(spec["nodata"]) : pyb::none(), type);
     h->keep_alive = arr;
     const void* cells = arr.data();
     const std::string label = crs_label_of(wkt);
     pyb::gil_scoped_release release;  // the source scans wide types for out-of-range codes
     h->source = std::make_shared<MemoryRasterSource>(cells, type, grid, wkt, nodata, label);
     return h;
+}
+
+std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::object& array) {
+    pyb::dict spec;
+    for (auto item : opts) spec[item.first] = item.second;
+    spec["array"] = array;
+    return open_raster_spec(spec);
 }
 
 LayerPolicy zone_policy(const pyb::dict& opts) {

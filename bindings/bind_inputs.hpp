@@ -36,6 +36,17 @@ struct RasterHandle {
 // opts: raster (path) and band, or, with `array`: transform (6-tuple), crs, nodata.
 std::shared_ptr<RasterHandle> open_raster(const pyb::dict& opts, const pyb::object& array);
 
+// One raster as the Python package describes it (redline/__init__.py, _raster_spec):
+//   {"raster": path, "band": n}                           a GDAL raster (rasterio datasets too)
+//   {"array": numpy 2-D, "transform", "crs", "nodata"}     read in place
+//   {"fetch": callable(row0, col0, rows, cols) -> numpy 2-D, "dtype": numpy dtype,
+//    "shape": (rows, cols), "chunks": (block rows, block cols), "transform", "crs", "nodata"}
+//                                                          a Dask array, fetched tile by tile
+// The fetch callable runs on the engine's worker threads, which take the GIL for the call only
+// (the chunk's computation is Dask's); it must return the window's cells, C-contiguous, of
+// `dtype` in this machine's byte order. The handle keeps the array or callable alive.
+std::shared_ptr<RasterHandle> open_raster_spec(const pyb::dict& spec);
+
 // opts: reproject, densify, make_valid, zones_crs, encoding (the zone commands' LayerPolicy).
 LayerPolicy zone_policy(const pyb::dict& opts);
 // opts: dissolve, dissolve_by (a ValueError when both are given).

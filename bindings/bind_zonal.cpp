@@ -21,8 +21,12 @@ namespace {
 struct PyZonalReport {
     ZonalReport rep;
 
+    // With several rasters, "raster_index" (int64, the raster of each row) comes first; the
+    // package turns it into the time / band / raster column.
     pyb::dict columns() const {
         const std::size_t n = rep.rows.size();
+        pyb::array_t<std::int64_t> raster_index(static_cast<pyb::ssize_t>(n));
+        auto ri = raster_index.mutable_unchecked<1>();
         pyb::list zone, klass, class_name;
         pyb::array_t<double> area(static_cast<pyb::ssize_t>(n)),
             share(static_cast<pyb::ssize_t>(n)), cells(static_cast<pyb::ssize_t>(n));
@@ -32,14 +36,17 @@ struct PyZonalReport {
         for (std::size_t i = 0; i < n; ++i) {
             const ZonalRow& r = rep.rows[i];
             const auto v = rep.row_values(r);
-            zone.append(std::get<std::string>(v[0]));
-            klass.append(std::get<std::string>(v[1]));
-            if (rep.classes) class_name.append(std::get<std::string>(v[4]));
+            const std::size_t o = rep.raster_names.empty() ? 0 : 1;  // the raster column
+            ri(static_cast<pyb::ssize_t>(i)) = static_cast<std::int64_t>(r.raster);
+            zone.append(std::get<std::string>(v[o]));
+            klass.append(std::get<std::string>(v[o + 1]));
+            if (rep.classes) class_name.append(std::get<std::string>(v[o + 4]));
             a(static_cast<pyb::ssize_t>(i)) = r.area_m2;
             s(static_cast<pyb::ssize_t>(i)) = r.share;
             c(static_cast<pyb::ssize_t>(i)) = r.cells;
         }
         pyb::dict d;
+        if (!rep.raster_names.empty()) d["raster_index"] = raster_index;
         d["zone"] = zone;
         d["class"] = klass;
         d["area_m2"] = area;
@@ -54,15 +61,24 @@ struct PyZonalReport {
 
 struct PyZonalJob {
     std::shared_ptr<ZonalJob> job;
-    std::shared_ptr<RasterHandle> raster;  // keeps a numpy array alive
+    std::vector<std::shared_ptr<RasterHandle>> rasters;  // keep numpy arrays / fetchers alive
 };
 
+// `array`: None (opts' raster path), a numpy array, or a list of raster specs (bind_inputs.hpp:
+// open_raster_spec), several on one grid, named by opts' stack_column and stack_labels.
 // `cancel` is polled while the zones are prepared (that step does not stop midway; the call raises
 // redline.Cancelled when it ends).
 PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array, const pyb::object& cancel) {
     PyZonalJob out;
-    out.raster = open_raster(opts, array);
+    if (pyb::isinstance<pyb::list>(array)) {
+        for (auto spec : array) out.rasters.push_back(open_raster_spec(spec.cast<pyb::dict>()));
+        if (out.rasters.empty()) fail(ErrorKind::InvalidInput, "raster: an empty list of rasters");
+    } else {
+        out.rasters.push_back(open_raster(opts, array));
+    }
     ZonalJobOptions jo;
+    jo.stack_column = get<std::string>(opts, "stack_column", jo.stack_column);
+    jo.stack_labels = get<std::vector<std::string>>(opts, "stack_labels", {});
     jo.mode = get<std::string>(opts, "mode", jo.mode);
     jo.classes = get<std::string>(opts, "classes", "");
     const int threads = get<int>(opts, "threads", 0);
@@ -72,12 +88,16 @@ PyZonalJob prepare(const pyb::dict& opts, const pyb::object& array, const pyb::o
     const LayerPolicy policy = zone_policy(opts);
     const DissolveBy dissolve = zone_dissolve(opts);
     ZoneInput zin = zone_input(opts);
-    auto raster = out.raster;
+    std::vector<std::shared_ptr<const RasterSource>> sources;
+    for (const auto& r : out.rasters) sources.push_back(r->source);
     out.job = run_interruptible<std::shared_ptr<ZonalJob>>(
         [&](ProgressSink*, const CancelToken*) {
-            const RasterInfo& info = raster->source->info();
+            const RasterInfo& info = sources[0]->info();
+            for (std::size_t r = 1; r < sources.size(); ++r)  // before the zones are read
+                require_same_grid(info, sources[r]->info(), "the rasters",
+                                  "tabulate them together");
             PolygonLayer zones = prepare_zone_input(zin, info, dissolve, policy, threads);
-            return std::make_shared<ZonalJob>(raster->source, std::move(zones), jo,
+            return std::make_shared<ZonalJob>(sources, std::move(zones), jo,
                                               ExecutionContext{threads, nullptr, nullptr});
         },
         pyb::none(), cancel);
@@ -103,7 +123,8 @@ void bind_zonal(pyb::module_& m) {
     job_class
         .def_static("prepare", &prepare, pyb::arg("opts"), pyb::arg("array") = pyb::none(),
                     pyb::arg("cancel") = pyb::none())
-        .def("warnings", [](const PyZonalJob& j) { return j.job->warnings(); });
+        .def("warnings", [](const PyZonalJob& j) { return j.job->warnings(); })
+        .def("raster_count", [](const PyZonalJob& j) { return j.job->raster_count(); });
     def_tiled_job<ZonalJob>(job_class, [](const ZonalJob& job, ZonalResult&& merged) {
         return PyZonalReport{job.report(merged)};
     });

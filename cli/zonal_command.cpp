@@ -59,9 +59,14 @@ void add_zonal_command(CLI::App& app) {
         "(EPSG:4490/4326),\n"
         "per cell for any other projection (Gauss-Kruger, UTM). Results are identical for any\n"
         "--threads and --tile-size.");
-    cmd->add_option("--raster", args->req.raster,
-                    "Land-use raster with integer class codes (any GDAL format)")
-        ->required();
+    cmd->add_option("--raster", args->req.rasters,
+                    "Land-use raster with integer class codes (any GDAL format). Repeat it for "
+                    "several rasters on one grid (dates, bands): the zones are read and "
+                    "rasterized once for all, and a first column 'raster' names each row's "
+                    "raster by its file name stem")
+        ->required()
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_option("--band", args->req.band, "Band of the raster to read (default 1)")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--zones", args->req.zones,
@@ -106,14 +111,19 @@ void add_zonal_command(CLI::App& app) {
         "  one row per (zone, class) with area > 0, in zone order then ascending class; class "
         "'nodata'\n"
         "  holds the zone's area over nodata cells; share = area / zone area over valid cells;\n"
-        "  cells = coverage-weighted cell count. Area outside the raster is not reported.\n\n"
+        "  cells = coverage-weighted cell count. Area outside the raster is not reported.\n"
+        "  With several --raster: raster,zone,class,... -- each raster's rows in the order given,\n"
+        "  equal to those of a run on it alone; raster = its file name stem (e.g. lc_2020).\n\n"
         "Examples:\n"
         "  redline zonal --raster lc_2020.tif --zones plan.gpkg:redline --id code --output "
         "redline_lc.csv\n"
         "  redline zonal --raster clcd_2020.tif --zones provinces.gpkg --id adcode --classes clcd\n"
-        "  redline zonal --raster lc.tif --zones plan.gpkg:protected --dissolve --mode exact\n\n"
-        "Exit codes: 0 ok, 2 invalid input or usage, 3 I/O error, 4 unsupported, 1 internal "
-        "error.");
+        "  redline zonal --raster lc.tif --zones plan.gpkg:protected --dissolve --mode exact\n"
+        "  redline zonal --raster lc_2015.tif --raster lc_2020.tif --zones plan.gpkg:redline "
+        "--id code\n\n"
+        "Exit codes: 0 ok, 2 invalid input or usage (also rasters not on one grid, or two with "
+        "the\n"
+        "same file name stem), 3 I/O error, 4 unsupported, 1 internal error.");
     cmd->callback([args] { run(*args); });
 }
 

@@ -165,6 +165,340 @@ def _table_frame(table):
     return _frame(table.columns(), table.meta_json(), table.warnings(), table.summary_json())
 
 
+# ----------------------------------------------------------------------------- raster inputs
+#
+# A raster argument is a path, a rasterio dataset (read by its path), a numpy array (with
+# transform= and crs=), or an xarray.DataArray: 2-D (y, x), or 3-D with one more dimension
+# (time, band, ...) whose slices are rasters on one grid. A DataArray's grid comes from
+# transform=, else rioxarray's .rio.transform(), else its regular x/y coordinates; its CRS from
+# crs=, else .rio.crs; its nodata from nodata=, else .rio.nodata (or _FillValue). A Dask-backed
+# DataArray (or a bare Dask array) is never loaded whole: the engine reads it tile by tile,
+# computing only the chunks of each tile (tiles are aligned to the chunks).
+
+_X_DIMS = ("x", "lon", "longitude")
+_Y_DIMS = ("y", "lat", "latitude")
+# A coordinate may differ from the cell centre the grid puts there by this share of a cell (the
+# rounding of coordinates computed as x0 + (i + 0.5) dx); anything more is not a regular grid.
+_COORD_TOLERANCE = 1e-6
+
+
+def _is_dataarray(obj):
+    return type(obj).__name__ == "DataArray" and hasattr(obj, "dims") and hasattr(obj, "coords")
+
+
+def _is_rasterio_dataset(obj):
+    return type(obj).__module__.startswith("rasterio") and hasattr(obj, "transform") and hasattr(obj, "name")
+
+
+def _is_dask_array(obj):
+    return type(obj).__module__.startswith("dask") and hasattr(obj, "chunks") and hasattr(obj, "compute")
+
+
+def _crs_text(crs):
+    """crs= as the engine parses it: text, or a rasterio / pyproj CRS object."""
+    if crs is None or isinstance(crs, str):
+        return crs
+    if hasattr(crs, "to_wkt"):
+        return crs.to_wkt()
+    return str(crs)
+
+
+def _authority_or_wkt(wkt):
+    """"EPSG:n" for a WKT that is exactly that EPSG CRS (pyproj's match at confidence 100), so that
+    the engine builds the CRS from the EPSG database as it does for a GeoTIFF with that code (the
+    same CRS text, hence e.g. the same map digest in sample/estimate); else the WKT itself."""
+    try:
+        import pyproj
+        code = pyproj.CRS.from_wkt(wkt).to_epsg(min_confidence=100)
+    except Exception:  # noqa: BLE001 - pyproj missing or the WKT unknown to it: the engine parses the WKT
+        code = None
+    return f"EPSG:{code}" if code is not None else wkt
+
+
+def _transform_tuple(transform, what="transform"):
+    """GDAL order (x0, dx, 0, y0, 0, dy) from a 6-sequence or an affine.Affine."""
+    if transform is None:
+        return None
+    if hasattr(transform, "to_gdal"):
+        transform = transform.to_gdal()
+    t = tuple(float(v) for v in transform)
+    if len(t) != 6:
+        raise ValueError(f"{what} must have 6 numbers (x0, dx, 0, y0, 0, dy), or be an affine.Affine")
+    return t
+
+
+def _native(array):
+    """A C-contiguous array in this machine's byte order (copied only when it is not)."""
+    import numpy as np
+    array = np.asarray(array)
+    if array.dtype.byteorder not in "=|":
+        array = array.astype(array.dtype.newbyteorder("="))
+    if not array.flags["C_CONTIGUOUS"]:
+        array = np.ascontiguousarray(array)
+    return array
+
+
+def _check_integer_dtype(dtype, what):
+    import numpy as np
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "iu":
+        hint = (" (rioxarray's masked=True turns nodata into NaN: open with masked=False, or fill and convert: "
+                "da.fillna(NODATA).astype('int32') with nodata=NODATA)") if dtype.kind == "f" else ""
+        raise ValueError(f"{what} has dtype {dtype}: a land-use raster must hold integer class codes; convert it "
+                         f"with .astype(numpy.int16) if its values are whole numbers{hint}")
+
+
+def _dataarray_dims(da, what):
+    """(stack dim or None, y dim, x dim) of a 2-D or 3-D DataArray."""
+    dims = tuple(str(d) for d in da.dims)
+    xdim = next((d for d in _X_DIMS if d in dims), None)
+    ydim = next((d for d in _Y_DIMS if d in dims), None)
+    if hasattr(da, "rio"):  # rioxarray's own choice (it knows more names)
+        try:
+            xdim, ydim = str(da.rio.x_dim), str(da.rio.y_dim)
+        except Exception:  # noqa: BLE001 - rioxarray raises its own MissingSpatialDimensionError
+            pass
+    if xdim is None or ydim is None or xdim not in dims or ydim not in dims:
+        raise ValueError(f"{what}: a DataArray needs an x and a y dimension (named x/y, lon/lat or "
+                         f"longitude/latitude), got dimensions {dims}")
+    others = [d for d in dims if d not in (xdim, ydim)]
+    if len(others) > 1:
+        raise ValueError(f"{what}: a DataArray must be 2-D (y, x) or 3-D with one more dimension such as "
+                         f"time or band (one job per slice), got dimensions {dims}; select or stack the others")
+    return (others[0] if others else None), ydim, xdim
+
+
+def _coordinate_grid(da, dim, what):
+    """(origin, step) of a cell-centre coordinate vector, checked to be regular."""
+    import numpy as np
+    v = np.asarray(da[dim].values, dtype=float)
+    n = v.size
+    if n < 2:
+        raise ValueError(f"{what}: the {dim} coordinate has {n} value(s), too few to tell the cell size; give "
+                         "transform= (or a DataArray with rioxarray's transform)")
+    step = (v[-1] - v[0]) / (n - 1)
+    if not np.isfinite(step) or step == 0:
+        raise ValueError(f"{what}: the {dim} coordinates are not a regular grid (first {v[0]!r}, last {v[-1]!r})")
+    _check_coordinates(v, v[0] - step / 2, step, dim, what)
+    return v[0] - step / 2, step
+
+
+def _check_coordinates(v, origin, step, dim, what):
+    import numpy as np
+    expected = origin + (np.arange(v.size) + 0.5) * step
+    off = np.abs(v - expected)
+    bad = np.flatnonzero(~(off <= _COORD_TOLERANCE * abs(step)))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{what}: the {dim} coordinates are not a regular grid of step {step!r}: {dim}[{i}] = "
+                         f"{v[i]!r}, the grid puts a cell centre at {expected[i]!r}; redline needs equally spaced "
+                         "cell centres (resample the array onto a regular grid first)")
+
+
+def _dataarray_georef(da, ydim, xdim, transform, crs, nodata, what):
+    """(GDAL transform, CRS text, nodata) of a DataArray, checked against its coordinates."""
+    import numpy as np
+    has_rio = hasattr(da, "rio")
+    t = _transform_tuple(transform)
+    stored = False  # a GeoTransform in the grid-mapping variable (rioxarray / GDAL's netCDF convention)
+    if has_rio:
+        try:
+            gm = da.rio.grid_mapping
+            stored = gm in da.coords and "GeoTransform" in da.coords[gm].attrs
+        except Exception:  # noqa: BLE001
+            stored = False
+    # rioxarray's transform only from coordinates or a stored GeoTransform (without either it
+    # returns a unit grid, which would be a silent guess).
+    if t is None and has_rio and (stored or (xdim in da.coords and ydim in da.coords)):
+        try:
+            t = _transform_tuple(da.rio.transform())
+        except Exception:  # noqa: BLE001 - no usable coordinates or attributes: try the coordinates ourselves
+            t = None
+    if t is None:
+        if xdim not in da.coords or ydim not in da.coords:
+            raise ValueError(f"{what}: the DataArray has no {xdim}/{ydim} coordinates and no transform (rioxarray); "
+                             "give transform=(x0, dx, 0, y0, 0, dy)")
+        x0, dx = _coordinate_grid(da, xdim, what)
+        y0, dy = _coordinate_grid(da, ydim, what)
+        t = (x0, dx, 0.0, y0, 0.0, dy)
+    if t[2] != 0 or t[4] != 0:
+        raise ValueError(f"{what}: a rotated transform is not supported; warp the array to a north-up grid")
+    for dim, origin, step in ((xdim, t[0], t[1]), (ydim, t[3], t[5])):
+        if dim in da.coords and da[dim].size > 0:
+            _check_coordinates(np.asarray(da[dim].values, dtype=float), origin, step, dim, what)
+    crs_text = _crs_text(crs)
+    if crs_text is None and has_rio:
+        rio_crs = da.rio.crs
+        crs_text = _authority_or_wkt(rio_crs.to_wkt()) if rio_crs is not None else None
+    if crs_text is None:
+        raise ValueError(f"{what}: the DataArray has no CRS (no rioxarray .rio.crs); give crs= (e.g. 'EPSG:4490'), "
+                         "or its cell areas are unknown")
+    if nodata is None:
+        if has_rio:
+            nodata = da.rio.nodata
+        else:
+            nodata = da.attrs.get("_FillValue", da.encoding.get("_FillValue"))
+        if nodata is not None and isinstance(nodata, float) and not np.isfinite(nodata):
+            nodata = None  # NaN cannot mark cells of an integer array
+    return t, crs_text, nodata
+
+
+class _DaskWindows:
+    """Windows of a (slices, y, x) Dask array, computed when the engine's worker threads read
+    them. A spatial chunk is computed once, for all slices (the engine reads every slice of a tile
+    in turn), and kept in a small LRU cache, so that tiles smaller than a chunk, or not aligned to
+    it, do not compute it again; concurrent readers of one chunk wait for a single computation."""
+
+    _CACHE_BYTES = 512 * 2 ** 20  # chunks kept: as many as fit here, at least 2 and at most 2 x cores
+
+    def __init__(self, darr, dtype):
+        import collections
+        import threading
+        import numpy as np
+        self._darr = darr
+        self._dtype = dtype
+        self._rows = np.cumsum((0,) + tuple(darr.chunks[1]))
+        self._cols = np.cumsum((0,) + tuple(darr.chunks[2]))
+        chunk_bytes = darr.shape[0] * max(darr.chunks[1]) * max(darr.chunks[2]) * dtype.itemsize
+        self._keep = max(2, min(2 * (os.cpu_count() or 1), self._CACHE_BYTES // max(1, chunk_bytes)))
+        self._cache = collections.OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # chunks computed (tests)
+
+    def _chunk(self, i, j):
+        import threading
+        import numpy as np
+        with self._lock:
+            entry = self._cache.get((i, j))
+            owner = entry is None
+            if owner:
+                entry = self._cache[(i, j)] = [threading.Event(), None, None]
+            else:
+                self._cache.move_to_end((i, j))
+        if owner:
+            try:
+                block = self._darr[:, self._rows[i]:self._rows[i + 1], self._cols[j]:self._cols[j + 1]]
+                entry[1] = np.ascontiguousarray(block.compute(), dtype=self._dtype)
+                self.computed += 1
+            except BaseException as e:  # noqa: BLE001 - handed to every reader of the chunk
+                entry[2] = e
+            finally:
+                entry[0].set()
+            with self._lock:
+                while len(self._cache) > self._keep:
+                    oldest = next(iter(self._cache))
+                    if oldest == (i, j) or not self._cache[oldest][0].is_set():
+                        break
+                    self._cache.popitem(last=False)
+        else:
+            entry[0].wait()
+        if entry[2] is not None:
+            raise entry[2]
+        return entry[1]
+
+    def fetcher(self, k):
+        import numpy as np
+
+        def fetch(row0, col0, rows, cols):
+            r1, c1 = row0 + rows, col0 + cols
+            i0 = int(np.searchsorted(self._rows, row0, side="right")) - 1
+            i1 = int(np.searchsorted(self._rows, r1, side="left"))
+            j0 = int(np.searchsorted(self._cols, col0, side="right")) - 1
+            j1 = int(np.searchsorted(self._cols, c1, side="left"))
+            if i1 - i0 == 1 and j1 - j0 == 1:  # inside one chunk (tiles aligned to chunks)
+                block = self._chunk(i0, j0)
+                a, b = row0 - self._rows[i0], col0 - self._cols[j0]
+                return np.ascontiguousarray(block[k, a:a + rows, b:b + cols])
+            out = np.empty((rows, cols), dtype=self._dtype)
+            for i in range(i0, i1):
+                for j in range(j0, j1):
+                    block = self._chunk(i, j)
+                    ra, rb = max(row0, self._rows[i]), min(r1, self._rows[i + 1])
+                    ca, cb = max(col0, self._cols[j]), min(c1, self._cols[j + 1])
+                    out[ra - row0:rb - row0, ca - col0:cb - col0] = \
+                        block[k, ra - self._rows[i]:rb - self._rows[i], ca - self._cols[j]:cb - self._cols[j]]
+            return out
+        return fetch
+
+
+def _tile_block(chunks, tile):
+    """The block size the engine aligns its tiles to along one axis of a Dask array: the chunk,
+    or the largest part chunk / k that is at least `tile` (k dividing the chunk), so that a chunk
+    much larger than a tile is still cut into whole tiles (the engine does not align tiles to
+    blocks of more than 4 tiles; exec/tile_plan.hpp)."""
+    chunk = int(chunks[0])
+    if any(int(c) != chunk for c in chunks[:-1]) or tile is None or tile <= 0:
+        return chunk  # irregular chunks: no alignment to promise
+    for k in range(max(1, chunk // int(tile)), 0, -1):
+        if chunk % k == 0:
+            return chunk // k
+    return chunk
+
+
+def _array_specs(data, t, crs_text, nodata, what, tile=1024):
+    """Raster specs (bind_inputs.hpp) of a (slices, y, x) numpy or Dask array."""
+    import numpy as np
+    if _is_dask_array(data):
+        _check_integer_dtype(data.dtype, what)
+        dtype = np.dtype(data.dtype).newbyteorder("=")
+        windows = _DaskWindows(data, dtype)
+        chunks = (_tile_block(data.chunks[1], tile), _tile_block(data.chunks[2], tile))
+        return [{"fetch": windows.fetcher(k), "dtype": dtype, "shape": tuple(int(n) for n in data.shape[1:]),
+                 "chunks": chunks, "transform": t, "crs": crs_text, "nodata": nodata}
+                for k in range(data.shape[0])]
+    data = np.asarray(data)
+    _check_integer_dtype(data.dtype, what)
+    data = _native(data)  # slices of a C-contiguous (slices, y, x) array are C-contiguous views
+    return [{"array": data[k], "transform": t, "crs": crs_text, "nodata": nodata} for k in range(data.shape[0])]
+
+
+def _raster_inputs(raster, band, transform, crs, nodata, what="raster", tile=1024):
+    """The rasters of an argument: (specs, stack) where stack is None for one raster, else
+    (column name, the column's values, their text for files) -- values None: the engine's names
+    (file name stems of a list of paths)."""
+    raster = _path(raster)
+    if isinstance(raster, str):
+        return [{"raster": raster, "band": band}], None
+    if _is_rasterio_dataset(raster):
+        if getattr(raster, "closed", False):
+            raise ValueError(f"{what}: the rasterio dataset '{raster.name}' is closed")
+        return [{"raster": raster.name, "band": band}], None
+    if isinstance(raster, (list, tuple)) and raster and all(
+            isinstance(_path(r), str) or _is_rasterio_dataset(r) for r in raster):
+        specs = []
+        for r in raster:
+            specs.extend(_raster_inputs(r, band, None, None, None, what)[0])
+        return specs, (("raster", None, None) if len(specs) > 1 else None)
+    if _is_dataarray(raster):
+        stack, ydim, xdim = _dataarray_dims(raster, what)
+        t, crs_text, nd = _dataarray_georef(raster, ydim, xdim, transform, crs, nodata, what)
+        order = (stack, ydim, xdim) if stack else (ydim, xdim)
+        da = raster.transpose(*order) if tuple(raster.dims) != order else raster
+        data = da.data
+        if stack is None:
+            data = data[None, ...]
+        specs = _array_specs(data, t, crs_text, nd, what, tile)
+        if stack is None:
+            return specs, None
+        if stack in ("zone", "class", "area_m2", "share", "class_name", "cells", "area_model", "ellipsoid"):
+            raise ValueError(f"{what}: the DataArray's dimension '{stack}' would name a column that the table "
+                             "already has; rename it (da.rename({...}))")
+        import numpy as np
+        values = np.asarray(da[stack].values) if stack in da.coords else np.arange(len(specs))
+        text = [str(v) for v in _pd.Index(values).astype(str)]
+        return specs, (stack, values, text)
+    if _is_dask_array(raster):
+        if raster.ndim != 2:
+            raise ValueError(f"{what}: a Dask array must be 2-D (rows, cols), got {raster.ndim} dimensions "
+                             "(a 3-D stack: give an xarray.DataArray with a time or band dimension)")
+        specs = _array_specs(raster[None, ...], _transform_tuple(transform), _crs_text(crs), nodata, what, tile)
+        for spec in specs:
+            if spec["transform"] is None:
+                raise ValueError("a raster array needs transform=(x0, dx, 0, y0, 0, -dy) (GDAL order)")
+        return specs, None
+    return None, None  # a numpy array (or anything numpy takes): the engine's own checks
+
+
 # ----------------------------------------------------------------------------- zonal
 
 def _memory(max_memory):
@@ -181,20 +515,40 @@ def _zonal_options(raster, zones, id, mode, dissolve, dissolve_by, classes, thre
             "densify": densify, "band": band, "max_memory": _memory(max_memory), "encoding": encoding}
     array = None
     raster = _path(raster)
-    if isinstance(raster, str):
-        opts["raster"] = raster
+    specs, stack = _raster_inputs(raster, band, transform, crs, nodata, tile=tile_size)
+    if specs is not None and len(specs) == 1 and "raster" in specs[0]:
+        opts["raster"] = specs[0]["raster"]
+    elif specs is not None:
+        array = specs
+        if stack is not None:
+            opts["stack_column"] = stack[0]
+            if stack[2] is not None:
+                opts["stack_labels"] = stack[2]
+            opts["_stack_values"] = stack[1]
     else:
-        array = np.asarray(raster)
-        if array.dtype.byteorder not in "=|":
-            array = array.astype(array.dtype.newbyteorder("="))  # a copy in this machine's byte order
-        if not array.flags["C_CONTIGUOUS"]:
-            array = np.ascontiguousarray(array)  # the only copy
-        opts.update({"transform": tuple(transform) if transform is not None else None, "crs": crs, "nodata": nodata})
+        array = _native(raster)
+        opts.update({"transform": _transform_tuple(transform), "crs": _crs_text(crs), "nodata": nodata})
     zopts = _zone_options(zones, id, dissolve_by, zones_crs)
     if "zone_wkb" in zopts and zopts.get("zone_ids") is not None and id is not None and not _is_geodataframe(zones):
         raise ValueError("id= names a field; a list of geometries has none (ids are 0, 1, ...)")
     opts.update(zopts)
     return opts, array
+
+
+def _zonal_frame(rep, opts):
+    """The zonal DataFrame; with several rasters the first column names each row's raster: the
+    DataArray's coordinate values (time, band, ...) or the file name stems (raster)."""
+    columns = rep.columns()
+    index = columns.pop("raster_index", None)
+    if index is not None:
+        import numpy as np
+        meta = json.loads(rep.meta_json())
+        column = opts.get("stack_column", "raster")
+        values = opts.get("_stack_values")
+        if values is None:
+            values = np.asarray([r[column] for r in meta["rasters"]], dtype=object)
+        columns = {column: np.asarray(values)[np.asarray(index, dtype=np.int64)], **columns}
+    return _frame(columns, rep.meta_json(), rep.warnings())
 
 
 def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None, classes=None, threads=None,
@@ -205,9 +559,23 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
 
     Parameters
     ----------
-    raster : path or 2-D numpy integer array
-        A land-use raster with integer class codes. For an array give ``transform`` (GDAL order
-        ``(x0, dx, 0, y0, 0, -dy)``), ``crs`` (e.g. ``"EPSG:4490"``) and optionally ``nodata``; the
+    raster : path, list of paths, rasterio dataset, xarray.DataArray, or 2-D numpy integer array
+        A land-use raster with integer class codes. A rasterio dataset is read by its path
+        (``band`` picks the band). A list of paths (or datasets) on one grid is one pass: the zones
+        are prepared and rasterized once for all rasters, and a first column ``raster`` holds each
+        row's file name stem (``redline zonal --raster A --raster B``). An ``xarray.DataArray``
+        is 2-D ``(y, x)`` (or ``lat``/``lon``), or 3-D with one more dimension such as ``time``
+        or ``band``: one raster per slice, in one pass as for a list, with a first column named
+        after that dimension holding its coordinate values. Its grid is ``transform=``, else
+        rioxarray's ``.rio.transform()``, else its x/y coordinates (cell centres; they must be
+        equally spaced, to a millionth of a cell), its CRS ``crs=``, else ``.rio.crs``, its nodata
+        ``nodata=``, else ``.rio.nodata`` (``_FillValue``); a DataArray without CRS, with
+        irregular coordinates or with other dimensions is a ``ValueError`` naming the problem.
+        A Dask-backed DataArray is never loaded whole: the engine reads it tile by tile (tiles
+        aligned to its chunks), computing each tile's chunks when a worker thread needs them.
+        For a numpy array give ``transform`` (GDAL order
+        ``(x0, dx, 0, y0, 0, -dy)``, or an ``affine.Affine``), ``crs`` (e.g. ``"EPSG:4490"``, or a
+        rasterio / pyproj CRS) and optionally ``nodata``; the
         array is read in place (copied only if it is not C-contiguous or not in this machine's byte
         order). Any integer dtype (int8 ... uint64); class codes are 32-bit signed integers
         (-2147483648..2147483647), and a cell outside that range that is not ``nodata`` (a uint32
@@ -240,8 +608,9 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
 
     Returns
     -------
-    pandas.DataFrame with columns ``zone, class, area_m2, share[, class_name], cells, area_model,
-    ellipsoid`` -- the CLI's rows: zone order, ascending class code, ``nodata`` last. ``class``
+    pandas.DataFrame with columns ``[raster | time | band, ]zone, class, area_m2, share[, class_name],
+    cells, area_model, ellipsoid`` -- the CLI's rows (several rasters: each raster's rows in turn,
+    equal to those of a run on it alone): zone order, ascending class code, ``nodata`` last. ``class``
     holds the raster value as text or ``"nodata"``. Cell areas are ellipsoidal on CGCS2000/GRS80:
     constant for equal-area CRSs, exact per row for geographic CRSs, per cell otherwise.
     ``df.attrs["meta"]`` holds the provenance (ellipsoid, area model, inputs, versions).
@@ -254,22 +623,42 @@ def zonal(raster, zones, id=None, mode="exact", dissolve=False, dissolve_by=None
     _emit_warnings(rep.warnings())
     if output is not None:
         rep.write(_path(output))
-    return _frame(rep.columns(), rep.meta_json(), rep.warnings())
+    return _zonal_frame(rep, opts)
 
 
 # ----------------------------------------------------------------------------- change
 
+def _single_raster(opts, name, raster, band, transform, crs, nodata, tile=1024):
+    """Puts one raster argument into opts: a path as opts[name], anything else (numpy or Dask
+    array, 2-D DataArray) as the raster spec opts[name + "_spec"]."""
+    if raster is None:
+        return
+    specs, stack = _raster_inputs(raster, band, transform, crs, nodata, name, tile)
+    if specs is None:  # a numpy array
+        if transform is None:
+            raise ValueError(f"{name}: a raster array needs transform=(x0, dx, 0, y0, 0, -dy) (GDAL order)")
+        specs = [{"array": _native(raster), "transform": _transform_tuple(transform), "crs": _crs_text(crs),
+                  "nodata": nodata}]
+    if len(specs) != 1 or stack is not None:
+        raise ValueError(f"{name}: expected one raster (a path, a rasterio dataset, a 2-D array or DataArray), got "
+                         f"{len(specs)} (a stack of rasters is taken by zonal only)")
+    if "raster" in specs[0]:
+        opts[name] = specs[0]["raster"]
+    else:
+        opts[name] = None
+        opts[name + "_spec"] = specs[0]
+
+
 def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode, threads,
                     band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, patch_geometry,
-                    max_memory=None, encoding=None):
+                    max_memory=None, encoding=None, transform=None, crs=None, nodata=None):
     zones = _path(zones)
     if not isinstance(zones, str):
         raise ValueError("change: zones must be a path 'PATH[:LAYER]'")
-    for name, raster in (("t0", t0), ("t1", t1)):
-        if not isinstance(_path(raster), str):
-            raise ValueError(f"change: {name} must be a raster path, got {type(raster).__name__} (numpy arrays are "
-                             "accepted by zonal only: write the array to a GeoTIFF first)")
-    return {"t0": _path(t0), "t1": _path(t1), "zones": zones, "id": id, "preset": preset,
+    rasters = {}
+    _single_raster(rasters, "t0", t0, band, transform, crs, nodata, tile_size)
+    _single_raster(rasters, "t1", t1, band, transform, crs, nodata, tile_size)
+    return {**rasters, "zones": zones, "id": id, "preset": preset,
             "rules": _path(rules), "classes": classes, "mmu_pixels": mmu_pixels, "connectivity": connectivity,
             "permitted": _path(permitted), "mode": mode, "threads": _threads(threads), "band": band,
             "tile_size": tile_size, "reproject": reproject, "make_valid": make_valid, "zones_crs": zones_crs,
@@ -290,8 +679,12 @@ def _change_frames(rep, matrix_output=None, patches_output=None):
 def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4, connectivity=8,
            permitted=None, mode="exact", threads=None, progress=False, *, band=1, tile_size=1024, reproject=False,
            make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None, patches_output=None,
-           max_memory=None, encoding=None, cancel=None):
+           max_memory=None, encoding=None, cancel=None, transform=None, crs=None, nodata=None):
     """What changed inside each zone between two dates (same grid).
+
+    ``t0`` and ``t1``: each a path, a rasterio dataset, a 2-D ``xarray.DataArray`` (Dask-backed:
+    read tile by tile) or a numpy array, as ``raster`` in :func:`zonal`; ``transform``, ``crs``
+    and ``nodata`` apply to the arrays (a DataArray's own, from rioxarray, by default).
 
     Returns ``(matrix, patches)`` DataFrames with the CLI's columns: the transition matrix
     ``zone, from, to, area_m2, cells, from_name, to_name`` and the patches of cells breaking a rule
@@ -306,7 +699,7 @@ def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd",
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
     opts = _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode,
                            threads, band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, gpkg,
-                           max_memory, encoding)
+                           max_memory, encoding, transform, crs, nodata)
     job = _core.ChangeJob.prepare(opts, cancel)
     rep = _run_with_progress(lambda cb: job.run(cb, _threads(threads), cancel), progress)
     return _change_frames(rep, matrix_output, patches_output)
@@ -453,19 +846,24 @@ def report(config, output_dir=None, threads=None, progress=False, *, cancel=None
 # ----------------------------------------------------------------------------- map accuracy
 
 def _map_options(map, zones, id, threads, band, reproject, make_valid, zones_crs, encoding, t0=None, t1=None,
-                 preset="redline", rules=None, classes="clcd"):
+                 preset="redline", rules=None, classes="clcd", transform=None, crs=None, nodata=None):
     zones = _path(zones)
     if zones is not None and not isinstance(zones, str):
         raise ValueError("zones: sample and estimate take a path \"PATH[:LAYER]\"")
-    return {"map": _path(map), "zones": zones, "id": id, "threads": _threads(threads), "band": band,
+    rasters = {}
+    for name, raster in (("map", map), ("t0", t0), ("t1", t1)):
+        _single_raster(rasters, name, raster, band, transform, crs, nodata)
+    return {"map": rasters.get("map"), "zones": zones, "id": id, "threads": _threads(threads), "band": band,
             "reproject": reproject, "make_valid": make_valid, "zones_crs": zones_crs, "encoding": encoding,
-            "t0": _path(t0), "t1": _path(t1), "preset": preset, "rules": _path(rules), "classes": classes}
+            "t0": rasters.get("t0"), "t1": rasters.get("t1"), "preset": preset, "rules": _path(rules),
+            "classes": classes, **{k: v for k, v in rasters.items() if k.endswith("_spec")}}
 
 
 def sample(map=None, size=None, target_se=None, zones=None, id=None, expected_users_accuracy=None,
            allocation="proportional", min_per_stratum=0, seed=0, threads=None, progress=False, *, t0=None, t1=None,
            preset="redline", rules=None, classes="clcd", default_users_accuracy=0.8, band=1, reproject=False,
-           make_valid=False, zones_crs=None, encoding=None, output=None, cancel=None):
+           make_valid=False, zones_crs=None, encoding=None, output=None, cancel=None, transform=None, crs=None,
+           nodata=None):
     """Stratified random sample of a map's cells for accuracy assessment, as ``redline sample``.
 
     Strata are the map's classes (within ``zones``, union of their polygons, when given), or with
@@ -482,9 +880,14 @@ def sample(map=None, size=None, target_se=None, zones=None, id=None, expected_us
     ``attrs["design"]`` holds the design (strata areas, n_h, seed, map digest) that
     :func:`estimate` checks. ``output`` (.gpkg or .csv) also writes the CLI's files, the design
     beside it as OUTPUT.design.json.
+
+    ``map``, ``t0`` and ``t1`` may also be rasterio datasets, 2-D ``xarray.DataArray`` (Dask-backed:
+    read tile by tile) or numpy arrays, as ``raster`` in :func:`zonal` (``transform``, ``crs``,
+    ``nodata`` for arrays); the design's digest is that of the cells, so it matches the same map
+    given as a file.
     """
     opts = _map_options(map, zones, id, threads, band, reproject, make_valid, zones_crs, encoding, t0, t1, preset,
-                        rules, classes)
+                        rules, classes, transform, crs, nodata)
     opts.update({"size": 0 if size is None else int(size), "target_se": 0.0 if target_se is None else float(target_se),
                  "expected_users_accuracy": {int(k): float(v) for k, v in (expected_users_accuracy or {}).items()},
                  "default_users_accuracy": float(default_users_accuracy), "allocation": allocation,
@@ -507,7 +910,7 @@ def estimate(sample, map=None, strata_areas=None, zones=None, stratum_field="str
              confidence=0.95, threads=None, progress=False, *, t0=None, t1=None, preset="redline", rules=None,
              classes="clcd", design=None, allow_small=False, drop_unlabelled=False, allow_unmapped_reference=False,
              band=1, reproject=False, make_valid=False, zones_crs=None, encoding=None, output=None, json_output=None,
-             cancel=None):
+             cancel=None, transform=None, crs=None, nodata=None):
     """Error-adjusted class areas and map accuracy with confidence intervals, as ``redline estimate``.
 
     ``sample``: a labelled sample, as a path (GeoPackage, CSV, ``PATH[:LAYER]``) or a DataFrame /
@@ -523,11 +926,11 @@ def estimate(sample, map=None, strata_areas=None, zones=None, stratum_field="str
     producers_accuracy_ci95`` (half-widths at ``confidence``; NaN when undefined) and the dict of
     ``--json`` (overall accuracy, standard errors, error matrix, n per stratum, estimator, design
     check). ``output`` / ``json_output`` write the CLI's files. Bad input raises ValueError with the
-    CLI's message.
+    CLI's message. ``map``, ``t0``, ``t1`` (and ``transform``, ``crs``, ``nodata``) as in :func:`sample`.
     """
     import tempfile
     opts = _map_options(map, zones, None, threads, band, reproject, make_valid, zones_crs, encoding, t0, t1, preset,
-                        rules, classes)
+                        rules, classes, transform, crs, nodata)
     opts.update({"stratum_field": stratum_field, "reference_field": reference_field, "confidence": float(confidence),
                  "allow_small": allow_small, "drop_unlabelled": drop_unlabelled,
                  "allow_unmapped_reference": allow_unmapped_reference, "design": _path(design),

@@ -368,3 +368,96 @@ def test_usage_errors_and_version():
     assert p.returncode == 0 and "redline" in p.stdout and "GDAL" in p.stdout and "GEOS" in p.stdout and "PROJ" in p.stdout
     h = run("zonal", "--help")
     assert h.returncode == 0 and "ellipsoidal" in h.stdout and "Examples" in h.stdout
+
+
+# ---------------------------------------------------------------- several rasters (issue 20 §3)
+
+@pytest.fixture
+def dates(tmp_path):
+    """Three dates of a 40 x 30 geographic raster (per-row cell areas) with nodata 0, a 20 x 30
+    raster on another grid, and zones with partial cells."""
+    rng = np.random.default_rng(20)
+    gt = (110.0, 1e-3, 0, 30.0, 0, -1e-3)
+    paths = []
+    for k in range(3):
+        arr = rng.integers(0, 6, (30, 40), dtype=np.uint8)
+        paths.append(write_raster(tmp_path / f"lc_{2015 + 2 * k}.tif", arr, gt, "EPSG:4490", nodata=0))
+    other = write_raster(tmp_path / "other.tif", np.ones((30, 20), dtype=np.uint8), gt, "EPSG:4490", nodata=0)
+    z = write_layer(tmp_path / "zones.gpkg", "z",
+                    [box_wkt(110.0033, 29.9791, 110.0217, 29.9983), box_wkt(110.0151, 29.9707, 110.0389, 29.9903)],
+                    "EPSG:4490", {"code": ["P", "Q"]})
+    return tmp_path, paths, other, z
+
+
+def test_several_rasters_are_the_single_runs_with_a_raster_column(dates):
+    d, paths, other, z = dates
+    single = []
+    for p_ in paths:
+        p = run("zonal", "--raster", p_, "--zones", z, "--id", "code", "--mode", "exact")
+        assert p.returncode == 0, p.stderr
+        single.append(p.stdout.splitlines())
+    args = ["zonal", "--zones", z, "--id", "code"]
+    for p_ in paths:
+        args += ["--raster", p_]
+    p = run(*args)
+    assert p.returncode == 0, p.stderr
+    # The oracle: each date's own run, its rows prefixed by the file name stem, dates in the order given.
+    expected = ["raster," + single[0][0]]
+    for stem, lines in zip(["lc_2015", "lc_2017", "lc_2019"], single):
+        assert lines[0] == single[0][0]
+        expected += [f"{stem},{line}" for line in lines[1:]]
+    assert p.stdout.splitlines() == expected
+    assert len(expected) > 10
+    # JSON and GeoPackage carry the same column first, and the metadata lists the rasters.
+    out = d / "stack.json"
+    p = run(*args, "--output", out, "--quiet")
+    assert p.returncode == 0, p.stderr
+    with open(out, encoding="utf-8") as f:
+        text = json.dumps(json.load(f))
+    assert '"raster": "lc_2017"' in text and '"lc_2019"' in text
+    assert "zone_coverage" in text and "computed once" in text
+    # Another order gives the same rows in that order.
+    p2 = run("zonal", "--zones", z, "--id", "code", "--raster", paths[2], "--raster", paths[0])
+    assert p2.returncode == 0, p2.stderr
+    assert p2.stdout.splitlines()[1:] == [line for line in expected[1:] if line.startswith("lc_2019,")] + \
+        [line for line in expected[1:] if line.startswith("lc_2015,")]
+
+
+def test_several_rasters_threads_and_tiles_do_not_change_the_bytes(dates):
+    d, paths, other, z = dates
+    outs = []
+    for extra in (["--threads", "1", "--tile-size", "8"], ["--threads", "2", "--tile-size", "1024"]):
+        p = run("zonal", "--raster", paths[0], "--raster", paths[1], "--zones", z, "--id", "code", *extra)
+        assert p.returncode == 0, p.stderr
+        outs.append(p.stdout)
+    assert outs[0] == outs[1]
+
+
+def test_several_rasters_must_share_one_grid_and_have_distinct_names(dates, tmp_path):
+    d, paths, other, z = dates
+    out = tmp_path / "o.csv"
+    expect_error(["zonal", "--raster", paths[0], "--raster", other, "--zones", z, "--output", out], 2,
+                 "the rasters of --raster do not share a grid", "sizes differ", "40 x 30 cells", "20 x 30 cells",
+                 "other.tif", outdir=tmp_path)
+    assert not out.exists()
+    albers = write_raster(tmp_path / "albers.tif", np.ones((30, 40), dtype=np.uint8), (X0, 10, 0, Y0, 0, -10),
+                          ALBERS, nodata=0)
+    expect_error(["zonal", "--raster", paths[0], "--raster", albers, "--zones", z, "--output", out], 2,
+                 "do not share a grid", "CRSs differ", outdir=tmp_path)
+    shifted = write_raster(tmp_path / "shifted.tif", np.ones((30, 40), dtype=np.uint8),
+                           (110.001, 1e-3, 0, 30.0, 0, -1e-3), "EPSG:4490", nodata=0)
+    expect_error(["zonal", "--raster", paths[0], "--raster", shifted, "--zones", z, "--output", out], 2,
+                 "origins differ", outdir=tmp_path)
+    os.makedirs(tmp_path / "again", exist_ok=True)
+    same_stem = write_raster(tmp_path / "again" / "lc_2015.tif", np.ones((30, 40), dtype=np.uint8),
+                             (110.0, 1e-3, 0, 30.0, 0, -1e-3), "EPSG:4490", nodata=0)
+    expect_error(["zonal", "--raster", paths[0], "--raster", same_stem, "--zones", z, "--output", out], 2,
+                 "same file name stem 'lc_2015'", outdir=tmp_path)
+    assert not out.exists()
+
+
+def test_help_documents_several_rasters():
+    p = run("zonal", "--help")
+    assert p.returncode == 0
+    assert "Repeat it for several rasters on one grid" in " ".join(p.stdout.split())
+    assert "With several --raster: raster,zone,class,..." in p.stdout

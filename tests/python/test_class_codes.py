@@ -120,13 +120,18 @@ def test_zonal_reads_arrays_in_either_byte_order(dtype):
             zonal(arr)
 
 
-def test_change_refuses_arrays_with_a_clear_error(tmp_path):
+def test_change_takes_arrays_with_their_grid_and_refuses_them_without(tmp_path):
+    """change reads numpy arrays too (issue 20 §3), given their transform and CRS; without a
+    transform the error says so, naming the date."""
     z = write_layer(tmp_path / "z.gpkg", "z", [ZONE[0].wkt], ALBERS)
     arr = np.full((ROWS, COLS), 7, dtype=np.uint8)
     path = write_raster(tmp_path / "t.tif", arr, GT, ALBERS)
     for t0, t1, which in ((arr, path, "t0"), (path, arr, "t1")):
-        with pytest.raises(ValueError, match=f"change: {which} must be a raster path, got ndarray"):
+        with pytest.raises(ValueError, match=f"{which}: a raster array needs transform="):
             redline.change(t0, t1, z)
+        m, _ = redline.change(t0, t1, z, transform=GT, crs=ALBERS)
+        expected, _ = redline.change(path, path, z)
+        assert m.equals(expected)
 
 
 GDAL_TYPES = [(gdal.GDT_Byte, np.uint8), (gdal.GDT_Int16, np.int16), (gdal.GDT_UInt16, np.uint16),

@@ -28,8 +28,9 @@ RENAMED = {
     "conflicts": {"layer": "layers"},
 }
 EXTRA = {
-    # zonal also reads a numpy array: its grid, CRS and nodata
+    # zonal and change also read numpy arrays and xarray.DataArrays: their grid, CRS and nodata
     "zonal": ({"transform", "crs", "nodata"}, set()),
+    "change": ({"transform", "crs", "nodata"}, set()),
     # the pieces file (--segments) is written by the CLI only; --verify re-runs a CLI manifest
     "shoreline": (set(), {"segments"}),
     "report": (set(), {"verify"}),

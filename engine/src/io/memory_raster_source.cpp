@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 #include "redline/core/error.hpp"
 
@@ -53,9 +54,12 @@ void scan(const T* data, CellType type, std::int64_t rows, std::int64_t cols,
     }
 }
 
+// Copies window `w` of `data` (rows of `stride` cells); `data` starts at cell (row0, col0) of the
+// grid, which an error message adds to the cell's position (a fetched block: the window itself).
 template <class T>
 void copy_window(const T* data, CellType type, std::int64_t stride, const Window& w,
-                 std::optional<std::int64_t> nodata, std::int32_t* values, std::uint8_t* valid) {
+                 std::optional<std::int64_t> nodata, std::int32_t* values, std::uint8_t* valid,
+                 std::int64_t row0 = 0, std::int64_t col0 = 0) {
     const T nd = native_nodata<T>(nodata);
     for (std::int64_t r = 0; r < w.rows; ++r) {
         const T* src = data + (w.row0 + r) * stride + w.col0;
@@ -69,7 +73,7 @@ void copy_window(const T* data, CellType type, std::int64_t stride, const Window
                 continue;
             }
             // Scanned when the source was made; checked again in case the caller changed them.
-            if (!is_class_code(v)) fail_class_value(v, type, w.row0 + r, w.col0 + c);
+            if (!is_class_code(v)) fail_class_value(v, type, row0 + w.row0 + r, col0 + w.col0 + c);
             dv[c] = static_cast<std::int32_t>(v);
             dm[c] = 1;
         }
@@ -150,6 +154,53 @@ class MemoryReader : public RasterReader {
     std::optional<std::int64_t> m_nodata;
 };
 
+std::size_t cell_bytes(CellType type) {
+    std::size_t n = 0;
+    with_type(nullptr, type, [&](const auto* p) { n = sizeof(*p); });
+    return n;
+}
+
+class CallbackReader : public RasterReader {
+  public:
+    CallbackReader(const CallbackRasterSource::Fetch& fetch, CellType type,
+                   std::optional<std::int64_t> nodata)
+        : m_fetch(fetch), m_type(type), m_nodata(nodata) {}
+    void read(const Window& w, std::int32_t* values, std::uint8_t* valid) override {
+        if (w.empty()) return;
+        m_block.resize(static_cast<std::size_t>(w.cells()) * cell_bytes(m_type));
+        m_fetch(w, m_block.data());
+        const Window local{0, 0, w.cols, w.rows};
+        with_type(m_block.data(), m_type, [&](const auto* p) {
+            copy_window(p, m_type, w.cols, local, m_nodata, values, valid, w.row0, w.col0);
+        });
+    }
+
+  private:
+    const CallbackRasterSource::Fetch& m_fetch;
+    CellType m_type;
+    std::optional<std::int64_t> m_nodata;
+    std::vector<unsigned char> m_block;
+};
+
+// The description of an in-memory raster (block sizes aside).
+RasterInfo array_info(CellType type, const Grid& grid, std::string crs_wkt,
+                      std::optional<std::int64_t> nodata, std::string crs_label) {
+    RasterInfo info;
+    info.path = "<array>";
+    info.grid = grid;
+    info.crs_wkt = std::move(crs_wkt);
+    info.crs_label = std::move(crs_label);
+    info.nodata = nodata;
+    info.data_type = gdal_type_name(type);
+    return info;
+}
+
+void check_nodata(std::optional<std::int64_t> nodata, CellType type) {
+    if (!nodata) return;
+    const NodataRange r = nodata_range(type);
+    if (*nodata < r.lo || *nodata > r.hi) fail_bad_nodata(std::to_string(*nodata), type);
+}
+
 }  // namespace
 
 const char* numpy_type_name(CellType type) {
@@ -196,17 +247,9 @@ MemoryRasterSource::MemoryRasterSource(const void* data, CellType type, const Gr
                                        std::string crs_wkt, std::optional<std::int64_t> nodata,
                                        std::string crs_label)
     : m_data(data), m_type(type) {
-    if (nodata) {
-        const NodataRange r = nodata_range(type);
-        if (*nodata < r.lo || *nodata > r.hi) fail_bad_nodata(std::to_string(*nodata), type);
-    }
+    check_nodata(nodata, type);
     with_type(data, type, [&](const auto* p) { scan(p, type, grid.rows(), grid.cols(), nodata); });
-    m_info.path = "<array>";
-    m_info.grid = grid;
-    m_info.crs_wkt = std::move(crs_wkt);
-    m_info.crs_label = std::move(crs_label);
-    m_info.nodata = nodata;
-    m_info.data_type = gdal_type_name(type);
+    m_info = array_info(type, grid, std::move(crs_wkt), nodata, std::move(crs_label));
     m_info.block_cols = grid.cols();
     m_info.block_rows = std::max<std::int64_t>(
         1, std::min<std::int64_t>(
@@ -215,6 +258,24 @@ MemoryRasterSource::MemoryRasterSource(const void* data, CellType type, const Gr
 
 std::unique_ptr<RasterReader> MemoryRasterSource::open_reader() const {
     return std::make_unique<MemoryReader>(m_data, m_type, m_info.grid.cols(), m_info.nodata);
+}
+
+CallbackRasterSource::CallbackRasterSource(Fetch fetch, CellType type, const Grid& grid,
+                                           std::string crs_wkt, std::optional<std::int64_t> nodata,
+                                           std::string crs_label, std::int64_t block_cols,
+                                           std::int64_t block_rows)
+    : m_fetch(std::move(fetch)), m_type(type) {
+    check_nodata(nodata, type);
+    m_info = array_info(type, grid, std::move(crs_wkt), nodata, std::move(crs_label));
+    m_info.block_cols =
+        std::clamp<std::int64_t>(block_cols, 1, std::max<std::int64_t>(1, grid.cols()));
+    m_info.block_rows =
+        std::clamp<std::int64_t>(block_rows, 1, std::max<std::int64_t>(1, grid.rows()));
+    m_info.read_strategy = "fetched window by window (chunked array)";
+}
+
+std::unique_ptr<RasterReader> CallbackRasterSource::open_reader() const {
+    return std::make_unique<CallbackReader>(m_fetch, m_type, m_info.nodata);
 }
 
 }  // namespace redline

@@ -9,6 +9,7 @@
 // type can hold that is also a class code (nodata_range()); otherwise Error(InvalidInput).
 // Values are compared in their own type: nothing is wrapped (a UInt64 2^64 - 1 is not -1).
 // Thread-safety: readers only read `data`; many may run concurrently.
+#include <functional>
 #include <string>
 
 #include "redline/io/raster_source.hpp"
@@ -43,6 +44,28 @@ class MemoryRasterSource : public RasterSource {
 
   private:
     const void* m_data;
+    CellType m_type;
+    RasterInfo m_info;
+};
+
+// A raster whose cells are fetched one window at a time (a Dask array, computed tile by tile):
+// nothing is held in memory between reads. `fetch(w, dst)` fills dst with the w.rows x w.cols
+// cells of the window, row-major, of `type` (dst holds w.cells() * the type's size bytes); it
+// may be called from any worker thread, concurrently, and throws to fail the read. Cells are
+// checked as they are read: a value outside the class-code range that is not nodata throws
+// Error(InvalidInput) naming it, its row and column (of the whole grid). `block_cols` x
+// `block_rows` is the storage block (the Dask chunk) that tiles are aligned to.
+class CallbackRasterSource : public RasterSource {
+  public:
+    using Fetch = std::function<void(const Window& w, void* dst)>;
+    CallbackRasterSource(Fetch fetch, CellType type, const Grid& grid, std::string crs_wkt,
+                         std::optional<std::int64_t> nodata, std::string crs_label,
+                         std::int64_t block_cols, std::int64_t block_rows);
+    const RasterInfo& info() const override { return m_info; }
+    std::unique_ptr<RasterReader> open_reader() const override;
+
+  private:
+    Fetch m_fetch;
     CellType m_type;
     RasterInfo m_info;
 };

@@ -57,4 +57,11 @@ class RasterSource {
     virtual std::unique_ptr<RasterReader> open_reader() const = 0;
 };
 
+// Throws Error(InvalidInput) unless `a` and `b` lie on one grid: the same CRS, size, cell size
+// and origin. The message reads "SUBJECT do not share a grid: their WHAT differ ('A' has .., 'B'
+// has ..). Warp one onto the other's grid first (gdalwarp ...), then NEXT." (e.g. subject
+// "--t0 and --t1", next "compare").
+void require_same_grid(const RasterInfo& a, const RasterInfo& b, const std::string& subject,
+                       const std::string& next);
+
 }  // namespace redline

@@ -100,10 +100,12 @@ MapStrata scan_map_strata(const MapStrataRequest& req, std::uint64_t seed, std::
              "give the map (" REDLINE_OPTION("map") "), or two dates (" REDLINE_OPTION(
                  "t0") " and " REDLINE_OPTION("t1") ")");
     const std::string& first = change ? req.t0 : req.map;
-    std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(first, req.band);
+    const auto& first_source = change ? req.t0_source : req.map_source;
+    std::shared_ptr<const RasterSource> raster =
+        first_source ? first_source : GdalRasterSource::open(first, req.band);
     std::shared_ptr<const RasterSource> raster1;
     if (change) {
-        raster1 = GdalRasterSource::open(req.t1, req.band);
+        raster1 = req.t1_source ? req.t1_source : GdalRasterSource::open(req.t1, req.band);
         if (!raster->info().grid.same_as(raster1->info().grid))
             fail(ErrorKind::InvalidInput,
                  fmt::format("" REDLINE_OPTION_VALUE("t0", "'{}'") " and " REDLINE_OPTION(

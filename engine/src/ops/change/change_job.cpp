@@ -36,28 +36,7 @@ std::string name_text(const ClassTable& t, std::int64_t c) {
 }
 
 void check_same_grid(const RasterInfo& a, const RasterInfo& b) {
-    auto differ = [&](const std::string& what, const std::string& va, const std::string& vb) {
-        fail(ErrorKind::InvalidInput,
-             fmt::format(
-                 REDLINE_OPTION("t0") " and " REDLINE_OPTION(
-                     "t1") " do not share a grid: their {} differ ('{}' has {}, '{}' has {}). "
-                           "Warp one onto the other's grid first (gdalwarp -t_srs -te -tr -tap, "
-                           "nearest "
-                           "neighbour), then compare.",
-                 what, a.path, va, b.path, vb));
-    };
-    if (!same_crs(a.crs_wkt, b.crs_wkt)) differ("CRSs", a.crs_label, b.crs_label);
-    const Grid& ga = a.grid;
-    const Grid& gb = b.grid;
-    if (ga.cols() != gb.cols() || ga.rows() != gb.rows())
-        differ("sizes", fmt::format("{} x {} cells", ga.cols(), ga.rows()),
-               fmt::format("{} x {} cells", gb.cols(), gb.rows()));
-    if (ga.dx() != gb.dx() || ga.dy() != gb.dy())
-        differ("cell sizes", fmt::format("{} x {}", ga.dx(), ga.dy()),
-               fmt::format("{} x {}", gb.dx(), gb.dy()));
-    if (ga.x0() != gb.x0() || ga.y0() != gb.y0())
-        differ("origins", fmt::format("({}, {})", ga.x0(), ga.y0()),
-               fmt::format("({}, {})", gb.x0(), gb.y0()));
+    require_same_grid(a, b, REDLINE_OPTION("t0") " and " REDLINE_OPTION("t1"), "compare");
 }
 
 }  // namespace
@@ -157,8 +136,10 @@ void ChangeReport::write_patches(const std::string& output) const {
 ChangeJob ChangeJob::open(const ChangeRequest& req) {
     ChangeJob job;
     job.m_req = req;
-    job.m_t0 = GdalRasterSource::open(req.t0, req.band);
-    job.m_t1 = GdalRasterSource::open(req.t1, req.band);
+    job.m_t0 = req.t0_source ? req.t0_source : GdalRasterSource::open(req.t0, req.band);
+    job.m_t1 = req.t1_source ? req.t1_source : GdalRasterSource::open(req.t1, req.band);
+    if (req.t0_source && req.t0.empty()) job.m_req.t0 = req.t0_source->info().path;
+    if (req.t1_source && req.t1.empty()) job.m_req.t1 = req.t1_source->info().path;
     const RasterInfo& info = job.m_t0->info();
     check_same_grid(info, job.m_t1->info());
     job.m_crs = make_crs(info.crs_wkt, info.crs_label);
@@ -178,9 +159,10 @@ ChangeJob ChangeJob::open(const ChangeRequest& req) {
 
 ChangeJob ChangeJob::from_request(const ChangeRequest& req, const ExecutionContext& prep) {
     ChangeJob job = open(req);
-    job.set_zones(prepare_zones(req.zones, req.id_field, DissolveBy{}, job.m_crs,
-                                "raster '" + req.t0 + "'", req.policy, prep.threads, prep.progress),
-                  prep);
+    job.set_zones(
+        prepare_zones(req.zones, req.id_field, DissolveBy{}, job.m_crs,
+                      "raster '" + job.m_req.t0 + "'", req.policy, prep.threads, prep.progress),
+        prep);
     return job;
 }
 
@@ -335,6 +317,10 @@ std::string ChangeJob::serialize() const {
     if (m_geometry_released)
         fail(ErrorKind::Internal,
              "this change job released its zone geometry and cannot be serialized");
+    if (m_req.t0_source || m_req.t1_source)
+        fail(ErrorKind::Unsupported,
+             "a change job on in-memory arrays cannot be sent to other processes; write the "
+             "arrays to GeoTIFFs on a shared filesystem first");
     BinaryWriter w;
     w.str("redline.change.job.v1");
     w.str(m_req.t0);

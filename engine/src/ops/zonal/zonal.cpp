@@ -19,7 +19,7 @@ namespace redline {
 namespace {
 
 struct ZoneTile {
-    std::uint32_t zone;
+    std::size_t slot;                                          // raster * zone count + zone
     std::vector<std::pair<std::int32_t, ClassTally>> classes;  // local order
     ClassTally nodata;
 };
@@ -30,60 +30,71 @@ struct TileResult {
     std::uint64_t cost = 0;
 };
 
-struct Scratch {
+// One raster's view of a tile: its classes, and the tally of the zone being scanned.
+struct TallyLayer {
     std::unique_ptr<RasterReader> reader;
     TileClasses classes;
-    CoverageRasterizer rasterizer;
-    std::vector<ClassTally> tally;
-    std::vector<std::int64_t> cell_area;
+    std::vector<ClassTally> tally;  // by local class index (0 = nodata)
     std::vector<std::int64_t> counts;
     std::vector<std::uint16_t> dirty;
+    const std::uint16_t* cls = nullptr;  // local classes of the current row, from the window
 };
 
-// Tallies one zone over its window of the tile from the rasterizer's sparse scan: cells on edges
-// one by one, interior runs as per-class counters flushed once per row (full cells of a row
-// share one area on uniform-row models).
+struct Scratch {
+    std::vector<TallyLayer> layers;  // one per raster
+    CoverageRasterizer rasterizer;
+    std::vector<std::int64_t> cell_area;
+};
+
+// Tallies one zone over its window of the tile from the rasterizer's sparse scan, into every
+// raster's layer: cells on edges one by one (their weight computed once for all rasters),
+// interior runs as per-class counters flushed once per row (full cells of a row share one area
+// on uniform-row models).
 class ZoneTallier {
   public:
-    ZoneTallier(const TileClasses& tc, const Window& tile, const Window& w,
-                const CellAreaModel& areas, std::vector<ClassTally>& tally,
-                std::vector<std::int64_t>& cell_area, std::vector<std::int64_t>& counts,
-                std::vector<std::uint16_t>& dirty)
-        : m_tc(tc),
+    ZoneTallier(std::vector<TallyLayer>& layers, const Window& tile, const Window& w,
+                const CellAreaModel& areas, std::vector<std::int64_t>& cell_area)
+        : m_layers(layers),
           m_tile(tile),
           m_w(w),
           m_areas(areas),
-          m_tally(tally),
           m_cell_area(cell_area),
-          m_counts(counts),
-          m_dirty(dirty),
           m_uniform(areas.uniform_rows()) {
-        m_counts.assign(tally.size(), 0);
-        m_dirty.clear();
+        for (TallyLayer& l : m_layers) {
+            l.counts.assign(l.tally.size(), 0);
+            l.dirty.clear();
+        }
     }
     ~ZoneTallier() { flush(); }
 
     void cell(std::int64_t r, std::int64_t c, std::int64_t cov, const std::int64_t* mom) {
         set_row(r);
-        ClassTally& t = m_tally[m_cls[c]];
         const std::int64_t a = m_uniform ? m_a : m_cell_area[static_cast<std::size_t>(c)];
-        t.area += cell_weight(cov, a, mom, m_g);
-        t.coverage += cov;
+        const Int128 weight = cell_weight(cov, a, mom, m_g);
+        for (TallyLayer& l : m_layers) {
+            ClassTally& t = l.tally[l.cls[c]];
+            t.area += weight;
+            t.coverage += cov;
+        }
     }
     void span(std::int64_t r, std::int64_t b, std::int64_t e, std::int64_t cov) {
         set_row(r);
         if (m_uniform && cov == kFullCoverage) {
-            for (std::int64_t i = b; i < e; ++i) {
-                std::int64_t& n = m_counts[m_cls[i]];
-                if (n++ == 0) m_dirty.push_back(m_cls[i]);
-            }
+            for (TallyLayer& l : m_layers)
+                for (std::int64_t i = b; i < e; ++i) {
+                    std::int64_t& n = l.counts[l.cls[i]];
+                    if (n++ == 0) l.dirty.push_back(l.cls[i]);
+                }
             return;
         }
         for (std::int64_t i = b; i < e; ++i) {
-            ClassTally& t = m_tally[m_cls[i]];
             const std::int64_t a = m_uniform ? m_a : m_cell_area[static_cast<std::size_t>(i)];
-            t.area += cell_weight(cov, a, nullptr, 0.0);
-            t.coverage += cov;
+            const Int128 weight = cell_weight(cov, a, nullptr, 0.0);
+            for (TallyLayer& l : m_layers) {
+                ClassTally& t = l.tally[l.cls[i]];
+                t.area += weight;
+                t.coverage += cov;
+            }
         }
     }
 
@@ -93,7 +104,8 @@ class ZoneTallier {
         flush();
         m_row = r;
         const std::int64_t grid_row = m_w.row0 + r;
-        m_cls = m_tc.row(grid_row - m_tile.row0) + (m_w.col0 - m_tile.col0);
+        for (TallyLayer& l : m_layers)
+            l.cls = l.classes.row(grid_row - m_tile.row0) + (m_w.col0 - m_tile.col0);
         if (m_uniform) {
             m_a = m_areas.row_area_units(grid_row);
             m_full = static_cast<Int128>(m_a) << kCoverageBits;
@@ -104,26 +116,24 @@ class ZoneTallier {
         }
     }
     void flush() {
-        for (std::uint16_t k : m_dirty) {
-            const std::int64_t n = m_counts[k];
-            m_tally[k].area += static_cast<Int128>(n) * m_full;
-            m_tally[k].coverage += static_cast<Int128>(n) * kFullCoverage;
-            m_counts[k] = 0;
+        for (TallyLayer& l : m_layers) {
+            for (std::uint16_t k : l.dirty) {
+                const std::int64_t n = l.counts[k];
+                l.tally[k].area += static_cast<Int128>(n) * m_full;
+                l.tally[k].coverage += static_cast<Int128>(n) * kFullCoverage;
+                l.counts[k] = 0;
+            }
+            l.dirty.clear();
         }
-        m_dirty.clear();
     }
 
-    const TileClasses& m_tc;
+    std::vector<TallyLayer>& m_layers;
     const Window& m_tile;
     const Window& m_w;
     const CellAreaModel& m_areas;
-    std::vector<ClassTally>& m_tally;
     std::vector<std::int64_t>& m_cell_area;
-    std::vector<std::int64_t>& m_counts;
-    std::vector<std::uint16_t>& m_dirty;
     const bool m_uniform;
     std::int64_t m_row = -1;
-    const std::uint16_t* m_cls = nullptr;
     std::int64_t m_a = 0;
     Int128 m_full = 0;
     double m_g = 0;
@@ -219,15 +229,24 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
 ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const CellAreaModel& areas,
                       const RasterPlan& zp, const ZonalOptions& opts, std::uint64_t progress_offset,
                       std::uint64_t progress_total) {
+    return run_zonal(std::vector<const RasterSource*>{&raster}, zones, areas, zp, opts,
+                     progress_offset, progress_total);
+}
+
+ZonalResult run_zonal(const std::vector<const RasterSource*>& rasters, const ZoneSet& zones,
+                      const CellAreaModel& areas, const RasterPlan& zp, const ZonalOptions& opts,
+                      std::uint64_t progress_offset, std::uint64_t progress_total) {
+    if (rasters.empty()) fail(ErrorKind::Internal, "zonal: no raster");
     const TilePlan& plan = zp.plan;
     const ZoneIndex& index = *zp.index;
     const auto& busy = index.busy_tiles();
     const std::size_t begin = std::min(opts.task_begin, busy.size());
     const std::size_t end = std::min(opts.task_end, busy.size());
+    const std::size_t nz = zones.size();
 
     ZonalResult result;
     result.scale = areas.scale();
-    result.zones.resize(zones.size());
+    result.zones.resize(nz * rasters.size());
     result.tasks_total = busy.size();
     result.task_begin = begin;
     const std::uint64_t total = progress_total ? progress_total : zp.cost_of(begin, end);
@@ -235,15 +254,19 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
     tbb::enumerable_thread_specific<Scratch> scratch([&] {
         Scratch s;
         s.rasterizer = CoverageRasterizer(opts.mode, areas.has_row_gradient());
+        s.layers.resize(rasters.size());
         return s;
     });
 
     std::function<TileResult(std::size_t)> work = [&](std::size_t k) {
         const std::size_t t = busy[begin + k];
         Scratch& s = scratch.local();
-        if (!s.reader) s.reader = raster.open_reader();
         const Window tile = plan.tile(t);
-        s.classes.load(*s.reader, tile);
+        for (std::size_t r = 0; r < rasters.size(); ++r) {
+            TallyLayer& l = s.layers[r];
+            if (!l.reader) l.reader = rasters[r]->open_reader();
+            l.classes.load(*l.reader, tile);
+        }
         TileResult out;
         out.cells = static_cast<std::uint64_t>(tile.cells());
         out.cost = zp.cost[begin + k];
@@ -251,25 +274,28 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
             const Window w = zones.zone(z).window.intersect(tile);
             if (w.empty()) continue;
             index.rasterize_edges(s.rasterizer, z, t, w);
-            s.tally.assign(s.classes.count() + 1, ClassTally{});
+            for (TallyLayer& l : s.layers) l.tally.assign(l.classes.count() + 1, ClassTally{});
             {
-                ZoneTallier tallier(s.classes, tile, w, areas, s.tally, s.cell_area, s.counts,
-                                    s.dirty);
+                ZoneTallier tallier(s.layers, tile, w, areas, s.cell_area);
                 s.rasterizer.scan(tallier);
             }
-            ZoneTile zt;
-            zt.zone = z;
-            zt.nodata = s.tally[0];
-            for (std::size_t k2 = 1; k2 < s.tally.size(); ++k2)
-                if (!s.tally[k2].zero()) zt.classes.emplace_back(s.classes.value(k2), s.tally[k2]);
-            if (!zt.classes.empty() || !zt.nodata.zero()) out.zones.push_back(std::move(zt));
+            for (std::size_t r = 0; r < s.layers.size(); ++r) {
+                const TallyLayer& l = s.layers[r];
+                ZoneTile zt;
+                zt.slot = r * nz + z;
+                zt.nodata = l.tally[0];
+                for (std::size_t k2 = 1; k2 < l.tally.size(); ++k2)
+                    if (!l.tally[k2].zero())
+                        zt.classes.emplace_back(l.classes.value(k2), l.tally[k2]);
+                if (!zt.classes.empty() || !zt.nodata.zero()) out.zones.push_back(std::move(zt));
+            }
         }
         return out;
     };
     std::uint64_t done = progress_offset;
     std::function<void(std::size_t, TileResult &&)> merge = [&](std::size_t, TileResult&& tr) {
         for (auto& zt : tr.zones) {
-            ZoneTally& zone = result.zones[zt.zone];
+            ZoneTally& zone = result.zones[zt.slot];
             for (const auto& [v, t] : zt.classes) zone.classes[v].add(t);
             zone.nodata.add(zt.nodata);
         }

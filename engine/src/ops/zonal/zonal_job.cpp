@@ -22,10 +22,12 @@ namespace redline {
 TableSpec ZonalReport::table_spec() const {
     TableSpec spec;
     spec.layer_name = "zonal";
-    spec.columns = {{"zone", ColumnType::Text},
-                    {"class", ColumnType::Text},
-                    {"area_m2", ColumnType::Real},
-                    {"share", ColumnType::Real}};
+    if (!raster_names.empty()) spec.columns.push_back({raster_column, ColumnType::Text});
+    for (auto c : std::initializer_list<Column>{{"zone", ColumnType::Text},
+                                                {"class", ColumnType::Text},
+                                                {"area_m2", ColumnType::Real},
+                                                {"share", ColumnType::Real}})
+        spec.columns.push_back(c);
     if (classes) spec.columns.push_back({"class_name", ColumnType::Text});
     spec.columns.push_back({"cells", ColumnType::Real});
     spec.columns.push_back({"area_model", ColumnType::Text});
@@ -35,7 +37,8 @@ TableSpec ZonalReport::table_spec() const {
 
 std::vector<Value> ZonalReport::row_values(const ZonalRow& row) const {
     std::vector<Value> v;
-    v.reserve(8);
+    v.reserve(9);
+    if (!raster_names.empty()) v.emplace_back(raster_names[row.raster]);
     v.emplace_back(zone_names[row.zone]);
     v.emplace_back(row.nodata ? std::string("nodata") : std::to_string(row.klass));
     v.emplace_back(row.area_m2);
@@ -66,21 +69,67 @@ namespace {
 Crs raster_crs(const RasterSource& raster) {
     return make_crs(raster.info().crs_wkt, raster.info().crs_label);
 }
+
+// The file name of a path without its directory and last extension ("2020/lc.tif" -> "lc").
+std::string file_stem(const std::string& path) {
+    const std::size_t slash = path.find_last_of("/\\");
+    std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    const std::size_t dot = name.find_last_of('.');
+    if (dot != std::string::npos && dot > 0) name.resize(dot);
+    return name;
+}
+
+// The rasters' names for the stack column: the caller's, or the file name stems (distinct).
+std::vector<std::string> stack_labels(const std::vector<std::shared_ptr<const RasterSource>>& rs,
+                                      const std::vector<std::string>& given) {
+    if (rs.size() < 2) return {};
+    if (!given.empty()) {
+        if (given.size() != rs.size())
+            fail(ErrorKind::Internal,
+                 fmt::format("zonal: {} labels for {} rasters", given.size(), rs.size()));
+        return given;
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+        out.push_back(file_stem(rs[i]->info().path));
+        for (std::size_t j = 0; j < i; ++j)
+            if (out[j] == out[i])
+                fail(ErrorKind::InvalidInput,
+                     fmt::format(REDLINE_OPTION("raster") " '{}' and '{}' have the same file name "
+                                                          "stem '{}', which names the rasters in "
+                                                          "the raster column; give each raster a "
+                                                          "distinct file name (a symbolic link "
+                                                          "or a VRT will do)",
+                                 rs[j]->info().path, rs[i]->info().path, out[i]));
+    }
+    return out;
+}
 }  // namespace
 
 ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, PolygonLayer zones,
                    ZonalJobOptions opts, const ExecutionContext& prep)
-    : ZonalJob(raster, raster_crs(*raster), std::move(zones), std::move(opts), prep) {}
+    : ZonalJob(std::vector<std::shared_ptr<const RasterSource>>{raster}, raster_crs(*raster),
+               std::move(zones), std::move(opts), prep) {}
 
-ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonLayer zones,
+ZonalJob::ZonalJob(std::vector<std::shared_ptr<const RasterSource>> rasters, PolygonLayer zones,
                    ZonalJobOptions opts, const ExecutionContext& prep)
-    : m_raster(std::move(raster)),
+    : ZonalJob(rasters, raster_crs(*rasters.at(0)), std::move(zones), std::move(opts), prep) {}
+
+ZonalJob::ZonalJob(std::vector<std::shared_ptr<const RasterSource>> rasters, Crs crs,
+                   PolygonLayer zones, ZonalJobOptions opts, const ExecutionContext& prep)
+    : m_rasters(std::move(rasters)),
+      m_raster(m_rasters.at(0)),
       m_crs(std::move(crs)),
       m_zones(std::move(zones)),
       m_opts(std::move(opts)) {
     const RasterInfo& info = m_raster->info();
+    for (std::size_t r = 1; r < m_rasters.size(); ++r)
+        require_same_grid(info, m_rasters[r]->info(), "the rasters of " REDLINE_OPTION("raster"),
+                          "tabulate them together");
+    m_opts.stack_labels = stack_labels(m_rasters, m_opts.stack_labels);
     m_warnings = m_zones.warnings;
-    for (const auto& w : info.warnings) m_warnings.push_back(w);
+    for (const auto& r : m_rasters)
+        for (const auto& w : r->info().warnings) m_warnings.push_back(w);
     if (!m_opts.classes.empty()) m_classes = ClassTable::load(m_opts.classes);
     parse_coverage_mode(m_opts.mode);  // validates
     m_areas = CellAreaModel::build(info.grid, m_crs, prep.threads);
@@ -95,7 +144,10 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonL
     }
     PlanBudget budget;
     budget.max_memory = m_opts.max_memory;
-    budget.bytes_per_tile_cell = 10;
+    // Per raster a tile's values, validity and local classes (7 bytes a cell), plus the rest.
+    budget.bytes_per_tile_cell = 3 + 7 * static_cast<std::int64_t>(m_rasters.size());
+    for (std::size_t r = 1; r < m_rasters.size(); ++r)
+        budget.extra_cache_bytes += m_rasters[r]->info().cache_bytes;
     m_plan = plan_within_memory(*m_raster, *m_zoneset, m_opts.tile_size, prep.threads, budget,
                                 m_warnings, m_memory_note);
     m_opts.max_memory =
@@ -121,12 +173,20 @@ ZonalJob::ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonL
 }
 
 ZonalJob ZonalJob::from_request(const ZonalRequest& req, const ExecutionContext& prep) {
-    std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(req.raster, req.band);
-    Crs crs = raster_crs(*raster);
+    if (req.rasters.empty())
+        fail(ErrorKind::InvalidInput, "zonal: give a raster (" REDLINE_OPTION("raster") ")");
+    std::vector<std::shared_ptr<const RasterSource>> rasters;
+    for (const auto& path : req.rasters) rasters.push_back(GdalRasterSource::open(path, req.band));
+    Crs crs = raster_crs(*rasters[0]);
+    // Checked before the zones are read: a mismatch costs nothing.
+    for (std::size_t r = 1; r < rasters.size(); ++r)
+        require_same_grid(rasters[0]->info(), rasters[r]->info(),
+                          "the rasters of " REDLINE_OPTION("raster"), "tabulate them together");
+    if (req.job.stack_labels.empty()) stack_labels(rasters, {});
     PolygonLayer zones =
-        prepare_zones(req.zones, req.id_field, req.dissolve, crs, "raster '" + req.raster + "'",
+        prepare_zones(req.zones, req.id_field, req.dissolve, crs, "raster '" + req.rasters[0] + "'",
                       req.policy, prep.threads, prep.progress);
-    return ZonalJob(std::move(raster), std::move(crs), std::move(zones), req.job, prep);
+    return ZonalJob(std::move(rasters), std::move(crs), std::move(zones), req.job, prep);
 }
 
 namespace {
@@ -171,7 +231,9 @@ ZonalResult ZonalJob::run(std::size_t begin, std::size_t end, const ExecutionCon
     ZonalOptions zo = engine_options(m_opts, ctx);
     zo.task_begin = begin;
     zo.task_end = end;
-    return run_zonal(*m_raster, *m_zoneset, m_areas, *m_plan, zo, progress.done, progress.total);
+    std::vector<const RasterSource*> rasters;
+    for (const auto& r : m_rasters) rasters.push_back(r.get());
+    return run_zonal(rasters, *m_zoneset, m_areas, *m_plan, zo, progress.done, progress.total);
 }
 
 TaskSpan ZonalJob::span_of(const ZonalResult& part) const {
@@ -195,6 +257,13 @@ std::string ZonalJob::fingerprint() const {
     w.str("redline.zonal.checkpoint.v3");
     w.str(dataset_identity(info.path));
     w.i64(info.band);
+    if (m_rasters.size() > 1) {
+        w.u64(m_rasters.size());
+        for (std::size_t r = 1; r < m_rasters.size(); ++r)
+            w.str(dataset_identity(m_rasters[r]->info().path));
+        w.str(m_opts.stack_column);
+        for (const auto& l : m_opts.stack_labels) w.str(l);
+    }
     w.str(m_opts.mode);
     w.str(m_opts.classes);
     w.i64(m_opts.tile_size);
@@ -208,7 +277,12 @@ std::string ZonalJob::fingerprint() const {
 }
 
 std::string ZonalJob::describe_plan() const {
-    return m_plan->describe(m_raster->info()) +
+    const std::string stack =
+        m_rasters.size() > 1
+            ? fmt::format("; {} rasters on one grid, the zones rasterized once for all",
+                          m_rasters.size())
+            : std::string();
+    return m_plan->describe(m_raster->info()) + stack +
            fmt::format("; {} zones, {} tasks; cell areas: {}; {}", m_zoneset->size(), task_count(),
                        m_areas.description(), m_memory_note);
 }
@@ -219,6 +293,10 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
     rep.warnings = m_warnings;
     rep.classes = m_classes;
     rep.zone_names = m_zones.ids;
+    if (m_rasters.size() > 1) {
+        rep.raster_column = m_opts.stack_column;
+        rep.raster_names = m_opts.stack_labels;
+    }
     rep.area_model = m_areas.kind_name();
     rep.ellipsoid = m_areas.ellipsoid();
     if (res.tasks_run != res.tasks_total)
@@ -226,14 +304,17 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
              fmt::format("zonal result covers {} of {} tasks; merge every partition "
                          "before reporting",
                          res.tasks_run, res.tasks_total));
-    for (std::size_t z = 0; z < res.zones.size(); ++z) {
-        const ZoneTally& zt = res.zones[z];
+    const std::size_t nz = m_zoneset->size();
+    for (std::size_t slot = 0; slot < res.zones.size(); ++slot) {
+        const std::size_t z = nz ? slot % nz : 0;
+        const ZoneTally& zt = res.zones[slot];
         Int128 valid = 0;
         for (const auto& [k, t] : zt.classes) valid += t.area;
         const double valid_m2 = res.scale.to_m2(valid);
         auto push = [&](bool nodata, std::int64_t k, const ClassTally& t) {
             if (t.area <= 0) return;
             ZonalRow row;
+            row.raster = nz ? slot / nz : 0;
             row.zone = z;
             row.nodata = nodata;
             row.klass = k;
@@ -245,15 +326,29 @@ ZonalReport ZonalJob::report(const ZonalResult& res) const {
         for (const auto& [k, t] : zt.classes) push(false, k, t);
         push(true, 0, zt.nodata);
     }
-    nlohmann::json raster_meta = {{"path", info.path},
-                                  {"band", info.band},
-                                  {"crs", info.crs_label},
-                                  {"grid", info.grid.describe()},
-                                  {"data_type", info.data_type}};
-    if (info.nodata) raster_meta["nodata"] = *info.nodata;
+    auto raster_meta = [](const RasterInfo& ri) {
+        nlohmann::json m = {{"path", ri.path},
+                            {"band", ri.band},
+                            {"crs", ri.crs_label},
+                            {"grid", ri.grid.describe()},
+                            {"data_type", ri.data_type}};
+        if (ri.nodata) m["nodata"] = *ri.nodata;
+        return m;
+    };
     rep.meta = engine_provenance();
     rep.meta["command"] = "zonal";
-    rep.meta["raster"] = raster_meta;
+    if (m_rasters.size() == 1) {
+        rep.meta["raster"] = raster_meta(info);
+    } else {
+        nlohmann::json list = nlohmann::json::array();
+        for (std::size_t r = 0; r < m_rasters.size(); ++r) {
+            nlohmann::json m = {{m_opts.stack_column, m_opts.stack_labels[r]}};
+            m.update(raster_meta(m_rasters[r]->info()));
+            list.push_back(std::move(m));
+        }
+        rep.meta["rasters"] = std::move(list);
+        rep.meta["zone_coverage"] = "computed once for all rasters (one pass)";
+    }
     rep.meta["zones"] = m_zones.describe(LayerRole::Zones);
     rep.meta["mode"] = m_opts.mode;
     rep.meta["area_model"] = {{"kind", m_areas.kind_name()},
@@ -269,26 +364,37 @@ std::string ZonalJob::serialize() const {
     if (m_geometry_released)
         fail(ErrorKind::Internal,
              "this zonal job released its zone geometry and cannot be serialized");
+    for (const auto& r : m_rasters)
+        if (r->info().path.empty() || r->info().path == "<array>")
+            fail(ErrorKind::Unsupported,
+                 "a zonal job on an in-memory array cannot be sent to other processes; write the "
+                 "array to a GeoTIFF on a shared filesystem first");
     const RasterInfo& info = m_raster->info();
-    if (info.path.empty() || info.path == "<array>")
-        fail(ErrorKind::Unsupported,
-             "a zonal job on an in-memory array cannot be sent to other processes; write the array "
-             "to "
-             "a GeoTIFF on a shared filesystem first");
     BinaryWriter w;
-    w.str("redline.zonal.job.v1");
+    // v1: one raster; v2: several (their paths, the column and labels after the options).
+    w.str(m_rasters.size() == 1 ? "redline.zonal.job.v1" : "redline.zonal.job.v2");
     w.str(info.path);
     w.i64(info.band);
     w.str(m_opts.mode);
     w.str(m_opts.classes);
     w.i64(m_opts.tile_size);
     w.str(m_zones.serialize());
+    if (m_rasters.size() > 1) {
+        w.u64(m_rasters.size());
+        for (std::size_t r = 0; r < m_rasters.size(); ++r) {
+            w.str(m_rasters[r]->info().path);
+            w.str(m_opts.stack_labels[r]);
+        }
+        w.str(m_opts.stack_column);
+    }
     return w.take();
 }
 
 ZonalJob ZonalJob::deserialize(const std::string& bytes) {
     BinaryReader r(bytes);
-    r.expect_magic("redline.zonal.job.v1");
+    const std::string magic = r.str();
+    if (magic != "redline.zonal.job.v1" && magic != "redline.zonal.job.v2")
+        fail(ErrorKind::InvalidInput, "not a serialized zonal job (bad magic)");
     const std::string path = r.str();
     const int band = static_cast<int>(r.i64());
     ZonalJobOptions o;
@@ -296,8 +402,18 @@ ZonalJob ZonalJob::deserialize(const std::string& bytes) {
     o.classes = r.str();
     o.tile_size = r.i64();
     PolygonLayer zones = PolygonLayer::deserialize(r.str());
-    std::shared_ptr<const RasterSource> raster = GdalRasterSource::open(path, band);
-    return ZonalJob(std::move(raster), std::move(zones), o);
+    std::vector<std::shared_ptr<const RasterSource>> rasters;
+    if (magic == "redline.zonal.job.v1") {
+        rasters.push_back(GdalRasterSource::open(path, band));
+    } else {
+        const std::size_t n = r.count();
+        for (std::size_t i = 0; i < n; ++i) {
+            rasters.push_back(GdalRasterSource::open(r.str(), band));
+            o.stack_labels.push_back(r.str());
+        }
+        o.stack_column = r.str();
+    }
+    return ZonalJob(std::move(rasters), std::move(zones), o);
 }
 
 ZonalReport run_zonal_job(const ZonalRequest& req, const ExecutionContext& ctx) {

@@ -4,10 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
+#include <mutex>
 #include <numbers>
 #include <random>
 
 #include "redline/core/error.hpp"
+#include "redline/coverage/raster_plan.hpp"
 #include "redline/geodesy/crs_description.hpp"
 #include "redline/geodesy/ellipsoid.hpp"
 #include "redline/io/memory_raster_source.hpp"
@@ -215,6 +219,96 @@ TEST(ZonalTest, CancelledRunThrowsCancelled) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Cancelled);
+    }
+}
+
+// Several rasters on one grid in one pass (issue 20 §3): each raster's tallies, at slot
+// raster * zones + zone, are to the bit those of a run on it alone, for any threads and tiles.
+TEST(ZonalTest, SeveralRastersInOnePassEqualEachAlone) {
+    std::mt19937_64 rng(20);
+    for (const char* crs : {test::kAlbers, "EPSG:4490"}) {
+        const Grid g = std::string(crs) == "EPSG:4490"
+                           ? Grid(105.0, 0.00025, 30.2, -0.00025, 157, 121)
+                           : Grid(600'000, 30, 3'600'000, -30, 157, 121);
+        std::vector<Fixture> dates;
+        for (int k = 0; k < 3; ++k) dates.push_back(random_raster(rng, g, crs));
+        const auto zones = random_zones(rng, g, 25);
+        std::vector<std::unique_ptr<MemoryRasterSource>> sources;
+        std::vector<const RasterSource*> ptrs;
+        for (const auto& f : dates) {
+            sources.push_back(
+                std::make_unique<MemoryRasterSource>(f.cells.data(), CellType::UInt8, g, f.wkt, 0));
+            ptrs.push_back(sources.back().get());
+        }
+        std::vector<std::string> names(zones.size(), "z");
+        ZoneSet zs(g, zones, names);
+        auto model = CellAreaModel::build(g, make_crs(dates[0].wkt, "test CRS"), 1);
+        for (std::int64_t ts : {32, 1024})
+            for (int threads : {1, 2}) {
+                ZonalOptions o;
+                o.threads = threads;
+                o.tile_size = ts;
+                const RasterPlan plan(*sources[0], zs, ts);
+                const ZonalResult all = run_zonal(ptrs, zs, model, plan, o);
+                ASSERT_EQ(all.zones.size(), 3 * zones.size());
+                EXPECT_EQ(all.tasks_run, plan.tasks());
+                for (std::size_t r = 0; r < 3; ++r) {
+                    const ZonalResult alone = run(dates[r], zones, o);
+                    ZonalResult slice = alone;
+                    slice.zones.assign(
+                        all.zones.begin() + static_cast<std::ptrdiff_t>(r * zones.size()),
+                        all.zones.begin() + static_cast<std::ptrdiff_t>((r + 1) * zones.size()));
+                    expect_same(alone, slice);
+                }
+            }
+    }
+}
+
+// A raster fetched window by window (a Dask array in Python) gives the numbers of the same cells
+// held in memory, and a cell outside the class codes is named by its row and column in the grid.
+TEST(ZonalTest, CallbackSourceEqualsTheArrayAndNamesBadCellsInTheGrid) {
+    std::mt19937_64 rng(21);
+    const Grid g(600'000, 30, 3'600'000, -30, 157, 121);
+    auto f = random_raster(rng, g, test::kAlbers);
+    const auto zones = random_zones(rng, g, 25);
+    std::size_t fetches = 0;
+    std::mutex m;
+    std::vector<std::int64_t> wide(f.cells.begin(), f.cells.end());
+    auto fetch = [&](const Window& w, void* dst) {
+        {
+            std::lock_guard<std::mutex> lock(m);
+            ++fetches;
+        }
+        auto* out = static_cast<std::int64_t*>(dst);
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            std::memcpy(out + r * w.cols, wide.data() + (w.row0 + r) * g.cols() + w.col0,
+                        static_cast<std::size_t>(w.cols) * sizeof(std::int64_t));
+    };
+    CallbackRasterSource src(fetch, CellType::Int64, g, f.wkt, 0, "test CRS", 48, 32);
+    EXPECT_EQ(src.info().block_cols, 48);
+    EXPECT_EQ(src.info().block_rows, 32);
+    std::vector<std::string> names(zones.size(), "z");
+    ZoneSet zs(g, zones, names);
+    auto model = CellAreaModel::build(g, make_crs(f.wkt, "test CRS"), 1);
+    ZonalOptions o;
+    o.tile_size = 32;
+    const ZonalResult got = run_zonal(src, zs, model, o);
+    expect_same(run(f, zones, o), got);
+    EXPECT_EQ(fetches, got.tasks_run);  // one fetch per tile, no more
+    wide[static_cast<std::size_t>(100 * g.cols() + 140)] = std::int64_t{1} << 40;
+    const std::vector<MultiPolygon> everything{
+        test::box(g.x0(), g.y_of(static_cast<double>(g.rows())),
+                  g.x_of(static_cast<double>(g.cols())), g.y0())};
+    const ZoneSet all(g, everything, std::vector<std::string>{"all"});
+    try {
+        ZonalResult bad = run_zonal(src, all, model, o);
+        (void)bad;
+        ADD_FAILURE() << "the out-of-range cell was not refused";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidInput);
+        EXPECT_NE(std::string(e.what()).find("1099511627776 at row 100, column 140"),
+                  std::string::npos)
+            << e.what();
     }
 }
 

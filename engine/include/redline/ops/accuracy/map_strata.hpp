@@ -27,11 +27,13 @@
 // Thread-safety: reentrant (each call opens its own readers).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "redline/core/grid.hpp"
 #include "redline/exec/progress.hpp"
+#include "redline/io/raster_source.hpp"
 #include "redline/layers/layer_policy.hpp"
 #include "redline/ops/transition_strata.hpp"
 
@@ -42,8 +44,11 @@ struct MapStrataRequest {
     std::string t0, t1;  // change strata from two dates instead of `map` (DEFAULT "": none)
     TransitionStrata transitions;  // the strata of t0 -> t1 transitions (t0/t1 only)
     int band = 1;                  // DEFAULT 1
-    std::string zones;             // PATH[:LAYER]; DEFAULT "" = the whole map
-    std::string id_field;          // zone names for the `zone` column; DEFAULT "" = feature ids
+    // Rasters the caller opened (Python arrays, xarray.DataArray), used instead of opening map,
+    // t0 and t1 by path; the paths then only name them in messages (DEFAULT none).
+    std::shared_ptr<const RasterSource> map_source, t0_source, t1_source;
+    std::string zones;     // PATH[:LAYER]; DEFAULT "" = the whole map
+    std::string id_field;  // zone names for the `zone` column; DEFAULT "" = feature ids
     LayerPolicy policy = LayerPolicy::zones();
     int threads = 0;                // DEFAULT 0 = all cores
     std::int64_t tile_size = 1024;  // cells per tile side; speed and memory only

@@ -35,6 +35,9 @@ namespace redline {
 struct ChangeRequest {
     std::string t0, t1;
     int band = 1;
+    // Rasters the caller opened (Python: a numpy or Dask array, an xarray.DataArray); used
+    // instead of opening t0 / t1 by path (DEFAULT none). A job on them cannot be serialized.
+    std::shared_ptr<const RasterSource> t0_source, t1_source;
     std::string zones;                          // PATH[:LAYER]
     std::string id_field;                       // DEFAULT "": the feature id names each zone (--id)
     LayerPolicy policy = LayerPolicy::zones();  // zones and permitted polygons

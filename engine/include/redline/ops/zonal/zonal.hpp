@@ -7,6 +7,12 @@
 // class. Tallies are exact 128-bit fixed-point sums (core/fixed_area.hpp), merged in tile order,
 // so the result is identical for any thread count, tile size or partition into tasks.
 // Memory: the zone set, the index and 2 x threads tiles in flight.
+//
+// Several rasters on one grid (dates of a time series, bands): each busy tile of each raster is
+// decoded once, but each zone is rasterized over the tile once for all of them, and each
+// covered cell's weight is computed once; every raster gets its own tallies, equal to the bit
+// to a run on that raster alone. The zone coverage is thus computed once per tile, not once per
+// raster.
 // Thread-safety: run_zonal is reentrant; the inputs are only read.
 #include <cstdint>
 #include <limits>
@@ -45,9 +51,10 @@ struct ZoneTally {
 
 struct ZonalResult {
     AreaScale scale;
-    std::vector<ZoneTally> zones;  // in zone order
-    std::size_t tasks_total = 0;   // busy tiles of the whole job
-    std::size_t task_begin = 0;    // the first task run; with tasks_run: tasks [begin, begin+run)
+    // In zone order; with several rasters, raster-major: zones[raster * zone count + zone].
+    std::vector<ZoneTally> zones;
+    std::size_t tasks_total = 0;  // busy tiles of the whole job
+    std::size_t task_begin = 0;   // the first task run; with tasks_run: tasks [begin, begin+run)
     std::size_t tasks_run = 0;
     std::uint64_t cells_read = 0;
     // Adds a partial result of the same job (exact, order-free; the task span becomes the
@@ -68,6 +75,10 @@ ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const Ce
 // `progress_offset` out of `progress_total` (0 = the range's own total).
 ZonalResult run_zonal(const RasterSource& raster, const ZoneSet& zones, const CellAreaModel& areas,
                       const RasterPlan& plan, const ZonalOptions& opts,
+                      std::uint64_t progress_offset = 0, std::uint64_t progress_total = 0);
+// Several rasters on the grid of the plan (the caller checks that they share it), in one pass.
+ZonalResult run_zonal(const std::vector<const RasterSource*>& rasters, const ZoneSet& zones,
+                      const CellAreaModel& areas, const RasterPlan& plan, const ZonalOptions& opts,
                       std::uint64_t progress_offset = 0, std::uint64_t progress_total = 0);
 
 }  // namespace redline

@@ -10,6 +10,12 @@
 // merge_partials(job, parts) for a Dask run that shipped the serialized job to workers: the
 // same bytes. Threads, progress and cancellation come with each run (ExecutionContext).
 //
+// Several rasters on one grid (`redline zonal --raster a.tif --raster b.tif`, a 3-D
+// xarray.DataArray): one job, one pass; the zones are prepared and rasterized once for all of
+// them (ops/zonal/zonal.hpp), and each raster's rows equal those of a run on it alone. The table
+// then starts with a column naming the raster (`raster`: the file name stem; Python: `time` or
+// `band` from the array's dimension), rows raster by raster in the order given.
+//
 // Output contract (issue #2): rows in zone order, then ascending class code, then `nodata`;
 // one row per (zone, class) with area > 0. Columns: zone, class, area_m2, share, then
 // class_name (with a class table), cells (coverage-weighted cell count), area_model,
@@ -47,10 +53,16 @@ struct ZonalJobOptions {
     // geometry (ZoneSet's && constructor), so the peak holds one copy of the vertices, not two;
     // serialize() is then refused. Not part of the job's identity.
     bool consume_geometry = false;
+    // With several rasters: the first column's name and its value for each raster (DEFAULT
+    // "raster" and the file name stems of the paths). Ignored with one raster.
+    std::string stack_column = "raster";
+    std::vector<std::string> stack_labels;
 };
 
 struct ZonalRequest {
-    std::string raster;
+    // One raster, or several on one grid (then a `raster` column names them by file name stem;
+    // stems must differ).
+    std::vector<std::string> rasters;
     int band = 1;
     std::string zones;     // PATH[:LAYER]
     std::string id_field;  // DEFAULT "": the feature id names each zone (--id)
@@ -60,6 +72,7 @@ struct ZonalRequest {
 };
 
 struct ZonalRow {
+    std::size_t raster = 0;  // index into ZonalReport::raster_names (0 with one raster)
     std::size_t zone = 0;
     bool nodata = false;
     std::int64_t klass = 0;
@@ -69,6 +82,10 @@ struct ZonalRow {
 };
 
 struct ZonalReport {
+    // With several rasters: the first column (`raster_column`) holds raster_names[row.raster];
+    // empty with one raster (no such column).
+    std::string raster_column;
+    std::vector<std::string> raster_names;
     std::vector<std::string> zone_names;
     std::vector<ZonalRow> rows;
     std::optional<ClassTable> classes;
@@ -89,6 +106,10 @@ class ZonalJob final : public TiledJob<ZonalResult, ZonalResult> {
     // (cell areas, zone set, the memory plan, which allows 2 x threads tiles in flight).
     ZonalJob(std::shared_ptr<const RasterSource> raster, PolygonLayer zones, ZonalJobOptions opts,
              const ExecutionContext& prep = {});
+    // Several rasters on the grid and CRS of the first (InvalidInput otherwise, naming the two
+    // that differ); opts.stack_labels names them (DEFAULT their paths' file name stems).
+    ZonalJob(std::vector<std::shared_ptr<const RasterSource>> rasters, PolygonLayer zones,
+             ZonalJobOptions opts, const ExecutionContext& prep = {});
     // Opens the raster by path and prepares the zones.
     static ZonalJob from_request(const ZonalRequest& req, const ExecutionContext& prep = {});
 
@@ -101,6 +122,7 @@ class ZonalJob final : public TiledJob<ZonalResult, ZonalResult> {
     TaskSpan span_of(const ZonalResult& part) const override;
     std::unique_ptr<PartialMerger<ZonalResult, ZonalResult>> merger() const override;
     ZonalResult run_local(const ExecutionContext& ctx) const override;
+    std::size_t raster_count() const { return m_rasters.size(); }
     // Identity of the job's inputs and options for checkpoints (paths, sizes, mtimes, zones).
     std::string fingerprint() const override;
     std::string describe_plan() const override;
@@ -114,10 +136,11 @@ class ZonalJob final : public TiledJob<ZonalResult, ZonalResult> {
     const std::vector<std::string>& warnings() const { return m_warnings; }
 
   private:
-    ZonalJob(std::shared_ptr<const RasterSource> raster, Crs crs, PolygonLayer zones,
+    ZonalJob(std::vector<std::shared_ptr<const RasterSource>> rasters, Crs crs, PolygonLayer zones,
              ZonalJobOptions opts, const ExecutionContext& prep);
-    std::shared_ptr<const RasterSource> m_raster;
-    Crs m_crs;  // the raster's
+    std::vector<std::shared_ptr<const RasterSource>> m_rasters;
+    std::shared_ptr<const RasterSource> m_raster;  // the first
+    Crs m_crs;                                     // the raster's
     PolygonLayer m_zones;
     ZonalJobOptions m_opts;
     std::optional<ClassTable> m_classes;
