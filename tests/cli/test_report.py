@@ -493,3 +493,52 @@ def test_verify_needs_a_manifest(tmp_path):
     (tmp_path / "x.json").write_text("{}", encoding="utf-8")
     p = run("report", "--verify", tmp_path / "x.json")
     assert p.returncode == 2 and "not a redline report manifest" in p.stderr
+
+
+def test_interactive_map_clusters_what_it_does_not_draw(tmp_path):
+    """The demo's redline has slivers smaller than a pixel of the full view: they are drawn as
+    clustered points in the redline's layer group (counted in `capped`), with a popup; the switcher
+    says how many."""
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is required (scripts/debian-packages.txt)"
+    out = tmp_path / "demo"
+    assert run("demo", "--output-dir", out, "--quiet").returncode == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="webmap-data">(.*?)</script>', html,
+                                re.S).group(1))
+    clusters = data["clusters"]["redline"]
+    assert data["capped"]["redline"] == sum(c[2] for c in clusters) > 0
+    assert all(73 < c[0] < 136 and 3 < c[1] < 54 and c[3] is None for c in clusters)  # in China, no area
+    assert data["capped"]["violation"] == 0 and "violation" not in data["clusters"]  # 110 < the cap
+    assert data["dates"] == "lc_2015.tif -> lc_2020.tif"
+    assert set(data["violation"]["features"][0]["properties"]) == {"id", "zone", "rule", "from", "to", "area_m2"}
+    dt = DevTools(chromium, tmp_path / "profile", f"file://{out / 'report.html'}")
+    try:
+        dt.wait_loaded()
+
+        def js(expr):
+            r = dt.call("Runtime.evaluate", expression=expr, returnByValue=True)
+            assert "exceptionDetails" not in r, r["exceptionDetails"]
+            return r["result"].get("value")
+
+        deadline = time.monotonic() + 60
+        while not js("!!window.redlineMap"):
+            assert time.monotonic() < deadline, "the interactive map did not start"
+            time.sleep(0.05)
+        n = len(data["redline"]["features"])
+        assert js("redlineMap.layers.redline.getLayers().length") == n + len(clusters)
+        labels = js("Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+                    ".map(function (l) { return l.textContent.trim(); })")
+        assert f"ecological redline ({n}, {data['capped']['redline']} more as clusters)" in labels, labels
+        popup = js("(function () { var ls = redlineMap.layers.redline.getLayers();"
+                   " var m = ls[ls.length - 1]; m.openPopup();"
+                   " return m.getPopup().getElement().textContent; })()")
+        assert "redline polygons smaller than a pixel of the full view" in popup, popup
+        assert "they are in the redline layer given as input" in popup, popup
+        js("redlineMap.map.closePopup(), true")
+        patch = js("(function () { var l = redlineMap.layers.violation.getLayers()[0];"
+                   " l.fire('click', {latlng: l.getLatLng()});"
+                   " return l.getPopup().getElement().textContent; })()")
+        assert "(violation)" in patch and "lc_2015.tif -> lc_2020.tif" in patch and " km²" in patch, patch
+    finally:
+        dt.close()

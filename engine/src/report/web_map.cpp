@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "redline/geodesy/transformer.hpp"
@@ -58,6 +60,58 @@ void add_polygons(nlohmann::json& fc, const Transformer& tr, const std::vector<M
     }
 }
 
+// Features left out of a layer (beyond the cap, or smaller than a pixel) as clustered points: one
+// per grid cell of `bin` degrees, at the mean position of its members, with their count and
+// total area. Cells in (row, column) order: the same output for any thread count.
+class Clusters {
+  public:
+    explicit Clusters(double bin) : m_bin(bin) {}
+    void add(double lon, double lat, double area_m2) {
+        Cell& c = m_cells[{static_cast<long>(std::floor(lat / m_bin)),
+                           static_cast<long>(std::floor(lon / m_bin))}];
+        c.lon += lon;
+        c.lat += lat;
+        c.area_m2 += area_m2;
+        ++c.count;
+    }
+    std::size_t members() const {
+        std::size_t n = 0;
+        for (const auto& [k, c] : m_cells) n += c.count;
+        return n;
+    }
+    // [[lon, lat, count, area_m2 (null when unknown)], ...]
+    nlohmann::json to_json(bool with_area) const {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& [k, c] : m_cells) {
+            const double n = static_cast<double>(c.count);
+            out.push_back({round5(c.lon / n), round5(c.lat / n), c.count,
+                           with_area ? nlohmann::json(c.area_m2) : nlohmann::json(nullptr)});
+        }
+        return out;
+    }
+
+  private:
+    struct Cell {
+        double lon = 0, lat = 0, area_m2 = 0;
+        std::size_t count = 0;
+    };
+    double m_bin;
+    std::map<std::pair<long, long>, Cell> m_cells;
+};
+
+// Cluster cells of about 16 pixels of the map across the extent (in degrees).
+double cluster_bin(const Transformer& tr, const Box& extent, int width) {
+    const Point a = tr.transform(Point{extent.xmin, extent.ymin});
+    const Point b = tr.transform(Point{extent.xmax, extent.ymax});
+    const double span = std::max(std::abs(b.x - a.x), std::abs(b.y - a.y));
+    return std::max(span / std::max(1, width / 16), 1e-4);
+}
+
+Point box_centre_lonlat(const Transformer& tr, const MultiPolygon& mp) {
+    const Box b = mp.bounds();
+    return tr.transform(Point{(b.xmin + b.xmax) / 2, (b.ymin + b.ymax) / 2});
+}
+
 std::string class_label(const ClassTable& t, std::int64_t code) {
     if (code == kNodataClass) return "nodata";
     auto n = t.name_of(code);
@@ -83,16 +137,38 @@ nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts) {
         add_polygons(layers["regions"], tr, thin_for_map(regs.geoms, extent, opts.width),
                      regs.names);
     }
+    const double bin = cluster_bin(tr, extent, opts.width);
+    nlohmann::json clusters = nlohmann::json::object();
+    nlohmann::json capped = nlohmann::json::object();
     if (cfg.has("redline")) {
+        // Polygons smaller than a pixel of the full view in both directions are drawn as
+        // clustered points (a national redline holds 100,000s of them).
+        const double px = std::max(extent.xmax - extent.xmin, extent.ymax - extent.ymin) /
+                          std::max(1, opts.width);
+        std::vector<MultiPolygon> drawn;
+        Clusters small(bin);
+        for (const MultiPolygon& mp : ctx.redline_outline()) {
+            const Box b = mp.bounds();
+            if (b.xmax - b.xmin < px && b.ymax - b.ymin < px) {
+                const Point c = box_centre_lonlat(tr, mp);
+                small.add(c.x, c.y, 0.0);
+            } else {
+                drawn.push_back(mp);
+            }
+        }
         layers["redline"] = collection();
-        add_polygons(layers["redline"], tr, ctx.redline_outline(), {});
+        add_polygons(layers["redline"], tr, drawn, {});
+        if (small.members()) {
+            clusters["redline"] = small.to_json(false);
+            capped["redline"] = small.members();
+        }
     }
     if (ctx.change) {
         const ChangeReport& ch = *ctx.change;
         const std::string dates =
             std::filesystem::path(cfg.input("landcover_t0")).filename().string() + " -> " +
             std::filesystem::path(cfg.input("landcover_t1")).filename().string();
-        nlohmann::json capped = nlohmann::json::object();
+        layers["dates"] = dates;
         for (const char* status : {"violation", "below-mmu", "permitted"}) {
             std::vector<const ChangePatchRow*> rows;
             for (const auto& p : ch.patches)
@@ -106,16 +182,13 @@ nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts) {
             nlohmann::json fc = collection();
             for (std::size_t i = 0; i < keep; ++i) {
                 const ChangePatchRow& p = *rows[i];
+                // The layer gives the status, data.dates the two dates; the page formats km2.
                 nlohmann::json props = {{"id", p.patch_id},
                                         {"zone", ch.zone_names[p.zone]},
                                         {"rule", p.rule},
                                         {"from", class_label(ch.classes, p.from)},
                                         {"to", class_label(ch.classes, p.to)},
-                                        {"area_m2", p.area_m2},
-                                        {"area_km2", fmt::format("{:.3f}", p.area_m2 / 1e6)},
-                                        {"status", p.status},
-                                        {"permitted_share", p.permitted_share},
-                                        {"dates", dates}};
+                                        {"area_m2", p.area_m2}};
                 fc["features"].push_back(
                     {{"type", "Feature"},
                      {"properties", props},
@@ -127,8 +200,13 @@ nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts) {
             std::replace(key.begin(), key.end(), '-', '_');
             layers[key] = std::move(fc);
             capped[key] = rows.size() - keep;
+            if (rows.size() > keep) {
+                Clusters rest(bin);
+                for (std::size_t i = keep; i < rows.size(); ++i)
+                    rest.add(rows[i]->lon, rows[i]->lat, rows[i]->area_m2);
+                clusters[key] = rest.to_json(true);
+            }
         }
-        layers["capped"] = capped;
     }
     if (ctx.conflicts && !ctx.conflicts->rows.empty()) {
         const ConflictsReport& cf = *ctx.conflicts;
@@ -157,13 +235,22 @@ nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts) {
                    {"id_a", r.id_a},
                    {"layer_b", cf.layer_labels[r.layer_b]},
                    {"id_b", r.id_b},
-                   {"area_m2", r.area_m2},
-                   {"area_km2", fmt::format("{:.3f}", r.area_m2 / 1e6)}}},
+                   {"area_m2", r.area_m2}}},
                  {"geometry", {{"type", "MultiPolygon"}, {"coordinates", coords}}}});
         }
         layers["conflicts"] = std::move(fc);
-        layers["capped"]["conflicts"] = rows.size() - keep;
+        capped["conflicts"] = rows.size() - keep;
+        if (rows.size() > keep) {
+            Clusters rest(bin);
+            for (std::size_t i = keep; i < rows.size(); ++i) {
+                const Point c = box_centre_lonlat(ctr, rows[i]->geometry);
+                rest.add(c.x, c.y, rows[i]->area_m2);
+            }
+            clusters["conflicts"] = rest.to_json(true);
+        }
     }
+    layers["capped"] = capped;
+    layers["clusters"] = clusters;
     return layers;
 }
 

@@ -49,6 +49,25 @@ const char* kInit = R"JS(
     overlays[label] = layers[key];
   }
   var colours = {violation: '#d0208c', below_mmu: '#f39c12', permitted: '#2b6cb0'};
+  var statuses = {violation: 'violation', below_mmu: 'below-mmu', permitted: 'permitted'};
+  function km2(m2) { return (m2 / 1e6).toFixed(3); }
+  // Features left out of a layer (beyond the cap, or below a pixel), as sized circles in its group.
+  function addClusters(key, colour, what, where) {
+    var cs = (data.clusters || {})[key];
+    if (!cs || !layers[key]) return;
+    cs.forEach(function (c) {
+      var m = L.circleMarker([c[1], c[0]], {radius: 4 + 2 * Math.log(c[2]) / Math.LN2, weight: 1,
+                                            color: colour, fillColor: colour, fillOpacity: 0.35});
+      m.bindPopup('<b>' + c[2] + ' ' + what + '</b> not drawn one by one' +
+                  (c[3] === null ? '' : '<br>' + km2(c[3]) + ' km&sup2; in all') +
+                  '<br>(' + (where || 'the full list is in the tables beside the report') + ')');
+      layers[key].addLayer(m);
+    });
+  }
+  function shownLabel(label, key, n) {
+    var left = (data.capped || {})[key] || 0;
+    return label + ' (' + n + (left ? ', ' + left + ' more as clusters' : '') + ')';
+  }
   function patches(key, label) {
     if (!data[key]) return;
     layers[key] = L.geoJSON(data[key], {
@@ -57,28 +76,37 @@ const char* kInit = R"JS(
       },
       onEachFeature: function (f, l) {
         var p = f.properties;
-        l.bindPopup('<b>patch ' + esc(p.id) + '</b> (' + esc(p.status) + ')<br>zone ' + esc(p.zone) +
-                    '<br>' + esc(p.from) + ' &rarr; ' + esc(p.to) + '<br>' + esc(p.area_km2) + ' km&sup2; (' +
-                    esc(p.area_m2.toFixed(0)) + ' m&sup2;)<br>rule ' + esc(p.rule) + '<br>' + esc(p.dates));
+        l.bindPopup('<b>patch ' + esc(p.id) + '</b> (' + esc(statuses[key]) + ')<br>zone ' + esc(p.zone) +
+                    '<br>' + esc(p.from) + ' &rarr; ' + esc(p.to) + '<br>' + km2(p.area_m2) + ' km&sup2; (' +
+                    esc(p.area_m2.toFixed(0)) + ' m&sup2;)<br>rule ' + esc(p.rule) + '<br>' + esc(data.dates));
       }
     }).addTo(map);
-    var n = data[key].features.length, left = (data.capped || {})[key] || 0;
-    overlays[label + ' (' + n + (left ? ', ' + left + ' smaller not shown' : '') + ')'] = layers[key];
+    var n = data[key].features.length;
+    addClusters(key, colours[key], 'smaller patches');
+    overlays[shownLabel(label, key, n)] = layers[key];
   }
   outline('land', 'land boundary', {color: '#555', weight: 1, fill: false});
   outline('regions', 'regions', {color: '#888', weight: 0.8, dashArray: '3 3', fill: false});
   outline('redline', 'ecological redline', {color: '#1b7a3a', weight: 1, fillColor: '#2e9d4f', fillOpacity: 0.25});
+  if (layers.redline && (data.capped || {}).redline) {
+    var nr = data.redline.features.length;
+    delete overlays['ecological redline'];
+    addClusters('redline', '#1b7a3a', 'redline polygons smaller than a pixel of the full view',
+                'they are in the redline layer given as input');
+    overlays[shownLabel('ecological redline', 'redline', nr)] = layers.redline;
+  }
   if (data.conflicts) {
     layers.conflicts = L.geoJSON(data.conflicts, {
       style: {color: '#7a1fa2', weight: 1.5, fillColor: '#b05fd0', fillOpacity: 0.6},
       onEachFeature: function (f, l) {
         var p = f.properties;
         l.bindPopup('<b>conflict</b><br>' + esc(p.layer_a) + ' ' + esc(p.id_a) + ' &times; ' + esc(p.layer_b) +
-                    ' ' + esc(p.id_b) + '<br>' + esc(p.area_km2) + ' km&sup2; (' + esc(p.area_m2.toFixed(0)) + ' m&sup2;)');
+                    ' ' + esc(p.id_b) + '<br>' + km2(p.area_m2) + ' km&sup2; (' + esc(p.area_m2.toFixed(0)) + ' m&sup2;)');
       }
     }).addTo(map);
-    var nc = data.conflicts.features.length, lc = (data.capped || {}).conflicts || 0;
-    overlays['planning-layer conflicts (' + nc + (lc ? ', ' + lc + ' smaller not shown' : '') + ')'] = layers.conflicts;
+    var nc = data.conflicts.features.length;
+    addClusters('conflicts', '#7a1fa2', 'smaller conflicts');
+    overlays[shownLabel('planning-layer conflicts', 'conflicts', nc)] = layers.conflicts;
   }
   patches('violation', 'violation patches');
   patches('below_mmu', 'patches below the MMU');

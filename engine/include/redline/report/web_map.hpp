@@ -4,15 +4,18 @@
 // rounded to 1e-5 degree (about 1 m):
 //   land       the land boundary (thinned for display, never for computation)
 //   regions    the region outlines, with their names
-//   redline    the redline union's outline (thinned)
+//   redline    the redline union's outline (thinned); polygons smaller than a pixel of the full
+//              view in both directions are left out as clustered points
 //   violation, below_mmu, permitted
 //              the change patches inside the redline as points (the patch's largest cell),
-//              clickable: id, zone, rule, from -> to classes, area (m2 and km2), status and the
-//              two dates; at most `max_patches` per status, largest first (the full list is in
-//              the patch table beside the report), the number left out recorded in `capped`.
+//              clickable: id, zone, rule, from -> to classes, area (m2; the page adds km2, the
+//              status from the layer and the two dates from `dates`); at most `max_patches` per
+//              status, largest first (the full list is in the patch table beside the report)
 //   conflicts  the overlaps of the three control lines (redline, cropland, urban) as polygons in
 //              their own CRS's degrees, clickable: the two layers and features and the area;
 //              at most `max_patches`, largest first.
+//   capped     per layer, the number of features left out; `clusters` holds them per layer as
+//              [lon, lat, count, area_m2] on a grid of about 16 pixels (drawn as sized circles).
 // Outlines are thinned for a map `width` pixels wide across the report's extent (thin_for_map),
 // so a national redline stays a few megabytes. Returns null when the report has no extent.
 // Thread-safety: uses the context of one report.
@@ -24,8 +27,8 @@ namespace redline {
 class ReportContext;
 
 struct WebMapOptions {
-    int width = 1600;                 // DEFAULT 1600 px (the PNG map is 1200)
-    std::size_t max_patches = 20000;  // DEFAULT 20 000 points per status
+    int width = 1600;                // DEFAULT 1600 px (the PNG map is 1200)
+    std::size_t max_patches = 5000;  // DEFAULT 5 000 per status (and conflicts); the rest clustered
 };
 
 nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts = {});
