@@ -83,13 +83,17 @@ bool any_estimate(const ReportResult& r) {
     return false;
 }
 
-// "24.12 ± 0.93 % (map: FAIL)" for an indicator with a sample; "—" without.
+// "24.12 ± 0.93 %": the estimate and its half-width; `none` without an estimate.
+std::string interval_text(const IndicatorResult& r, const std::string& none) {
+    if (!r.estimate) return none;
+    return grouped(r.estimate->value, 2) + " ± " + grouped(r.estimate->half_width, 2) + " " +
+           unit_label(r.spec.unit);
+}
+
+// "24.12 ± 0.93 % (map value: FAIL)" for an indicator with a sample; "—" without.
 std::string estimate_text(const IndicatorResult& r) {
-    if (!r.estimate) return "—";
-    const IndicatorEstimate& e = *r.estimate;
-    std::string t =
-        grouped(e.value, 2) + " ± " + grouped(e.half_width, 2) + " " + unit_label(r.spec.unit);
-    if (r.pass) t += " (map value: " + map_status_text(r) + ")";
+    std::string t = interval_text(r, "—");
+    if (r.estimate && r.pass) t += " (map value: " + map_status_text(r) + ")";
     return t;
 }
 
@@ -297,9 +301,8 @@ std::string accuracy_html(const ReportResult& r) {
             html_escape(i.spec.id),
             html_escape(fs::path(d["sample"].get<std::string>()).filename().string()),
             d["units"].dump(), d["units_in_domain"].dump(), oa, html_escape(value_text(i)),
-            html_escape(grouped(i.estimate->value, 2) + " ± " + grouped(i.estimate->half_width, 2) +
-                        " " + unit_label(i.spec.unit)),
-            confidence_text(i.estimate->confidence), html_escape(check));
+            html_escape(interval_text(i, "—")), confidence_text(i.estimate->confidence),
+            html_escape(check));
     }
     return h + "</table>\n";
 }
@@ -446,10 +449,7 @@ std::string indicator_table_text(const ReportResult& r) {
                           "map value", "estimate (sample)", "target", "status", "map margin");
         for (const auto& i : r.indicators) {
             const std::string margin = i.margin ? grouped(*i.margin, 2) : std::string("-");
-            const std::string est = i.estimate ? grouped(i.estimate->value, 2) + " ± " +
-                                                     grouped(i.estimate->half_width, 2) + " " +
-                                                     unit_label(i.spec.unit)
-                                               : std::string("-");
+            const std::string est = interval_text(i, "-");
             out += fmt::format("{:<26} {:>22} {:>34} {:>22} {:>30} {:>20}\n", i.spec.id,
                                value_text(i), est, target_text(i), status_text(i), margin);
         }

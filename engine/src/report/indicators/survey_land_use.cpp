@@ -20,11 +20,7 @@ TabulateReport tabulate_in(ReportContext& ctx, const std::string& zones) {
     req.dissolve = true;
     req.classes = "gbt21010";
     req.level = 1;
-    req.policy = LayerPolicy::overlay();
-    req.policy.reproject = ctx.options().reproject;
-    req.policy.make_valid = ctx.options().make_valid;
-    req.policy.encoding = ctx.options().encoding;
-    req.policy.naming = ctx.layer_policy().naming;
+    req.policy = ctx.layer_policy();  // the overlay policy with the config's options
     req.threads = ctx.threads();
     req.cancel = ctx.cancel();
     TabulateReport r = ctx.stage("landuse", [&] { return run_tabulate(req); });
