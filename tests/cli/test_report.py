@@ -8,6 +8,7 @@ import select
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -342,7 +343,8 @@ def test_interactive_map_in_chromium(scene):
             time.sleep(0.05)
         counts = json.loads(js("JSON.stringify(Object.fromEntries(Object.entries(redlineMap.layers)"
                                ".map(function (e) { return [e[0], e[1].getLayers().length]; })))"))
-        assert counts == {"land": 1, "regions": 2, "redline": 1, "conflicts": 2, "violation": 1, "below_mmu": 0,
+        # The redline is a group of its picture and its outlines (none drawn at the full view).
+        assert counts == {"land": 1, "regions": 2, "redline": 2, "conflicts": 2, "violation": 1, "below_mmu": 0,
                           "permitted": 1}
         popup = js("(function () { var l = redlineMap.layers.violation.getLayers()[0];"
                    " l.fire('click', {latlng: l.getLatLng()});"
@@ -495,10 +497,35 @@ def test_verify_needs_a_manifest(tmp_path):
     assert p.returncode == 2 and "not a redline report manifest" in p.stderr
 
 
-def test_interactive_map_clusters_what_it_does_not_draw(tmp_path):
-    """The demo's redline has slivers smaller than a pixel of the full view: they are drawn as
-    clustered points in the redline's layer group (counted in `capped`), with a popup; the switcher
-    says how many."""
+def decode_polyline(text):
+    """Google's encoded polyline (1e-5 degree) to [(lat, lon), ...]: the oracle of the page's decoder."""
+    pts, i, lat, lon = [], 0, 0, 0
+    while i < len(text):
+        v = []
+        for _ in range(2):
+            r, shift = 0, 0
+            while True:
+                b = ord(text[i]) - 63
+                i += 1
+                r |= (b & 31) << shift
+                shift += 5
+                if b < 32:
+                    break
+            v.append(~(r >> 1) if r & 1 else r >> 1)
+        lat, lon = lat + v[0], lon + v[1]
+        pts.append((lat / 1e5, lon / 1e5))
+    return pts
+
+
+def test_interactive_map_draws_the_redline_as_a_picture_and_outlines_when_zoomed_in(tmp_path):
+    """The demo's redline (with slivers smaller than a pixel of the full view) is a PNG in Web
+    Mercator rows: every redline polygon, however small, has its pixel drawn, and pixels two picture
+    pixels away from the redline are transparent (checked against the input layer with OGR). Its
+    outlines come as encoded polylines that decode to the thinned outline, and the page draws only
+    those in view once zoomed in beyond the picture's resolution."""
+    import base64
+    import math
+    from osgeo import ogr, osr
     chromium = shutil.which("chromium")
     assert chromium, "Debian's chromium is required (scripts/debian-packages.txt)"
     out = tmp_path / "demo"
@@ -506,12 +533,79 @@ def test_interactive_map_clusters_what_it_does_not_draw(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/json" id="webmap-data">(.*?)</script>', html,
                                 re.S).group(1))
-    clusters = data["clusters"]["redline"]
-    assert data["capped"]["redline"] == sum(c[2] for c in clusters) > 0
-    assert all(73 < c[0] < 136 and 3 < c[1] < 54 and c[3] is None for c in clusters)  # in China, no area
+    assert "redline" not in data["clusters"] and "redline" not in data["capped"]
     assert data["capped"]["violation"] == 0 and "violation" not in data["clusters"]  # 110 < the cap
     assert data["dates"] == "lc_2015.tif -> lc_2020.tif"
     assert set(data["violation"]["features"][0]["properties"]) == {"id", "zone", "rule", "from", "to", "area_m2"}
+    img = data["redline_image"]
+    (s, w), (n, e) = img["bounds"]
+    assert img["width"] == 3200 and 73 < w < e < 136 and 3 < s < n < 54
+    png = tmp_path / "redline.png"
+    png.write_bytes(base64.b64decode(img["png"]))
+    ds = gdal.Open(str(png))
+    assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (img["width"], img["height"], 1)
+    ct = ds.GetRasterBand(1).GetColorTable()   # a palette PNG: its colours' alpha is the opacity
+    alpha = np.array([ct.GetColorEntry(i)[3] for i in range(ct.GetCount())] + [0] * 256,
+                     dtype=np.uint8)[ds.GetRasterBand(1).ReadAsArray()]
+
+    def merc(lat):
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    px = (e - w) / img["width"]
+    assert abs((merc(n) - merc(s)) / px - img["height"]) < 1e-6 * img["height"]  # square Mercator pixels
+
+    def pixel(lon, lat):
+        return int((merc(n) - merc(lat)) / px), int((lon - w) / px)
+
+    plan = ogr.Open(str(Path(__file__).resolve().parents[2] / "testdata" / "demo" / "plan.gpkg"))
+    src = plan.GetLayer("redline")  # `plan` must outlive the layer
+    geo = osr.SpatialReference()
+    geo.ImportFromEPSG(4490)
+    geo.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    to_ll = osr.CoordinateTransformation(src.GetSpatialRef(), geo)
+    parts, inside = ogr.Geometry(ogr.wkbMultiPolygon), 0
+    for f in src:
+        g = f.GetGeometryRef().Clone()
+        g.Transform(to_ll)
+        for k in range(g.GetGeometryCount()) if g.GetGeometryType() == ogr.wkbMultiPolygon else [None]:
+            parts.AddGeometry(g if k is None else g.GetGeometryRef(k))
+        for k in range(g.GetGeometryCount()) if g.GetGeometryType() == ogr.wkbMultiPolygon else [None]:
+            part = g if k is None else g.GetGeometryRef(k)
+            p = part.PointOnSurface()
+            r, c = pixel(p.GetX(), p.GetY())
+            assert alpha[r, c] > 0, (f.GetFID(), p.GetX(), p.GetY())
+            inside += 1
+    assert inside > 600
+    # Every pixel further than two and a half pixels from the redline is transparent: the redline
+    # buffered, put in the picture's Mercator rows, burnt by GDAL (all touched) onto its grid.
+    near = parts.UnionCascaded().Buffer(2.5 * px, 2)
+    for k in range(near.GetGeometryCount()) if near.GetGeometryType() == ogr.wkbMultiPolygon else [None]:
+        poly = near if k is None else near.GetGeometryRef(k)
+        for j in range(poly.GetGeometryCount()):
+            ring = poly.GetGeometryRef(j)
+            for i in range(ring.GetPointCount()):
+                ring.SetPoint_2D(i, ring.GetX(i), merc(ring.GetY(i)))
+    grid = gdal.GetDriverByName("MEM").Create("", img["width"], img["height"], 1, gdal.GDT_Byte)
+    grid.SetGeoTransform((w, px, 0, merc(n), 0, -px))
+    mem = ogr.GetDriverByName("Memory").CreateDataSource("near")
+    lyr = mem.CreateLayer("near", geom_type=ogr.wkbMultiPolygon)
+    feat = ogr.Feature(lyr.GetLayerDefn())
+    feat.SetGeometry(near)
+    lyr.CreateFeature(feat)
+    gdal.RasterizeLayer(grid, [1], lyr, burn_values=[1], options=["ALL_TOUCHED=TRUE"])
+    far = grid.GetRasterBand(1).ReadAsArray() == 0
+    assert far.sum() > 0.5 * far.size and (alpha[far] == 0).all()
+    # The outlines: the polygons of at least a pixel of the full view, each ring within the
+    # picture and in degrees.
+    assert data["redline"] is True    # in an element of its own, parsed when first needed
+    feats = json.loads(re.search(r'<script type="application/json" id="webmap-redline">(.*?)</script>', html,
+                                 re.S).group(1))["features"]
+    assert 0 < len(feats) < inside
+    for f in feats[:50]:
+        for poly in f["g"]:
+            for ring in poly:
+                pts = decode_polyline(ring)
+                assert len(pts) >= 3 and all(s - px <= la <= n + px and w - px <= lo <= e + px for la, lo in pts)
     dt = DevTools(chromium, tmp_path / "profile", f"file://{out / 'report.html'}")
     try:
         dt.wait_loaded()
@@ -525,17 +619,29 @@ def test_interactive_map_clusters_what_it_does_not_draw(tmp_path):
         while not js("!!window.redlineMap"):
             assert time.monotonic() < deadline, "the interactive map did not start"
             time.sleep(0.05)
-        n = len(data["redline"]["features"])
-        assert js("redlineMap.layers.redline.getLayers().length") == n + len(clusters)
+        picture = js("(function () { var i = document.querySelector('img.redline-image');"
+                     " return i && i.complete ? [i.naturalWidth, i.naturalHeight] : null; })()")
+        assert picture == [img["width"], img["height"]]
+        assert js("redlineMap.redlineOutlines.getLayers().length") == 0   # the full view: the picture only
         labels = js("Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
                     ".map(function (l) { return l.textContent.trim(); })")
-        assert f"ecological redline ({n}, {data['capped']['redline']} more as clusters)" in labels, labels
-        popup = js("(function () { var ls = redlineMap.layers.redline.getLayers();"
-                   " var m = ls[ls.length - 1]; m.openPopup();"
-                   " return m.getPopup().getElement().textContent; })()")
-        assert "redline polygons smaller than a pixel of the full view" in popup, popup
-        assert "they are in the redline layer given as input" in popup, popup
-        js("redlineMap.map.closePopup(), true")
+        assert "ecological redline" in labels, labels
+        # Zoom in on the first outline's first vertex: the page's decoder agrees with the oracle, and
+        # only outlines meeting the view are drawn.
+        la, lo = decode_polyline(feats[0]["g"][0][0])[0]
+        js(f"redlineMap.map.setView([{la}, {lo}], 9, {{animate: false}}), true")
+        deadline = time.monotonic() + 10
+        while not js("redlineMap.redlineOutlines.getLayers().length"):
+            assert time.monotonic() < deadline, "no outline drawn after zooming in"
+            time.sleep(0.05)
+        drawn = js("(function () { var v = redlineMap.map.getBounds().pad(0.25), ok = true, n = 0;"
+                   " redlineMap.redlineOutlines.eachLayer(function (l) { ++n; ok = ok && v.intersects(l.getBounds()); });"
+                   " return [n, ok]; })()")
+        assert drawn[1] is True and 0 < drawn[0] < len(feats), drawn
+        first = js("(function () { var hit = null; redlineMap.redlineOutlines.eachLayer(function (l) {"
+                   f" var p = l.getLatLngs()[0][0][0]; if (Math.abs(p.lat - {la}) < 1e-9 && Math.abs(p.lng - {lo}) < 1e-9) hit = true; }});"
+                   " return hit; })()")
+        assert first is True
         patch = js("(function () { var l = redlineMap.layers.violation.getLayers()[0];"
                    " l.fire('click', {latlng: l.getLatLng()});"
                    " return l.getPopup().getElement().textContent; })()")

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gdal_priv.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 
@@ -42,31 +43,81 @@ void read_raster_preview(const std::string& path, int band, int cols, int rows,
              fmt::format("cannot read a preview of raster '{}'{}", path, detail::gdal_reason(cap)));
 }
 
-void write_png(const std::string& path, const std::vector<std::uint8_t>& rgb, int width,
-               int height) {
-    detail::ensure_gdal_registered();
-    detail::GdalErrorCapture cap;
-    AtomicFile out(path);
+namespace {
+
+// PNG bytes of a MEM dataset through a private in-memory file (one name per call, so concurrent
+// calls do not meet). Closes `ds`.
+std::string png_bytes(GDALDatasetH ds, detail::GdalErrorCapture& cap) {
+    static std::atomic<unsigned long> serial{0};
+    const std::string name = fmt::format("/vsimem/redline_png_{}.png", serial++);
+    GDALDatasetH copy = GDALCreateCopy(GDALGetDriverByName("PNG"), name.c_str(), ds, FALSE, nullptr,
+                                       nullptr, nullptr);
+    GDALClose(ds);
+    if (!copy) fail(ErrorKind::Io, fmt::format("cannot encode a PNG{}", detail::gdal_reason(cap)));
+    GDALClose(copy);
+    vsi_l_offset size = 0;
+    GByte* bytes = VSIGetMemFileBuffer(name.c_str(), &size, TRUE);  // TRUE: take ownership
+    std::string out(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
+    CPLFree(bytes);
+    VSIUnlink((name + ".aux.xml").c_str());
+    return out;
+}
+
+GDALDatasetH mem_image(const std::vector<std::uint8_t>& pixels, int width, int height, int bands) {
+    if (width <= 0 || height <= 0 ||
+        pixels.size() != static_cast<std::size_t>(width) * height * bands)
+        fail(ErrorKind::Internal, "encode_png: the pixel buffer does not match the image size");
     GDALDriverH mem = GDALGetDriverByName("MEM");
-    GDALDriverH png = GDALGetDriverByName("PNG");
-    if (!mem || !png) fail(ErrorKind::Unsupported, "this GDAL has no PNG driver");
-    GDALDatasetH ds = GDALCreate(mem, "", width, height, 3, GDT_Byte, nullptr);
-    for (int k = 0; k < 3; ++k) {
+    if (!mem || !GDALGetDriverByName("PNG"))
+        fail(ErrorKind::Unsupported, "this GDAL has no PNG driver");
+    GDALDatasetH ds = GDALCreate(mem, "", width, height, bands, GDT_Byte, nullptr);
+    for (int k = 0; k < bands; ++k) {
         GDALRasterBandH b = GDALGetRasterBand(ds, k + 1);
         if (GDALRasterIO(b, GF_Write, 0, 0, width, height,
-                         const_cast<std::uint8_t*>(rgb.data()) + k, width, height, GDT_Byte, 3,
-                         3 * width) != CE_None) {
+                         const_cast<std::uint8_t*>(pixels.data()) + k, width, height, GDT_Byte,
+                         bands, bands * width) != CE_None) {
             GDALClose(ds);
             fail(ErrorKind::Internal, "cannot fill the image buffer");
         }
     }
-    GDALDatasetH copy =
-        GDALCreateCopy(png, out.temp_path().c_str(), ds, FALSE, nullptr, nullptr, nullptr);
-    GDALClose(ds);
-    if (!copy)
-        fail(ErrorKind::Io, fmt::format("cannot write PNG '{}'{}", path, detail::gdal_reason(cap)));
-    GDALClose(copy);
-    std::remove((out.temp_path() + ".aux.xml").c_str());
+    return ds;
+}
+
+}  // namespace
+
+std::string encode_png(const std::vector<std::uint8_t>& pixels, int width, int height, int bands) {
+    if (bands != 3 && bands != 4) fail(ErrorKind::Internal, "encode_png: 3 or 4 bands");
+    detail::ensure_gdal_registered();
+    detail::GdalErrorCapture cap;
+    return png_bytes(mem_image(pixels, width, height, bands), cap);
+}
+
+std::string encode_png_palette(const std::vector<std::uint8_t>& index, int width, int height,
+                               const std::vector<std::array<std::uint8_t, 4>>& palette) {
+    if (palette.empty() || palette.size() > 256)
+        fail(ErrorKind::Internal, "encode_png_palette: 1 to 256 colours");
+    detail::ensure_gdal_registered();
+    detail::GdalErrorCapture cap;
+    GDALDatasetH ds = mem_image(index, width, height, 1);
+    GDALColorTableH ct = GDALCreateColorTable(GPI_RGB);
+    for (std::size_t i = 0; i < palette.size(); ++i) {
+        const GDALColorEntry e{palette[i][0], palette[i][1], palette[i][2], palette[i][3]};
+        GDALSetColorEntry(ct, static_cast<int>(i), &e);
+    }
+    GDALSetRasterColorTable(GDALGetRasterBand(ds, 1), ct);
+    GDALDestroyColorTable(ct);
+    return png_bytes(ds, cap);
+}
+
+void write_png(const std::string& path, const std::vector<std::uint8_t>& rgb, int width,
+               int height) {
+    const std::string bytes = encode_png(rgb, width, height, 3);
+    AtomicFile out(path);
+    {
+        std::ofstream f(out.temp_path(), std::ios::binary);
+        f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!f) fail(ErrorKind::Io, fmt::format("cannot write PNG '{}'", path));
+    }
     out.commit();
 }
 

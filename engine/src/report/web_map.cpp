@@ -10,9 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include "redline/core/base64.hpp"
 #include "redline/geodesy/transformer.hpp"
 #include "redline/ops/change/change_job.hpp"
 #include "redline/report/map_image.hpp"
+#include "redline/report/map_overlay.hpp"
 #include "redline/report/report_context.hpp"
 
 namespace redline {
@@ -20,43 +22,81 @@ namespace {
 
 double round5(double v) { return std::round(v * 1e5) / 1e5; }
 
-nlohmann::json lonlat(const Transformer& tr, const Point& p) {
-    const Point q = tr.transform(p);
-    return nlohmann::json::array({round5(q.x), round5(q.y)});
+// Google's encoded polyline algorithm (precision 1e-5 degree, latitude before longitude, each
+// value the difference from the previous point, zig-zag signed, in 5-bit groups offset by 63):
+// about 6 bytes a vertex where GeoJSON text takes 20. The page decodes it (kInit's `decode`).
+void encode_value(std::int64_t v, std::string& out) {
+    std::uint64_t u =
+        v < 0 ? ~(static_cast<std::uint64_t>(v) << 1) : static_cast<std::uint64_t>(v) << 1;
+    while (u >= 0x20) {
+        out += static_cast<char>((0x20 | (u & 0x1f)) + 63);
+        u >>= 5;
+    }
+    out += static_cast<char>(u + 63);
 }
 
-// A multipolygon as GeoJSON coordinates; rings that thinning reduced below 4 vertices are dropped
-// (they are smaller than a quarter pixel of the map).
-nlohmann::json coordinates(const Transformer& tr, const MultiPolygon& mp) {
+// A ring in degrees (x longitude, y latitude), without its closing vertex.
+std::string encode_ring(const Ring& ring) {
+    std::string out;
+    std::int64_t lat0 = 0, lon0 = 0;
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+        const auto lat = static_cast<std::int64_t>(std::llround(ring[i].y * 1e5));
+        const auto lon = static_cast<std::int64_t>(std::llround(ring[i].x * 1e5));
+        encode_value(lat - lat0, out);
+        encode_value(lon - lon0, out);
+        lat0 = lat;
+        lon0 = lon;
+    }
+    return out;
+}
+
+// A multipolygon in degrees as [[ring, ...], ...] of encoded rings; rings that thinning reduced
+// below 4 vertices are dropped (they are smaller than a quarter pixel of the map).
+nlohmann::json encoded(const MultiPolygon& mp) {
     nlohmann::json polys = nlohmann::json::array();
     for (const auto& poly : mp.polygons) {
         nlohmann::json rings = nlohmann::json::array();
-        for (const auto& ring : poly.rings) {
-            if (ring.size() < 4) continue;
-            nlohmann::json r = nlohmann::json::array();
-            for (const auto& p : ring) r.push_back(lonlat(tr, p));
-            rings.push_back(std::move(r));
-        }
+        for (const auto& ring : poly.rings)
+            if (ring.size() >= 4) rings.push_back(encode_ring(ring));
         if (!rings.empty()) polys.push_back(std::move(rings));
     }
     return polys;
 }
 
+bool drawable(const MultiPolygon& mp) {
+    for (const auto& poly : mp.polygons)
+        for (const auto& ring : poly.rings)
+            if (ring.size() >= 4) return true;
+    return false;
+}
+
+MultiPolygon to_lonlat(const Transformer& tr, MultiPolygon mp) {
+    for (auto& poly : mp.polygons)
+        for (auto& ring : poly.rings)
+            for (auto& p : ring) p = tr.transform(p);
+    return mp;
+}
+
+// A polygon layer: {"encoding": "polyline5", "features": [{"p": properties, "g": polygons}]}
+// ("p" only when there are properties).
 nlohmann::json collection() {
-    return {{"type", "FeatureCollection"}, {"features", nlohmann::json::array()}};
+    return {{"encoding", "polyline5"}, {"features", nlohmann::json::array()}};
+}
+
+void add_feature(nlohmann::json& fc, const MultiPolygon& lonlat, nlohmann::json props) {
+    nlohmann::json g = encoded(lonlat);
+    if (g.empty()) return;
+    nlohmann::json f = {{"g", std::move(g)}};
+    if (!props.empty()) f["p"] = std::move(props);
+    fc["features"].push_back(std::move(f));
 }
 
 void add_polygons(nlohmann::json& fc, const Transformer& tr, const std::vector<MultiPolygon>& geoms,
                   const std::vector<std::string>& names) {
     for (std::size_t i = 0; i < geoms.size(); ++i) {
-        nlohmann::json coords = coordinates(tr, geoms[i]);
-        if (coords.empty()) continue;
         nlohmann::json props = nlohmann::json::object();
         if (i < names.size()) props["name"] = names[i];
-        fc["features"].push_back(
-            {{"type", "Feature"},
-             {"properties", props},
-             {"geometry", {{"type", "MultiPolygon"}, {"coordinates", coords}}}});
+        add_feature(fc, to_lonlat(tr, geoms[i]), std::move(props));
     }
 }
 
@@ -99,12 +139,12 @@ class Clusters {
     std::map<std::pair<long, long>, Cell> m_cells;
 };
 
-// Cluster cells of about 16 pixels of the map across the extent (in degrees).
+// Cluster cells of about 32 pixels of the map across the extent (in degrees).
 double cluster_bin(const Transformer& tr, const Box& extent, int width) {
     const Point a = tr.transform(Point{extent.xmin, extent.ymin});
     const Point b = tr.transform(Point{extent.xmax, extent.ymax});
     const double span = std::max(std::abs(b.x - a.x), std::abs(b.y - a.y));
-    return std::max(span / std::max(1, width / 16), 1e-4);
+    return std::max(span / std::max(1, width / 32), 1e-4);
 }
 
 Point box_centre_lonlat(const Transformer& tr, const MultiPolygon& mp) {
@@ -141,27 +181,25 @@ nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts) {
     nlohmann::json clusters = nlohmann::json::object();
     nlohmann::json capped = nlohmann::json::object();
     if (cfg.has("redline")) {
-        // Polygons smaller than a pixel of the full view in both directions are drawn as
-        // clustered points (a national redline holds 100,000s of them).
+        // The whole redline as a picture (every polygon, however small, at least as a faint
+        // pixel), and as outlines the polygons of at least a pixel of the full view, which the
+        // page draws only when zoomed in beyond the picture's resolution, and only those in view.
         const double px = std::max(extent.xmax - extent.xmin, extent.ymax - extent.ymin) /
                           std::max(1, opts.width);
-        std::vector<MultiPolygon> drawn;
-        Clusters small(bin);
+        std::vector<MultiPolygon> all;
+        nlohmann::json fc = collection();
         for (const MultiPolygon& mp : ctx.redline_outline()) {
+            all.push_back(to_lonlat(tr, mp));
             const Box b = mp.bounds();
-            if (b.xmax - b.xmin < px && b.ymax - b.ymin < px) {
-                const Point c = box_centre_lonlat(tr, mp);
-                small.add(c.x, c.y, 0.0);
-            } else {
-                drawn.push_back(mp);
-            }
+            if (b.xmax - b.xmin >= px || b.ymax - b.ymin >= px) add_feature(fc, all.back(), {});
         }
-        layers["redline"] = collection();
-        add_polygons(layers["redline"], tr, drawn, {});
-        if (small.members()) {
-            clusters["redline"] = small.to_json(false);
-            capped["redline"] = small.members();
-        }
+        const MapOverlay img = render_overlay(all, opts.overlay_width);
+        if (!img.png.empty())
+            layers["redline_image"] = {{"png", base64(img.png)},
+                                       {"width", img.width},
+                                       {"height", img.height},
+                                       {"bounds", {{img.south, img.west}, {img.north, img.east}}}};
+        layers["redline"] = std::move(fc);
     }
     if (ctx.change) {
         const ChangeReport& ch = *ctx.change;
@@ -220,23 +258,17 @@ nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts) {
         std::vector<MultiPolygon> geoms;
         for (std::size_t i = 0; i < keep; ++i) geoms.push_back(rows[i]->geometry);
         // Thinned like the outlines; an overlap smaller than a quarter pixel keeps its first
-        // polygon's vertices (rings below 4 vertices are dropped by coordinates()).
+        // polygon's vertices (rings below 4 vertices are dropped by encoded()).
         const std::vector<MultiPolygon> thin = thin_for_map(geoms, extent, opts.width);
         nlohmann::json fc = collection();
         for (std::size_t i = 0; i < keep; ++i) {
-            nlohmann::json coords = coordinates(ctr, thin[i]);
-            if (coords.empty()) coords = coordinates(ctr, rows[i]->geometry);
-            if (coords.empty()) continue;
             const ConflictRow& r = *rows[i];
-            fc["features"].push_back(
-                {{"type", "Feature"},
-                 {"properties",
-                  {{"layer_a", cf.layer_labels[r.layer_a]},
-                   {"id_a", r.id_a},
-                   {"layer_b", cf.layer_labels[r.layer_b]},
-                   {"id_b", r.id_b},
-                   {"area_m2", r.area_m2}}},
-                 {"geometry", {{"type", "MultiPolygon"}, {"coordinates", coords}}}});
+            add_feature(fc, to_lonlat(ctr, drawable(thin[i]) ? thin[i] : r.geometry),
+                        {{"layer_a", cf.layer_labels[r.layer_a]},
+                         {"id_a", r.id_a},
+                         {"layer_b", cf.layer_labels[r.layer_b]},
+                         {"id_b", r.id_b},
+                         {"area_m2", r.area_m2}});
         }
         layers["conflicts"] = std::move(fc);
         capped["conflicts"] = rows.size() - keep;

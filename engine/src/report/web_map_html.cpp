@@ -40,11 +40,34 @@ const char* kInit = R"JS(
       return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c];
     });
   }
+  // Google's encoded polyline (1e-5 degree, latitude first, differences, zig-zag signed,
+  // 5-bit groups offset by 63) to [[lat, lng], ...].
+  function decode(s) {
+    var pts = [], i = 0, lat = 0, lng = 0;
+    while (i < s.length) {
+      var v = [0, 0];
+      for (var k = 0; k < 2; ++k) {
+        var b, r = 0, f = 1;
+        do { b = s.charCodeAt(i++) - 63; r += (b & 31) * f; f *= 32; } while (b >= 32);
+        v[k] = r % 2 ? -(r + 1) / 2 : r / 2;
+      }
+      lat += v[0]; lng += v[1];
+      pts.push([lat / 1e5, lng / 1e5]);
+    }
+    return pts;
+  }
+  function rings(f) { return f.g.map(function (poly) { return poly.map(decode); }); }
+  function polygons(key, style, each) {
+    return L.featureGroup(data[key].features.map(function (f) {
+      var l = L.polygon(rings(f), style);
+      if (each) each(f.p || {}, l);
+      return l;
+    }));
+  }
   function outline(key, label, style) {
     if (!data[key]) return;
-    layers[key] = L.geoJSON(data[key], {
-      style: style,
-      onEachFeature: function (f, l) { if (f.properties.name) l.bindTooltip(esc(f.properties.name), {sticky: true}); }
+    layers[key] = polygons(key, style, function (p, l) {
+      if (p.name) l.bindTooltip(esc(p.name), {sticky: true});
     }).addTo(map);
     overlays[label] = layers[key];
   }
@@ -87,23 +110,51 @@ const char* kInit = R"JS(
   }
   outline('land', 'land boundary', {color: '#555', weight: 1, fill: false});
   outline('regions', 'regions', {color: '#888', weight: 0.8, dashArray: '3 3', fill: false});
-  outline('redline', 'ecological redline', {color: '#1b7a3a', weight: 1, fillColor: '#2e9d4f', fillOpacity: 0.25});
-  if (layers.redline && (data.capped || {}).redline) {
-    var nr = data.redline.features.length;
-    delete overlays['ecological redline'];
-    addClusters('redline', '#1b7a3a', 'redline polygons smaller than a pixel of the full view',
-                'they are in the redline layer given as input');
-    overlays[shownLabel('ecological redline', 'redline', nr)] = layers.redline;
+  // The redline: a picture of all of it, and once zoomed in beyond the picture's resolution
+  // (a picture pixel over 2 screen pixels) the outlines of the polygons in view on top.
+  var detail = L.featureGroup(), shapes = null;
+  if (data.redline_image || data.redline) {
+    layers.redline = L.featureGroup().addTo(map);
+    var img = data.redline_image;
+    if (img)
+      layers.redline.addLayer(L.imageOverlay('data:image/png;base64,' + img.png, img.bounds,
+                                             {interactive: false, className: 'redline-image'}));
+    layers.redline.addLayer(detail);
+    overlays['ecological redline'] = layers.redline;
   }
+  function pictureScale() {
+    var b = L.latLngBounds(img.bounds);
+    return (map.latLngToLayerPoint(b.getSouthEast()).x - map.latLngToLayerPoint(b.getNorthWest()).x) / img.width;
+  }
+  function showDetail() {
+    if (!layers.redline || !data.redline) return;
+    var want = map.hasLayer(layers.redline) && (!img || pictureScale() > 2);
+    if (want && !shapes)
+      shapes = JSON.parse(document.getElementById('webmap-redline').textContent).features.map(function (f) {
+        var ll = rings(f), b = L.latLngBounds([]);
+        ll.forEach(function (poly) { b.extend(poly[0]); });
+        return {ll: ll, b: b, l: null, on: false};
+      });
+    if (!shapes) return;
+    var view = map.getBounds().pad(0.25);
+    shapes.forEach(function (s) {
+      var show = want && view.intersects(s.b);
+      if (show && !s.on) {
+        if (!s.l) s.l = L.polygon(s.ll, {color: '#1b7a3a', weight: 1, fill: false, interactive: false});
+        detail.addLayer(s.l);
+      } else if (!show && s.on) {
+        detail.removeLayer(s.l);
+      }
+      s.on = show;
+    });
+  }
+  map.on('moveend overlayadd', showDetail);
   if (data.conflicts) {
-    layers.conflicts = L.geoJSON(data.conflicts, {
-      style: {color: '#7a1fa2', weight: 1.5, fillColor: '#b05fd0', fillOpacity: 0.6},
-      onEachFeature: function (f, l) {
-        var p = f.properties;
+    layers.conflicts = polygons('conflicts', {color: '#7a1fa2', weight: 1.5, fillColor: '#b05fd0', fillOpacity: 0.6},
+      function (p, l) {
         l.bindPopup('<b>conflict</b><br>' + esc(p.layer_a) + ' ' + esc(p.id_a) + ' &times; ' + esc(p.layer_b) +
                     ' ' + esc(p.id_b) + '<br>' + km2(p.area_m2) + ' km&sup2; (' + esc(p.area_m2.toFixed(0)) + ' m&sup2;)');
-      }
-    }).addTo(map);
+      }).addTo(map);
     var nc = data.conflicts.features.length;
     addClusters('conflicts', '#7a1fa2', 'smaller conflicts');
     overlays[shownLabel('planning-layer conflicts', 'conflicts', nc)] = layers.conflicts;
@@ -130,7 +181,8 @@ const char* kInit = R"JS(
   map.on('mousemove', function (e) {
     pos.textContent = 'lon ' + e.latlng.lng.toFixed(5) + '°, lat ' + e.latlng.lat.toFixed(5) + '°';
   });
-  window.redlineMap = {map: map, layers: layers};
+  showDetail();
+  window.redlineMap = {map: map, layers: layers, redlineOutlines: detail};
 })();
 )JS";
 
@@ -148,9 +200,18 @@ std::string web_map_html(const nlohmann::json& layers) {
          ".webmap-legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 8px;"
          "vertical-align:middle;border:1px solid #666}</style>\n";
     h += "<div id=\"webmap\"></div>\n<p id=\"webmap-pos\" class=\"note\">&nbsp;</p>\n";
-    h += "<script type=\"application/json\" id=\"webmap-data\">" +
-         json_safe(layers.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict)) +
-         "</script>\n";
+    // The redline's outlines (the bulk of a national map) in an element of their own, parsed only
+    // when the map is first zoomed in far enough to draw them.
+    auto dump = [](const nlohmann::json& j) {
+        return json_safe(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
+    };
+    nlohmann::json main = layers;
+    if (main.contains("redline")) {
+        h += "<script type=\"application/json\" id=\"webmap-redline\">" + dump(main["redline"]) +
+             "</script>\n";
+        main["redline"] = true;
+    }
+    h += "<script type=\"application/json\" id=\"webmap-data\">" + dump(main) + "</script>\n";
     h += "<script>" + tag_safe(leaflet_script(), "script") + "</script>\n";
     h += std::string("<script>") + kInit + "</script>\n";
     return h;
