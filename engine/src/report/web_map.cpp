@@ -182,9 +182,11 @@ nlohmann::json web_map_layers(ReportContext& ctx, const WebMapOptions& opts) {
     nlohmann::json capped = nlohmann::json::object();
     if (cfg.has("redline")) {
         // The whole redline as a picture (every polygon, however small, at least as a faint
-        // pixel), and as outlines the polygons of at least a pixel of the full view, which the
-        // page draws only when zoomed in beyond the picture's resolution, and only those in view.
-        const double px = std::max(extent.xmax - extent.xmin, extent.ymax - extent.ymin) /
+        // pixel), and as outlines the polygons of at least outline_min_px of the full view, which
+        // the page draws only when zoomed in beyond the picture's resolution, and only those in
+        // view.
+        const double px = opts.outline_min_px *
+                          std::max(extent.xmax - extent.xmin, extent.ymax - extent.ymin) /
                           std::max(1, opts.width);
         std::vector<MultiPolygon> all;
         nlohmann::json fc = collection();

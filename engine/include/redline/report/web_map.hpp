@@ -8,9 +8,9 @@
 //   regions    the region outlines, with their names
 //   redline_image  the whole redline as a PNG in Web Mercator rows (report/map_overlay.hpp),
 //              `overlay_width` pixels wide: {png (base64), width, height, bounds [[s, w], [n, e]]}
-//   redline    the outlines of the redline union's polygons at least a pixel of the full view
-//              wide or high (thinned); the page draws those in view once zoomed in beyond the
-//              picture's resolution (the smaller ones are in the picture only)
+//   redline    the outlines of the redline union's polygons at least `outline_min_px` pixels of
+//              the full view wide or high (thinned); the page draws those in view once zoomed in
+//              beyond the picture's resolution (the smaller ones are in the picture only)
 //   violation, below_mmu, permitted
 //              the change patches inside the redline as points (the patch's largest cell),
 //              clickable: id, zone, rule, from -> to classes, area (m2; the page adds km2, the
@@ -32,8 +32,11 @@ namespace redline {
 class ReportContext;
 
 struct WebMapOptions {
-    int width = 1600;                // DEFAULT 1600 px (the PNG map is 1200)
-    int overlay_width = 3200;        // DEFAULT 3200 px: the redline picture, twice the map
+    int width = 1600;          // DEFAULT 1600 px (the PNG map is 1200)
+    int overlay_width = 3200;  // DEFAULT 3200 px: the redline picture, twice the map
+    // DEFAULT 2 px: a national redline has some 70,000 polygons of 1-2 px of the full view
+    // (2.5-5 km), 6 MB of outlines that would add little to their 2-4 pixels in the picture.
+    double outline_min_px = 2;
     std::size_t max_patches = 2000;  // DEFAULT 2 000 per status (and conflicts); the rest clustered
 };
 
