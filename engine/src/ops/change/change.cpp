@@ -128,7 +128,7 @@ struct ChangeVisitor {
     bool moments;
     std::size_t n1;
     std::uint32_t any_bits = 0;
-    std::int64_t row = -1;
+    std::int64_t row = -1, grid_row = 0;
     double g = 0.0;
     const std::uint16_t* l0 = nullptr;
     const std::uint16_t* l1 = nullptr;
@@ -136,9 +136,8 @@ struct ChangeVisitor {
     void start_row(std::int64_t r) {
         if (r == row) return;
         row = r;
-        const std::int64_t grid_row = w.row0 + r;
+        grid_row = w.row0 + r;
         g = moments ? areas.row_gradient(grid_row) : 0.0;
-        areas.cell_area_units(grid_row, w.col0, w.cols, s.cell_area.data());
         l0 = s.c0.row(grid_row - tile.row0) + (w.col0 - tile.col0);
         l1 = s.c1.row(grid_row - tile.row0) + (w.col0 - tile.col0);
     }
@@ -157,10 +156,15 @@ struct ChangeVisitor {
     }
     void cell(std::int64_t r, std::int64_t col, std::int64_t c, const std::int64_t* mom) {
         start_row(r);
+        // Cell areas of the visited cells only (a huge zone's window is mostly empty).
+        areas.cell_area_units(grid_row, w.col0 + col, 1,
+                              s.cell_area.data() + static_cast<std::size_t>(col));
         add(col, c, moments ? mom : nullptr);
     }
     void span(std::int64_t r, std::int64_t b, std::int64_t e, std::int64_t c) {
         start_row(r);
+        areas.cell_area_units(grid_row, w.col0 + b, e - b,
+                              s.cell_area.data() + static_cast<std::size_t>(b));
         // The moment finish() gives a span's cells.
         const std::int64_t m = c == kFullCoverage ? kFullCoverage / 2 : c / 2;
         for (std::int64_t i = b; i < e; ++i) add(i, c, moments ? &m : nullptr);
