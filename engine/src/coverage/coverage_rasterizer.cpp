@@ -216,6 +216,66 @@ void CoverageRasterizer::add_edge_centroid(double xa, double ya, double xb, doub
     }
 }
 
+void CoverageRasterizer::left_carry(CoverageMode mode, bool moments, double /*xa*/, double ya,
+                                    double /*xb*/, double yb, int sign, std::int64_t row0,
+                                    std::int64_t rows, std::uint64_t* cov, std::uint64_t* mom,
+                                    std::uint8_t* touched) {
+    // Mirrors add_edge_exact() / add_edge_centroid() for an edge left of the window: every row
+    // piece takes the "whole piece left of the window" branch.
+    if (ya == yb) return;
+    double yl, yh;
+    int dir;
+    if (ya < yb) {
+        yl = ya, yh = yb, dir = sign;
+    } else {
+        yl = yb, yh = ya, dir = -sign;
+    }
+    const std::int64_t row_end = row0 + rows;
+    if (mode == CoverageMode::Centroid) {
+        const std::int64_t jb = std::max(static_cast<std::int64_t>(std::ceil(yl - 0.5)), row0);
+        const std::int64_t je = std::min(static_cast<std::int64_t>(std::ceil(yh - 0.5)), row_end);
+        for (std::int64_t j = jb; j < je; ++j) {
+            const auto i = static_cast<std::size_t>(j - row0);
+            cov[i] += static_cast<std::uint64_t>(dir * kFullCoverage);
+            touched[i] = 1;
+        }
+        return;
+    }
+    moments = moments && mode == CoverageMode::Exact;
+    if (yh <= static_cast<double>(row0) || yl >= static_cast<double>(row_end)) return;
+    const std::int64_t jb = std::max(static_cast<std::int64_t>(std::floor(yl)), row0);
+    const std::int64_t je = std::min(static_cast<std::int64_t>(std::ceil(yh)), row_end);
+    for (std::int64_t j = jb; j < je; ++j) {
+        const double rj = static_cast<double>(j);
+        const double y0 = rj > yl ? rj : yl;
+        const double y1 = rj + 1.0 < yh ? rj + 1.0 : yh;
+        if (!(y0 < y1)) continue;
+        const auto i = static_cast<std::size_t>(j - row0);
+        const auto d = static_cast<std::int64_t>(quantize_y(y1) - quantize_y(y0));
+        cov[i] += static_cast<std::uint64_t>(dir * d);
+        if (moments) {
+            const std::int64_t dm = quantize_moment(y1 - rj) - quantize_moment(y0 - rj);
+            mom[i] += static_cast<std::uint64_t>(dir * dm);
+        }
+        touched[i] = 1;
+    }
+}
+
+void CoverageRasterizer::add_left_carry(std::int64_t row0, std::int64_t rows,
+                                        const std::uint64_t* cov, const std::uint64_t* mom,
+                                        const std::uint8_t* touched) {
+    const Window& w = m_window;
+    const std::int64_t jb = std::max(row0, w.row0), je = std::min(row0 + rows, w.row_end());
+    for (std::int64_t j = jb; j < je; ++j) {
+        const auto i = static_cast<std::size_t>(j - row0);
+        if (!touched[i]) continue;
+        const std::size_t off = static_cast<std::size_t>(j - w.row0) * m_stride;
+        m_acc[off] += cov[i];
+        if (m_moments) m_mom[off] += mom[i];
+        touch(off);
+    }
+}
+
 void CoverageRasterizer::finish() {
     const Window& w = m_window;
     const auto cols = static_cast<std::size_t>(std::max<std::int64_t>(w.cols, 0));

@@ -80,6 +80,26 @@ class CoverageRasterizer {
     CoverageMode mode() const { return m_mode; }
     bool moments() const { return m_moments; }
 
+    // Left carry (for indexes that skip the edges left of a window, see ZoneIndex). An edge
+    // entirely left of a window (both ends, and so every point of it, at least one cell left of
+    // its first column) adds to each row it crosses one value to that row's first column, the
+    // same for every such window: in exact mode the fixed-point vertical extent of its part in
+    // the row (and its moment increment), in centroid mode +-kFullCoverage per row centre it
+    // crosses. left_carry() adds those per-row values of the edge (xa, ya) -> (xb, yb) with
+    // orientation `sign` to the carry rows cov[i], mom[i] (null without moments) of global rows
+    // row0 + i, i < rows, and sets touched[i] where it adds (even zero: add_edge() marks the
+    // first column touched then, which decides cell- vs span-visits in scan()). Sums are modulo
+    // 2^64 like the accumulation, so carries of many edges add in any order.
+    static void left_carry(CoverageMode mode, bool moments, double xa, double ya, double xb,
+                           double yb, int sign, std::int64_t row0, std::int64_t rows,
+                           std::uint64_t* cov, std::uint64_t* mom, std::uint8_t* touched);
+    // After begin(): adds carry rows (global rows row0 + i, i < rows; those outside the window
+    // are ignored) to the first column of the window, exactly as add_edge() of the edges they
+    // were made from would have. `mom` is read only with moments. Bit-identical to feeding the
+    // edges themselves.
+    void add_left_carry(std::int64_t row0, std::int64_t rows, const std::uint64_t* cov,
+                        const std::uint64_t* mom, const std::uint8_t* touched);
+
     // Convenience: begin(window), all edges of zone z, finish().
     void rasterize(const ZoneSet& zones, std::size_t z, const Window& window);
 

@@ -30,7 +30,8 @@ struct Scratch {
     std::vector<std::uint32_t> match;    // rule bits per (k0, k1)
     std::vector<ClassTally> pair_tally;  // per (k0, k1)
     std::vector<Int128> weight;          // per window cell
-    std::vector<std::uint32_t> bits;     // rule bits per window cell
+    std::vector<std::uint32_t> bits;     // rule bits per window cell, all zero between zones
+    std::vector<std::size_t> hits;       // window cells with rule bits, row-major
     std::vector<std::int32_t> label;     // component per window cell, per rule pass
     std::vector<std::int64_t> stack;
     std::vector<std::int64_t> cell_area;
@@ -116,6 +117,60 @@ void check_options(const ChangeRules& rules, const ChangeOptions& opts) {
         fail(ErrorKind::Unsupported, "at most 32 change rules are supported");
 }
 
+// Tallies the covered cells of one zone over a tile, as CoverageRasterizer::scan visits them
+// (cells and constant spans, rows in order): pair areas and coverage, and each cell's weight
+// and rule bits for the patches. Cells outside the zone cost nothing.
+struct ChangeVisitor {
+    Scratch& s;
+    const Window& w;
+    const Window& tile;
+    const CellAreaModel& areas;
+    bool moments;
+    std::size_t n1;
+    std::uint32_t any_bits = 0;
+    std::int64_t row = -1, grid_row = 0;
+    double g = 0.0;
+    const std::uint16_t* l0 = nullptr;
+    const std::uint16_t* l1 = nullptr;
+
+    void start_row(std::int64_t r) {
+        if (r == row) return;
+        row = r;
+        grid_row = w.row0 + r;
+        g = moments ? areas.row_gradient(grid_row) : 0.0;
+        l0 = s.c0.row(grid_row - tile.row0) + (w.col0 - tile.col0);
+        l1 = s.c1.row(grid_row - tile.row0) + (w.col0 - tile.col0);
+    }
+    void add(std::int64_t i, std::int64_t c, const std::int64_t* mom) {
+        const Int128 wgt = cell_weight(c, s.cell_area[static_cast<std::size_t>(i)], mom, g);
+        const std::size_t pi = static_cast<std::size_t>(l0[i]) * n1 + l1[i];
+        s.pair_tally[pi].area += wgt;
+        s.pair_tally[pi].coverage += c;
+        const auto wi = static_cast<std::size_t>(row * w.cols + i);
+        if (s.match[pi]) {
+            s.weight[wi] = wgt;
+            s.bits[wi] = s.match[pi];
+            s.hits.push_back(wi);
+            any_bits |= s.match[pi];
+        }
+    }
+    void cell(std::int64_t r, std::int64_t col, std::int64_t c, const std::int64_t* mom) {
+        start_row(r);
+        // Cell areas of the visited cells only (a huge zone's window is mostly empty).
+        areas.cell_area_units(grid_row, w.col0 + col, 1,
+                              s.cell_area.data() + static_cast<std::size_t>(col));
+        add(col, c, moments ? mom : nullptr);
+    }
+    void span(std::int64_t r, std::int64_t b, std::int64_t e, std::int64_t c) {
+        start_row(r);
+        areas.cell_area_units(grid_row, w.col0 + b, e - b,
+                              s.cell_area.data() + static_cast<std::size_t>(b));
+        // The moment finish() gives a span's cells.
+        const std::int64_t m = c == kFullCoverage ? kFullCoverage / 2 : c / 2;
+        for (std::int64_t i = b; i < e; ++i) add(i, c, moments ? &m : nullptr);
+    }
+};
+
 // Runs tasks [begin, end) in parallel, handing each tile to `sink` in task order.
 void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zones,
                const CellAreaModel& areas, const ChangeRules& rules, const ZoneSet* permitted,
@@ -180,35 +235,19 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
         for (std::uint32_t z : index.zones_of(t)) {
             const Window w = zones.zone(z).window.intersect(tile);
             if (w.empty()) continue;
-            index.rasterize(s.zone_rast, z, t, w);
+            index.rasterize_edges(s.zone_rast, z, t, w);
             s.pair_tally.assign(n0 * n1, ClassTally{});
             const auto ncell = static_cast<std::size_t>(w.cells());
-            s.weight.assign(ncell, 0);
-            s.bits.assign(ncell, 0);
-            std::uint32_t any_bits = 0;
-            for (std::int64_t r = 0; r < w.rows; ++r) {
-                const std::int64_t grid_row = w.row0 + r;
-                const std::int64_t* cov = s.zone_rast.row(r);
-                const std::int64_t* mom = moments ? s.zone_rast.moment_row(r) : nullptr;
-                const double g = moments ? areas.row_gradient(grid_row) : 0.0;
-                s.cell_area.resize(static_cast<std::size_t>(w.cols));
-                areas.cell_area_units(grid_row, w.col0, w.cols, s.cell_area.data());
-                const std::uint16_t* l0 = s.c0.row(grid_row - tile.row0) + (w.col0 - tile.col0);
-                const std::uint16_t* l1 = s.c1.row(grid_row - tile.row0) + (w.col0 - tile.col0);
-                for (std::int64_t i = 0; i < w.cols; ++i) {
-                    const std::int64_t c = cov[i];
-                    if (c == 0) continue;
-                    const Int128 wgt = cell_weight(c, s.cell_area[static_cast<std::size_t>(i)],
-                                                   mom ? mom + i : nullptr, g);
-                    const std::size_t pi = static_cast<std::size_t>(l0[i]) * n1 + l1[i];
-                    s.pair_tally[pi].area += wgt;
-                    s.pair_tally[pi].coverage += c;
-                    const std::size_t wi = static_cast<std::size_t>(r * w.cols + i);
-                    s.weight[wi] = wgt;
-                    s.bits[wi] = s.match[pi];
-                    any_bits |= s.match[pi];
-                }
-            }
+            // Only covered cells are visited (scan), and only cells with rule bits (s.hits) are
+            // written: weight and label are read there only, bits is cleared after the zone.
+            if (s.weight.size() < ncell) s.weight.resize(ncell);
+            if (s.bits.size() < ncell) s.bits.resize(ncell, 0);
+            if (s.label.size() < ncell) s.label.resize(ncell);
+            s.hits.clear();
+            s.cell_area.resize(static_cast<std::size_t>(w.cols));
+            ChangeVisitor v{s, w, tile, areas, moments, n1};
+            s.zone_rast.scan(v);
+            const std::uint32_t any_bits = v.any_bits;
             for (std::size_t a = 0; a < n0; ++a)
                 for (std::size_t b = 0; b < n1; ++b) {
                     const ClassTally& pt = s.pair_tally[a * n1 + b];
@@ -219,8 +258,8 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
             for (std::size_t rule = 0; rule < nrules; ++rule) {
                 const std::uint32_t bit = 1u << rule;
                 if (!(any_bits & bit)) continue;
-                s.label.assign(ncell, -1);
-                for (std::size_t seed = 0; seed < ncell; ++seed) {
+                for (std::size_t h : s.hits) s.label[h] = -1;
+                for (std::size_t seed : s.hits) {
                     if (!(s.bits[seed] & bit) || s.label[seed] >= 0) continue;
                     LocalPatch lp;
                     ChangePatch& p = lp.stats;
@@ -284,6 +323,7 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                     out.patches.push_back(std::move(lp));
                 }
             }
+            for (std::size_t h : s.hits) s.bits[h] = 0;
         }
         return out;
     };
