@@ -11,6 +11,7 @@
 #include "redline/core/json_text.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/ops/change/change_job.hpp"
+#include "redline/ops/change/survey_change.hpp"
 
 namespace redline::py {
 namespace {
@@ -99,9 +100,56 @@ PyTable patch_table(const std::shared_ptr<ChangeReport>& rep) {
     return t;
 }
 
+// `change` with two survey layers (t0_layer, t1_layer, class_field): (matrix, patches).
+pyb::tuple survey_change(const pyb::dict& o, const pyb::object& progress,
+                         const pyb::object& cancel) {
+    SurveyChangeRequest r;
+    r.t0_layer = get<std::string>(o, "t0_layer", "");
+    r.t1_layer = get<std::string>(o, "t1_layer", "");
+    r.class_field = get<std::string>(o, "class_field", "");
+    r.zones = get<std::string>(o, "zones", "");
+    r.id_field = get<std::string>(o, "id", "");
+    r.dissolve = get<bool>(o, "dissolve", false);
+    r.dissolve_by = get<std::string>(o, "dissolve_by", "");
+    r.preset = get<std::string>(o, "preset", r.preset);
+    r.rules_path = get<std::string>(o, "rules", "");
+    r.classes = get<std::string>(o, "classes", r.classes);
+    r.mmu_m2 = get<double>(o, "mmu_m2", 0.0);
+    r.permitted = get<std::string>(o, "permitted", "");
+    r.permitted_min_share = get<double>(o, "permitted_min_share", r.permitted_min_share);
+    const std::string convention = get<std::string>(o, "area_convention", "");
+    if (!convention.empty()) r.convention = parse_area_convention(convention);
+    r.on_overlap = parse_on_overlap(get<std::string>(o, "on_overlap", "error"));
+    r.patch_geometry = get<bool>(o, "patch_geometry", false);
+    r.policy = overlay_policy(o);
+    r.threads = get<int>(o, "threads", 0);
+    auto rep = std::make_shared<SurveyChangeReport>(run_interruptible<SurveyChangeReport>(
+        [&](ProgressSink* p, const CancelToken* c) {
+            r.progress = p;
+            r.cancel = c;
+            return run_survey_change(r);
+        },
+        progress, cancel));
+    PyTable m =
+        PyTable::from(change_matrix_spec(), rep->matrix, *rep, &SurveyChangeReport::matrix_values);
+    PyTable p = PyTable::from(change_patch_spec(false, ""), rep->patches, *rep,
+                              &SurveyChangeReport::patch_values);
+    for (PyTable* t : {&m, &p}) {
+        t->meta = rep->meta;
+        t->summary = change_summary_json(rep->summary);
+        t->warnings = rep->warnings;
+    }
+    p.warnings.clear();  // once, with the matrix
+    m.writer = [rep](const std::string& out) { rep->write_matrix(out); };
+    p.writer = [rep](const std::string& out) { rep->write_patches(out); };
+    return pyb::make_tuple(m, p);
+}
+
 }  // namespace
 
 void bind_change(pyb::module_& m) {
+    m.def("survey_change", &survey_change, pyb::arg("opts"), pyb::arg("progress") = pyb::none(),
+          pyb::arg("cancel") = pyb::none());
     pyb::class_<PyChangeReport>(m, "ChangeReport")
         .def("matrix", [](const PyChangeReport& r) { return matrix_table(r.rep); })
         .def("patches", [](const PyChangeReport& r) { return patch_table(r.rep); })

@@ -201,6 +201,16 @@ LayerPolicy zone_policy(const pyb::dict& opts) {
     return p;
 }
 
+LayerPolicy overlay_policy(const pyb::dict& o) {
+    LayerPolicy p = LayerPolicy::overlay();
+    p.reproject = get<bool>(o, "reproject", p.reproject);
+    p.densify_m = get<double>(o, "densify", p.densify_m);
+    p.make_valid = get<bool>(o, "make_valid", p.make_valid);
+    p.assumed_crs = get<std::string>(o, "layer_crs", "");
+    p.encoding = get<std::string>(o, "encoding", "");
+    return p;
+}
+
 DissolveBy zone_dissolve(const pyb::dict& opts) {
     DissolveBy by;
     by.all = get<bool>(opts, "dissolve", false);

@@ -49,6 +49,8 @@ std::shared_ptr<RasterHandle> open_raster_spec(const pyb::dict& spec);
 
 // opts: reproject, densify, make_valid, zones_crs, encoding (the zone commands' LayerPolicy).
 LayerPolicy zone_policy(const pyb::dict& opts);
+// opts: reproject, densify, make_valid, layer_crs, encoding (the overlay commands' LayerPolicy).
+LayerPolicy overlay_policy(const pyb::dict& opts);
 // opts: dissolve, dissolve_by (a ValueError when both are given).
 DissolveBy zone_dissolve(const pyb::dict& opts);
 

@@ -39,12 +39,7 @@ pyb::tuple tabulate(const pyb::dict& o, const pyb::object& progress, const pyb::
             fail(ErrorKind::InvalidInput, "check_tolerance needs check_field (e.g. 'TBMJ')");
         r.check_tolerance = parse_check_tolerance(tolerance, "check_tolerance");
     }
-    r.policy = LayerPolicy::overlay();
-    r.policy.reproject = get<bool>(o, "reproject", r.policy.reproject);
-    r.policy.densify_m = get<double>(o, "densify", r.policy.densify_m);
-    r.policy.make_valid = get<bool>(o, "make_valid", r.policy.make_valid);
-    r.policy.assumed_crs = get<std::string>(o, "layer_crs", "");
-    r.policy.encoding = get<std::string>(o, "encoding", "");
+    r.policy = overlay_policy(o);
     r.threads = get<int>(o, "threads", 0);
     auto rep = std::make_shared<TabulateReport>(run_interruptible<TabulateReport>(
         [&](ProgressSink* p, const CancelToken* c) {

@@ -18,16 +18,6 @@
 namespace redline::py {
 namespace {
 
-LayerPolicy overlay_policy(const pyb::dict& o) {
-    LayerPolicy p = LayerPolicy::overlay();
-    p.reproject = get<bool>(o, "reproject", p.reproject);
-    p.densify_m = get<double>(o, "densify", p.densify_m);
-    p.make_valid = get<bool>(o, "make_valid", p.make_valid);
-    p.assumed_crs = get<std::string>(o, "layer_crs", "");
-    p.encoding = get<std::string>(o, "encoding", "");
-    return p;
-}
-
 template <class Report, class Row>
 PyTable table_of(std::shared_ptr<Report> rep, const TableSpec& spec, const std::vector<Row>& rows,
                  std::vector<Value> (Report::*values)(const Row&) const) {

@@ -63,13 +63,10 @@ void add_area_command(CLI::App& app) {
     cmd->add_option("--id", args->req.id_field,
                     "Field whose value names each row (default: the feature id); must be unique "
                     "without --dissolve");
-    auto* dis = cmd->add_flag("--dissolve", args->req.dissolve,
-                              "One row 'all' for the union of every feature (overlaps count once)");
-    auto* disby = cmd->add_option(
-        "--dissolve-by", args->req.dissolve_by,
+    add_dissolve_options(
+        cmd, args->req.dissolve, args->req.dissolve_by,
+        "One row 'all' for the union of every feature (overlaps count once)",
         "One row per value of FIELD: the union of its features (overlaps count once)");
-    dis->excludes(disby);
-    disby->excludes(dis);
     cmd->add_option(
         "--within", args->req.within,
         "Boundary layer PATH[:LAYER]: measure only the part of each row inside the union of its "

@@ -90,6 +90,14 @@ TableFormat check_output(const std::string& path, const std::vector<TableFormat>
     return f;
 }
 
+void add_dissolve_options(CLI::App* cmd, bool& dissolve, std::string& dissolve_by,
+                          const std::string& dissolve_help, const std::string& dissolve_by_help) {
+    auto* dis = cmd->add_flag("--dissolve", dissolve, dissolve_help);
+    auto* disby = cmd->add_option("--dissolve-by", dissolve_by, dissolve_by_help);
+    dis->excludes(disby);
+    disby->excludes(dis);
+}
+
 void add_encoding_option(CLI::App* cmd, std::string& encoding) {
     cmd->add_option(
            "--encoding", encoding,

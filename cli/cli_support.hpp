@@ -60,6 +60,10 @@ TableFormat check_output(const std::string& path, const std::vector<TableFormat>
 // subcommand that reads vector layers.
 void add_encoding_option(CLI::App* cmd, std::string& encoding);
 
+// --dissolve (a flag) and --dissolve-by FIELD, excluding each other, with their help texts.
+void add_dissolve_options(CLI::App* cmd, bool& dissolve, std::string& dissolve_by,
+                          const std::string& dissolve_help, const std::string& dissolve_by_help);
+
 // Adds the map and zone options of `sample` and `estimate` (--map, --band, --zones, --id,
 // --reproject, --densify, --make-valid, --zones-crs, --encoding). `map_required`: --map must be
 // given.

@@ -109,12 +109,9 @@ void add_tabulate_command(CLI::App& app) {
     cmd->add_option("--id", args->req.id_field,
                     "Zone field whose value names each zone (default: the feature id); must be "
                     "unique without --dissolve/--dissolve-by");
-    auto* dis = cmd->add_flag("--dissolve", args->req.dissolve,
-                              "One zone 'all': the union of every zone feature (overlaps once)");
-    auto* disby = cmd->add_option("--dissolve-by", args->req.dissolve_by,
-                                  "One zone per value of FIELD: the union of its features");
-    dis->excludes(disby);
-    disby->excludes(dis);
+    add_dissolve_options(cmd, args->req.dissolve, args->req.dissolve_by,
+                         "One zone 'all': the union of every zone feature (overlaps once)",
+                         "One zone per value of FIELD: the union of its features");
     cmd->add_option(
            "--classes", args->req.classes,
            "Add class_name, group, group_name: 'gbt21010' (the 三调 working classification of GB/T "

@@ -667,7 +667,10 @@ def _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, conne
 
 
 def _change_frames(rep, matrix_output=None, patches_output=None):
-    m, p = rep.matrix(), rep.patches()
+    return _change_tables_frames(rep.matrix(), rep.patches(), matrix_output, patches_output)
+
+
+def _change_tables_frames(m, p, matrix_output, patches_output):
     _emit_warnings(m.warnings())
     if matrix_output is not None:
         m.write(_path(matrix_output))
@@ -676,10 +679,12 @@ def _change_frames(rep, matrix_output=None, patches_output=None):
     return _table_frame(m), _table_frame(p)
 
 
-def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4, connectivity=8,
-           permitted=None, mode="exact", threads=None, progress=False, *, band=1, tile_size=1024, reproject=False,
-           make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None, patches_output=None,
-           max_memory=None, encoding=None, cancel=None, transform=None, crs=None, nodata=None):
+def change(t0=None, t1=None, zones=None, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4,
+           connectivity=8, permitted=None, mode="exact", threads=None, progress=False, *, band=1, tile_size=1024,
+           reproject=False, make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None,
+           patches_output=None, max_memory=None, encoding=None, cancel=None, transform=None, crs=None, nodata=None,
+           t0_layer=None, t1_layer=None, class_field=None, dissolve=False, dissolve_by=None, mmu_m2=0.0,
+           area_convention=None, on_overlap="error"):
     """What changed inside each zone between two dates (same grid).
 
     ``t0`` and ``t1``: each a path, a rasterio dataset, a 2-D ``xarray.DataArray`` (Dask-backed:
@@ -695,8 +700,35 @@ def change(t0, t1, zones, id=None, preset="redline", rules=None, classes="clcd",
     summary is in ``patches.attrs["summary"]``. ``patches_output`` ending in ``.gpkg`` writes the
     patch polygons. ``max_memory``, ``encoding`` (zones and permitted) and ``cancel`` as in
     :func:`zonal`.
+
+    Two land-use survey years instead of rasters (``redline change --t0-layer``): ``t0_layer`` and
+    ``t1_layer`` (paths ``PATH[:LAYER]``, parcel boundaries may differ) with ``class_field`` (DLBM,
+    codes kept as text). Same DataFrames and columns; the matrix holds the ellipsoidal area of
+    zone ∩ parcel_t0 ∩ parcel_t1 (``cells`` = number of pieces, ``uncovered`` for ground only one
+    year covers), patches are the flagged pieces dissolved per (zone, rule, from, to), one per
+    connected polygon (``pixels`` = pieces), ``below-mmu`` under ``mmu_m2``. ``classes`` names
+    the codes: "gbt21010" (used in place of the raster default "clcd") or a CSV;
+    ``rules``/``preset`` on code prefixes and survey groups; ``dissolve``, ``dissolve_by``,
+    ``area_convention`` and ``on_overlap`` as in :func:`tabulate`; ``zones_crs`` is the CRS of
+    layers that declare none.
     """
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
+    if t0_layer is not None or t1_layer is not None:
+        if t0 is not None or t1 is not None:
+            raise ValueError("change: give rasters t0 and t1, or survey layers t0_layer and t1_layer, not both")
+        if t0_layer is None or t1_layer is None or not class_field:
+            raise ValueError("change: t0_layer, t1_layer and class_field go together")
+        opts = {"t0_layer": _path(t0_layer), "t1_layer": _path(t1_layer), "class_field": class_field,
+                "zones": _path(zones), "id": id, "dissolve": dissolve, "dissolve_by": dissolve_by, "preset": preset,
+                "rules": _path(rules), "classes": "gbt21010" if classes == "clcd" else str(classes),
+                "mmu_m2": mmu_m2, "permitted": _path(permitted), "permitted_min_share": permitted_min_share,
+                "area_convention": area_convention, "on_overlap": on_overlap, "patch_geometry": gpkg,
+                "threads": _threads(threads), "reproject": reproject, "make_valid": make_valid,
+                "layer_crs": zones_crs, "encoding": encoding}
+        m, p = _run_with_progress(lambda cb: _core.survey_change(opts, cb, cancel), progress)
+        return _change_tables_frames(m, p, matrix_output, patches_output)
+    if t0 is None or t1 is None:
+        raise ValueError("change: give the two dates, rasters t0 and t1 (or t0_layer and t1_layer)")
     opts = _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode,
                            threads, band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, gpkg,
                            max_memory, encoding, transform, crs, nodata)

@@ -102,13 +102,24 @@ def zonal(raster, zones, *, client, partitions=None, id=None, mode="exact", diss
     return redline._frame(rep.columns(), rep.meta_json(), rep.warnings())
 
 
-def change(t0, t1, zones, *, client, partitions=None, id=None, preset="redline", rules=None, classes="clcd",
-           mmu_pixels=4, connectivity=8, permitted=None, mode="exact", threads=None, progress=False, band=1,
-           tile_size=1024, reproject=False, make_valid=False, zones_crs=None, permitted_min_share=0.5,
-           matrix_output=None, patches_output=None, max_memory=None, encoding=None):
+def change(t0=None, t1=None, zones=None, *, client, partitions=None, id=None, preset="redline", rules=None,
+           classes="clcd", mmu_pixels=4, connectivity=8, permitted=None, mode="exact", threads=None, progress=False,
+           band=1, tile_size=1024, reproject=False, make_valid=False, zones_crs=None, permitted_min_share=0.5,
+           matrix_output=None, patches_output=None, max_memory=None, encoding=None, t0_layer=None, t1_layer=None,
+           class_field=None, dissolve=False, dissolve_by=None, mmu_m2=0.0, area_convention=None, on_overlap="error"):
     """``redline.change`` over a cluster: ``(matrix, patches)`` equal to the local run byte for byte;
     patches that cross partition borders are stitched on the client. ``max_memory`` and
-    ``progress`` as in the module's docstring."""
+    ``progress`` as in the module's docstring. Survey layers (``t0_layer``, ``t1_layer``,
+    ``class_field``) are not split into tasks: that run happens on the client, as
+    ``redline.change``."""
+    if t0_layer is not None or t1_layer is not None:
+        return redline.change(t0, t1, zones, id=id, preset=preset, rules=rules, classes=classes,
+                              permitted=permitted, threads=threads, progress=progress, reproject=reproject,
+                              make_valid=make_valid, zones_crs=zones_crs, permitted_min_share=permitted_min_share,
+                              matrix_output=matrix_output, patches_output=patches_output, encoding=encoding,
+                              t0_layer=t0_layer, t1_layer=t1_layer, class_field=class_field, dissolve=dissolve,
+                              dissolve_by=dissolve_by, mmu_m2=mmu_m2, area_convention=area_convention,
+                              on_overlap=on_overlap)
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
     opts = redline._change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted,
                                    mode, threads, band, tile_size, reproject, make_valid, zones_crs,

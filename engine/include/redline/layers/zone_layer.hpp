@@ -2,7 +2,8 @@
 // Zones of a raster pass from a PATH[:LAYER], in three steps: load_polygon_layer
 // (layers/layer_reading.hpp: keys from the id field, groups from the dissolve field, unique keys
 // unless dissolving), conform to the raster's CRS (layers/conform.hpp) and dissolve_layer
-// (layers/layer_dissolve.hpp). Used by zonal and change (zones and permitted polygons).
+// (layers/layer_dissolve.hpp). Used by zonal and change (zones and permitted polygons; with
+// survey layers the target is the t0 layer).
 // Thread-safety: reentrant.
 #include <string>
 

@@ -41,7 +41,7 @@ void check_same_grid(const RasterInfo& a, const RasterInfo& b) {
 
 }  // namespace
 
-nlohmann::json ChangeReport::summary_json() const {
+nlohmann::json change_summary_json(const std::vector<ChangeRuleSummary>& summary) {
     nlohmann::json rules = nlohmann::json::array();
     for (const auto& s : summary)
         rules.push_back({{"rule", s.rule},
@@ -54,7 +54,7 @@ nlohmann::json ChangeReport::summary_json() const {
     return rules;
 }
 
-std::string ChangeReport::summary_text() const {
+std::string change_summary_text(const std::vector<ChangeRuleSummary>& summary) {
     std::string out;
     for (const auto& s : summary)
         out += fmt::format(
@@ -65,27 +65,40 @@ std::string ChangeReport::summary_text() const {
     return out;
 }
 
-void ChangeReport::write_matrix(const std::string& output) const {
-    const TableFormat f = table_format_of(output, {TableFormat::Csv, TableFormat::Json},
-                                          REDLINE_OPTION("matrix_output"));
+const char* ChangeRuleSummary::count(bool permitted, bool below_mmu, double area_m2) {
+    if (permitted) {
+        ++this->permitted;
+        permitted_m2 += area_m2;
+        return "permitted";
+    }
+    if (below_mmu) {
+        ++this->below_mmu;
+        below_mmu_m2 += area_m2;
+        return "below-mmu";
+    }
+    ++violations;
+    violation_m2 += area_m2;
+    return "violation";
+}
+
+void require_permitted_min_share(double share) {
+    if (!(share > 0 && share <= 1))
+        fail(ErrorKind::InvalidInput,
+             fmt::format(REDLINE_OPTION_VALUE("permitted_min_share", "{}") " must be in (0, 1]",
+                         share));
+}
+
+TableSpec change_matrix_spec() {
     TableSpec spec;
     spec.layer_name = "matrix";
     spec.columns = {{"zone", ColumnType::Text},   {"from", ColumnType::Text},
                     {"to", ColumnType::Text},     {"area_m2", ColumnType::Real},
                     {"cells", ColumnType::Real},  {"from_name", ColumnType::Text},
                     {"to_name", ColumnType::Text}};
-    auto w = TableWriter::open(output, spec, f, meta);
-    for (const auto& r : matrix)
-        w->write({zone_names[r.zone], code_text(r.from), code_text(r.to), r.area_m2, r.cells,
-                  name_text(classes, r.from), name_text(classes, r.to)});
-    w->add_extra("summary", summary_json());
-    w->commit();
+    return spec;
 }
 
-void ChangeReport::write_patches(const std::string& output) const {
-    const TableFormat f =
-        table_format_of(output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg},
-                        REDLINE_OPTION("patches_output"));
+TableSpec change_patch_spec(bool geometry, const std::string& crs_wkt) {
     TableSpec spec;
     spec.layer_name = "patches";
     spec.columns = {{"patch_id", ColumnType::Integer},
@@ -103,27 +116,37 @@ void ChangeReport::write_patches(const std::string& output) const {
                     {"permitted_share", ColumnType::Real},
                     {"from_name", ColumnType::Text},
                     {"to_name", ColumnType::Text}};
-    if (f == TableFormat::Gpkg) {
+    if (geometry) {
         spec.geometry = GeometryKind::Polygon;
         spec.crs_wkt = crs_wkt;
     }
-    auto w = TableWriter::open(output, spec, f, meta);
+    return spec;
+}
+
+nlohmann::json ChangeReport::summary_json() const { return change_summary_json(summary); }
+
+std::string ChangeReport::summary_text() const { return change_summary_text(summary); }
+
+void ChangeReport::write_matrix(const std::string& output) const {
+    const TableFormat f = table_format_of(output, {TableFormat::Csv, TableFormat::Json},
+                                          REDLINE_OPTION("matrix_output"));
+    auto w = TableWriter::open(output, change_matrix_spec(), f, meta);
+    for (const auto& r : matrix)
+        w->write({zone_names[r.zone], code_text(r.from), code_text(r.to), r.area_m2, r.cells,
+                  name_text(classes, r.from), name_text(classes, r.to)});
+    w->add_extra("summary", summary_json());
+    w->commit();
+}
+
+void ChangeReport::write_patches(const std::string& output) const {
+    const TableFormat f =
+        table_format_of(output, {TableFormat::Csv, TableFormat::Json, TableFormat::Gpkg},
+                        REDLINE_OPTION("patches_output"));
+    auto w = TableWriter::open(output, change_patch_spec(f == TableFormat::Gpkg, crs_wkt), f, meta);
     for (const auto& p : patches) {
-        std::vector<Value> row{p.patch_id,
-                               zone_names[p.zone],
-                               p.rule,
-                               code_text(p.from),
-                               code_text(p.to),
-                               p.pixels,
-                               p.area_m2,
-                               p.x,
-                               p.y,
-                               p.lon,
-                               p.lat,
-                               p.status,
-                               p.permitted_share,
-                               name_text(classes, p.from),
-                               name_text(classes, p.to)};
+        const std::vector<Value> row =
+            change_patch_values(p, zone_names[p.zone], code_text(p.from), code_text(p.to),
+                                name_text(classes, p.from), name_text(classes, p.to));
         if (f == TableFormat::Gpkg)
             w->write(row, GeometryValue{p.geometry});
         else
@@ -147,10 +170,7 @@ ChangeJob ChangeJob::open(const ChangeRequest& req) {
         fail(ErrorKind::InvalidInput,
              fmt::format(REDLINE_OPTION_VALUE("mmu_pixels", "{}") " must be at least 1",
                          req.mmu_pixels));
-    if (!(req.permitted_min_share > 0 && req.permitted_min_share <= 1))
-        fail(ErrorKind::InvalidInput,
-             fmt::format(REDLINE_OPTION_VALUE("permitted_min_share", "{}") " must be in (0, 1]",
-                         req.permitted_min_share));
+    require_permitted_min_share(req.permitted_min_share);
     job.m_classes = ClassTable::load(req.classes);
     job.m_rules = req.rules_path.empty() ? ChangeRules::preset(req.preset, job.m_classes)
                                          : ChangeRules::load(req.rules_path, job.m_classes);
@@ -400,20 +420,9 @@ ChangeReport ChangeJob::report(ChangeResult&& res) const {
         row.lat = ll.y;
         row.permitted_share =
             p.area > 0 ? static_cast<double>(p.permitted_area) / static_cast<double>(p.area) : 0.0;
-        auto& s = rep.summary[p.rule];
-        if (permitted && row.permitted_share >= req.permitted_min_share) {
-            row.status = "permitted";
-            ++s.permitted;
-            s.permitted_m2 += row.area_m2;
-        } else if (p.pixels < req.mmu_pixels) {
-            row.status = "below-mmu";
-            ++s.below_mmu;
-            s.below_mmu_m2 += row.area_m2;
-        } else {
-            row.status = "violation";
-            ++s.violations;
-            s.violation_m2 += row.area_m2;
-        }
+        row.status =
+            rep.summary[p.rule].count(permitted && row.permitted_share >= req.permitted_min_share,
+                                      p.pixels < req.mmu_pixels, row.area_m2);
         if (req.patch_geometry) {
             std::vector<Box> boxes;
             for (const auto& run : p.runs) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <fstream>
 
 #include "redline/core/binary_codec.hpp"
@@ -50,7 +51,23 @@ ChangeRules ChangeRules::preset(const std::string& name, const ClassTable& table
     return r;
 }
 
-ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) {
+namespace {
+
+// One rule of a rules file, its items as written with their places ("rules file 'x' line 3").
+struct RawItem {
+    std::string text;
+    std::string where;
+};
+struct RawRule {
+    std::string name;
+    std::string where;
+    std::vector<RawItem> from, to;
+    bool to_except = false;
+};
+
+// Parses the YAML rules file (docs/indicators.md#redline-change-rules) into rules whose items
+// are still text; errors name the file and line (InvalidInput) or say it cannot be read (Io).
+std::vector<RawRule> parse_rules_file(const std::string& path) {
     std::ifstream in(path);
     if (!in) fail(ErrorKind::Io, fmt::format("cannot open rules file '{}'", path));
     YAML::Node doc;
@@ -79,8 +96,7 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
                 fail(ErrorKind::InvalidInput,
                      fmt::format("{}: unknown key '{}'; the file holds only 'rules:'",
                                  where(it->first), it->first.as<std::string>()));
-        ChangeRules r;
-        r.m_source = path;
+        std::vector<RawRule> out;
         std::set<std::string> names;
         for (const auto& item : doc["rules"]) {
             if (!item.IsMap())
@@ -94,7 +110,8 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
                              "{}: unknown key '{}' in a rule; expected name, from, to or to_except",
                              where(it->first), key));
             }
-            ChangeRule rule;
+            RawRule rule;
+            rule.where = where(item);
             if (!item["name"] || !item["name"].IsScalar())
                 fail(ErrorKind::InvalidInput,
                      fmt::format("{}: a rule needs a 'name'", where(item)));
@@ -109,7 +126,7 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
                     ErrorKind::InvalidInput,
                     fmt::format("{}: rule '{}' needs 'from' and exactly one of 'to' or 'to_except'",
                                 where(item), rule.name));
-            auto parse_list = [&](const YAML::Node& node, std::set<std::int64_t>& out,
+            auto parse_list = [&](const YAML::Node& node, std::vector<RawItem>& out_items,
                                   const char* key) {
                 // A scalar is a one-item list. (Not via `YAML::Node list = node; list =
                 // Node(Sequence)`: yaml-cpp's assignment rebinds the referenced node, which turned
@@ -131,25 +148,7 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
                              fmt::format("{}: '{}' of rule '{}' must list groups or codes, not "
                                          "nested lists or mappings",
                                          where(v), key, rule.name));
-                    const auto s = text::trim(v.as<std::string>());
-                    if (auto code = text::parse_int(s)) {
-                        if (!table.classes().count(*code))
-                            fail(ErrorKind::InvalidInput,
-                                 fmt::format("{}: unknown class code {} in rule '{}'; class table "
-                                             "'{}' has {}",
-                                             where(v), *code, rule.name, table.id(),
-                                             known_codes(table)));
-                        out.insert(*code);
-                    } else if (ClassTable::is_group(s)) {
-                        for (auto c : table.codes_of(s)) out.insert(c);
-                    } else {
-                        fail(ErrorKind::InvalidInput,
-                             fmt::format("{}: '{}' in rule '{}' is neither a class code nor a "
-                                         "group; groups are "
-                                         "{}, natural, human",
-                                         where(v), s, rule.name,
-                                         fmt::join(ClassTable::group_names(), ", ")));
-                    }
+                    out_items.push_back(RawItem{text::trim(v.as<std::string>()), where(v)});
                 }
             };
             parse_list(item["from"], rule.from, "from");
@@ -159,9 +158,9 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
                 parse_list(item["to_except"], rule.to, "to_except");
                 rule.to_except = true;
             }
-            r.m_rules.push_back(std::move(rule));
+            out.push_back(std::move(rule));
         }
-        return r;
+        return out;
     } catch (const YAML::Exception& e) {
         fail(ErrorKind::InvalidInput,
              fmt::format(
@@ -171,6 +170,51 @@ ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) 
                  path, e.mark.is_null() ? std::string() : fmt::format(" line {}", e.mark.line + 1),
                  e.msg));
     }
+}
+
+}  // namespace
+
+namespace {
+
+// The rules of a file, each item turned into codes by convert(item, rule name, codes).
+template <class Rule, class Convert>
+std::vector<Rule> load_rules(const std::string& path, const Convert& convert) {
+    std::vector<Rule> out;
+    for (const RawRule& raw : parse_rules_file(path)) {
+        Rule rule;
+        rule.name = raw.name;
+        rule.to_except = raw.to_except;
+        for (const auto& item : raw.from) convert(item, rule.name, rule.from);
+        for (const auto& item : raw.to) convert(item, rule.name, rule.to);
+        out.push_back(std::move(rule));
+    }
+    return out;
+}
+
+}  // namespace
+
+ChangeRules ChangeRules::load(const std::string& path, const ClassTable& table) {
+    ChangeRules r;
+    r.m_source = path;
+    r.m_rules = load_rules<ChangeRule>(path, [&](const RawItem& item, const std::string& rule,
+                                                 std::set<std::int64_t>& out) {
+        const auto& [s, where] = item;
+        if (auto code = text::parse_int(s)) {
+            if (!table.classes().count(*code))
+                fail(ErrorKind::InvalidInput,
+                     fmt::format("{}: unknown class code {} in rule '{}'; class table '{}' has {}",
+                                 where, *code, rule, table.id(), known_codes(table)));
+            out.insert(*code);
+        } else if (ClassTable::is_group(s)) {
+            for (auto c : table.codes_of(s)) out.insert(c);
+        } else {
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}: '{}' in rule '{}' is neither a class code nor a group; groups "
+                             "are {}, natural, human",
+                             where, s, rule, fmt::join(ClassTable::group_names(), ", ")));
+        }
+    });
+    return r;
 }
 
 std::string ChangeRules::serialize() const {
@@ -204,6 +248,79 @@ ChangeRules ChangeRules::deserialize(const std::string& bytes) {
         }
     }
     return out;
+}
+
+namespace {
+
+bool starts_with_any(const std::string& code, const std::vector<std::string>& prefixes) {
+    for (const auto& p : prefixes)
+        if (code.compare(0, p.size(), p) == 0) return true;
+    return false;
+}
+
+}  // namespace
+
+bool SurveyChangeRule::matches(const std::string& c0, const std::string& c1) const {
+    if (!starts_with_any(c0, from)) return false;
+    return starts_with_any(c1, to) != to_except;
+}
+
+std::vector<std::string> SurveyChangeRules::group(const std::string& name) {
+    if (name == "cropland") return {"01"};
+    if (name == "garden") return {"02"};
+    if (name == "forest") return {"03"};
+    if (name == "grassland") return {"04"};
+    if (name == "built_up") return {"05", "06", "07", "08", "09", "10"};
+    if (name == "water") return {"11"};
+    if (name == "other") return {"12"};
+    if (name == "wetland")
+        return {"00", "0303", "0304", "0306", "0402", "0603", "1105", "1106", "1108"};
+    if (name == "natural")
+        return {"00",   "03",   "04",   "1101", "1102", "1105", "1106",
+                "1108", "1110", "1204", "1205", "1206", "1207"};
+    if (name == "human") return {"01", "05", "06", "07", "08", "09", "10"};
+    return {};
+}
+
+SurveyChangeRules SurveyChangeRules::preset(const std::string& name) {
+    SurveyChangeRules r;
+    r.m_source = "preset " + name;
+    if (name == "redline")
+        r.m_rules.push_back(
+            SurveyChangeRule{"natural-to-human", group("natural"), group("human"), false});
+    else if (name == "cropland")
+        r.m_rules.push_back(SurveyChangeRule{"cropland-loss", {"01"}, {"01"}, true});
+    else
+        fail(ErrorKind::InvalidInput,
+             fmt::format("unknown " REDLINE_OPTION_VALUE(
+                             "preset", "'{}'") ": expected redline or cropland "
+                                               "(or " REDLINE_OPTION("rules") " FILE.yaml)",
+                         name));
+    return r;
+}
+
+SurveyChangeRules SurveyChangeRules::load(const std::string& path) {
+    SurveyChangeRules r;
+    r.m_source = path;
+    r.m_rules = load_rules<SurveyChangeRule>(path, [](const RawItem& item, const std::string& rule,
+                                                      std::vector<std::string>& out) {
+        const auto& [s, where] = item;
+        const auto g = group(s);
+        if (!g.empty()) {
+            out.insert(out.end(), g.begin(), g.end());
+            return;
+        }
+        if (s.size() < 2 || !std::isdigit(static_cast<unsigned char>(s[0])) ||
+            !std::isdigit(static_cast<unsigned char>(s[1])))
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("{}: '{}' in rule '{}' is neither a land-use code (text starting "
+                             "with two digits, e.g. 01, 0101, 0307K) nor a survey group; groups "
+                             "are cropland, garden, forest, grassland, built_up, water, other, "
+                             "wetland, natural, human",
+                             where, s, rule));
+        out.push_back(s);
+    });
+    return r;
 }
 
 TransitionStrata change_rule_strata(const ChangeRules& rules) {

@@ -25,6 +25,7 @@
 #include "redline/geodesy/cell_area_model.hpp"
 #include "redline/io/checkpoint_store.hpp"
 #include "redline/io/raster_source.hpp"
+#include "redline/io/table_writer.hpp"
 #include "redline/layers/layer_policy.hpp"
 #include "redline/layers/polygon_layer.hpp"
 #include "redline/ops/change/change.hpp"
@@ -82,7 +83,39 @@ struct ChangeRuleSummary {
     std::string rule;
     std::int64_t violations = 0, permitted = 0, below_mmu = 0;
     double violation_m2 = 0, permitted_m2 = 0, below_mmu_m2 = 0;
+    // Counts a patch: permitted first, then below-mmu, else violation; returns the status.
+    const char* count(bool permitted, bool below_mmu, double area_m2);
 };
+
+// The tables every `change` writes (raster or vector inputs): the matrix and patch columns, and
+// the per-rule summary (JSON "summary" of the outputs, and the lines on stderr).
+// InvalidInput unless 0 < share <= 1 (--permitted-min-share).
+void require_permitted_min_share(double share);
+TableSpec change_matrix_spec();
+TableSpec change_patch_spec(bool geometry, const std::string& crs_wkt);
+// A patch row in change_patch_spec() order; `p` has patch_id, rule, pixels, area_m2, x, y, lon,
+// lat, status and permitted_share; the zone, codes and names as written.
+template <class Patch>
+std::vector<Value> change_patch_values(const Patch& p, const std::string& zone, std::string from,
+                                       std::string to, std::string from_name, std::string to_name) {
+    return {p.patch_id,
+            zone,
+            p.rule,
+            std::move(from),
+            std::move(to),
+            p.pixels,
+            p.area_m2,
+            p.x,
+            p.y,
+            p.lon,
+            p.lat,
+            p.status,
+            p.permitted_share,
+            std::move(from_name),
+            std::move(to_name)};
+}
+nlohmann::json change_summary_json(const std::vector<ChangeRuleSummary>& summary);
+std::string change_summary_text(const std::vector<ChangeRuleSummary>& summary);
 
 struct ChangeReport {
     std::vector<std::string> zone_names;

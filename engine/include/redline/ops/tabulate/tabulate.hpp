@@ -32,15 +32,11 @@
 #include "redline/exec/progress.hpp"
 #include "redline/geodesy/survey_area.hpp"
 #include "redline/io/table_writer.hpp"
+#include "redline/layers/land_use_layer.hpp"
 #include "redline/layers/layer_policy.hpp"
 #include "redline/ops/tabulate/area_check.hpp"
 
 namespace redline {
-
-enum class OnOverlap { Error, First };
-
-// "error" | "first"; InvalidInput otherwise (naming --on-overlap).
-OnOverlap parse_on_overlap(const std::string& text);
 
 struct TabulateRequest {
     std::string landuse;       // PATH[:LAYER] of the land-use polygons

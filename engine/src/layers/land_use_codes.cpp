@@ -1,4 +1,4 @@
-#include "redline/ops/tabulate/land_use_codes.hpp"
+#include "redline/layers/land_use_codes.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // Land-use codes of survey layers: the built-in 三调 working classification, CSV tables and
 // aggregation to levels (docs/land-use-survey.md).
-#include "redline/ops/tabulate/land_use_codes.hpp"
+#include "redline/layers/land_use_codes.hpp"
 
 #include <gtest/gtest.h>
 
