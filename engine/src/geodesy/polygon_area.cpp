@@ -215,6 +215,7 @@ ConcurrentAreaCalculator::ConcurrentAreaCalculator(const Crs& crs, double densif
                                                    AreaConvention convention)
     : m_impl(std::make_unique<Impl>(crs, densify_m, convention)) {}
 ConcurrentAreaCalculator::~ConcurrentAreaCalculator() = default;
+ConcurrentAreaCalculator::ConcurrentAreaCalculator(ConcurrentAreaCalculator&&) noexcept = default;
 
 double ConcurrentAreaCalculator::area_m2(const MultiPolygon& mp) const {
     return m_impl->local.local().area_m2(mp);

@@ -94,6 +94,7 @@ class ConcurrentAreaCalculator {
     ConcurrentAreaCalculator(const Crs& crs, double densify_m = 100.0,
                              AreaConvention convention = AreaConvention::Geodesic);
     ~ConcurrentAreaCalculator();
+    ConcurrentAreaCalculator(ConcurrentAreaCalculator&&) noexcept;  // not while in use
     double area_m2(const MultiPolygon& mp) const;
     double area_m2(const Polygon& p) const;
     ExactAreaSum area_sum(const MultiPolygon& mp) const;
