@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "redline/core/option_name.hpp"
@@ -34,7 +36,11 @@ MultiPolygon polygon(std::vector<std::vector<Point>> rings) {
 }
 
 std::string temp_dir(const std::string& name) {
-    auto p = std::filesystem::temp_directory_path() / ("redline-test-" + name);
+    // One directory per process: ctest runs every test case in a process of its own, two at a
+    // time, and two cases of one fixture (or two builds' test runs) must not share a directory
+    // that one of them removes while the other writes to it.
+    auto p = std::filesystem::temp_directory_path() /
+             ("redline-test-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(p);
     std::filesystem::create_directories(p);
     return p.string();

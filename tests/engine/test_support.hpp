@@ -16,7 +16,7 @@ namespace redline::test {
 Ring box_ring(double x0, double y0, double x1, double y1);
 MultiPolygon box(double x0, double y0, double x1, double y1);
 MultiPolygon polygon(std::vector<std::vector<Point>> rings);
-// A fresh empty directory under the system temp dir.
+// A fresh empty directory under the system temp dir, of its own for this process (name + pid).
 std::string temp_dir(const std::string& name);
 // CGCS2000 Albers PROJ string (docs/geodesy.md#equal-area-albers).
 extern const char* const kAlbers;
