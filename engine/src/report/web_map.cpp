@@ -70,10 +70,9 @@ bool drawable(const MultiPolygon& mp) {
     return false;
 }
 
+// One PROJ call per ring (reproject without densifying), not one per vertex.
 MultiPolygon to_lonlat(const Transformer& tr, MultiPolygon mp) {
-    for (auto& poly : mp.polygons)
-        for (auto& ring : poly.rings)
-            for (auto& p : ring) p = tr.transform(p);
+    reproject(mp, tr, 0);
     return mp;
 }
 
