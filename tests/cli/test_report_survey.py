@@ -47,6 +47,16 @@ def test_survey_indicators_by_hand(scene):  # noqa: F811
     assert [x["class"] for x in e["details"]["classes"]] == ["06"]
     assert e["details"]["not_surveyed_km2"] == pytest.approx(0.0, abs=1e-9)
     assert "cropland_survey" in r.stdout and "ecr_construction_land" in r.stdout
+    # By region (West x 0-5, East x 5-10): net cropland West 20 (paddy), East 30 x 0.9 = 27;
+    # construction land in the redline (x 0-5) West 3 (0601), East none.
+    regions = {g["region"]: g for g in rep["regions"]}
+    assert regions["West"]["cropland_survey_net_km2"] == pytest.approx(20.0, rel=1e-9)
+    assert regions["East"]["cropland_survey_net_km2"] == pytest.approx(27.0, rel=1e-9)
+    assert regions["West"]["ecr_construction_land_km2"] == pytest.approx(3.0, rel=1e-9)
+    assert regions["East"]["ecr_construction_land_km2"] == 0.0
+    cols = rep["region_columns"]
+    assert cols.index("cropland_survey_net_km2") < cols.index("ecr_construction_land_km2")
+    assert "ecr_construction_land_km2" in (out / "report.md").read_text(encoding="utf-8")
     roles = {i["role"] for i in json.loads((out / "manifest.json").read_text())["inputs"]}
     assert "landuse" in roles
     # Without the deduction field the net area is the gross one.
@@ -75,3 +85,25 @@ def test_survey_errors_name_the_config_line(scene):  # noqa: F811
     assert r.returncode == 2, r.stderr
     assert "(landuse)" in r.stderr and "CODE" in r.stderr, r.stderr
     assert not (d / "out").exists()
+
+
+def test_a_gap_in_the_survey_is_reported_once_per_indicator(scene):  # noqa: F811
+    d, cfg = scene
+    with_survey(d, cfg)
+    kept = [p for p in PARCELS if p[1] != "0601"]  # a 3 km2 hole at x 2-5, y 9-10, in the redline
+    write_layer(d / "survey.gpkg", "DLTB", [km(*b) for b, _, _ in kept], ALBERS,
+                {"DLBM": [c for _, c, _ in kept], "KCXS": [k for _, _, k in kept]})
+    out = d / "out"
+    r = run("report", "--config", cfg, "--output-dir", out)
+    assert r.returncode == 0, r.stderr
+    rep, ind = indicators(out)
+    e = ind["ecr_construction_land"]
+    assert e["value"] == 0.0 and e["details"]["not_surveyed_km2"] == pytest.approx(3.0, rel=1e-9)
+    assert ind["cropland_survey"]["details"]["not_surveyed_km2"] == pytest.approx(3.0, rel=1e-9)
+    gaps = [w for w in rep["warnings"] if "does not cover" in w]
+    assert gaps == [
+        "inputs.landuse does not cover 3000000.00 m2 of the union of inputs.land (gaps between "
+        "parcels or area outside the layer; reported as not_surveyed_km2)",
+        "inputs.landuse does not cover 3000000.00 m2 of the union of inputs.redline (gaps "
+        "between parcels or area outside the layer; reported as not_surveyed_km2)"], rep["warnings"]
+    assert not any("zones are not fully covered" in w for w in rep["warnings"])

@@ -178,6 +178,8 @@ void fill_regions(ReportContext& ctx, ReportResult& res) {
         res.region_columns.push_back("cropland_cover_km2");
     }
     if (ctx.shoreline_computed) res.region_columns.push_back("natural_shoreline_share_percent");
+    for (const auto& [column, values] : ctx.region_survey_columns)
+        res.region_columns.push_back(column);
     if (change) {
         res.region_columns.push_back("violation_area_m2");
         res.region_columns.push_back("violation_patches");
@@ -230,6 +232,8 @@ void fill_regions(ReportContext& ctx, ReportResult& res) {
         for (std::size_t i = 0; i < regions.size(); ++i)
             res.regions[i].values["natural_shoreline_share_percent"] =
                 num_or_null(ctx.region_shoreline_share[i]);
+    for (const auto& [column, values] : ctx.region_survey_columns)
+        for (std::size_t i = 0; i < regions.size(); ++i) res.regions[i].values[column] = values[i];
     if (change) {
         std::vector<double> v_area(regions.size(), 0.0);
         std::vector<std::int64_t> v_count(regions.size(), 0);

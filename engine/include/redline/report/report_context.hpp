@@ -136,6 +136,9 @@ class ReportContext {
     // What indicators leave for the region table, the change matrix and the map.
     std::vector<double> region_shoreline_share;  // per region, percent (NaN: none)
     bool shoreline_computed = false;
+    // Region-table columns from the land-use survey (report/indicators/survey_land_use.hpp):
+    // name, then km2 per region in region order.
+    std::vector<std::pair<std::string, std::vector<double>>> region_survey_columns;
     std::optional<ChangeReport> change;  // the change inside the redline
     // The three control lines' overlaps with their polygons (in conflicts->crs_wkt), for the map.
     std::optional<ConflictsReport> conflicts;

@@ -147,7 +147,8 @@ TabulateReport run_tabulate(const TabulateRequest& req) {
     zfields.id = req.id_field;
     zfields.group = req.dissolve_by;
     zfields.unique_ids = !by.any();
-    PolygonLayer zones = load_polygon_layer(req.zones, zfields, policy);
+    PolygonLayer zones =
+        req.zone_layer ? *req.zone_layer : load_polygon_layer(req.zones, zfields, policy);
     conform(zones, lu.layer.crs, lu.text, policy, threads);
     dissolve_layer(zones, by, threads);
 
@@ -268,13 +269,15 @@ TabulateReport run_tabulate(const TabulateRequest& req) {
         if (uncovered[z] > 0) ++gap_zones;
     }
     rep.uncovered_area_m2 = all_uncovered.value();
-    if (gap_zones > 0)
-        rep.warnings.push_back(fmt::format(
+    if (gap_zones > 0) {
+        rep.gap_warning = fmt::format(
             "{} of {} zone{} not fully covered by {}: {} m2 in total (rows class=uncovered: gaps "
             "between parcels or zone area outside the layer)",
             gap_zones, zones.size(),
             zones.size() == 1 ? " is" : (gap_zones == 1 ? "s is" : "s are"), lu.text,
-            format_real(rep.uncovered_area_m2, 2)));
+            format_real(rep.uncovered_area_m2, 2));
+        rep.warnings.push_back(rep.gap_warning);
+    }
 
     rep.meta = engine_provenance();
     rep.meta["command"] = "tabulate";

@@ -34,6 +34,7 @@
 #include "redline/io/table_writer.hpp"
 #include "redline/layers/land_use_layer.hpp"
 #include "redline/layers/layer_policy.hpp"
+#include "redline/layers/polygon_layer.hpp"
 #include "redline/ops/tabulate/area_check.hpp"
 
 namespace redline {
@@ -43,11 +44,15 @@ struct TabulateRequest {
     std::string class_field;   // land-use code field (text or integer; kept as written)
     std::string deduct_field;  // DEFAULT "": no deduction; else a coefficient in [0, 1)
     std::string zones;         // PATH[:LAYER]
-    std::string id_field;      // DEFAULT "": zones named by feature id
-    bool dissolve = false;     // one zone "all": the union of every zone feature
-    std::string dissolve_by;   // one zone per value of this field (union)
-    std::string classes;       // DEFAULT "": no names; "gbt21010" or a CSV path
-    int level = 0;             // DEFAULT 0: codes as written; 1 or 2 (land_use_codes.hpp)
+    // DEFAULT nullopt: read `zones`; else these zones, read by the caller (e.g. the report's
+    // redline and its parts inside each region), conformed to the land-use layer's CRS and
+    // dissolved like a layer read from `zones` (`zones` then only names it in messages).
+    std::optional<PolygonLayer> zone_layer;
+    std::string id_field;     // DEFAULT "": zones named by feature id
+    bool dissolve = false;    // one zone "all": the union of every zone feature
+    std::string dissolve_by;  // one zone per value of this field (union)
+    std::string classes;      // DEFAULT "": no names; "gbt21010" or a CSV path
+    int level = 0;            // DEFAULT 0: codes as written; 1 or 2 (land_use_codes.hpp)
     // DEFAULT nullopt: Survey for a Gauss-Krüger land-use layer, Geodesic otherwise.
     std::optional<AreaConvention> convention;
     OnOverlap on_overlap = OnOverlap::Error;
@@ -90,6 +95,9 @@ struct TabulateReport {
     AreaCheck check;               // check.field empty when no --check-field
     nlohmann::json meta;
     std::vector<std::string> warnings;
+    // The one of `warnings` on zones the layer does not fully cover ("" when all are), for
+    // callers that word their own (the report).
+    std::string gap_warning;
 
     TableSpec table_spec() const;
     std::vector<Value> row_values(const TabulateRow& row) const;

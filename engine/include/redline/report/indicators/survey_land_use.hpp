@@ -9,9 +9,11 @@
 //                          inputs.land (dissolved), km2, against 1.2e6 km2 = 18 亿亩;
 //   ecr_construction_land  area of the parcels of first-level classes 05-10 (construction land as
 //                          issue 17 defines it) inside inputs.redline (dissolved), km2, reported
-//                          only; details list each class and, with regions, the area per region
-//                          is not given (the redline ∩ region overlay is not built for the
-//                          survey layer: a known gap).
+//                          only; details list each class.
+// With inputs.regions each is also given per region (region-table columns
+// cropland_survey_net_km2 and ecr_construction_land_km2, km2): the same tabulate run has, beside
+// the union of inputs.land (redline), its part inside each region as a zone, cut in the CRS of
+// that file before tabulate transforms it into the survey's.
 // Both are in the default set only when the config gives inputs.landuse.
 // Thread-safety: stateless.
 #include "redline/report/indicators/indicator.hpp"
