@@ -11,7 +11,11 @@
 namespace redline {
 namespace {
 constexpr double kMaxCellCoord = 1125899906842624.0;  // 2^50
-}
+// Consumed points (16 bytes each as Points) between two returns of freed memory to the system:
+// 4 M points = 64 MiB. Each return costs page faults and TLB flushes later, so small layers are
+// not trimmed at all.
+constexpr std::size_t kTrimPoints = std::size_t{1} << 22;
+}  // namespace
 
 ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
                  const std::vector<std::string>& names)
@@ -22,13 +26,14 @@ ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
 ZoneSet::ZoneSet(const Grid& grid, std::vector<MultiPolygon>&& zones,
                  const std::vector<std::string>& names, ProgressSink* progress)
     : m_grid(grid) {
-    build(zones, names, &zones, progress);
+    const std::size_t points = build(zones, names, &zones, progress);
     std::vector<MultiPolygon>().swap(zones);
-    release_free_memory();
+    if (points >= kTrimPoints) release_free_memory();
 }
 
-void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<std::string>& names,
-                    std::vector<MultiPolygon>* consume, ProgressSink* progress) {
+std::size_t ZoneSet::build(const std::vector<MultiPolygon>& zones,
+                           const std::vector<std::string>& names,
+                           std::vector<MultiPolygon>* consume, ProgressSink* progress) {
     const Grid& grid = m_grid;
     m_zones.reserve(zones.size());
     std::size_t points = 0, rings = 0;
@@ -41,7 +46,7 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
     m_y.reserve(points);
     m_rings.reserve(rings);
     // When consuming, freed pages go back to the system every sixteenth of the points.
-    const std::size_t trim_step = std::max<std::size_t>(points / 16, 1);
+    const std::size_t trim_step = std::max<std::size_t>(points / 16, kTrimPoints);
     std::size_t next_trim = trim_step;
     if (progress && points) progress->update(0, points, "index");
     for (std::size_t z = 0; z < zones.size(); ++z) {
@@ -115,6 +120,7 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
             std::vector<Polygon>().swap((*consume)[z].polygons);  // zones[z] is not read again
     }
     if (progress && points) progress->update(points, points, "index");
+    return points;
 }
 
 int ZoneSet::sign_of_edge(std::size_t zone, std::size_t point) const {

@@ -11,6 +11,7 @@
 #include "redline/core/error.hpp"
 #include "redline/core/option_name.hpp"
 #include "redline/coverage/cell_weight.hpp"
+#include "redline/coverage/full_cell_counts.hpp"
 #include "redline/coverage/zone_index.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/exec/tile_plan.hpp"
@@ -29,6 +30,7 @@ struct Scratch {
     std::vector<std::int64_t> perm;      // permitted coverage per tile cell
     std::vector<std::uint32_t> match;    // rule bits per (k0, k1)
     std::vector<ClassTally> pair_tally;  // per (k0, k1)
+    FullCellCounts pair_full;            // per (k0, k1): full cells counted, not yet in the tally
     std::vector<Int128> weight;          // per window cell
     std::vector<std::uint32_t> bits;     // rule bits per window cell, all zero between zones
     std::vector<std::size_t> hits;       // window cells with rule bits, row-major
@@ -128,6 +130,7 @@ struct ChangeVisitor {
     bool moments;
     std::size_t n1;
     std::uint32_t any_bits = 0;
+    std::int64_t counted_area = 0;  // area units of the cells in s.pair_full
     std::int64_t row = -1, grid_row = 0;
     double g = 0.0;
     const std::uint16_t* l0 = nullptr;
@@ -163,11 +166,43 @@ struct ChangeVisitor {
     }
     void span(std::int64_t r, std::int64_t b, std::int64_t e, std::int64_t c) {
         start_row(r);
+        if (c == kFullCoverage && areas.uniform_rows()) {
+            // Full cells of one row share one area: counted per pair, added to the tally at
+            // flush() (when the row area changes, and after the scan); weights and rule bits
+            // only for cells that match a rule.
+            const std::int64_t a = areas.row_area_units(grid_row);
+            if (a != counted_area) {
+                flush();
+                counted_area = a;
+            }
+            const Int128 wgt = static_cast<Int128>(a) << kCoverageBits;
+            const std::size_t base = static_cast<std::size_t>(row * w.cols);
+            for (std::int64_t i = b; i < e; ++i) {
+                const std::size_t pi = static_cast<std::size_t>(l0[i]) * n1 + l1[i];
+                s.pair_full.add(i, pi);
+                if (const std::uint32_t m = s.match[pi]) {
+                    const std::size_t wi = base + static_cast<std::size_t>(i);
+                    s.weight[wi] = wgt;
+                    s.bits[wi] = m;
+                    s.hits.push_back(wi);
+                    any_bits |= m;
+                }
+            }
+            return;
+        }
         areas.cell_area_units(grid_row, w.col0 + b, e - b,
                               s.cell_area.data() + static_cast<std::size_t>(b));
         // The moment finish() gives a span's cells.
         const std::int64_t m = c == kFullCoverage ? kFullCoverage / 2 : c / 2;
         for (std::int64_t i = b; i < e; ++i) add(i, c, moments ? &m : nullptr);
+    }
+    // Adds the counted full cells to the pair tally.
+    void flush() {
+        const Int128 full = static_cast<Int128>(counted_area) << kCoverageBits;
+        s.pair_full.drain([&](std::size_t pi, std::int64_t n) {
+            s.pair_tally[pi].area += static_cast<Int128>(n) * full;
+            s.pair_tally[pi].coverage += static_cast<Int128>(n) * kFullCoverage;
+        });
     }
 };
 
@@ -219,10 +254,12 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                     if (rules.rules()[r].matches(value0(a), value1(b)))
                         s.match[a * n1 + b] |= 1u << r;
         // Permitted coverage over the tile.
-        s.perm.assign(static_cast<std::size_t>(tile.cells()), 0);
+        // Empty when no permitted area reaches the tile (no per-tile clearing then).
+        s.perm.clear();
         if (permitted && permitted->size() > 0) {
             const Window pw = permitted->zone(0).window.intersect(tile);
             if (!pw.empty()) {
+                s.perm.assign(static_cast<std::size_t>(tile.cells()), 0);
                 s.perm_rast.rasterize(*permitted, 0, pw);
                 for (std::int64_t r = 0; r < pw.rows; ++r) {
                     const std::int64_t* cov = s.perm_rast.row(r);
@@ -237,6 +274,7 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
             if (w.empty()) continue;
             index.rasterize_edges(s.zone_rast, z, t, w);
             s.pair_tally.assign(n0 * n1, ClassTally{});
+            s.pair_full.reset(n0 * n1);
             const auto ncell = static_cast<std::size_t>(w.cells());
             // Only covered cells are visited (scan), and only cells with rule bits (s.hits) are
             // written: weight and label are read there only, bits is cleared after the zone.
@@ -247,6 +285,7 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
             s.cell_area.resize(static_cast<std::size_t>(w.cols));
             ChangeVisitor v{s, w, tile, areas, moments, n1};
             s.zone_rast.scan(v);
+            v.flush();
             const std::uint32_t any_bits = v.any_bits;
             for (std::size_t a = 0; a < n0; ++a)
                 for (std::size_t b = 0; b < n1; ++b) {
@@ -283,7 +322,7 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                         p.area += wgt;
                         const std::size_t ti = static_cast<std::size_t>(
                             (gr - tile.row0) * tile.cols + (gc - tile.col0));
-                        const std::int64_t pc = s.perm[ti];
+                        const std::int64_t pc = s.perm.empty() ? 0 : s.perm[ti];
                         if (pc > 0)
                             p.permitted_area +=
                                 pc == kFullCoverage ? wgt : wgt * pc / kFullCoverage;

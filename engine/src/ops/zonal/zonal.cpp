@@ -9,6 +9,7 @@
 #include "redline/core/binary_codec.hpp"
 #include "redline/core/error.hpp"
 #include "redline/coverage/cell_weight.hpp"
+#include "redline/coverage/full_cell_counts.hpp"
 #include "redline/coverage/zone_index.hpp"
 #include "redline/exec/memory_budget.hpp"
 #include "redline/exec/ordered_executor.hpp"
@@ -34,9 +35,11 @@ struct TileResult {
 struct TallyLayer {
     std::unique_ptr<RasterReader> reader;
     TileClasses classes;
-    std::vector<ClassTally> tally;  // by local class index (0 = nodata)
-    std::vector<std::int64_t> counts;
-    std::vector<std::uint16_t> dirty;
+    std::vector<ClassTally> tally;     // by local class index (0 = nodata)
+    std::vector<std::int64_t> counts;  // full cells per local class since the last flush
+    std::vector<std::uint16_t> dirty;  // classes with a non-zero count (without use_sub)
+    bool use_sub = false;  // few classes: counted in `full` (coverage/full_cell_counts.hpp)
+    FullCellCounts full;
     const std::uint16_t* cls = nullptr;  // local classes of the current row, from the window
 };
 
@@ -45,6 +48,9 @@ struct Scratch {
     CoverageRasterizer rasterizer;
     std::vector<std::int64_t> cell_area;
 };
+
+// Local classes up to which full cells are counted in FullCellCounts (else with a dirty list).
+constexpr std::size_t kSubClasses = 64;
 
 // Tallies one zone over its window of the tile from the rasterizer's sparse scan, into every
 // raster's layer: cells on edges one by one (their weight computed once for all rasters),
@@ -61,7 +67,11 @@ class ZoneTallier {
           m_cell_area(cell_area),
           m_uniform(areas.uniform_rows()) {
         for (TallyLayer& l : m_layers) {
-            l.counts.assign(l.tally.size(), 0);
+            l.use_sub = l.tally.size() <= kSubClasses;
+            if (l.use_sub)
+                l.full.reset(l.tally.size());
+            else
+                l.counts.assign(l.tally.size(), 0);
             l.dirty.clear();
         }
     }
@@ -80,11 +90,16 @@ class ZoneTallier {
     void span(std::int64_t r, std::int64_t b, std::int64_t e, std::int64_t cov) {
         set_row(r);
         if (m_uniform && cov == kFullCoverage) {
-            for (TallyLayer& l : m_layers)
+            for (TallyLayer& l : m_layers) {
+                if (l.use_sub) {
+                    l.full.add_run(l.cls + b, e - b);
+                    continue;
+                }
                 for (std::int64_t i = b; i < e; ++i) {
                     std::int64_t& n = l.counts[l.cls[i]];
                     if (n++ == 0) l.dirty.push_back(l.cls[i]);
                 }
+            }
             return;
         }
         for (std::int64_t i = b; i < e; ++i) {
@@ -101,7 +116,9 @@ class ZoneTallier {
   private:
     void set_row(std::int64_t r) {
         if (r == m_row) return;
-        flush();
+        // Counted full cells keep their row's area: flush when the next row's differs (every
+        // row on geographic grids, never on equal-area ones).
+        if (!m_uniform || m_areas.row_area_units(m_w.row0 + r) != m_a) flush();
         m_row = r;
         const std::int64_t grid_row = m_w.row0 + r;
         for (TallyLayer& l : m_layers)
@@ -117,6 +134,10 @@ class ZoneTallier {
     }
     void flush() {
         for (TallyLayer& l : m_layers) {
+            l.full.drain([&](std::size_t k, std::int64_t cells) {
+                l.tally[k].area += static_cast<Int128>(cells) * m_full;
+                l.tally[k].coverage += static_cast<Int128>(cells) * kFullCoverage;
+            });
             for (std::uint16_t k : l.dirty) {
                 const std::int64_t n = l.counts[k];
                 l.tally[k].area += static_cast<Int128>(n) * m_full;
