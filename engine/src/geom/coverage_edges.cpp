@@ -54,13 +54,17 @@ bool collect_edges(const MultiPolygon& mp, const Box* filter, std::vector<Edge>&
     return true;
 }
 
-std::vector<Point> sorted_vertices(const MultiPolygon& mp) {
-    std::vector<Point> v;
+// The distinct vertices of mp inside `filter` (closed box), sorted.
+void sorted_vertices(const MultiPolygon& mp, const Box& filter, std::vector<Point>& v) {
+    v.clear();
     for (const auto& poly : mp.polygons)
-        for (const auto& r : poly.rings) v.insert(v.end(), r.begin(), r.end());
+        for (const auto& r : poly.rings)
+            for (const Point& p : r)
+                if (p.x >= filter.xmin && p.x <= filter.xmax && p.y >= filter.ymin &&
+                    p.y <= filter.ymax)
+                    v.push_back(p);
     std::sort(v.begin(), v.end(), less_point);
     v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
 }
 
 bool has_vertex(const std::vector<Point>& sorted, const Point& p) {
@@ -124,15 +128,15 @@ Where locate(const Point& pt, const MultiPolygon& mp) {
     return inside ? Where::Inside : Where::Outside;
 }
 
-// Edges sorted by box.xmin for a sweep: visit(f) for every edge whose box may meet `box`.
+// Edges sorted (in place) by box.xmin for a sweep: visit(f) for every edge whose box may meet
+// `box`.
 class EdgeSweep {
   public:
-    explicit EdgeSweep(std::vector<Edge> edges) : m_edges(std::move(edges)) {
+    explicit EdgeSweep(std::vector<Edge>& edges) : m_edges(edges) {
         std::sort(m_edges.begin(), m_edges.end(),
                   [](const Edge& a, const Edge& b) { return a.box.xmin < b.box.xmin; });
         for (const auto& e : m_edges) m_width = std::max(m_width, e.box.xmax - e.box.xmin);
     }
-    const std::vector<Edge>& edges() const { return m_edges; }
     // Returns false as soon as visit does.
     template <class F>
     bool each_near(const Box& box, F&& visit) const {
@@ -146,37 +150,47 @@ class EdgeSweep {
     }
 
   private:
-    std::vector<Edge> m_edges;
+    std::vector<Edge>& m_edges;
     double m_width = 0;
 };
 
-// Every vertex of `own` in other's box that is not a vertex of `other` lies outside `other`,
-// and every unshared edge with both ends on other's vertices is refused.
-bool unshared_outside(const MultiPolygon& own, const std::vector<Edge>& edges,
+// Every vertex of `own` in other's box (own_vertices) that is not a vertex of `other` lies
+// outside `other`, and every unshared edge with both ends on other's vertices is refused.
+bool unshared_outside(const std::vector<Point>& own_vertices, const std::vector<Edge>& edges,
                       const std::vector<char>& shared, const MultiPolygon& other,
-                      const std::vector<Point>& other_vertices, const Box& other_box) {
+                      const std::vector<Point>& other_vertices) {
     for (std::size_t k = 0; k < edges.size(); ++k)
         if (!shared[k] && has_vertex(other_vertices, edges[k].p) &&
             has_vertex(other_vertices, edges[k].q))
             return false;
-    for (const Point& v : sorted_vertices(own)) {
-        if (!other_box.intersects(Box{v.x, v.y, v.x, v.y})) continue;
+    for (const Point& v : own_vertices) {
         if (has_vertex(other_vertices, v)) continue;
         if (locate(v, other) != Where::Outside) return false;
     }
     return true;
 }
 
+// Per-thread buffers of polygons_only_touch (called for millions of pairs).
+struct TouchScratch {
+    std::vector<Edge> ea, eb;
+    std::vector<Point> va, vb;
+    std::vector<char> sa, sb;
+};
+
 }  // namespace
 
 bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b) {
     const Box ba = a.bounds(), bb = b.bounds();
     if (!ba.intersects(bb)) return true;
-    std::vector<Edge> ea, eb_raw;
-    if (!collect_edges(a, &bb, ea) || !collect_edges(b, &ba, eb_raw)) return false;
-    const EdgeSweep sweep(std::move(eb_raw));
-    const std::vector<Edge>& eb = sweep.edges();
-    std::vector<char> shared_a(ea.size(), 0), shared_b(eb.size(), 0);
+    thread_local TouchScratch t;
+    t.ea.clear();
+    t.eb.clear();
+    if (!collect_edges(a, &bb, t.ea) || !collect_edges(b, &ba, t.eb)) return false;
+    const EdgeSweep sweep(t.eb);
+    const std::vector<Edge>& ea = t.ea;
+    const std::vector<Edge>& eb = t.eb;
+    t.sa.assign(ea.size(), 0);
+    t.sb.assign(eb.size(), 0);
     for (std::size_t i = 0; i < ea.size(); ++i) {
         const Edge& e = ea[i];
         const bool ok = sweep.each_near(e.box, [&](const Edge& f) {
@@ -190,8 +204,8 @@ bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b) {
                     // b's interior side relative to e's direction must be the other side.
                     const bool b_left = f.p == e.p ? f.left : !f.left;
                     if (b_left == e.left) return false;
-                    shared_a[i] = 1;
-                    shared_b[static_cast<std::size_t>(&f - eb.data())] = 1;
+                    t.sa[i] = 1;
+                    t.sb[static_cast<std::size_t>(&f - eb.data())] = 1;
                     return true;
                 }
             }
@@ -199,8 +213,10 @@ bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b) {
         });
         if (!ok) return false;
     }
-    return unshared_outside(a, ea, shared_a, b, sorted_vertices(b), bb) &&
-           unshared_outside(b, eb, shared_b, a, sorted_vertices(a), ba);
+    // Vertices outside the other's box are neither its vertices nor inside it.
+    sorted_vertices(a, bb, t.va);
+    sorted_vertices(b, ba, t.vb);
+    return unshared_outside(t.va, ea, t.sa, b, t.vb) && unshared_outside(t.vb, eb, t.sb, a, t.va);
 }
 
 bool covered_by_parts(const MultiPolygon& zone, const std::vector<const MultiPolygon*>& parts) {
@@ -225,8 +241,9 @@ bool covered_by_parts(const MultiPolygon& zone, const std::vector<const MultiPol
             return false;  // two parts on the same side of one edge: not a coverage here
     std::vector<Edge> zone_edges;
     if (!collect_edges(zone, nullptr, zone_edges)) return false;
-    const EdgeSweep sweep(std::move(zone_edges));
-    const std::vector<Point> zone_vertices = sorted_vertices(zone);
+    const EdgeSweep sweep(zone_edges);
+    std::vector<Point> zone_vertices;
+    sorted_vertices(zone, bz, zone_vertices);
     for (const Edge& f : edges) {
         const Edge reverse{f.q, f.p, true, f.box};
         if (std::binary_search(edges.begin(), edges.end(), reverse, less_edge))
