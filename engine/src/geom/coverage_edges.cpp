@@ -219,6 +219,43 @@ bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b) {
     return unshared_outside(t.va, ea, t.sa, b, t.vb) && unshared_outside(t.vb, eb, t.sb, a, t.va);
 }
 
+namespace {
+
+// Where the rings of `own` lie relative to `other` (their boundaries known not to meet): one
+// vertex per ring. Sets `any_in` / `any_out`; false when a vertex cannot be located.
+bool rings_in(const MultiPolygon& own, const MultiPolygon& other, bool& any_in, bool& any_out) {
+    for (const auto& poly : own.polygons)
+        for (const auto& r : poly.rings) {
+            if (r.empty()) continue;
+            const Where w = locate(r.front(), other);
+            if (w == Where::Unknown) return false;
+            (w == Where::Inside ? any_in : any_out) = true;
+        }
+    return true;
+}
+
+}  // namespace
+
+Apart polygons_apart(const MultiPolygon& a, const MultiPolygon& b) {
+    const Box ba = a.bounds(), bb = b.bounds();
+    if (ba.empty() || bb.empty()) return Apart::Unknown;
+    if (!ba.intersects(bb)) return Apart::Disjoint;
+    thread_local TouchScratch t;
+    t.ea.clear();
+    t.eb.clear();
+    if (!collect_edges(a, &bb, t.ea) || !collect_edges(b, &ba, t.eb)) return Apart::Unknown;
+    const EdgeSweep sweep(t.eb);
+    for (const Edge& e : t.ea)
+        if (!sweep.each_near(e.box, [&](const Edge& f) { return classify(e, f) == Contact::None; }))
+            return Apart::Unknown;
+    bool a_in = false, a_out = false, b_in = false, b_out = false;
+    if (!rings_in(a, b, a_in, a_out) || !rings_in(b, a, b_in, b_out)) return Apart::Unknown;
+    if (!a_in && !b_in) return Apart::Disjoint;
+    if (b_in && !b_out && !a_in) return Apart::BInsideA;
+    if (a_in && !a_out && !b_in) return Apart::AInsideB;
+    return Apart::Unknown;
+}
+
 bool covered_by_parts(const MultiPolygon& zone, const std::vector<const MultiPolygon*>& parts) {
     if (zone.polygons.size() != 1 || parts.empty()) return false;
     const Box bz = zone.bounds();

@@ -183,6 +183,23 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
             if (opts.self && a[i].num_points() + b[j].num_points() <= kTouchProofPoints &&
                 polygons_only_touch(a[i], b[j]))
                 continue;
+            // Boundaries that do not meet at all (a parcel well inside a zone, or apart from
+            // it): containment or disjointness without GEOS, the same verdicts as below.
+            if (!opts.locate && a[i].num_points() + b[j].num_points() <= kTouchProofPoints) {
+                const Apart apart = polygons_apart(a[i], b[j]);
+                if (apart == Apart::Disjoint) continue;
+                if (apart == Apart::BInsideA || apart == Apart::AInsideB) {
+                    const bool b_inside = apart == Apart::BInsideA;
+                    PolygonOverlap ov;
+                    ov.a = i;
+                    ov.b = j;
+                    ov.kind = b_inside ? OverlapKind::BInsideA : OverlapKind::AInsideB;
+                    ov.area_m2 = b_inside ? area_b[j] : area_a[i];
+                    if (opts.keep_pieces) ov.piece = b_inside ? b[j] : a[i];
+                    out.push_back(std::move(ov));
+                    continue;
+                }
+            }
             prepare_a();
             const GEOSGeometry* gb = w.geom(b, j);
             const char hit = GEOSPreparedIntersects_r(ctx.get(), pa, gb);

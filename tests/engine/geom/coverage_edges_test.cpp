@@ -58,6 +58,16 @@ class Geos {
         EXPECT_NE(r, 2);
         return r == 1;
     }
+    // GEOSDisjoint / GEOSContains(a, b).
+    bool predicate(const MultiPolygon& a, const MultiPolygon& b, bool contains) const {
+        GEOSGeometry* ga = make(a);
+        GEOSGeometry* gb = make(b);
+        const char r = contains ? GEOSContains_r(m_c, ga, gb) : GEOSDisjoint_r(m_c, ga, gb);
+        GEOSGeom_destroy_r(m_c, ga);
+        GEOSGeom_destroy_r(m_c, gb);
+        EXPECT_NE(r, 2);
+        return r == 1;
+    }
     // Area of zone minus the union of the parts.
     double uncovered(const MultiPolygon& zone,
                      const std::vector<const MultiPolygon*>& parts) const {
@@ -184,6 +194,60 @@ TEST(CoverageEdgesTest, HandMadeZones) {
     check(two, {&w, &e}, false, 0, "multipolygon zone");
 }
 
+// polygons_apart's verdict, both ways round, and GEOS agreeing with any definite one.
+Apart expect_apart(const MultiPolygon& a, const MultiPolygon& b) {
+    const Geos g;
+    const Apart r = polygons_apart(a, b);
+    const Apart swapped = polygons_apart(b, a);
+    switch (r) {
+        case Apart::Disjoint:
+            EXPECT_TRUE(g.predicate(a, b, false));
+            EXPECT_EQ(swapped, Apart::Disjoint);
+            break;
+        case Apart::BInsideA:
+            EXPECT_TRUE(g.predicate(a, b, true));
+            EXPECT_FALSE(g.predicate(b, a, true));
+            EXPECT_EQ(swapped, Apart::AInsideB);
+            break;
+        case Apart::AInsideB:
+            EXPECT_TRUE(g.predicate(b, a, true));
+            EXPECT_FALSE(g.predicate(a, b, true));
+            EXPECT_EQ(swapped, Apart::BInsideA);
+            break;
+        case Apart::Unknown:
+            EXPECT_EQ(swapped, Apart::Unknown);
+    }
+    return r;
+}
+
+TEST(CoverageEdgesTest, ApartHandMade) {
+    const MultiPolygon a = box(0, 0, 10, 10);
+    EXPECT_EQ(expect_apart(a, box(2, 2, 4, 4)), Apart::BInsideA);
+    EXPECT_EQ(expect_apart(box(2, 2, 4, 4), a), Apart::AInsideB);
+    EXPECT_EQ(expect_apart(a, box(20, 0, 30, 10)), Apart::Disjoint);
+    EXPECT_EQ(expect_apart(a, box(10, 0, 20, 10)), Apart::Unknown);   // shared edge
+    EXPECT_EQ(expect_apart(a, box(10, 10, 20, 20)), Apart::Unknown);  // corner
+    EXPECT_EQ(expect_apart(a, box(5, 5, 15, 15)), Apart::Unknown);    // crossing
+    EXPECT_EQ(expect_apart(a, box(0, 2, 4, 4)), Apart::Unknown);      // inside, touching
+    EXPECT_EQ(expect_apart(a, a), Apart::Unknown);                    // identical
+    const MultiPolygon ell = polygon({{{0, 0}, {20, 0}, {20, 10}, {10, 10}, {10, 20}, {0, 20}}});
+    EXPECT_EQ(expect_apart(ell, box(11, 11, 19, 19)), Apart::Disjoint);  // in the notch
+    MultiPolygon holed = box(0, 0, 30, 30);
+    holed.polygons[0].rings.push_back(box_ring(10, 10, 20, 20));
+    EXPECT_EQ(expect_apart(holed, box(12, 12, 18, 18)), Apart::Disjoint);  // in the hole
+    EXPECT_EQ(expect_apart(holed, box(2, 2, 8, 8)), Apart::BInsideA);      // in the ring
+    EXPECT_EQ(expect_apart(holed, box(5, 5, 25, 25)), Apart::Unknown);     // around the hole
+    EXPECT_EQ(expect_apart(holed, box(-5, -5, 35, 35)), Apart::AInsideB);  // around it all
+    MultiPolygon two = box(0, 0, 10, 10);
+    two.polygons.push_back(box(20, 0, 30, 10).polygons[0]);
+    EXPECT_EQ(expect_apart(two, box(22, 2, 24, 4)), Apart::BInsideA);
+    EXPECT_EQ(expect_apart(two, box(12, 2, 14, 4)), Apart::Disjoint);
+    EXPECT_EQ(expect_apart(two, box(-5, -5, 35, 15)), Apart::AInsideB);
+    MultiPolygon both = box(2, 2, 4, 4);
+    both.polygons.push_back(box(40, 0, 50, 10).polygons[0]);
+    EXPECT_EQ(expect_apart(two, both), Apart::Unknown);  // one part inside, one outside
+}
+
 // A jittered n x n lattice: cells share their corners exactly (a coverage of quads).
 std::vector<MultiPolygon> lattice(std::mt19937& rng, int n, double side) {
     std::uniform_real_distribution<double> jit(-0.3 * side, 0.3 * side);
@@ -304,6 +368,13 @@ TEST(CoverageEdgesTest, SyntheticSurveyAgainstGeos) {
                 *layer, {}, areas, {}, [](const MultiPolygon& mp) { return planar_area(mp); }, oo);
             EXPECT_EQ(static_cast<int>(found.size()), overlapping);
         }
+        // Zones against parcels: polygons_apart's definite verdicts agree with GEOS.
+        int definite = 0;
+        for (const auto& [code, zone] : scene.zones())
+            for (const auto& p : t0)
+                if (p.bounds().intersects(zone.bounds()) && expect_apart(zone, p) != Apart::Unknown)
+                    ++definite;
+        EXPECT_GT(definite, 0);
         // Zones against the t0 parcels: covered_by_parts => GEOS finds nothing uncovered, and
         // a zone over a shrunk parcel (a gap) is never proven.
         const Geos g;

@@ -31,6 +31,14 @@ namespace redline {
 
 bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b);
 
+// polygons_apart(a, b): when the boundaries of a and b do not meet at all (every pair of edges
+// certified disjoint), each ring lies wholly inside or outside the other polygon and one vertex
+// per ring decides: Disjoint (every ring of each outside the other), BInsideA (every ring of b
+// inside a, no ring of a inside b: b lies in a's interior), AInsideB (the converse). Unknown for
+// anything else (touching or crossing boundaries, uncertain orientations, a partial overlap).
+enum class Apart { Unknown, Disjoint, BInsideA, AInsideB };
+Apart polygons_apart(const MultiPolygon& a, const MultiPolygon& b);
+
 bool covered_by_parts(const MultiPolygon& zone, const std::vector<const MultiPolygon*>& parts);
 
 }  // namespace redline
