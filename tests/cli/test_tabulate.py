@@ -56,6 +56,30 @@ def test_hand_computed_squares(squares):
     assert "1 of 2 zones is not fully covered" in r.stderr and "2600.00 m2" in r.stderr
 
 
+def test_uncovered_exactly_zero_when_covered_and_a_1_m2_gap_measured(tmp_path):
+    """Albers: four 50 m squares tiling 0..100, the north-east one with a 1 m2 hole (a real gap).
+    Zones: 'gap' across the hole and 'whole' the layer's outline (uncovered 1 m2, measured); 'west'
+    inside the west half and 'half' the west half's outline through the squares' corners (exactly
+    covered: the shared edges prove it, no union; the rows must still be exactly 0); 'out' partly
+    outside the layer (measured)."""
+    holed = "POLYGON((50 50,100 50,100 100,50 100,50 50),(70 70,70 71,71 71,71 70,70 70))"
+    lu = write_layer(tmp_path / "lu.gpkg", "DLTB",
+                     [box_wkt(0, 0, 50, 50), box_wkt(50, 0, 100, 50), box_wkt(0, 50, 50, 100), holed],
+                     crs=ALBERS, fields={"DLBM": ["0101", "0103", "0101", "0301"]})
+    whole = "POLYGON((0 0,50 0,100 0,100 50,100 100,50 100,0 100,0 50,0 0))"
+    half = "POLYGON((0 0,50 0,50 50,50 100,0 100,0 50,0 0))"
+    zones = write_layer(tmp_path / "zones.gpkg", "redline",
+                        [box_wkt(60, 60, 80, 80), box_wkt(10, 10, 45, 90), whole, half, box_wkt(-20, 10, 20, 90)],
+                        crs=ALBERS, fields={"code": ["gap", "west", "whole", "half", "out"]})
+    rows = rows_of(run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--id", "code"))
+    unc = {x["zone"]: float(x["area_m2"]) for x in rows if x["class"] == "uncovered"}
+    assert unc["west"] == 0.0 and unc["half"] == 0.0
+    assert abs(unc["gap"] - 1.0) < 1e-6 and abs(unc["whole"] - 1.0) < 1e-6  # the hole, measured
+    assert abs(unc["out"] - 20 * 80) < 1e-6  # the part west of x = 0
+    cls = {(x["zone"], x["class"]): float(x["area_m2"]) for x in rows if x["class"] != "uncovered"}
+    assert abs(cls[("gap", "0301")] - 399.0) < 1e-6 and abs(cls[("whole", "0301")] - 2499.0) < 1e-6
+
+
 def test_dissolve_by_classes_and_levels(squares, tmp_path):
     lu, zones = squares
     r = run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--zones", zones, "--dissolve-by", "prov",

@@ -13,6 +13,7 @@
 #include "redline/core/option_name.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geom/candidate_pairs.hpp"
+#include "redline/geom/coverage_edges.hpp"
 #include "redline/geom/planar_overlap_area.hpp"
 
 namespace redline {
@@ -60,6 +61,8 @@ Point point_on_surface(const detail::GeosContext& ctx, const GEOSGeometry* g) {
     }
     return out;
 }
+
+constexpr std::size_t kTouchProofPoints = 4096;
 
 }  // namespace
 
@@ -171,6 +174,29 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
                         ov.area_m2 = *plane * opts.plane_area_scale;
                         out.push_back(std::move(ov));
                     }
+                    continue;
+                }
+            }
+            // A coverage's neighbours share edges vertex for vertex: prove that they only touch
+            // without an overlay; anything the test cannot prove takes the GEOS path below. The
+            // proof reads both polygons whole (O(n) per pair), so large ones go to prepared GEOS.
+            if (opts.self && a[i].num_points() + b[j].num_points() <= kTouchProofPoints &&
+                polygons_only_touch(a[i], b[j]))
+                continue;
+            // Boundaries that do not meet at all (a parcel well inside a zone, or apart from
+            // it): containment or disjointness without GEOS, the same verdicts as below.
+            if (!opts.locate && a[i].num_points() + b[j].num_points() <= kTouchProofPoints) {
+                const Apart apart = polygons_apart(a[i], b[j]);
+                if (apart == Apart::Disjoint) continue;
+                if (apart == Apart::BInsideA || apart == Apart::AInsideB) {
+                    const bool b_inside = apart == Apart::BInsideA;
+                    PolygonOverlap ov;
+                    ov.a = i;
+                    ov.b = j;
+                    ov.kind = b_inside ? OverlapKind::BInsideA : OverlapKind::AInsideB;
+                    ov.area_m2 = b_inside ? area_b[j] : area_a[i];
+                    if (opts.keep_pieces) ov.piece = b_inside ? b[j] : a[i];
+                    out.push_back(std::move(ov));
                     continue;
                 }
             }

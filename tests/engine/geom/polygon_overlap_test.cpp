@@ -95,6 +95,25 @@ TEST(CandidatePairsTest, MatchesBruteForceIncludingTouchingAndEmptyBoxes) {
     EXPECT_TRUE(candidate_pairs(a, {}).empty());
 }
 
+TEST(CandidatePairsTest, MatchesBruteForceOnAManyLevelTree) {
+    // Thousands of boxes (a tree of four levels), a few huge ones and duplicates.
+    std::mt19937 rng(7);
+    auto boxes = random_boxes(rng, 4000, 5000, 40);
+    for (auto& b : random_boxes(rng, 5, 5000, 3000)) boxes.push_back(b);
+    boxes.push_back(boxes[17]);
+    std::vector<IndexPair> expected;
+    for (std::size_t i = 0; i < boxes.size(); ++i)
+        for (std::size_t j = i + 1; j < boxes.size(); ++j)
+            if (boxes[i].intersects(boxes[j])) expected.emplace_back(i, j);
+    EXPECT_EQ(candidate_pairs_self(boxes), expected);
+    const std::vector<Box> few(boxes.begin(), boxes.begin() + 50);
+    std::vector<IndexPair> cross;
+    for (std::size_t i = 0; i < few.size(); ++i)
+        for (std::size_t j = 0; j < boxes.size(); ++j)
+            if (few[i].intersects(boxes[j])) cross.emplace_back(i, j);
+    EXPECT_EQ(candidate_pairs(few, boxes), cross);
+}
+
 TEST(PolygonOverlapTest, ClassifiesEqualInsidePartialAndTouching) {
     const std::vector<MultiPolygon> a = {box(0, 0, 10, 10), box(20, 0, 30, 10), box(40, 0, 50, 10),
                                          box(60, 0, 70, 10), box(80, 0, 90, 10)};

@@ -1,10 +1,11 @@
 #pragma once
 // Candidate pairs for overlays: every pair of bounding boxes that intersect (closed boxes, so
-// boxes that only touch are candidates too), found with a GEOS STRtree (sort-tile-recursive
-// packed R-tree) built over the second set and queried with each box of the first.
+// boxes that only touch are candidates too), found with a sort-tile-recursive packed R-tree
+// (as GEOS's STRtree, on plain boxes) built over the second set and queried with each box of
+// the first.
 // Empty boxes (empty geometries) never pair. The result is sorted by (i, j), so it does not
 // depend on the tree's traversal order.
-// Thread-safety: reentrant (builds its own GEOS context and tree); inputs are only read.
+// Thread-safety: reentrant (builds its own tree); inputs are only read.
 #include <cstddef>
 #include <utility>
 #include <vector>

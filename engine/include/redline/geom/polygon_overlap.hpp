@@ -41,7 +41,10 @@ struct PolygonOverlap {
 };
 
 struct OverlapOptions {
-    bool self = false;  // `b` is ignored and pairs (a, b) with a < b of the first set are used
+    // `b` is ignored and pairs (a, b) with a < b of the first set are used. A pair that
+    // geom/coverage_edges.hpp proves to only touch (a coverage's neighbours, shared edges vertex
+    // for vertex) is skipped without GEOS; the result is the same as GEOS's.
+    bool self = false;
     bool keep_pieces = false;  // DEFAULT false: fill PolygonOverlap::piece
     bool locate = false;       // DEFAULT false: fill PolygonOverlap::location (GEOS PointOnSurface)
     // When > 0, `measure` is this factor times the plane area (an equal-area CRS): without

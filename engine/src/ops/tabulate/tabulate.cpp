@@ -13,6 +13,7 @@
 #include "redline/core/text.hpp"
 #include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/polygon_area.hpp"
+#include "redline/geom/coverage_edges.hpp"
 #include "redline/geom/polygon_dissolve.hpp"
 #include "redline/geom/polygon_overlap.hpp"
 #include "redline/geom/polygon_union.hpp"
@@ -216,7 +217,10 @@ TabulateReport run_tabulate(const TabulateRequest& req) {
         ++s.parcels;
         zone_parcels[pc.a].push_back(pc.b);
     }
-    // Uncovered: zone minus the union of its parcels, measured (exactly 0 when covered).
+    // Uncovered: zone minus the union of its parcels, measured (exactly 0 when covered). When
+    // the parcels' shared edges prove that the zone is covered (geom/coverage_edges.hpp), the
+    // answer is 0 without the union; otherwise (a gap, a T-junction, a multipolygon zone) the
+    // union is measured as before.
     std::vector<double> uncovered(zones.size(), 0.0);
     tbb::task_arena arena(resolve_threads(threads));
     arena.execute([&] {
@@ -228,6 +232,7 @@ TabulateReport run_tabulate(const TabulateRequest& req) {
             }
             std::vector<const MultiPolygon*> parts;
             for (std::size_t p : zone_parcels[z]) parts.push_back(&lu.layer.geoms[p]);
+            if (covered_by_parts(zones.geoms[z], parts)) return;
             uncovered[z] = calc.area_m2(difference(zones.geoms[z], dissolve(parts, 1)));
         });
     });
