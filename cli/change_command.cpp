@@ -211,7 +211,9 @@ void add_change_command(CLI::App& app) {
     add_layer_policy_options(cmd, args->req.policy,
                              {"zones (and permitted polygons) into the raster CRS (edges "
                               "densified first)",
-                              "", "--zones-crs", "a zones layer that declares none"});
+                              "", "--zones-crs",
+                              "a zones layer that declares none (with --t0-layer/--t1-layer, also "
+                              "of survey layers that declare none)"});
     add_common_options(cmd, args->common);
     add_long_run_options(cmd, args->long_run);
     cmd->footer(

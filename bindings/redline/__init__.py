@@ -679,7 +679,7 @@ def _change_tables_frames(m, p, matrix_output, patches_output):
     return _table_frame(m), _table_frame(p)
 
 
-def change(t0=None, t1=None, zones=None, id=None, preset="redline", rules=None, classes="clcd", mmu_pixels=4,
+def change(t0=None, t1=None, zones=None, id=None, preset="redline", rules=None, classes=None, mmu_pixels=4,
            connectivity=8, permitted=None, mode="exact", threads=None, progress=False, *, band=1, tile_size=1024,
            reproject=False, make_valid=False, zones_crs=None, permitted_min_share=0.5, matrix_output=None,
            patches_output=None, max_memory=None, encoding=None, cancel=None, transform=None, crs=None, nodata=None,
@@ -707,7 +707,7 @@ def change(t0=None, t1=None, zones=None, id=None, preset="redline", rules=None, 
     zone ∩ parcel_t0 ∩ parcel_t1 (``cells`` = number of pieces, ``uncovered`` for ground only one
     year covers), patches are the flagged pieces dissolved per (zone, rule, from, to), one per
     connected polygon (``pixels`` = pieces), ``below-mmu`` under ``mmu_m2``. ``classes`` names
-    the codes: "gbt21010" (used in place of the raster default "clcd") or a CSV;
+    the codes: "gbt21010" (the default for survey layers; rasters default to "clcd") or a CSV;
     ``rules``/``preset`` on code prefixes and survey groups; ``dissolve``, ``dissolve_by``,
     ``area_convention`` and ``on_overlap`` as in :func:`tabulate`; ``zones_crs`` is the CRS of
     layers that declare none.
@@ -720,7 +720,7 @@ def change(t0=None, t1=None, zones=None, id=None, preset="redline", rules=None, 
             raise ValueError("change: t0_layer, t1_layer and class_field go together")
         opts = {"t0_layer": _path(t0_layer), "t1_layer": _path(t1_layer), "class_field": class_field,
                 "zones": _path(zones), "id": id, "dissolve": dissolve, "dissolve_by": dissolve_by, "preset": preset,
-                "rules": _path(rules), "classes": "gbt21010" if classes == "clcd" else str(classes),
+                "rules": _path(rules), "classes": "gbt21010" if classes is None else str(classes),
                 "mmu_m2": mmu_m2, "permitted": _path(permitted), "permitted_min_share": permitted_min_share,
                 "area_convention": area_convention, "on_overlap": on_overlap, "patch_geometry": gpkg,
                 "threads": _threads(threads), "reproject": reproject, "make_valid": make_valid,
@@ -729,7 +729,7 @@ def change(t0=None, t1=None, zones=None, id=None, preset="redline", rules=None, 
         return _change_tables_frames(m, p, matrix_output, patches_output)
     if t0 is None or t1 is None:
         raise ValueError("change: give the two dates, rasters t0 and t1 (or t0_layer and t1_layer)")
-    opts = _change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted, mode,
+    opts = _change_options(t0, t1, zones, id, preset, rules, classes or "clcd", mmu_pixels, connectivity, permitted, mode,
                            threads, band, tile_size, reproject, make_valid, zones_crs, permitted_min_share, gpkg,
                            max_memory, encoding, transform, crs, nodata)
     job = _core.ChangeJob.prepare(opts, cancel)

@@ -29,7 +29,7 @@ def zonal(raster: Raster, zones: Zones, id: Optional[str] = ...,
           nodata: Optional[Union[int, float]] = ..., output: Optional[PathLike] = ..., max_memory: Union[None, int, str] = ...,
           encoding: Optional[str] = ..., cancel: Cancel = ...) -> pd.DataFrame: ...
 def change(t0: Raster, t1: Raster, zones: PathLike, id: Optional[str] = ...,
-           preset: Literal["redline", "cropland"] = ..., rules: Optional[PathLike] = ..., classes: str = ...,
+           preset: Literal["redline", "cropland"] = ..., rules: Optional[PathLike] = ..., classes: Optional[str] = ...,
            mmu_pixels: int = ..., connectivity: Literal[4, 8] = ..., permitted: Optional[PathLike] = ...,
            mode: Literal["exact", "centroid"] = ..., threads: Optional[int] = ..., progress: Progress = ..., *,
            band: int = ..., tile_size: int = ..., reproject: bool = ..., make_valid: bool = ...,

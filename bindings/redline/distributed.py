@@ -103,7 +103,7 @@ def zonal(raster, zones, *, client, partitions=None, id=None, mode="exact", diss
 
 
 def change(t0=None, t1=None, zones=None, *, client, partitions=None, id=None, preset="redline", rules=None,
-           classes="clcd", mmu_pixels=4, connectivity=8, permitted=None, mode="exact", threads=None, progress=False,
+           classes=None, mmu_pixels=4, connectivity=8, permitted=None, mode="exact", threads=None, progress=False,
            band=1, tile_size=1024, reproject=False, make_valid=False, zones_crs=None, permitted_min_share=0.5,
            matrix_output=None, patches_output=None, max_memory=None, encoding=None, t0_layer=None, t1_layer=None,
            class_field=None, dissolve=False, dissolve_by=None, mmu_m2=0.0, area_convention=None, on_overlap="error"):
@@ -121,8 +121,8 @@ def change(t0=None, t1=None, zones=None, *, client, partitions=None, id=None, pr
                               dissolve_by=dissolve_by, mmu_m2=mmu_m2, area_convention=area_convention,
                               on_overlap=on_overlap)
     gpkg = patches_output is not None and str(patches_output).lower().endswith(".gpkg")
-    opts = redline._change_options(t0, t1, zones, id, preset, rules, classes, mmu_pixels, connectivity, permitted,
-                                   mode, threads, band, tile_size, reproject, make_valid, zones_crs,
+    opts = redline._change_options(t0, t1, zones, id, preset, rules, classes or "clcd", mmu_pixels, connectivity,
+                                   permitted, mode, threads, band, tile_size, reproject, make_valid, zones_crs,
                                    permitted_min_share, gpkg, max_memory=max_memory, encoding=encoding)
     job = _core.ChangeJob.prepare(opts)
     n = job.task_count()

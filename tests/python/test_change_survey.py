@@ -49,3 +49,18 @@ def test_errors_are_value_errors(years):
         redline.change(t0_layer=t0, zones=zones, class_field="DLBM")
     with pytest.raises(ValueError, match="not both"):
         redline.change("a.tif", t0_layer=t0, t1_layer=t1, class_field="DLBM", zones=zones)
+
+
+def test_class_table_default_and_explicit(years):
+    """Survey layers default to the GB/T 21010 code table; an explicit raster table is refused
+    (not silently swapped), as the CLI refuses --classes clcd with --t0-layer."""
+    t0, t1, zones, d = years
+    m, _ = redline.change(t0_layer=t0, t1_layer=t1, class_field="DLBM", zones=zones, id="code")
+    assert m.loc[m["from"] == "0101", "from_name"].iloc[0] == "水田"
+    m2, _ = redline.change(t0_layer=t0, t1_layer=t1, class_field="DLBM", zones=zones, id="code", classes="gbt21010")
+    assert m2.equals(m)
+    r = run("change", "--t0-layer", t0, "--t1-layer", t1, "--class-field", "DLBM", "--zones", zones,
+            "--classes", "clcd", "--matrix", d / "cli_clcd.csv")
+    with pytest.raises(ValueError) as e:
+        redline.change(t0_layer=t0, t1_layer=t1, class_field="DLBM", zones=zones, classes="clcd")
+    assert r.returncode == 2 and "clcd" in r.stderr and "clcd" in str(e.value), (r.stderr, str(e.value))
