@@ -1,101 +1,179 @@
 #include "redline/coverage/zone_set.hpp"
 
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
 
 #include "redline/core/error.hpp"
 #include "redline/core/memory.hpp"
+#include "redline/exec/ordered_executor.hpp"
 
 namespace redline {
 namespace {
 constexpr double kMaxCellCoord = 1125899906842624.0;  // 2^50
-}
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+// One polygon of one zone: where its rings and points go, and what converting it found.
+struct PolygonSlot {
+    std::size_t zone = 0, polygon = 0;
+    std::size_t point_begin = 0, ring_begin = 0;  // offsets into m_x/m_y and m_rings
+    double cmin = INFINITY, cmax = -INFINITY, rmin = INFINITY, rmax = -INFINITY;
+    std::size_t edges = 0;
+    std::size_t bad = kNone;  // index in its ring of the first implausible point
+    std::size_t bad_ring = 0;
+};
+}  // namespace
 
 ZoneSet::ZoneSet(const Grid& grid, const std::vector<MultiPolygon>& zones,
-                 const std::vector<std::string>& names)
+                 const std::vector<std::string>& names, int threads)
     : m_grid(grid) {
-    build(zones, names, nullptr, nullptr);
+    build(zones, names, nullptr, nullptr, threads);
 }
 
 ZoneSet::ZoneSet(const Grid& grid, std::vector<MultiPolygon>&& zones,
-                 const std::vector<std::string>& names, ProgressSink* progress)
+                 const std::vector<std::string>& names, ProgressSink* progress, int threads)
     : m_grid(grid) {
-    build(zones, names, &zones, progress);
+    build(zones, names, &zones, progress, threads);
     std::vector<MultiPolygon>().swap(zones);
     release_free_memory();
 }
 
+// Two passes: the points and rings of every polygon are counted (prefix sums give each polygon
+// its place in the flat arrays), then the polygons are converted in parallel, in batches of about
+// a sixteenth of the points so that, when consuming, freed pages go back to the system as it
+// goes. Every value is computed as by one thread in zone order: the result does not depend on
+// the number of threads.
 void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<std::string>& names,
-                    std::vector<MultiPolygon>* consume, ProgressSink* progress) {
+                    std::vector<MultiPolygon>* consume, ProgressSink* progress, int threads) {
     const Grid& grid = m_grid;
-    m_zones.reserve(zones.size());
+    std::vector<PolygonSlot> slots;
     std::size_t points = 0, rings = 0;
-    for (const auto& z : zones)
-        for (const auto& p : z.polygons) {
-            rings += p.rings.size();
-            for (const auto& r : p.rings) points += r.size();
+    for (std::size_t z = 0; z < zones.size(); ++z)
+        for (std::size_t pi = 0; pi < zones[z].polygons.size(); ++pi) {
+            PolygonSlot s;
+            s.zone = z;
+            s.polygon = pi;
+            s.point_begin = points;
+            s.ring_begin = rings;
+            for (const auto& r : zones[z].polygons[pi].rings) {
+                if (r.size() < 4) continue;  // degenerate ring: no area
+                points += r.size();
+                ++rings;
+            }
+            slots.push_back(s);
         }
-    m_x.reserve(points);
-    m_y.reserve(points);
-    m_rings.reserve(rings);
-    // When consuming, freed pages go back to the system every sixteenth of the points.
+    m_x.resize(points);
+    m_y.resize(points);
+    m_rings.resize(rings);
+    m_zones.resize(zones.size());
+
+    auto convert = [&](PolygonSlot& s) {
+        const Polygon& poly = zones[s.zone].polygons[s.polygon];
+        std::size_t at = s.point_begin, ring_at = s.ring_begin;
+        for (std::size_t k = 0; k < poly.rings.size(); ++k) {
+            const Ring& ring = poly.rings[k];
+            if (ring.size() < 4) continue;
+            const std::size_t begin = at;
+            // Shoelace in cell coordinates, relative to the first point.
+            double s_area = 0;
+            for (std::size_t i = 0; i < ring.size(); ++i) {
+                const Point& p = ring[i];
+                const double c = grid.col_of(p.x), r = grid.row_of(p.y);
+                if (!std::isfinite(c) || !std::isfinite(r) || std::fabs(c) > kMaxCellCoord ||
+                    std::fabs(r) > kMaxCellCoord) {
+                    s.bad = i;
+                    s.bad_ring = k;
+                    return;
+                }
+                m_x[at] = c;
+                m_y[at] = r;
+                ++at;
+                s.cmin = std::min(s.cmin, c);
+                s.cmax = std::max(s.cmax, c);
+                s.rmin = std::min(s.rmin, r);
+                s.rmax = std::max(s.rmax, r);
+            }
+            const double c0 = m_x[begin], r0 = m_y[begin];
+            for (std::size_t i = begin + 1; i + 1 < at; ++i)
+                s_area += (m_x[i] - c0) * (m_y[i + 1] - r0) - (m_x[i + 1] - c0) * (m_y[i] - r0);
+            // In cell coordinates (y down) a ring with negative shoelace sum gives +1 coverage
+            // when fed as is. Exteriors must add, holes subtract.
+            const bool exterior = (k == 0);
+            int sign = (s_area < 0) ? 1 : -1;
+            if (!exterior) sign = -sign;
+            m_rings[ring_at++] = RingRef{begin, at, sign};
+            s.edges += ring.size() - 1;
+        }
+    };
+
+    const int n_threads = resolve_threads(threads);
+    std::optional<tbb::task_arena> arena;
+    if (n_threads > 1) arena.emplace(n_threads);
     const std::size_t trim_step = std::max<std::size_t>(points / 16, 1);
-    std::size_t next_trim = trim_step;
     if (progress && points) progress->update(0, points, "index");
+    std::size_t next = 0;
+    while (next < slots.size()) {
+        // A batch of polygons holding about trim_step points (at least one polygon).
+        std::size_t end = next;
+        const std::size_t limit = slots[next].point_begin + trim_step;
+        while (end < slots.size() && (end == next || slots[end].point_begin < limit)) ++end;
+        auto run = [&](std::size_t a, std::size_t b) {
+            for (std::size_t i = a; i < b; ++i) {
+                convert(slots[i]);
+                // Consuming: free each polygon once converted (a dissolved layer is one zone);
+                // one with a bad point is kept for the message.
+                if (consume && slots[i].bad == kNone)
+                    std::vector<Ring>().swap(
+                        (*consume)[slots[i].zone].polygons[slots[i].polygon].rings);
+            }
+        };
+        if (arena && end - next > 1)
+            arena->execute([&] {
+                tbb::parallel_for(
+                    tbb::blocked_range<std::size_t>(next, end, 1),
+                    [&](const tbb::blocked_range<std::size_t>& r) { run(r.begin(), r.end()); });
+            });
+        else
+            run(next, end);
+        for (std::size_t i = next; i < end; ++i) {
+            const PolygonSlot& s = slots[i];
+            if (s.bad == kNone) continue;
+            const std::size_t z = s.zone;
+            const Point& p = zones[z].polygons[s.polygon].rings[s.bad_ring][s.bad];
+            fail(ErrorKind::InvalidInput,
+                 fmt::format("zone '{}' has a coordinate ({}, {}) that is not finite or "
+                             "lies absurdly far from the raster (more than 2^50 "
+                             "cells); check the layer's CRS and coordinates",
+                             z < names.size() ? names[z] : std::to_string(z), p.x, p.y));
+        }
+        next = end;
+        if (consume && next < slots.size()) {
+            release_free_memory();
+            if (progress) progress->update(slots[next].point_begin, points, "index");
+        }
+    }
+
+    // Per zone: its rings, bounds and window (min and max do not depend on the order).
+    std::size_t si = 0;
     for (std::size_t z = 0; z < zones.size(); ++z) {
         ZoneRef zr;
-        zr.ring_begin = m_rings.size();
         double cmin = INFINITY, cmax = -INFINITY, rmin = INFINITY, rmax = -INFINITY;
-        for (std::size_t pi = 0; pi < zones[z].polygons.size(); ++pi) {
-            const Polygon& poly = zones[z].polygons[pi];
-            for (std::size_t k = 0; k < poly.rings.size(); ++k) {
-                const Ring& ring = poly.rings[k];
-                if (ring.size() < 4) continue;  // degenerate ring: no area
-                const std::size_t begin = m_x.size();
-                // Shoelace in cell coordinates, relative to the first point.
-                double s = 0;
-                for (std::size_t i = 0; i < ring.size(); ++i) {
-                    const Point& p = ring[i];
-                    const double c = grid.col_of(p.x), r = grid.row_of(p.y);
-                    if (!std::isfinite(c) || !std::isfinite(r) || std::fabs(c) > kMaxCellCoord ||
-                        std::fabs(r) > kMaxCellCoord)
-                        fail(
-                            ErrorKind::InvalidInput,
-                            fmt::format("zone '{}' has a coordinate ({}, {}) that is not finite or "
-                                        "lies absurdly far from the raster (more than 2^50 "
-                                        "cells); check the layer's CRS and coordinates",
-                                        z < names.size() ? names[z] : std::to_string(z), p.x, p.y));
-                    m_x.push_back(c);
-                    m_y.push_back(r);
-                    cmin = std::min(cmin, c);
-                    cmax = std::max(cmax, c);
-                    rmin = std::min(rmin, r);
-                    rmax = std::max(rmax, r);
-                }
-                const double c0 = m_x[begin], r0 = m_y[begin];
-                for (std::size_t i = begin + 1; i + 1 < m_x.size(); ++i)
-                    s += (m_x[i] - c0) * (m_y[i + 1] - r0) - (m_x[i + 1] - c0) * (m_y[i] - r0);
-                // In cell coordinates (y down) a ring with negative shoelace sum gives +1 coverage
-                // when fed as is. Exteriors must add, holes subtract.
-                const bool exterior = (k == 0);
-                int sign = (s < 0) ? 1 : -1;
-                if (!exterior) sign = -sign;
-                m_rings.push_back(RingRef{begin, m_x.size(), sign});
-                zr.edges += ring.size() - 1;
-            }
-            // Consuming: free each polygon once converted (a dissolved layer is one zone).
-            if (consume) {
-                std::vector<Ring>().swap((*consume)[z].polygons[pi].rings);
-                if (m_x.size() >= next_trim) {
-                    release_free_memory();
-                    next_trim = m_x.size() + trim_step;
-                    if (progress) progress->update(m_x.size(), points, "index");
-                }
-            }
+        zr.ring_begin = si < slots.size() ? slots[si].ring_begin : rings;
+        for (; si < slots.size() && slots[si].zone == z; ++si) {
+            const PolygonSlot& s = slots[si];
+            cmin = std::min(cmin, s.cmin);
+            cmax = std::max(cmax, s.cmax);
+            rmin = std::min(rmin, s.rmin);
+            rmax = std::max(rmax, s.rmax);
+            zr.edges += s.edges;
         }
-        zr.ring_end = m_rings.size();
+        zr.ring_end = si < slots.size() ? slots[si].ring_begin : rings;
         if (zr.ring_end > zr.ring_begin) {
             zr.cmin = cmin;
             zr.cmax = cmax;
@@ -110,7 +188,7 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
             if (w.rows == 0) w.rows = 1;
             zr.window = w.intersect(grid.full());
         }
-        m_zones.push_back(zr);
+        m_zones[z] = zr;
         if (consume)
             std::vector<Polygon>().swap((*consume)[z].polygons);  // zones[z] is not read again
     }
