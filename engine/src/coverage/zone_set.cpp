@@ -19,14 +19,16 @@ namespace {
 constexpr double kMaxCellCoord = 1125899906842624.0;  // 2^50
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 
-// One polygon of one zone: where its rings and points go, and what converting it found.
-struct PolygonSlot {
-    std::size_t zone = 0, polygon = 0;
+// A run of polygons [p0, p1) of one zone (a whole zone unless it holds more than kUnitPoints
+// points): where its rings and points go, and what converting it found.
+constexpr std::size_t kUnitPoints = 1 << 16;
+struct Unit {
+    std::uint32_t zone = 0, p0 = 0, p1 = 0;
     std::size_t point_begin = 0, ring_begin = 0;  // offsets into m_x/m_y and m_rings
     double cmin = INFINITY, cmax = -INFINITY, rmin = INFINITY, rmax = -INFINITY;
     std::size_t edges = 0;
-    std::size_t bad = kNone;  // index in its ring of the first implausible point
-    std::size_t bad_ring = 0;
+    std::size_t bad = kNone;  // the first implausible point: polygon, ring, index
+    std::size_t bad_polygon = 0, bad_ring = 0;
 };
 }  // namespace
 
@@ -44,71 +46,84 @@ ZoneSet::ZoneSet(const Grid& grid, std::vector<MultiPolygon>&& zones,
     release_free_memory();
 }
 
-// Two passes: the points and rings of every polygon are counted (prefix sums give each polygon
-// its place in the flat arrays), then the polygons are converted in parallel, in batches of about
-// a sixteenth of the points so that, when consuming, freed pages go back to the system as it
+// Two passes: the points and rings of every zone are counted (prefix sums give each run of
+// polygons its place in the flat arrays), then the runs are converted in parallel, in batches of
+// about a sixteenth of the points so that, when consuming, freed pages go back to the system as it
 // goes. Every value is computed as by one thread in zone order: the result does not depend on
 // the number of threads.
 void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<std::string>& names,
                     std::vector<MultiPolygon>* consume, ProgressSink* progress, int threads) {
     const Grid& grid = m_grid;
-    std::vector<PolygonSlot> slots;
+    std::vector<Unit> units;
     std::size_t points = 0, rings = 0;
-    for (std::size_t z = 0; z < zones.size(); ++z)
-        for (std::size_t pi = 0; pi < zones[z].polygons.size(); ++pi) {
-            PolygonSlot s;
-            s.zone = z;
-            s.polygon = pi;
-            s.point_begin = points;
-            s.ring_begin = rings;
-            for (const auto& r : zones[z].polygons[pi].rings) {
+    for (std::size_t z = 0; z < zones.size(); ++z) {
+        const auto& polys = zones[z].polygons;
+        Unit u;
+        u.zone = static_cast<std::uint32_t>(z);
+        u.point_begin = points;
+        u.ring_begin = rings;
+        for (std::size_t pi = 0; pi < polys.size(); ++pi) {
+            for (const auto& r : polys[pi].rings) {
                 if (r.size() < 4) continue;  // degenerate ring: no area
                 points += r.size();
                 ++rings;
             }
-            slots.push_back(s);
+            u.p1 = static_cast<std::uint32_t>(pi + 1);
+            if (points - u.point_begin >= kUnitPoints && pi + 1 < polys.size()) {
+                units.push_back(u);
+                u.p0 = u.p1;
+                u.point_begin = points;
+                u.ring_begin = rings;
+            }
         }
+        units.push_back(u);  // the zone's last run (empty for a zone without polygons)
+    }
     m_x.resize(points);
     m_y.resize(points);
     m_rings.resize(rings);
     m_zones.resize(zones.size());
 
-    auto convert = [&](PolygonSlot& s) {
-        const Polygon& poly = zones[s.zone].polygons[s.polygon];
-        std::size_t at = s.point_begin, ring_at = s.ring_begin;
-        for (std::size_t k = 0; k < poly.rings.size(); ++k) {
-            const Ring& ring = poly.rings[k];
-            if (ring.size() < 4) continue;
-            const std::size_t begin = at;
-            // Shoelace in cell coordinates, relative to the first point.
-            double s_area = 0;
-            for (std::size_t i = 0; i < ring.size(); ++i) {
-                const Point& p = ring[i];
-                const double c = grid.col_of(p.x), r = grid.row_of(p.y);
-                if (!std::isfinite(c) || !std::isfinite(r) || std::fabs(c) > kMaxCellCoord ||
-                    std::fabs(r) > kMaxCellCoord) {
-                    s.bad = i;
-                    s.bad_ring = k;
-                    return;
+    auto convert = [&](Unit& u) {
+        std::size_t at = u.point_begin, ring_at = u.ring_begin;
+        for (std::size_t pi = u.p0; pi < u.p1; ++pi) {
+            const Polygon& poly = zones[u.zone].polygons[pi];
+            for (std::size_t k = 0; k < poly.rings.size(); ++k) {
+                const Ring& ring = poly.rings[k];
+                if (ring.size() < 4) continue;
+                const std::size_t begin = at;
+                // Shoelace in cell coordinates, relative to the first point.
+                double s_area = 0;
+                for (std::size_t i = 0; i < ring.size(); ++i) {
+                    const Point& p = ring[i];
+                    const double c = grid.col_of(p.x), r = grid.row_of(p.y);
+                    if (!std::isfinite(c) || !std::isfinite(r) || std::fabs(c) > kMaxCellCoord ||
+                        std::fabs(r) > kMaxCellCoord) {
+                        u.bad = i;
+                        u.bad_polygon = pi;
+                        u.bad_ring = k;
+                        return;
+                    }
+                    m_x[at] = c;
+                    m_y[at] = r;
+                    ++at;
+                    u.cmin = std::min(u.cmin, c);
+                    u.cmax = std::max(u.cmax, c);
+                    u.rmin = std::min(u.rmin, r);
+                    u.rmax = std::max(u.rmax, r);
                 }
-                m_x[at] = c;
-                m_y[at] = r;
-                ++at;
-                s.cmin = std::min(s.cmin, c);
-                s.cmax = std::max(s.cmax, c);
-                s.rmin = std::min(s.rmin, r);
-                s.rmax = std::max(s.rmax, r);
+                const double c0 = m_x[begin], r0 = m_y[begin];
+                for (std::size_t i = begin + 1; i + 1 < at; ++i)
+                    s_area += (m_x[i] - c0) * (m_y[i + 1] - r0) - (m_x[i + 1] - c0) * (m_y[i] - r0);
+                // In cell coordinates (y down) a ring with negative shoelace sum gives +1
+                // coverage when fed as is. Exteriors must add, holes subtract.
+                const bool exterior = (k == 0);
+                int sign = (s_area < 0) ? 1 : -1;
+                if (!exterior) sign = -sign;
+                m_rings[ring_at++] = RingRef{begin, at, sign};
+                u.edges += ring.size() - 1;
             }
-            const double c0 = m_x[begin], r0 = m_y[begin];
-            for (std::size_t i = begin + 1; i + 1 < at; ++i)
-                s_area += (m_x[i] - c0) * (m_y[i + 1] - r0) - (m_x[i + 1] - c0) * (m_y[i] - r0);
-            // In cell coordinates (y down) a ring with negative shoelace sum gives +1 coverage
-            // when fed as is. Exteriors must add, holes subtract.
-            const bool exterior = (k == 0);
-            int sign = (s_area < 0) ? 1 : -1;
-            if (!exterior) sign = -sign;
-            m_rings[ring_at++] = RingRef{begin, at, sign};
-            s.edges += ring.size() - 1;
+            // Consuming: free each polygon once converted (a dissolved layer is one zone).
+            if (consume) std::vector<Ring>().swap((*consume)[u.zone].polygons[pi].rings);
         }
     };
 
@@ -118,62 +133,59 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
     const std::size_t trim_step = std::max<std::size_t>(points / 16, 1);
     if (progress && points) progress->update(0, points, "index");
     std::size_t next = 0;
-    while (next < slots.size()) {
-        // A batch of polygons holding about trim_step points (at least one polygon).
+    while (next < units.size()) {
+        // A batch of runs holding about trim_step points (at least one run).
         std::size_t end = next;
-        const std::size_t limit = slots[next].point_begin + trim_step;
-        while (end < slots.size() && (end == next || slots[end].point_begin < limit)) ++end;
-        auto run = [&](std::size_t a, std::size_t b) {
-            for (std::size_t i = a; i < b; ++i) {
-                convert(slots[i]);
-                // Consuming: free each polygon once converted (a dissolved layer is one zone);
-                // one with a bad point is kept for the message.
-                if (consume && slots[i].bad == kNone)
-                    std::vector<Ring>().swap(
-                        (*consume)[slots[i].zone].polygons[slots[i].polygon].rings);
-            }
-        };
+        const std::size_t limit = units[next].point_begin + trim_step;
+        while (end < units.size() && (end == next || units[end].point_begin < limit)) ++end;
         if (arena && end - next > 1)
             arena->execute([&] {
-                tbb::parallel_for(
-                    tbb::blocked_range<std::size_t>(next, end, 1),
-                    [&](const tbb::blocked_range<std::size_t>& r) { run(r.begin(), r.end()); });
+                tbb::parallel_for(tbb::blocked_range<std::size_t>(next, end, 1),
+                                  [&](const tbb::blocked_range<std::size_t>& r) {
+                                      for (std::size_t i = r.begin(); i != r.end(); ++i)
+                                          convert(units[i]);
+                                  });
             });
         else
-            run(next, end);
+            for (std::size_t i = next; i < end; ++i) convert(units[i]);
         for (std::size_t i = next; i < end; ++i) {
-            const PolygonSlot& s = slots[i];
-            if (s.bad == kNone) continue;
-            const std::size_t z = s.zone;
-            const Point& p = zones[z].polygons[s.polygon].rings[s.bad_ring][s.bad];
+            const Unit& u = units[i];
+            if (u.bad == kNone) continue;
+            const std::size_t z = u.zone;
+            const Point& p = zones[z].polygons[u.bad_polygon].rings[u.bad_ring][u.bad];
             fail(ErrorKind::InvalidInput,
                  fmt::format("zone '{}' has a coordinate ({}, {}) that is not finite or "
                              "lies absurdly far from the raster (more than 2^50 "
                              "cells); check the layer's CRS and coordinates",
                              z < names.size() ? names[z] : std::to_string(z), p.x, p.y));
         }
+        // Zones whose last run is done: their (emptied) polygons are not read again.
+        if (consume)
+            for (std::size_t i = next; i < end; ++i)
+                if (i + 1 == units.size() || units[i + 1].zone != units[i].zone)
+                    std::vector<Polygon>().swap((*consume)[units[i].zone].polygons);
         next = end;
-        if (consume && next < slots.size()) {
+        if (consume && next < units.size()) {
             release_free_memory();
-            if (progress) progress->update(slots[next].point_begin, points, "index");
+            if (progress) progress->update(units[next].point_begin, points, "index");
         }
     }
 
     // Per zone: its rings, bounds and window (min and max do not depend on the order).
-    std::size_t si = 0;
+    std::size_t ui = 0;
     for (std::size_t z = 0; z < zones.size(); ++z) {
         ZoneRef zr;
         double cmin = INFINITY, cmax = -INFINITY, rmin = INFINITY, rmax = -INFINITY;
-        zr.ring_begin = si < slots.size() ? slots[si].ring_begin : rings;
-        for (; si < slots.size() && slots[si].zone == z; ++si) {
-            const PolygonSlot& s = slots[si];
-            cmin = std::min(cmin, s.cmin);
-            cmax = std::max(cmax, s.cmax);
-            rmin = std::min(rmin, s.rmin);
-            rmax = std::max(rmax, s.rmax);
-            zr.edges += s.edges;
+        zr.ring_begin = units[ui].ring_begin;  // every zone has at least one run
+        for (; ui < units.size() && units[ui].zone == z; ++ui) {
+            const Unit& u = units[ui];
+            cmin = std::min(cmin, u.cmin);
+            cmax = std::max(cmax, u.cmax);
+            rmin = std::min(rmin, u.rmin);
+            rmax = std::max(rmax, u.rmax);
+            zr.edges += u.edges;
         }
-        zr.ring_end = si < slots.size() ? slots[si].ring_begin : rings;
+        zr.ring_end = ui < units.size() ? units[ui].ring_begin : rings;
         if (zr.ring_end > zr.ring_begin) {
             zr.cmin = cmin;
             zr.cmax = cmax;
@@ -189,8 +201,6 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
             zr.window = w.intersect(grid.full());
         }
         m_zones[z] = zr;
-        if (consume)
-            std::vector<Polygon>().swap((*consume)[z].polygons);  // zones[z] is not read again
     }
     if (progress && points) progress->update(points, points, "index");
 }

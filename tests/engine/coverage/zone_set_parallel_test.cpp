@@ -103,6 +103,29 @@ TEST(ZoneSetParallel, SameZoneSetForAnyThreadsConsumingOrNot) {
     }
 }
 
+TEST(ZoneSetParallel, AZoneOfManyPolygonsIsSplitIntoRunsWithTheSameResult) {
+    // One zone of 30,000 squares (150,000 points: several runs of 65,536) between two others.
+    MultiPolygon big;
+    for (int i = 0; i < 30000; ++i) {
+        const double x = (i % 300) * 0.3, y = (i / 300) * 0.9;
+        big.polygons.push_back(test::box(x, y, x + 0.2, y + 0.5).polygons[0]);
+    }
+    const std::vector<MultiPolygon> zones = {test::box(1, 1, 2, 2), big, test::box(3, 3, 4, 4)};
+    const std::vector<std::string> names = {"a", "big", "c"};
+    const ZoneSet one(grid_100(), zones, names, 1);
+    EXPECT_EQ(one.xs().size(), 150010u);
+    EXPECT_EQ(one.zone(1).edges, 120000u);
+    EXPECT_EQ(one.zone(1).ring_end - one.zone(1).ring_begin, 30000u);
+    EXPECT_EQ(one.zone(1).cmin, 0.0);
+    EXPECT_DOUBLE_EQ(one.zone(1).cmax, 299 * 0.3 + 0.2);
+    EXPECT_EQ(one.zone(2).ring_begin, 30001u);
+    for (int threads : {2, 4}) {
+        SCOPED_TRACE(threads);
+        auto copy = zones;
+        expect_same(one, ZoneSet(grid_100(), std::move(copy), names, nullptr, threads));
+    }
+}
+
 TEST(ZoneSetParallel, FirstBadZoneInOrderIsNamed) {
     auto zones = zones_of(3000);
     zones[1700].polygons[0].rings[0][2] = Point{1e300, 5};
