@@ -48,9 +48,9 @@ ZoneSet::ZoneSet(const Grid& grid, std::vector<MultiPolygon>&& zones,
 
 // Two passes: the points and rings of every zone are counted (prefix sums give each run of
 // polygons its place in the flat arrays), then the runs are converted in parallel, in batches of
-// about a sixteenth of the points so that, when consuming, freed pages go back to the system as it
-// goes. Every value is computed as by one thread in zone order: the result does not depend on
-// the number of threads.
+// a 64th of the points so that, when consuming, the source is freed and its pages go back to
+// the system as it goes. Every value is computed as by one thread in zone order: the result does
+// not depend on the number of threads.
 void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<std::string>& names,
                     std::vector<MultiPolygon>* consume, ProgressSink* progress, int threads) {
     const Grid& grid = m_grid;
@@ -122,15 +122,16 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
                 m_rings[ring_at++] = RingRef{begin, at, sign};
                 u.edges += ring.size() - 1;
             }
-            // Consuming: free each polygon once converted (a dissolved layer is one zone).
-            if (consume) std::vector<Ring>().swap((*consume)[u.zone].polygons[pi].rings);
         }
     };
 
     const int n_threads = resolve_threads(threads);
     std::optional<tbb::task_arena> arena;
     if (n_threads > 1) arena.emplace(n_threads);
-    const std::size_t trim_step = std::max<std::size_t>(points / 16, 1);
+    // Batches of a 64th of the points (the source of a batch is freed after it), the heap
+    // trimmed every fourth batch.
+    const std::size_t trim_step = std::max<std::size_t>(points / 64, 1);
+    std::size_t batch = 0;
     if (progress && points) progress->update(0, points, "index");
     std::size_t next = 0;
     while (next < units.size()) {
@@ -159,13 +160,20 @@ void ZoneSet::build(const std::vector<MultiPolygon>& zones, const std::vector<st
                              "cells); check the layer's CRS and coordinates",
                              z < names.size() ? names[z] : std::to_string(z), p.x, p.y));
         }
-        // Zones whose last run is done: their (emptied) polygons are not read again.
+        // Consuming: the batch's polygons are freed on this thread, in order (freeing on the
+        // workers contended for the allocator's lock and was slower), and a zone whose last run
+        // is done is not read again.
         if (consume)
-            for (std::size_t i = next; i < end; ++i)
-                if (i + 1 == units.size() || units[i + 1].zone != units[i].zone)
-                    std::vector<Polygon>().swap((*consume)[units[i].zone].polygons);
+            for (std::size_t i = next; i < end; ++i) {
+                const Unit& u = units[i];
+                auto& polys = (*consume)[u.zone].polygons;
+                for (std::size_t pi = u.p0; pi < u.p1; ++pi)
+                    std::vector<Ring>().swap(polys[pi].rings);
+                if (i + 1 == units.size() || units[i + 1].zone != u.zone)
+                    std::vector<Polygon>().swap(polys);
+            }
         next = end;
-        if (consume && next < units.size()) {
+        if (consume && next < units.size() && ++batch % 4 == 0) {
             release_free_memory();
             if (progress) progress->update(units[next].point_begin, points, "index");
         }

@@ -364,11 +364,10 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     const GIntBig expected =
         opts.progress ? layer->GetFeatureCount(FALSE) : -1;  // -1: no fast count
 
-    // Features are read on this thread (GDAL datasets are not thread-safe) in chunks of
-    // kChunk; each chunk is converted (fields, OGR geometry -> engine geometry, coordinate
-    // checks) on up to opts.threads threads, then merged on this thread in feature order. The
-    // first failure in feature order wins, GDAL's messages keep their order, and the result is
-    // the same for any number of threads.
+    // Features are read on this thread (GDAL datasets are not thread-safe) in chunks; each chunk is
+    // converted (fields, OGR geometry -> engine geometry, coordinate checks) on up to opts.threads
+    // threads, then merged on this thread in feature order. The first failure in feature order
+    // wins, GDAL's messages keep their order, and the result is the same for any number of threads.
     struct Record {
         std::int64_t fid = 0;
         std::string id, group;
@@ -492,16 +491,19 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     const int threads = resolve_threads(opts.threads);
     std::optional<tbb::task_arena> arena;
     if (threads > 1) arena.emplace(threads);
-    constexpr std::size_t kChunk = 4096;
+    // Small chunks (one feature with one thread): a feature is converted while GDAL's copy of
+    // it is still in the cache, and the allocator reuses its blocks at once for the next
+    // (chunks of 4096 made reading slower, even with one thread).
+    const std::size_t chunk = arena ? 32 : 1;
     std::vector<OGRFeatureUniquePtr> feats;
     std::vector<Record> recs;
     bool more = true;
     while (more) {
-        if (expected > 0)
+        if (expected > 0 && vl.fids.size() % 4096 == 0)
             opts.progress->update(vl.fids.size(), static_cast<std::uint64_t>(expected), "zones");
         feats.clear();
         recs.clear();
-        while (feats.size() < kChunk) {
+        while (feats.size() < chunk) {
             const std::size_t before = cap.messages().size();
             OGRFeatureUniquePtr f(layer->GetNextFeature());
             if (!f) {
@@ -516,7 +518,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         }
         if (arena && feats.size() > 1) {
             arena->execute([&] {
-                tbb::parallel_for(tbb::blocked_range<std::size_t>(0, feats.size(), 16),
+                tbb::parallel_for(tbb::blocked_range<std::size_t>(0, feats.size(), 4),
                                   [&](const tbb::blocked_range<std::size_t>& r) {
                                       for (std::size_t i = r.begin(); i != r.end(); ++i) {
                                           convert_caught(*feats[i], recs[i]);

@@ -2,7 +2,7 @@
 // issue 19): the result is the serial one for 1, 2 and 4 threads — same fids, ids, groups,
 // extra fields, vertices, empty/unclosed features and warnings — and a layer with bad features
 // in the middle fails with the first failure in feature order, the same text for any number of
-// threads. The layer has more features than one chunk (4096) so that chunks are merged.
+// threads. The layer has many chunks (of 32 features) to merge.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -137,7 +137,7 @@ void expect_failure(const std::string& path, const OgrLayerSpec& spec,
 
 TEST(VectorLayerParallel, FirstErrorInFeatureOrderWins) {
     const std::string dir = test::temp_dir("vector_layer_parallel_errors");
-    {  // Latitudes beyond 90 degrees in features 5000 and 8000 (the second chunk and the third).
+    {  // Latitudes beyond 90 degrees in features 5000 and 8000 (far apart, in different chunks).
         OgrLayerSpec spec = big_layer(9000);
         spec.features[5000].wkt = "POLYGON((100 95,101 95,101 96,100 95))";
         spec.features[8000].wkt = "POLYGON((100 97,101 97,101 98,100 97))";

@@ -16,15 +16,13 @@
 
 #include "redline/core/geometry.hpp"
 #include "redline/core/grid.hpp"
-#include "redline/core/memory.hpp"
 #include "redline/exec/progress.hpp"
 
 namespace redline {
 
 // An allocator whose value-initialisation leaves trivial values uninitialised: a vector resized
 // to its final size is then filled by several threads without first being zeroed (which would
-// touch every page at once while the source geometry is still held). Large arrays are backed by
-// transparent huge pages where the system allows (core/memory.hpp).
+// touch every page at once while the source geometry is still held).
 template <class T>
 struct UninitAllocator : std::allocator<T> {
     template <class U>
@@ -34,11 +32,6 @@ struct UninitAllocator : std::allocator<T> {
     UninitAllocator() = default;
     template <class U>
     UninitAllocator(const UninitAllocator<U>&) noexcept {}
-    T* allocate(std::size_t n) {
-        T* p = std::allocator<T>::allocate(n);
-        advise_huge_pages(p, n * sizeof(T));
-        return p;
-    }
     template <class U>
     void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
         ::new (static_cast<void*>(p)) U;
