@@ -27,6 +27,19 @@ std::string GdalErrorCapture::last() const {
     return m_messages.empty() ? std::string() : m_messages.back();
 }
 
+std::vector<std::string> GdalErrorCapture::take_messages(std::size_t first) {
+    std::vector<std::string> out;
+    if (first >= m_messages.size()) return out;
+    out.assign(std::make_move_iterator(m_messages.begin() + static_cast<std::ptrdiff_t>(first)),
+               std::make_move_iterator(m_messages.end()));
+    m_messages.resize(first);
+    return out;
+}
+
+void GdalErrorCapture::append_messages(std::vector<std::string>&& messages) {
+    for (auto& m : messages) m_messages.push_back(std::move(m));
+}
+
 void ensure_gdal_registered() {
     static std::once_flag once;
     std::call_once(once, [] {

@@ -19,6 +19,11 @@ class GdalErrorCapture {
     std::string last() const;
     const std::vector<std::string>& messages() const { return m_messages; }
     std::vector<std::string> warnings() const { return m_warnings; }
+    // Removes and returns the messages from index `first` on (to re-order them, e.g. when
+    // features read on this thread are converted on others).
+    std::vector<std::string> take_messages(std::size_t first);
+    // Appends messages captured elsewhere (another thread's capture), in order.
+    void append_messages(std::vector<std::string>&& messages);
 
   private:
     static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum num, const char* msg);

@@ -4,11 +4,16 @@
 #include <cpl_string.h>
 #include <fmt/format.h>
 #include <ogrsf_frmts.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "gdal_util.hpp"
 #include "layer_text.hpp"
@@ -16,6 +21,7 @@
 #include "redline/core/option_name.hpp"
 #include "redline/core/text.hpp"
 #include "redline/core/text_encoding.hpp"
+#include "redline/exec/ordered_executor.hpp"
 #include "redline/io/crs.hpp"
 #include "redline/io/strict_decoder.hpp"
 
@@ -357,93 +363,184 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     const std::size_t errors_before = cap.messages().size();
     const GIntBig expected =
         opts.progress ? layer->GetFeatureCount(FALSE) : -1;  // -1: no fast count
-    for (auto& feat : *layer) {
-        if (expected > 0 && vl.fids.size() % 4096 == 0)
-            opts.progress->update(vl.fids.size(), static_cast<std::uint64_t>(expected), "zones");
-        const std::int64_t fid = feat->GetFID();
-        std::string id;
+
+    // Features are read on this thread (GDAL datasets are not thread-safe) in chunks; each chunk is
+    // converted (fields, OGR geometry -> engine geometry, coordinate checks) on up to opts.threads
+    // threads, then merged on this thread in feature order. The first failure in feature order
+    // wins, GDAL's messages keep their order, and the result is the same for any number of threads.
+    struct Record {
+        std::int64_t fid = 0;
+        std::string id, group;
+        bool null_id = false;
+        std::vector<std::string> extras;
+        MultiPolygon mp;
+        MultiLineString ml;
+        bool empty = false;
+        std::string bad;  // wrong geometry type
+        int unclosed = 0;
+        bool short_line = false;
+        std::exception_ptr error;                // the feature's first failure
+        std::vector<std::string> read_messages;  // GDAL errors while reading it
+        std::vector<std::string> messages;       // GDAL errors while converting it
+    };
+    auto convert = [&](OGRFeature& feat, Record& rec) {
+        const std::int64_t fid = rec.fid;
         if (id_idx >= 0) {
-            if (!feat->IsFieldSetAndNotNull(id_idx)) {
-                null_ids.push_back(std::to_string(fid));
-                id = "";
-            } else {
-                id = text_of(*feat, id_idx, opts.id_field);
-            }
+            if (!feat.IsFieldSetAndNotNull(id_idx))
+                rec.null_id = true;
+            else
+                rec.id = text_of(feat, id_idx, opts.id_field);
         } else {
-            id = std::to_string(fid);
+            rec.id = std::to_string(fid);
         }
-        if (opts.unique_ids && id_idx >= 0 && !id.empty()) {
-            auto [it, inserted] = seen.emplace(id, fid);
-            if (!inserted && duplicates.size() < 10)
-                duplicates.push_back(fmt::format("'{}' (features {} and {})", id, it->second, fid));
-        }
-        std::string group;
+        const std::string& id = rec.id;
         if (group_idx >= 0) {
-            if (!feat->IsFieldSetAndNotNull(group_idx))
+            if (!feat.IsFieldSetAndNotNull(group_idx))
                 fail(ErrorKind::InvalidInput,
                      fmt::format("feature {} of layer '{}' in '{}' has no value in " REDLINE_OPTION(
                                      "dissolve_by") " "
                                                     "field '{}'; "
                                                     "fill it or filter the layer",
                                  fid, vl.label, ref.path, opts.group_field));
-            group = text_of(*feat, group_idx, opts.group_field);
+            rec.group = text_of(feat, group_idx, opts.group_field);
         }
-        std::vector<std::string> extras;
         for (std::size_t k = 0; k < extra_idx.size(); ++k)
-            extras.push_back(feat->IsFieldSetAndNotNull(extra_idx[k])
-                                 ? text_of(*feat, extra_idx[k], opts.extra_fields[k])
-                                 : std::string());
-        const OGRGeometry* g = feat->GetGeometryRef();
-        MultiPolygon mp;
-        MultiLineString ml;
+            rec.extras.push_back(feat.IsFieldSetAndNotNull(extra_idx[k])
+                                     ? text_of(feat, extra_idx[k], opts.extra_fields[k])
+                                     : std::string());
+        const OGRGeometry* g = feat.GetGeometryRef();
         if (!g || g->IsEmpty()) {
+            rec.empty = true;
+            return;
+        }
+        MultiPolygon& mp = rec.mp;
+        MultiLineString& ml = rec.ml;
+        rec.bad = (want == Want::Polygons) ? convert_polygonal(g, mp, rec.unclosed)
+                                           : convert_lineal(g, ml);
+        if (!rec.bad.empty()) {
+            mp = MultiPolygon{};
+            ml = MultiLineString{};
+        }
+        for (const auto& l : ml.lines)
+            if (l.size() < 2) {
+                rec.short_line = true;
+                break;
+            }
+        // validate reports implausible coordinates itself (outside_crs_area) and reads
+        // leniently.
+        if (!opts.allow_invalid_types) {
+            Point where;
+            std::string why;
+            for (const auto& p : mp.polygons)
+                for (const auto& r : p.rings)
+                    if (why.empty()) why = first_implausible(r, bounds, where);
+            for (const auto& l : ml.lines)
+                if (why.empty()) why = first_implausible(l, bounds, where);
+            if (!why.empty())
+                fail(ErrorKind::InvalidInput,
+                     fmt::format(
+                         "layer '{}' in '{}': feature '{}' (fid {}) has the coordinate "
+                         "({:.10g}, "
+                         "{:.10g}), which {} in {}: the coordinates are corrupt or in another "
+                         "CRS than the layer declares; check the layer with 'redline validate'",
+                         vl.label, ref.path, id, fid, where.x, where.y, why, vl.crs_label));
+        }
+    };
+    // On a worker thread: GDAL's messages go to a capture of that thread, kept with the record.
+    auto convert_caught = [&](OGRFeature& feat, Record& rec) {
+        detail::GdalErrorCapture wcap;
+        try {
+            convert(feat, rec);
+        } catch (...) {
+            rec.error = std::current_exception();
+        }
+        rec.messages = wcap.messages();
+    };
+    auto merge = [&](Record& rec) {
+        cap.append_messages(std::move(rec.read_messages));
+        cap.append_messages(std::move(rec.messages));
+        const std::int64_t fid = rec.fid;
+        if (rec.null_id) null_ids.push_back(std::to_string(fid));
+        if (rec.error) std::rethrow_exception(rec.error);
+        const std::string& id = rec.id;
+        if (opts.unique_ids && id_idx >= 0 && !id.empty()) {
+            auto [it, inserted] = seen.emplace(id, fid);
+            if (!inserted && duplicates.size() < 10)
+                duplicates.push_back(fmt::format("'{}' (features {} and {})", id, it->second, fid));
+        }
+        if (rec.empty) {
             vl.empty_ids.push_back(id);
         } else {
-            int unclosed = 0;
-            std::string bad = (want == Want::Polygons) ? convert_polygonal(g, mp, unclosed)
-                                                       : convert_lineal(g, ml);
-            if (!bad.empty()) {
-                wrong_type.push_back(fmt::format("{} ({})", id, bad));
-                mp = MultiPolygon{};
-                ml = MultiLineString{};
-            }
-            if (unclosed > 0) {
+            if (!rec.bad.empty()) wrong_type.push_back(fmt::format("{} ({})", id, rec.bad));
+            if (rec.unclosed > 0) {
                 unclosed_ids.push_back(id);
                 vl.unclosed.push_back(vl.fids.size());
             }
-            for (const auto& l : ml.lines)
-                if (l.size() < 2) {
-                    short_line_ids.push_back(id);
-                    break;
-                }
-            // validate reports implausible coordinates itself (outside_crs_area) and reads
-            // leniently.
-            if (!opts.allow_invalid_types) {
-                Point where;
-                std::string why;
-                for (const auto& p : mp.polygons)
-                    for (const auto& r : p.rings)
-                        if (why.empty()) why = first_implausible(r, bounds, where);
-                for (const auto& l : ml.lines)
-                    if (why.empty()) why = first_implausible(l, bounds, where);
-                if (!why.empty())
-                    fail(ErrorKind::InvalidInput,
-                         fmt::format(
-                             "layer '{}' in '{}': feature '{}' (fid {}) has the coordinate "
-                             "({:.10g}, "
-                             "{:.10g}), which {} in {}: the coordinates are corrupt or in another "
-                             "CRS than the layer declares; check the layer with 'redline validate'",
-                             vl.label, ref.path, id, fid, where.x, where.y, why, vl.crs_label));
-            }
+            if (rec.short_line) short_line_ids.push_back(id);
         }
         vl.fids.push_back(fid);
-        vl.ids.push_back(id);
-        vl.groups.push_back(group);
-        vl.extra.push_back(std::move(extras));
+        vl.ids.push_back(std::move(rec.id));
+        vl.groups.push_back(std::move(rec.group));
+        vl.extra.push_back(std::move(rec.extras));
         if (want == Want::Polygons)
-            vl.polygons.push_back(std::move(mp));
+            vl.polygons.push_back(std::move(rec.mp));
         else
-            vl.lines.push_back(std::move(ml));
+            vl.lines.push_back(std::move(rec.ml));
+    };
+
+    const int threads = resolve_threads(opts.threads);
+    std::optional<tbb::task_arena> arena;
+    if (threads > 1) arena.emplace(threads);
+    // Small chunks (one feature with one thread): a feature is converted while GDAL's copy of
+    // it is still in the cache, and the allocator reuses its blocks at once for the next
+    // (chunks of 4096 made reading slower, even with one thread).
+    const std::size_t chunk = arena ? 32 : 1;
+    std::vector<OGRFeatureUniquePtr> feats;
+    std::vector<Record> recs;
+    bool more = true;
+    while (more) {
+        if (expected > 0 && vl.fids.size() % 4096 == 0)
+            opts.progress->update(vl.fids.size(), static_cast<std::uint64_t>(expected), "zones");
+        feats.clear();
+        recs.clear();
+        while (feats.size() < chunk) {
+            const std::size_t before = cap.messages().size();
+            OGRFeatureUniquePtr f(layer->GetNextFeature());
+            if (!f) {
+                more = false;
+                break;
+            }
+            Record rec;
+            rec.fid = f->GetFID();
+            rec.read_messages = cap.take_messages(before);
+            feats.push_back(std::move(f));
+            recs.push_back(std::move(rec));
+        }
+        if (arena && feats.size() > 1) {
+            arena->execute([&] {
+                tbb::parallel_for(tbb::blocked_range<std::size_t>(0, feats.size(), 4),
+                                  [&](const tbb::blocked_range<std::size_t>& r) {
+                                      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                                          convert_caught(*feats[i], recs[i]);
+                                          feats[i].reset();
+                                      }
+                                  });
+            });
+            for (auto& rec : recs) merge(rec);
+        } else {
+            // One thread: convert and merge feature by feature, GDAL's messages going to `cap`.
+            for (std::size_t i = 0; i < feats.size(); ++i) {
+                Record& rec = recs[i];
+                cap.append_messages(std::move(rec.read_messages));
+                try {
+                    convert(*feats[i], rec);
+                } catch (...) {
+                    rec.error = std::current_exception();
+                }
+                feats[i].reset();
+                merge(rec);
+            }
+        }
     }
     if (expected > 0) {
         const std::uint64_t n = vl.fids.size();

@@ -1,9 +1,18 @@
 #include "redline/layers/conform.hpp"
 
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <atomic>
+#include <memory>
+#include <vector>
 
 #include "redline/core/error.hpp"
 #include "redline/core/gauss_kruger_zone.hpp"
+#include "redline/exec/ordered_executor.hpp"
 #include "redline/geodesy/transformer.hpp"
 #include "redline/geom/validity.hpp"
 #include "redline/io/crs.hpp"
@@ -43,6 +52,57 @@ void require_crs(const PolygonLayer& layer, const Crs& target, const std::string
          fmt::format("{}; declare it with {} (e.g. {}; {} is {})", where, opt,
                      option(crs_name, "EPSG:4326"), target_name, target.label));
 }
+
+namespace {
+
+// Densifies and transforms every feature on up to `threads` threads, one Transformer per thread
+// (PROJ objects are not thread-safe) built once the first feature on that thread needs it. The
+// first failure in feature order is reported, as by one thread.
+void reproject_features(PolygonLayer& layer, const Crs& target, double seg,
+                        const std::string& feature_word, int threads) {
+    const std::size_t n = layer.geoms.size();
+    // Built here first: PROJ finding no operation is reported once, on the calling thread.
+    Transformer first(layer.crs.wkt, target.wkt);
+    std::vector<std::string> errors(n);
+    std::atomic<std::size_t> first_bad{n};
+    auto run = [&](std::size_t a, std::size_t b, const Transformer& t) {
+        for (std::size_t i = a; i < b && i < first_bad.load(std::memory_order_relaxed); ++i) {
+            try {
+                reproject(layer.geoms[i], t, seg);
+            } catch (const Error& e) {
+                errors[i] = e.what();
+                std::size_t cur = first_bad.load();
+                while (i < cur && !first_bad.compare_exchange_weak(cur, i)) {
+                }
+                return;
+            }
+        }
+    };
+    const int nt = resolve_threads(threads);
+    if (nt <= 1 || n < 2) {
+        run(0, n, first);
+    } else {
+        tbb::enumerable_thread_specific<std::unique_ptr<Transformer>> local;
+        tbb::task_arena arena(nt);
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1),
+                              [&](const tbb::blocked_range<std::size_t>& r) {
+                                  auto& t = local.local();
+                                  if (!t)
+                                      t = std::make_unique<Transformer>(layer.crs.wkt, target.wkt);
+                                  run(r.begin(), r.end(), *t);
+                              });
+        });
+    }
+    const std::size_t i = first_bad.load();
+    if (i < n)
+        fail(ErrorKind::InvalidInput,
+             fmt::format("{} '{}' of layer '{}' cannot be transformed from {} to {}: {}",
+                         feature_word, layer.ids[i], layer.label, layer.crs.label, target.label,
+                         errors[i]));
+}
+
+}  // namespace
 
 void conform(PolygonLayer& layer, const Crs& target, const std::string& target_name,
              const LayerPolicy& policy, int threads, ProgressSink* progress) {
@@ -92,17 +152,7 @@ void conform(PolygonLayer& layer, const Crs& target, const std::string& target_n
                             target.label, reproject_flag);
             prepare_lonlat_rings(layer.geoms, layer.ids, lo, lr);
         }
-        Transformer t(layer.crs.wkt, target.wkt);
-        for (std::size_t i = 0; i < layer.geoms.size(); ++i) {
-            try {
-                reproject(layer.geoms[i], t, seg);
-            } catch (const Error& e) {
-                fail(ErrorKind::InvalidInput,
-                     fmt::format("{} '{}' of layer '{}' cannot be transformed from {} to {}: {}",
-                                 lo.feature_word, layer.ids[i], layer.label, layer.crs.label,
-                                 target.label, e.what()));
-            }
-        }
+        reproject_features(layer, target, seg, lo.feature_word, threads);
         layer.reprojected = true;
         if (!zones)
             layer.warnings.push_back(

@@ -22,7 +22,7 @@ PolygonLayer to_polygon_layer(VectorLayer&& raw) {
 }
 
 PolygonLayer load_polygon_layer(const std::string& layer_ref, const LayerFields& fields,
-                                const LayerPolicy& policy, ProgressSink* progress) {
+                                const LayerPolicy& policy, ProgressSink* progress, int threads) {
     LayerReadOptions ro;
     ro.id_field = fields.id;
     ro.group_field = fields.group;
@@ -31,6 +31,7 @@ PolygonLayer load_polygon_layer(const std::string& layer_ref, const LayerFields&
     ro.encoding = policy.encoding;
     ro.encoding_option = policy.naming.option("encoding");
     ro.progress = progress;
+    ro.threads = threads;
     VectorLayer raw = read_polygon_layer(parse_layer_ref(layer_ref), ro);
     const bool assigned = raw.crs_assigned;
     PolygonLayer l = to_polygon_layer(std::move(raw));

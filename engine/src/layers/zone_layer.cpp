@@ -13,7 +13,7 @@ PolygonLayer prepare_zones(const std::string& layer_ref, const std::string& id_f
     fields.id = id_field;
     fields.group = dissolve.field;
     fields.unique_ids = !dissolve.any();
-    PolygonLayer zones = load_polygon_layer(layer_ref, fields, policy, progress);
+    PolygonLayer zones = load_polygon_layer(layer_ref, fields, policy, progress, threads);
     conform(zones, target, target_name, policy, threads, progress);
     dissolve_layer(zones, dissolve, threads);
     return zones;

@@ -307,3 +307,56 @@ TEST(ConformTest, RingAroundAPoleIsClosedOrRefused) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+// Reprojection on several threads (issue 19): one Transformer per thread, the same vertices as
+// one thread, and the first feature in order that cannot be transformed is named.
+TEST(ConformParallel, ReprojectionIsTheSameForAnyThreadsAndFirstFailureWins) {
+    std::vector<MultiPolygon> geoms;
+    for (int i = 0; i < 600; ++i) {
+        const double x = 104.0 + 0.002 * (i % 100), y = 30.0 + 0.002 * (i / 100);
+        geoms.push_back(test::box(x, y, x + 0.05, y + 0.03));
+    }
+    LayerPolicy p = LayerPolicy::zones();
+    p.reproject = true;
+    p.densify_m = 500;
+    const Crs gk = test::crs_of("EPSG:4523");
+    PolygonLayer one = layer_in("EPSG:4490", geoms);
+    conform(one, gk, "raster 'lc.tif'", p, 1);
+    // 0.05 x 0.03 degree edges in pieces of at most 500 / 111320 degrees: 12 and 7 pieces.
+    ASSERT_EQ(one.geoms[0].polygons[0].rings[0].size(), 2u * (12 + 7) + 1);
+    for (int threads : {2, 4}) {
+        PolygonLayer l = layer_in("EPSG:4490", geoms);
+        conform(l, gk, "raster 'lc.tif'", p, threads);
+        ASSERT_EQ(l.geoms.size(), one.geoms.size());
+        for (std::size_t i = 0; i < l.geoms.size(); ++i)
+            ASSERT_EQ(l.geoms[i].polygons[0].rings, one.geoms[i].polygons[0].rings) << i;
+        EXPECT_EQ(l.warnings, one.warnings);
+    }
+    // Features 300 and 500 lie on the far side of the Earth of an orthographic view centred on
+    // the others: PROJ cannot project them.
+    geoms[300] = test::box(-80, -31, -79, -30);
+    geoms[500] = test::box(-70, -31, -69, -30);
+    const Crs ortho = test::crs_of("+proj=ortho +lat_0=30 +lon_0=104 +ellps=GRS80 +units=m");
+    std::string first;
+    for (int threads : {1, 2, 4}) {
+        PolygonLayer l = layer_in("EPSG:4326", geoms);
+        const std::string msg =
+            invalid_input([&] { conform(l, ortho, "raster 'm.tif'", p, threads); });
+        EXPECT_TRUE(contains(msg,
+                             "zone '301' of layer 'z' cannot be transformed from EPSG:4326 "
+                             "to '+proj=ortho +lat_0=30 +lon_0=104 +x_0=0 +y_0=0 +ellps=GRS80 "
+                             "+units=m +no_defs': point (-80, -31) cannot be transformed: it is "
+                             "outside the domain of the projection"))
+            << msg;
+        if (threads == 1)
+            first = msg;
+        else
+            EXPECT_EQ(msg, first);
+    }
+}
+
+}  // namespace
+}  // namespace redline

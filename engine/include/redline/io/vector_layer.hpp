@@ -21,6 +21,8 @@
 // or output that is not UTF-8 is an InvalidInput naming the file, the field, the feature and
 // the encoding option; never mojibake.
 // Thread-safety: each call opens its own dataset; calls may run concurrently.
+// Features are read in file order on the calling thread and converted in chunks on
+// `threads` threads (oneTBB arena), then merged in file order.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,6 +59,10 @@ struct LayerReadOptions {
     // DEFAULT none: features read of the layer's count, label "zones" (reading a national
     // layer takes a minute; the count is GDAL's fast one, or unknown and then not reported).
     ProgressSink* progress = nullptr;
+    // DEFAULT 1: threads converting the features (fields, geometry, coordinate checks; 0 = all
+    // cores). GDAL reads on the calling thread; the result (order, ids, warnings, the first
+    // error in feature order, GDAL's messages) is the same for any number of threads.
+    int threads = 1;
 };
 
 struct VectorLayer {

@@ -22,9 +22,12 @@ struct LayerFields {
 
 // Reads the layer with the policy's assumed CRS and encoding. A CRS taken from
 // `policy.assumed_crs` is reported in the warnings ("layer 'x' declares no CRS; using EPSG:4490
-// as given by --layer-crs"). DEFAULT progress none: features read, label "zones".
+// as given by --layer-crs"). DEFAULT progress none: features read, label "zones". DEFAULT
+// threads 1: the features are converted on that many threads (0 = all cores; the result is the
+// same for any number, see LayerReadOptions::threads).
 PolygonLayer load_polygon_layer(const std::string& layer_ref, const LayerFields& fields,
-                                const LayerPolicy& policy, ProgressSink* progress = nullptr);
+                                const LayerPolicy& policy, ProgressSink* progress = nullptr,
+                                int threads = 1);
 
 // A layer read by io/ as it is (ids, groups, geometries and warnings moved, the Crs built from
 // its WKT and label); nothing is added to its warnings.

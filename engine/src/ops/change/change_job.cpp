@@ -218,18 +218,19 @@ void ChangeJob::build(const ExecutionContext& prep) {
     m_areas = areas;
     if (m_req.consume_geometry && !m_req.patch_geometry) {
         m_zoneset = std::make_shared<ZoneSet>(info.grid, std::move(m_zones.geoms), m_zones.ids,
-                                              prep.progress);
+                                              prep.progress, prep.threads);
         m_zones.geoms.clear();
         if (m_permitted) {
             m_permset = std::make_shared<ZoneSet>(info.grid, std::move(m_permitted->geoms),
-                                                  m_permitted->ids);
+                                                  m_permitted->ids, nullptr, prep.threads);
             m_permitted->geoms.clear();
         }
         m_geometry_released = true;
     } else {
-        m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.ids);
+        m_zoneset = std::make_shared<ZoneSet>(info.grid, m_zones.geoms, m_zones.ids, prep.threads);
         if (m_permitted)
-            m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->ids);
+            m_permset = std::make_shared<ZoneSet>(info.grid, m_permitted->geoms, m_permitted->ids,
+                                                  prep.threads);
     }
     PlanBudget budget;
     budget.max_memory = m_req.max_memory;

@@ -136,11 +136,12 @@ ZonalJob::ZonalJob(std::vector<std::shared_ptr<const RasterSource>> rasters, Crs
     for (const auto& w : m_areas.warnings()) m_warnings.push_back(w);
     if (m_opts.consume_geometry) {
         m_zoneset = std::make_shared<const ZoneSet>(info.grid, std::move(m_zones.geoms),
-                                                    m_zones.ids, prep.progress);
+                                                    m_zones.ids, prep.progress, prep.threads);
         m_zones.geoms.clear();
         m_geometry_released = true;
     } else {
-        m_zoneset = std::make_shared<const ZoneSet>(info.grid, m_zones.geoms, m_zones.ids);
+        m_zoneset =
+            std::make_shared<const ZoneSet>(info.grid, m_zones.geoms, m_zones.ids, prep.threads);
     }
     PlanBudget budget;
     budget.max_memory = m_opts.max_memory;

@@ -1,0 +1,164 @@
+// Reading a layer with its features converted on several threads (LayerReadOptions::threads,
+// issue 19): the result is the serial one for 1, 2 and 4 threads — same fids, ids, groups,
+// extra fields, vertices, empty/unclosed features and warnings — and a layer with bad features
+// in the middle fails with the first failure in feature order, the same text for any number of
+// threads. The layer has many chunks (of 32 features) to merge.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ogr_fixture.hpp"
+#include "redline/core/error.hpp"
+#include "redline/core/option_name.hpp"
+#include "redline/io/vector_layer.hpp"
+#include "test_support.hpp"
+
+namespace redline {
+namespace {
+
+using test::OgrFeature;
+using test::OgrField;
+using test::OgrLayerSpec;
+
+LayerRef ref_of(const std::string& path) {
+    LayerRef r;
+    r.path = path;
+    r.text = path;
+    return r;
+}
+
+// Feature i: a small square (open ring every 1000th, no geometry every 997th), id "Z<i>",
+// group "G<i % 7>", extra "E<i % 3>".
+OgrLayerSpec big_layer(std::size_t n) {
+    OgrLayerSpec spec;
+    spec.fields = {{"code", OFTString}, {"grp", OFTString}, {"kind", OFTString}};
+    for (std::size_t i = 0; i < n; ++i) {
+        const double x = 100.0 + 0.001 * static_cast<double>(i % 1000);
+        const double y = 30.0 + 0.001 * static_cast<double>(i / 1000);
+        const std::string a = std::to_string(x), b = std::to_string(y),
+                          c = std::to_string(x + 0.0005), d = std::to_string(y + 0.0005);
+        std::string wkt = "POLYGON((" + a + " " + b + "," + c + " " + b + "," + c + " " + d + "," +
+                          a + " " + d + (i % 1000 == 5 ? "" : "," + a + " " + b) + "))";
+        OgrFeature f;
+        if (i % 997 != 3) f.wkt = wkt;
+        f.values = {"Z" + std::to_string(i), "G" + std::to_string(i % 7),
+                    "E" + std::to_string(i % 3)};
+        spec.features.push_back(f);
+    }
+    return spec;
+}
+
+LayerReadOptions options(int threads) {
+    LayerReadOptions o;
+    o.id_field = "code";
+    o.group_field = "grp";
+    o.extra_fields = {"kind"};
+    o.threads = threads;
+    return o;
+}
+
+void expect_same(const VectorLayer& a, const VectorLayer& b) {
+    EXPECT_EQ(a.fids, b.fids);
+    EXPECT_EQ(a.ids, b.ids);
+    EXPECT_EQ(a.groups, b.groups);
+    EXPECT_EQ(a.extra, b.extra);
+    EXPECT_EQ(a.empty_ids, b.empty_ids);
+    EXPECT_EQ(a.unclosed, b.unclosed);
+    EXPECT_EQ(a.warnings, b.warnings);
+    EXPECT_EQ(a.crs_wkt, b.crs_wkt);
+    ASSERT_EQ(a.polygons.size(), b.polygons.size());
+    for (std::size_t i = 0; i < a.polygons.size(); ++i) {
+        ASSERT_EQ(a.polygons[i].polygons.size(), b.polygons[i].polygons.size()) << i;
+        for (std::size_t p = 0; p < a.polygons[i].polygons.size(); ++p)
+            ASSERT_EQ(a.polygons[i].polygons[p].rings, b.polygons[i].polygons[p].rings) << i;
+    }
+}
+
+TEST(VectorLayerParallel, SameLayerForOneTwoAndFourThreads) {
+    const std::string dir = test::temp_dir("vector_layer_parallel_same");
+    const std::string path = dir + "/big.gpkg";
+    const std::size_t n = 9500;
+    test::write_ogr(path, "GPKG", {big_layer(n)});
+    const VectorLayer one = read_polygon_layer(ref_of(path), options(1));
+    // Independent of the reader: what was written.
+    ASSERT_EQ(one.fids.size(), n);
+    EXPECT_EQ(one.fids[0], 1);
+    EXPECT_EQ(one.fids[n - 1], static_cast<std::int64_t>(n));
+    EXPECT_EQ(one.ids[4321], "Z4321");
+    EXPECT_EQ(one.groups[4321], "G" + std::to_string(4321 % 7));
+    EXPECT_EQ(one.extra[4321], std::vector<std::string>{"E" + std::to_string(4321 % 3)});
+    // Empty: i % 997 == 3 -> 3, 1000, 1997, ... (10 features below 9500).
+    ASSERT_EQ(one.empty_ids.size(), 10u);
+    EXPECT_EQ(one.empty_ids[1], "Z1000");
+    EXPECT_TRUE(one.polygons[1000].polygons.empty());
+    // Unclosed: i % 1000 == 5 (10 features), closed by joining the last point to the first.
+    ASSERT_EQ(one.unclosed.size(), 10u);
+    EXPECT_EQ(one.unclosed[9], 9005u);
+    ASSERT_EQ(one.polygons[9005].polygons[0].rings[0].size(), 5u);
+    EXPECT_EQ(one.polygons[9005].polygons[0].rings[0].front(),
+              one.polygons[9005].polygons[0].rings[0].back());
+    ASSERT_EQ(one.warnings.size(), 2u);
+    EXPECT_NE(one.warnings[0].find("10 feature(s) have a ring whose last point is not its first"),
+              std::string::npos)
+        << one.warnings[0];
+    EXPECT_NE(one.warnings[1].find("10 feature(s) have an empty or null geometry"),
+              std::string::npos)
+        << one.warnings[1];
+    for (int threads : {2, 4}) {
+        SCOPED_TRACE(threads);
+        expect_same(one, read_polygon_layer(ref_of(path), options(threads)));
+    }
+}
+
+std::string message_of(const std::string& path, int threads, bool unique = true) {
+    try {
+        LayerReadOptions o = options(threads);
+        o.unique_ids = unique;
+        read_polygon_layer(ref_of(path), o);
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidInput) << e.what();
+        return render_for_cli(e.what());
+    }
+    ADD_FAILURE() << "no error";
+    return "";
+}
+
+// Writes the layer, reads it with 1, 2 and 4 threads: the same failure each time, containing
+// every one of `parts`.
+void expect_failure(const std::string& path, const OgrLayerSpec& spec,
+                    const std::vector<std::string>& parts) {
+    test::write_ogr(path, "GPKG", {spec});
+    const std::string one = message_of(path, 1);
+    for (const auto& part : parts) EXPECT_NE(one.find(part), std::string::npos) << one;
+    EXPECT_EQ(message_of(path, 2), one);
+    EXPECT_EQ(message_of(path, 4), one);
+}
+
+TEST(VectorLayerParallel, FirstErrorInFeatureOrderWins) {
+    const std::string dir = test::temp_dir("vector_layer_parallel_errors");
+    {  // Latitudes beyond 90 degrees in features 5000 and 8000 (far apart, in different chunks).
+        OgrLayerSpec spec = big_layer(9000);
+        spec.features[5000].wkt = "POLYGON((100 95,101 95,101 96,100 95))";
+        spec.features[8000].wkt = "POLYGON((100 97,101 97,101 98,100 97))";
+        expect_failure(dir + "/coords.gpkg", spec,
+                       {"feature 'Z5000' (fid 5001) has the coordinate (100, 95), which has "
+                        "latitude 95 beyond +-90 degrees"});
+    }
+    // A missing group value (feature 6000) fails while reading, before the NULL keys (features
+    // 10 and 7000) and a duplicate key are reported after the loop.
+    OgrLayerSpec spec = big_layer(9000);
+    spec.features[10].values[0] = std::nullopt;
+    spec.features[7000].values[0] = std::nullopt;
+    spec.features[6000].values[1] = std::nullopt;
+    spec.features[20].values[0] = "Z19";
+    expect_failure(dir + "/group.gpkg", spec,
+                   {"feature 6001 of layer", "has no value in --dissolve-by field 'grp'"});
+    // Without the group failure: the NULL keys, listed in feature order.
+    spec.features[6000].values[1] = "G0";
+    expect_failure(dir + "/nulls.gpkg", spec,
+                   {"2 feature(s) have no value in --id field 'code' (feature ids 11, 7001)"});
+}
+
+}  // namespace
+}  // namespace redline
