@@ -6,6 +6,11 @@
 #include <fstream>
 #include <vector>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define REDLINE_SHA_X86 1
+#endif
+
 #include "redline/core/error.hpp"
 
 namespace redline {
@@ -23,59 +28,137 @@ constexpr std::uint32_t kK[64] = {
 
 inline std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+// FIPS 180-4 section 6.2.2, one block at a time.
+void blocks_portable(std::array<std::uint32_t, 8>& state, const std::uint8_t* p, std::size_t n) {
+    for (; n > 0; --n, p += 64) {
+        std::uint32_t w[64];
+        for (int i = 0; i < 16; ++i)
+            w[i] = (std::uint32_t{p[4 * i]} << 24) | (std::uint32_t{p[4 * i + 1]} << 16) |
+                   (std::uint32_t{p[4 * i + 2]} << 8) | std::uint32_t{p[4 * i + 3]};
+        for (int i = 16; i < 64; ++i) {
+            const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4],
+                      f = state[5], g = state[6], h = state[7];
+        for (int i = 0; i < 64; ++i) {
+            const std::uint32_t t1 =
+                h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
+            const std::uint32_t t2 =
+                (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            h = g;
+            g = f;
+            f = e;
+            e = d + t1;
+            d = c;
+            c = b;
+            b = a;
+            a = t1 + t2;
+        }
+        state[0] += a;
+        state[1] += b;
+        state[2] += c;
+        state[3] += d;
+        state[4] += e;
+        state[5] += f;
+        state[6] += g;
+        state[7] += h;
+    }
+}
+
+#ifdef REDLINE_SHA_X86
+// The same compression with the SHA extensions (Intel, "Intel SHA Extensions", 2013): the state
+// is held as ABEF and CDGH, sha256rnds2 does two rounds, sha256msg1/msg2 the message schedule
+// W[i] = s1(W[i-2]) + W[i-7] + s0(W[i-15]) + W[i-16] four words at a time.
+__attribute__((target("sha,sse4.1,ssse3"))) void blocks_sha_x86(std::array<std::uint32_t, 8>& h,
+                                                                const std::uint8_t* p,
+                                                                std::size_t n) {
+    const __m128i kSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0]));     // DCBA
+    __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4]));  // HGFE
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);                                         // CDAB
+    state1 = _mm_shuffle_epi32(state1, 0x1B);                                   // EFGH
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);                           // ABEF
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0);                                // CDGH
+    for (; n > 0; --n, p += 64) {
+        const __m128i abef = state0, cdgh = state1;
+        __m128i w[4];
+#pragma GCC unroll 16
+        for (int g = 0; g < 16; ++g) {
+            __m128i wg;
+            if (g < 4) {
+                wg = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * g)),
+                                      kSwap);
+            } else {
+                const __m128i w0 = w[g & 3], w1 = w[(g + 1) & 3], w2 = w[(g + 2) & 3],
+                              w3 = w[(g + 3) & 3];
+                wg = _mm_sha256msg2_epu32(
+                    _mm_add_epi32(_mm_sha256msg1_epu32(w0, w1), _mm_alignr_epi8(w3, w2, 4)), w3);
+            }
+            w[g & 3] = wg;
+            __m128i msg =
+                _mm_add_epi32(wg, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kK[4 * g])));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+            msg = _mm_shuffle_epi32(msg, 0x0E);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+        }
+        state0 = _mm_add_epi32(state0, abef);
+        state1 = _mm_add_epi32(state1, cdgh);
+    }
+    tmp = _mm_shuffle_epi32(state0, 0x1B);        // FEBA
+    state1 = _mm_shuffle_epi32(state1, 0xB1);     // DCHG
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0);  // DCBA
+    state1 = _mm_alignr_epi8(state1, tmp, 8);     // HGFE
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), state0);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), state1);
+}
+
+bool sha_x86_available() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
+           __builtin_cpu_supports("ssse3");
+}
+#endif
+
 }  // namespace
 
-Sha256::Sha256()
+Sha256::Sha256(Engine engine)
     : m_h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {
+#ifdef REDLINE_SHA_X86
+    static const bool available = sha_x86_available();
+    m_hardware = engine == Engine::Best && available;
+#else
+    (void)engine;
+#endif
+}
 
-void Sha256::block(const std::uint8_t* p) {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i)
-        w[i] = (std::uint32_t{p[4 * i]} << 24) | (std::uint32_t{p[4 * i + 1]} << 16) |
-               (std::uint32_t{p[4 * i + 2]} << 8) | std::uint32_t{p[4 * i + 3]};
-    for (int i = 16; i < 64; ++i) {
-        const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::uint32_t a = m_h[0], b = m_h[1], c = m_h[2], d = m_h[3], e = m_h[4], f = m_h[5],
-                  g = m_h[6], h = m_h[7];
-    for (int i = 0; i < 64; ++i) {
-        const std::uint32_t t1 =
-            h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
-        const std::uint32_t t2 =
-            (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
-    }
-    m_h[0] += a;
-    m_h[1] += b;
-    m_h[2] += c;
-    m_h[3] += d;
-    m_h[4] += e;
-    m_h[5] += f;
-    m_h[6] += g;
-    m_h[7] += h;
+void Sha256::blocks(const std::uint8_t* p, std::size_t n) {
+#ifdef REDLINE_SHA_X86
+    if (m_hardware) return blocks_sha_x86(m_h, p, n);
+#endif
+    blocks_portable(m_h, p, n);
 }
 
 void Sha256::update(const void* data, std::size_t size) {
     const auto* p = static_cast<const std::uint8_t*>(data);
     m_total += size;
     while (size > 0) {
+        if (m_len == 0 && size >= 64) {  // whole blocks straight from the input
+            const std::size_t n = size / 64;
+            blocks(p, n);
+            p += 64 * n;
+            size -= 64 * n;
+            continue;
+        }
         const std::size_t take = std::min(size, 64 - m_len);
         std::memcpy(m_buf.data() + m_len, p, take);
         m_len += take;
         p += take;
         size -= take;
         if (m_len == 64) {
-            block(m_buf.data());
+            blocks(m_buf.data(), 1);
             m_len = 0;
         }
     }
