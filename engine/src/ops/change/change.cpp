@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 
 #include "redline/core/binary_codec.hpp"
@@ -27,7 +28,7 @@ struct Scratch {
     std::unique_ptr<RasterReader> r0, r1;
     TileClasses c0, c1;
     CoverageRasterizer zone_rast, perm_rast;
-    std::vector<std::int64_t> perm;      // permitted coverage per tile cell
+    Window perm_window;                  // of perm_rast's rows in this tile (empty: none)
     std::vector<std::uint32_t> match;    // rule bits per (k0, k1)
     std::vector<ClassTally> pair_tally;  // per (k0, k1)
     FullCellCounts pair_full;            // per (k0, k1): full cells counted, not yet in the tally
@@ -222,6 +223,9 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
     const bool moments = areas.has_row_gradient();
     const std::size_t nrules = rules.rules().size();
     const auto nbrs = neighbours(opts.connectivity);
+    // The permitted layer is one zone (the union of its features) spanning many tiles.
+    std::optional<ZoneIndex> perm_index;
+    if (permitted && permitted->size() > 0) perm_index.emplace(*permitted, plan);
 
     tbb::enumerable_thread_specific<Scratch> scratch([&] {
         Scratch s;
@@ -253,22 +257,23 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                 for (std::size_t r = 0; r < nrules; ++r)
                     if (rules.rules()[r].matches(value0(a), value1(b)))
                         s.match[a * n1 + b] |= 1u << r;
-        // Permitted coverage over the tile.
-        // Empty when no permitted area reaches the tile (no per-tile clearing then).
-        s.perm.clear();
-        if (permitted && permitted->size() > 0) {
-            const Window pw = permitted->zone(0).window.intersect(tile);
-            if (!pw.empty()) {
-                s.perm.assign(static_cast<std::size_t>(tile.cells()), 0);
-                s.perm_rast.rasterize(*permitted, 0, pw);
-                for (std::int64_t r = 0; r < pw.rows; ++r) {
-                    const std::int64_t* cov = s.perm_rast.row(r);
-                    std::int64_t* dst = s.perm.data() + (pw.row0 + r - tile.row0) * tile.cols +
-                                        (pw.col0 - tile.col0);
-                    std::copy(cov, cov + pw.cols, dst);
-                }
+        // Permitted coverage over the tile, rasterized when the first patch needs it (only patch
+        // cells read it): tiles without a rule-matching cell never pay for it, and the edges
+        // walked are the permitted zone's in this tile only (its own ZoneIndex).
+        s.perm_window = Window{};
+        bool perm_done = !perm_index || perm_index->zones_of(t).empty();
+        auto permitted_coverage = [&](std::int64_t gr, std::int64_t gc) -> std::int64_t {
+            if (!perm_done) {
+                perm_done = true;
+                s.perm_window = permitted->zone(0).window.intersect(tile);
+                if (!s.perm_window.empty()) perm_index->rasterize(s.perm_rast, 0, t, s.perm_window);
             }
-        }
+            const Window& pw = s.perm_window;
+            if (pw.empty() || gr < pw.row0 || gc < pw.col0 || gr >= pw.row_end() ||
+                gc >= pw.col_end())
+                return 0;
+            return s.perm_rast.row(gr - pw.row0)[gc - pw.col0];
+        };
         for (std::uint32_t z : index.zones_of(t)) {
             const Window w = zones.zone(z).window.intersect(tile);
             if (w.empty()) continue;
@@ -320,9 +325,7 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
                         const Int128 wgt = s.weight[static_cast<std::size_t>(cur)];
                         ++p.pixels;
                         p.area += wgt;
-                        const std::size_t ti = static_cast<std::size_t>(
-                            (gr - tile.row0) * tile.cols + (gc - tile.col0));
-                        const std::int64_t pc = s.perm.empty() ? 0 : s.perm[ti];
+                        const std::int64_t pc = permitted_coverage(gr, gc);
                         if (pc > 0)
                             p.permitted_area +=
                                 pc == kFullCoverage ? wgt : wgt * pc / kFullCoverage;
