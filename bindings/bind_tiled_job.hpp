@@ -64,8 +64,15 @@ void def_tiled_job(pyb::class_<PyJob>& cls, ReportFn report) {
             pyb::arg("parts"),
             "Merge partial results (any order; together they cover every task once) and report")
         .def("serialize", [](const PyJob& j) { return pyb::bytes(j.job->serialize()); })
-        .def_static("deserialize", [](const pyb::bytes& b) {
-            std::string s = b;
+        // `b`: the bytes of serialize(), or any contiguous buffer of them (redline.distributed
+        // ships them as a numpy uint8 view, which Dask sends without pickling).
+        .def_static("deserialize", [](const pyb::buffer& b) {
+            const pyb::buffer_info info = b.request();
+            if (info.ndim != 1 || info.strides[0] != info.itemsize)
+                fail(ErrorKind::InvalidInput,
+                     "a serialized job must be bytes or a 1-D contiguous buffer");
+            std::string s(static_cast<const char*>(info.ptr),
+                          static_cast<std::size_t>(info.size * info.itemsize));
             PyJob out;
             pyb::gil_scoped_release release;
             out.job = std::make_shared<Job>(Job::deserialize(s));

@@ -2,12 +2,13 @@
 local run.
 
 The client prepares the job once (reads and checks the zones, repairs, dissolves), splits its
-tile plan into ``partitions`` contiguous task ranges, and submits one task per range. Each
-worker reopens the rasters by path (so inputs must be readable by every worker: a shared
-filesystem or object storage path GDAL understands), runs its range and returns an exact
-partial result (128-bit integer sums, patch pieces with their tile borders); the client merges
-the partials in tile order. Because every sum is an integer, the result does not depend on how
-the work was split.
+tile plan into ``partitions`` contiguous task ranges, and submits one task per range. The job
+goes to every worker once and is deserialized there once per run, however many of its ranges
+the worker gets. Each worker reopens the rasters by path (so inputs must be readable by every
+worker: a shared filesystem or object storage path GDAL understands), runs its ranges and
+returns an exact partial result per range (128-bit integer sums, patch pieces with their tile
+borders); the client merges the partials in tile order. Because every sum is an integer, the
+result does not depend on how the work was split.
 
     from dask.distributed import Client
     client = Client("tcp://scheduler:8786")          # or Client(LocalCluster(n_workers=4))
@@ -21,6 +22,9 @@ bounds the tile plan, so every worker's tiles fit it too. ``progress`` runs on t
 for a progress bar (tqdm), or a callable ``f(done, total, label)`` called each time a partition
 finishes, with ``done`` and ``total`` counted in tiles and ``label`` "zonal" or "change".
 """
+import threading
+import uuid
+
 import redline
 from . import _core
 
@@ -38,22 +42,70 @@ def _default_partitions(client):
     return max(1, 4 * workers)
 
 
-def _zonal_part(blob, begin, end, threads):
-    from redline import _core as core
-    return core.ZonalJob.deserialize(blob).run_part(begin, end, threads)
+# On a worker: the jobs deserialized there, by the key the client gave the run, so that the
+# partitions of one run that land on one worker deserialize its job once (deserializing rebuilds
+# the zone index: about as long as a partition's raster work on 4,000 zones). A job is immutable
+# once prepared and its const members may run concurrently (exec/tiled_job.hpp), so tasks of
+# one run share it. The client drops its run's entry from every worker when the run ends; the
+# bound below only matters when a client died before that.
+_JOBS = {}
+_JOBS_LOCK = threading.Lock()
+_JOBS_KEPT = 4
 
 
-def _change_part(blob, begin, end, threads):
+def _worker_job(cls_name, key, blob):
     from redline import _core as core
-    return core.ChangeJob.deserialize(blob).run_part(begin, end, threads)
+    with _JOBS_LOCK:  # one deserialization per key even when a worker runs several threads
+        job = _JOBS.get(key)
+        if job is None:
+            job = getattr(core, cls_name).deserialize(blob)
+            _JOBS[key] = job
+            while len(_JOBS) > _JOBS_KEPT:
+                _JOBS.pop(next(iter(_JOBS)))
+        return job
+
+
+def _forget_job(key):
+    with _JOBS_LOCK:
+        _JOBS.pop(key, None)
+
+
+def _zonal_part(key, blob, begin, end, threads):
+    return _worker_job("ZonalJob", key, blob).run_part(begin, end, threads)
+
+
+def _change_part(key, blob, begin, end, threads):
+    return _worker_job("ChangeJob", key, blob).run_part(begin, end, threads)
+
+
+def _shippable(blob):
+    """The job's bytes as Dask ships them fastest: a numpy view of them (sent as one frame, not
+    pickled; a bytes object of 29 MB took 1.2-2 s to scatter to two local workers, the view
+    0.1-0.16 s: benchmarks/RESULTS.md, issue 19), else the bytes themselves."""
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy comes with the bindings' usual installs
+        return blob
+    return np.frombuffer(blob, dtype=np.uint8)
 
 
 def _gather(client, fn, blob, n, partitions, threads, progress=False, label=""):
     """The partials of every range, in task order. With ``progress``, reports the tiles done as each
     partition finishes (on the client)."""
+    key = uuid.uuid4().hex
+    try:
+        return _gather_parts(client, fn, key, blob, n, partitions, threads, progress, label)
+    finally:
+        try:
+            client.run(_forget_job, key)
+        except Exception:  # pragma: no cover - a worker gone: its cache went with it
+            pass
+
+
+def _gather_parts(client, fn, key, blob, n, partitions, threads, progress, label):
     ranges = _ranges(n, partitions)
-    blob_future = client.scatter(blob, broadcast=True)
-    futures = [client.submit(fn, blob_future, b, e, threads, pure=False) for b, e in ranges]
+    blob_future = client.scatter(_shippable(blob), broadcast=True)
+    futures = [client.submit(fn, key, blob_future, b, e, threads, pure=False) for b, e in ranges]
     cb, close = redline._progress_callback(progress)
     if cb is None:
         return client.gather(futures)

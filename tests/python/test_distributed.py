@@ -118,3 +118,64 @@ def test_distributed_max_memory_is_applied_on_the_client(client, data):
                                         max_memory="2G")
     m0, p0 = redline.change(a, b, z, id="code", tile_size=64)
     assert m1.equals(m0) and p1.equals(p0)
+
+
+def _count_deserializations():
+    """On a worker: wraps ZonalJob.deserialize to count its calls (undone by _uncount)."""
+    import redline._core as core
+    real = core.ZonalJob.deserialize
+    calls = []
+
+    def counting(blob):
+        calls.append(1)
+        return real(blob)
+
+    core.ZonalJob.deserialize = counting
+    redline._test_deserialize = (real, calls)
+
+
+def _uncount():
+    import redline._core as core
+    real, calls = redline._test_deserialize
+    core.ZonalJob.deserialize = real
+    del redline._test_deserialize
+    return len(calls)
+
+
+def _cached_jobs():
+    import redline.distributed as rd
+    return len(rd._JOBS)
+
+
+def test_distributed_deserializes_the_job_once_per_worker(client, data):
+    """The partitions of one run that land on a worker share one deserialized job (it was
+    deserialized per partition); the answer is unchanged to the bit, and the workers drop the job
+    when the run ends."""
+    d, a, b, z = data
+    redline.zonal(a, z, id="code", tile_size=64, output=d / "once_local.csv")
+    client.run(_count_deserializations)
+    try:
+        redline.distributed.zonal(a, z, client=client, partitions=12, id="code", tile_size=64,
+                                  output=d / "once_dist.csv")
+    finally:
+        counts = client.run(_uncount)
+    assert 1 <= sum(counts.values()) <= len(counts) and max(counts.values()) == 1, counts
+    assert (d / "once_dist.csv").read_bytes() == (d / "once_local.csv").read_bytes()
+    assert set(client.run(_cached_jobs).values()) == {0}
+    # Two runs in a row on the same workers do not mix their jobs up.
+    redline.zonal(a, z, id="code", tile_size=64, mode="centroid", output=d / "once_local_c.csv")
+    redline.distributed.zonal(a, z, client=client, partitions=5, id="code", tile_size=64, mode="centroid",
+                              output=d / "once_dist_c.csv")
+    assert (d / "once_dist_c.csv").read_bytes() == (d / "once_local_c.csv").read_bytes()
+
+
+def test_serialized_job_is_read_from_bytes_or_a_contiguous_buffer(data):
+    d, a, b, z = data
+    opts, _ = redline._zonal_options(a, z, "code", "exact", False, None, None, None, 1, 64, False, False, None,
+                                     100.0, None, None, None)
+    blob = redline._core.ZonalJob.prepare(opts).serialize()
+    view = np.frombuffer(blob, dtype=np.uint8)
+    assert redline._core.ZonalJob.deserialize(view).serialize() == blob
+    assert redline._core.ZonalJob.deserialize(blob).serialize() == blob
+    with pytest.raises(ValueError, match="contiguous"):
+        redline._core.ZonalJob.deserialize(view[::2])
