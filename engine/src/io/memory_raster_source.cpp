@@ -80,6 +80,24 @@ void copy_window(const T* data, CellType type, std::int64_t stride, const Window
     }
 }
 
+// The byte path of copy_window (RasterReader::read_u8): every byte is a class code, so the
+// cells are copied as they are and only nodata is marked invalid.
+void copy_window_u8(const std::uint8_t* data, std::int64_t stride, const Window& w,
+                    std::optional<std::int64_t> nodata, std::uint8_t* values, std::uint8_t* valid) {
+    const std::uint8_t nd = native_nodata<std::uint8_t>(nodata);
+    const auto cols = static_cast<std::size_t>(w.cols);
+    for (std::int64_t r = 0; r < w.rows; ++r) {
+        const std::uint8_t* src = data + (w.row0 + r) * stride + w.col0;
+        std::uint8_t* dv = values + r * w.cols;
+        std::uint8_t* dm = valid + r * w.cols;
+        std::copy(src, src + cols, dv);
+        if (nodata)
+            for (std::size_t c = 0; c < cols; ++c) dm[c] = dv[c] != nd;
+        else
+            std::fill(dm, dm + cols, std::uint8_t{1});
+    }
+}
+
 // Calls f(typed pointer) for the cell type.
 template <class F>
 void with_type(const void* data, CellType type, F&& f) {
@@ -146,6 +164,12 @@ class MemoryReader : public RasterReader {
             copy_window(p, m_type, m_stride, w, m_nodata, values, valid);
         });
     }
+    bool read_u8(const Window& w, std::uint8_t* values, std::uint8_t* valid) override {
+        if (m_type != CellType::UInt8) return false;
+        copy_window_u8(static_cast<const std::uint8_t*>(m_data), m_stride, w, m_nodata, values,
+                       valid);
+        return true;
+    }
 
   private:
     const void* m_data;
@@ -173,6 +197,15 @@ class CallbackReader : public RasterReader {
         with_type(m_block.data(), m_type, [&](const auto* p) {
             copy_window(p, m_type, w.cols, local, m_nodata, values, valid, w.row0, w.col0);
         });
+    }
+    bool read_u8(const Window& w, std::uint8_t* values, std::uint8_t* valid) override {
+        if (m_type != CellType::UInt8) return false;
+        if (w.empty()) return true;
+        m_block.resize(static_cast<std::size_t>(w.cells()));
+        m_fetch(w, m_block.data());
+        copy_window_u8(reinterpret_cast<const std::uint8_t*>(m_block.data()), w.cols,
+                       Window{0, 0, w.cols, w.rows}, m_nodata, values, valid);
+        return true;
     }
 
   private:

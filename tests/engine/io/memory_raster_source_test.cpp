@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -218,6 +219,55 @@ TEST(MemoryRasterSource, NodataCellsOutsideTheCodesAreNotScanned) {
                   std::string::npos)
             << e.what();
     }
+}
+
+// The byte path (read_u8, taken by TileClasses) gives what read gives for valid cells and the
+// same validity, for an in-memory array and for one fetched window by window; other types
+// decline it.
+void expect_u8_equals_read(RasterReader& rd, const Window& w) {
+    const auto n = static_cast<std::size_t>(w.cells());
+    std::vector<std::int32_t> values(n);
+    std::vector<std::uint8_t> bytes(n), valid(n), valid8(n);
+    rd.read(w, values.data(), valid.data());
+    ASSERT_TRUE(rd.read_u8(w, bytes.data(), valid8.data()));
+    EXPECT_EQ(valid8, valid);
+    for (std::size_t i = 0; i < n; ++i)
+        if (valid[i]) {
+            EXPECT_EQ(bytes[i], values[i]) << i;
+        }
+}
+
+TEST(MemoryRasterSource, BytePathEqualsRead) {
+    const Grid grid(0.0, 1.0, 4.0, -1.0, 5, 4);  // 5 x 4 cells
+    const std::vector<std::uint8_t> cells = {0, 1,  2,   255, 7,  7, 7, 0, 0, 31,
+                                             9, 10, 200, 0,   13, 1, 1, 1, 1, 254};
+    Window w;
+    w.col0 = 1;
+    w.row0 = 1;
+    w.cols = 3;
+    w.rows = 3;
+    for (std::optional<std::int64_t> nodata :
+         {std::optional<std::int64_t>(), std::optional<std::int64_t>(0),
+          std::optional<std::int64_t>(255)}) {
+        MemoryRasterSource mem(cells.data(), CellType::UInt8, grid, "", nodata);
+        expect_u8_equals_read(*mem.open_reader(), w);
+        expect_u8_equals_read(*mem.open_reader(), mem.info().grid.full());
+        CallbackRasterSource cb(
+            [&](const Window& f, void* dst) {
+                auto* out = static_cast<std::uint8_t*>(dst);
+                for (std::int64_t r = 0; r < f.rows; ++r)
+                    for (std::int64_t c = 0; c < f.cols; ++c)
+                        out[r * f.cols + c] =
+                            cells[static_cast<std::size_t>((f.row0 + r) * 5 + f.col0 + c)];
+            },
+            CellType::UInt8, grid, "", nodata, "", 5, 4);
+        expect_u8_equals_read(*cb.open_reader(), w);
+    }
+    std::vector<std::uint8_t> valid0(1, 0);
+    const std::vector<std::int16_t> shorts(20, 3);
+    MemoryRasterSource other(shorts.data(), CellType::Int16, grid, "", std::nullopt);
+    std::uint8_t b = 0;
+    EXPECT_FALSE(other.open_reader()->read_u8(Window{0, 0, 1, 1}, &b, valid0.data()));
 }
 
 }  // namespace
