@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <gdal_priv.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <string>
 
 #include "gdal_util.hpp"
 #include "redline/core/error.hpp"
@@ -33,9 +36,29 @@ void read_raster_preview(const std::string& path, int band, int cols, int rows,
                            values.data(), cols, rows, GDT_Int32, 0, 0, &extra)
           : CE_Failure;
     if (err == CE_None) {
-        GDALRasterBandH mask = GDALGetMaskBand(b);
-        err = GDALRasterIOEx(mask, GF_Read, 0, 0, GDALGetRasterXSize(ds), GDALGetRasterYSize(ds),
-                             valid.data(), cols, rows, GDT_Byte, 0, 0, &extra);
+        // The validity GDAL's mask band would give (0 or 255 per sampled cell), without decoding
+        // the raster a second time when the mask is only "every cell valid" or "value ==
+        // nodata" on an integer band (the mask band of a nodata value reads the data again).
+        const int flags = GDALGetMaskFlags(b);
+        int has_nd = FALSE;
+        const double nd = GDALGetRasterNoDataValue(b, &has_nd);
+        const GDALDataType t = GDALGetRasterDataType(b);  // types whose values int32 holds
+        const char* pixel = GDALGetMetadataItem(b, "PIXELTYPE", "IMAGE_STRUCTURE");
+        const bool signed_byte = pixel && std::string(pixel) == "SIGNEDBYTE";
+        const bool integer_band =
+            (t == GDT_Byte && !signed_byte) || t == GDT_UInt16 || t == GDT_Int16 || t == GDT_Int32;
+        if (flags == GMF_ALL_VALID) {
+            std::fill(valid.begin(), valid.end(), std::uint8_t{255});
+        } else if (flags == GMF_NODATA && has_nd && integer_band && nd == std::floor(nd) &&
+                   nd >= -2147483648.0 && nd <= 2147483647.0) {
+            const auto v_nd = static_cast<std::int32_t>(nd);
+            for (std::size_t i = 0; i < values.size(); ++i) valid[i] = values[i] == v_nd ? 0 : 255;
+        } else {
+            GDALRasterBandH mask = GDALGetMaskBand(b);
+            err =
+                GDALRasterIOEx(mask, GF_Read, 0, 0, GDALGetRasterXSize(ds), GDALGetRasterYSize(ds),
+                               valid.data(), cols, rows, GDT_Byte, 0, 0, &extra);
+        }
     }
     GDALClose(ds);
     if (err != CE_None)
