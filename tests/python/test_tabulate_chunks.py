@@ -152,3 +152,27 @@ def test_null_coefficients_warned_once(tmp_path):
     lu, zones = survey(tmp_path, ALBERS, 0, 3000000, null_coefficient=True)
     whole, _ = same_run(tmp_path, lu, zones)
     assert whole.returncode == 0 and "without a value in --deduct-field" in whole.stderr
+
+
+def test_indexed_shapefile_by_chunks(tmp_path):
+    """A shapefile with a .qix spatial index is read by chunks too (feature ids are record numbers); without
+    one it is read whole; both ways give the same bytes (the GeoPackage's rows to rounding: a shapefile
+    stores the rings in its own orientation)."""
+    from osgeo import gdal
+    lu, zones = survey(tmp_path, GK39, 39580000, 3300000, seed=11)
+    shp = str(tmp_path / "lu.shp")
+    gdal.VectorTranslate(shp, str(lu))
+    assert chunks_used(shp, zones, TINY) is None  # no index: whole
+    ds = ogr.Open(shp, 1)
+    ds.ExecuteSQL("CREATE SPATIAL INDEX ON lu")
+    ds = None
+    assert (tmp_path / "lu.qix").exists()
+    done, total = chunks_used(shp, zones, TINY)
+    assert done == total and total >= 20
+    whole, out = same_run(tmp_path, shp, zones)
+    assert whole.returncode == 0, whole.stderr
+    _, out_gpkg = tabulate(tmp_path, lu, zones, "gpkg")
+    rows, rows_gpkg = read_json(out)["rows"], read_json(out_gpkg)["rows"]
+    assert [(r["zone"], r["class"], r["parcels"]) for r in rows] == [(r["zone"], r["class"], r["parcels"])
+                                                                      for r in rows_gpkg]
+    assert [r["area_m2"] for r in rows] == pytest.approx([r["area_m2"] for r in rows_gpkg], rel=1e-12, abs=1e-6)
