@@ -2,6 +2,7 @@
 """Benchmark of `redline tabulate` on a synthetic 三调 survey against the analysts' recipe.
 
     tabulate_bench.py --redline build/cli/redline --parcels 200000 --zones 300 --workdir /tmp/tb [--threads 2]
+                      [--baseline /tmp/redline-main] [--no-recipe] [--no-synth]
     tabulate_bench.py --recipe PARCELS.gpkg ZONES.gpkg OUT.csv     (the recipe alone; run by the benchmark)
 
 Steps, each under /usr/bin/time -v (wall time, CPU time, peak RSS):
@@ -132,6 +133,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workdir", default="/tmp/tabulate_bench")
     ap.add_argument("--no-recipe", action="store_true", help="time redline only")
+    ap.add_argument("--baseline", help="another redline binary (e.g. main's): its tabulate is timed on the same "
+                    "survey and its table must be byte-identical")
+    ap.add_argument("--no-synth", action="store_true", help="reuse the survey already in the work directory")
     a = ap.parse_args()
     if a.recipe:
         recipe(*a.recipe)
@@ -141,15 +145,31 @@ def main():
     load = open("/proc/loadavg").read().split()[:3]
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; load {' '.join(load)}",
           file=sys.stderr)
-    synth = timed([a.redline, "synth", d, "--survey-only", "--survey-parcels", a.parcels, "--zones", a.zones,
-                   "--threads", a.threads, "--quiet"], "synth")
+    rows = []
+    if not a.no_synth:
+        synth = timed([a.redline, "synth", d, "--survey-only", "--survey-parcels", a.parcels, "--zones", a.zones,
+                       "--threads", a.threads, "--quiet"], "synth")
+        rows.append(f"| synth --survey-parcels {a.parcels} --zones {a.zones} | {synth[0]:.1f} | {synth[1]:.1f} | "
+                    f"{synth[2]:.0f} | |")
+
+    def tabulate(binary, out, what):
+        return timed([binary, "tabulate", "--landuse", os.path.join(d, "survey_t0.gpkg:DLTB"), "--class-field",
+                      "DLBM", "--deduct-field", "KCXS", "--zones", os.path.join(d, "survey_zones.gpkg:redline"),
+                      "--id", "code", "--threads", a.threads, "--output", out, "--quiet"], what)
+
     ours = os.path.join(d, "redline.csv")
-    tab = timed([a.redline, "tabulate", "--landuse", os.path.join(d, "survey_t0.gpkg:DLTB"), "--class-field", "DLBM",
-                 "--deduct-field", "KCXS", "--zones", os.path.join(d, "survey_zones.gpkg:redline"), "--id", "code",
-                 "--threads", a.threads, "--output", ours, "--quiet"], "redline tabulate")
-    rows = [f"| synth --survey-parcels {a.parcels} --zones {a.zones} | {synth[0]:.1f} | {synth[1]:.1f} | "
-            f"{synth[2]:.0f} | |",
-            f"| redline tabulate ({a.threads} threads) | {tab[0]:.1f} | {tab[1]:.1f} | {tab[2]:.0f} | |"]
+    if a.baseline:
+        base_out = os.path.join(d, "baseline.csv")
+        base = tabulate(a.baseline, base_out, "baseline tabulate")
+    tab = tabulate(a.redline, ours, "redline tabulate")
+    if a.baseline:
+        same = open(base_out, "rb").read() == open(ours, "rb").read()
+        rows.append(f"| baseline tabulate ({a.threads} threads) | {base[0]:.1f} | {base[1]:.1f} | {base[2]:.0f} | |")
+        if not same:
+            print("tables differ from the baseline's", file=sys.stderr)
+    rows.append(f"| redline tabulate ({a.threads} threads) | {tab[0]:.1f} | {tab[1]:.1f} | {tab[2]:.0f} | "
+                + ("" if not a.baseline else "byte-identical to the baseline's table" if same else "DIFFERS")
+                + " |")
     if not a.no_recipe:
         theirs = os.path.join(d, "recipe.csv")
         rec = timed([sys.executable, os.path.abspath(__file__), "--recipe", os.path.join(d, "survey_t0.gpkg"),

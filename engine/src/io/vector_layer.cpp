@@ -359,6 +359,9 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     std::vector<std::string> wrong_type, null_ids, unclosed_ids, short_line_ids;
     std::map<std::string, std::int64_t> seen;
     std::vector<std::string> duplicates;
+    if (opts.spatial_filter)
+        layer->SetSpatialFilterRect(opts.spatial_filter->xmin, opts.spatial_filter->ymin,
+                                    opts.spatial_filter->xmax, opts.spatial_filter->ymax);
     layer->ResetReading();
     const std::size_t errors_before = cap.messages().size();
     const GIntBig expected =
@@ -558,7 +561,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                          "feature(s); the file is truncated or corrupt{}",
                          vl.label, ref.path, cap.messages().size() - errors_before, vl.fids.size(),
                          detail::gdal_reason(cap)));
-    if (vl.fids.empty())
+    if (vl.fids.empty() && !opts.spatial_filter)
         fail(ErrorKind::InvalidInput,
              fmt::format("layer '{}' in '{}' has no features", vl.label, ref.path));
     if (!null_ids.empty())
@@ -596,7 +599,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
             "layer '{}' in '{}': {} feature(s) have a line of a single point, "
             "which has no length: {}",
             vl.label, ref.path, short_line_ids.size(), text::join_limited(short_line_ids)));
-    if (!opts.allow_invalid_types && vl.empty_ids.size() == vl.fids.size())
+    if (!opts.allow_invalid_types && vl.empty_ids.size() == vl.fids.size() && !opts.spatial_filter)
         fail(
             ErrorKind::InvalidInput,
             fmt::format("layer '{}' in '{}' has {} feature(s) but every geometry is empty or null; "
@@ -635,6 +638,42 @@ std::string read_layer_crs(const LayerRef& ref) {
         fail(ErrorKind::InvalidInput, fmt::format("'{}' has no layer '{}'", ref.path, ref.layer));
     const OGRSpatialReference* srs = declared_srs(layer);
     return srs ? crs_to_wkt(srs) : std::string();
+}
+
+LayerScan scan_layer(const LayerRef& ref) {
+    detail::ensure_gdal_registered();
+    detail::GdalErrorCapture cap;
+    DsPtr ds = open_vector(ref, "", cap);
+    OGRLayer* layer = select_layer(ds.get(), ref);
+    LayerScan s;
+    if (ds->GetDriver()) s.driver = ds->GetDriver()->GetDescription();
+    s.fast_spatial_filter = layer->TestCapability(OLCFastSpatialFilter) != 0;
+    s.features = layer->GetFeatureCount(TRUE);
+    OGREnvelope e;
+    if (layer->GetExtent(&e, TRUE) == OGRERR_NONE) {
+        s.extent.expand(Point{e.MinX, e.MinY});
+        s.extent.expand(Point{e.MaxX, e.MaxY});
+    }
+    return s;
+}
+
+Box filtered_extent(const LayerRef& ref, const Box& filter) {
+    detail::ensure_gdal_registered();
+    detail::GdalErrorCapture cap;
+    DsPtr ds = open_vector(ref, "", cap);
+    OGRLayer* layer = select_layer(ds.get(), ref);
+    layer->SetSpatialFilterRect(filter.xmin, filter.ymin, filter.xmax, filter.ymax);
+    layer->ResetReading();
+    Box box;
+    for (OGRFeatureUniquePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+        const OGRGeometry* g = f->GetGeometryRef();
+        if (!g || g->IsEmpty()) continue;
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        box.expand(Point{e.MinX, e.MinY});
+        box.expand(Point{e.MaxX, e.MaxY});
+    }
+    return box;
 }
 
 VectorLayer read_line_layer(const LayerRef& ref, const LayerReadOptions& opts) {

@@ -59,10 +59,13 @@ LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseRead
     ro.encoding = req.policy.encoding;
     ro.encoding_option = req.policy.naming.option("encoding");
     ro.progress = req.progress;
+    ro.spatial_filter = req.spatial_filter;
     VectorLayer raw = read_polygon_layer(parse_layer_ref(layer_ref), ro);
     LandUseLayer lu;
     auto extra = std::move(raw.extra);
     const bool assigned = raw.crs_assigned;
+    lu.crs_assigned = assigned;
+    lu.fids = raw.fids;
     lu.layer = to_polygon_layer(std::move(raw));
     lu.text = fmt::format("{} '{}' in '{}'", req.role, lu.layer.label, lu.layer.path);
     if (assigned)
@@ -116,6 +119,7 @@ LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseRead
                              lu.text, lu.layer.ids[i], c, req.deduct_field));
         lu.coefficients[i] = *v;
     }
+    lu.null_coefficients = null_coefficients;
     if (null_coefficients > 0)
         lu.layer.warnings.push_back(fmt::format(
             "{}: {} parcel{} without a value in " REDLINE_OPTION_VALUE(

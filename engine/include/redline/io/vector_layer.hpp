@@ -63,6 +63,11 @@ struct LayerReadOptions {
     // cores). GDAL reads on the calling thread; the result (order, ids, warnings, the first
     // error in feature order, GDAL's messages) is the same for any number of threads.
     int threads = 1;
+    // DEFAULT none: every feature. Else only the features GDAL's spatial filter returns for this
+    // rectangle (layer coordinates): every feature whose geometry meets it, and possibly others
+    // whose bounding box meets it. Features keep file order; an empty result is no error (a
+    // filtered read never fails for "no features" or "every geometry empty").
+    std::optional<Box> spatial_filter;
 };
 
 struct VectorLayer {
@@ -94,6 +99,20 @@ VectorLayer read_polygon_layer(const LayerRef& ref, const LayerReadOptions& opts
 VectorLayer read_line_layer(const LayerRef& ref, const LayerReadOptions& opts);
 // The CRS (WKT, "" when none) of a layer, without reading its features.
 std::string read_layer_crs(const LayerRef& ref);
+
+// What a layer says about itself without its features being converted, for reading it by
+// spatial chunks (ops/tabulate/).
+struct LayerScan {
+    std::string driver;                // GDAL's driver name, e.g. "GPKG", "ESRI Shapefile"
+    bool fast_spatial_filter = false;  // the layer has a spatial index (OLCFastSpatialFilter)
+    std::int64_t features = -1;        // GDAL's feature count (-1: unknown)
+    Box extent;                        // GDAL's extent of the layer (empty when unknown)
+};
+LayerScan scan_layer(const LayerRef& ref);
+
+// The bounding box of the features GDAL's spatial filter returns for `filter` (see
+// LayerReadOptions::spatial_filter), geometries read by GDAL but not converted; empty when none.
+Box filtered_extent(const LayerRef& ref, const Box& filter);
 
 }  // namespace redline
 

@@ -14,6 +14,7 @@
 //    first parcel in feature order (later parcels lose the part of earlier ones), with a warning.
 // Thread-safety: reentrant.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct LandUseLayer {
     std::vector<double> coefficients;             // 0 without a deduct field
     std::vector<std::optional<double>> recorded;  // check-field values (nullopt: NULL)
     std::string text;                             // e.g. "land-use layer 'DLTB' in 'dltb.gpkg'"
+    std::vector<std::int64_t> fids;               // one per geometry: GDAL's feature id
+    bool crs_assigned = false;          // the layer declares no CRS: policy.assumed_crs (warned)
+    std::size_t null_coefficients = 0;  // parcels with a NULL deduction coefficient (warned)
 };
 
 struct LandUseReadOptions {
@@ -48,6 +52,10 @@ struct LandUseReadOptions {
     // The option that gave the layer, named when the class field is missing (DEFAULT none).
     LayerPolicy policy = LayerPolicy::overlay();  // assumed CRS, encoding, naming
     ProgressSink* progress = nullptr;
+    // DEFAULT none: every parcel. Else the parcels GDAL's spatial filter returns for this
+    // rectangle (io/vector_layer.hpp LayerReadOptions::spatial_filter), in file order; none is
+    // no error.
+    std::optional<Box> spatial_filter;
 };
 
 // Reads the parcels (not yet conformed: the caller calls conform()).

@@ -130,11 +130,13 @@ AreaCheck check_parcel_areas(const std::string& field, const AreaCheckTolerance&
                              const std::vector<std::string>& classes,
                              const std::vector<MultiPolygon>& geoms,
                              const std::vector<std::optional<double>>& values,
-                             const std::vector<double>& areas) {
+                             const std::vector<double>& areas,
+                             const std::vector<std::uint8_t>& only) {
     AreaCheck c;
     c.field = field;
     c.tolerance = tolerance;
     for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!only.empty() && !only[i]) continue;
         if (!values[i]) {
             ++c.missing;
             continue;

@@ -18,6 +18,7 @@
 // Thread-safety: values; the functions are reentrant.
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -74,12 +75,14 @@ struct AreaCheck {
 
 // The check itself: parcel i (ids[i], classes[i]) with recorded value field[i] (nullopt: not
 // checked) and computed survey area areas[i] fails when |areas[i] - field[i]| exceeds the
-// tolerance; failing rows get a point inside geoms[i].
+// tolerance; failing rows get a point inside geoms[i]. DEFAULT `only` empty: every parcel; else
+// only the parcels i with only[i] != 0 are checked and counted (a spatial chunk's own parcels).
 AreaCheck check_parcel_areas(const std::string& field, const AreaCheckTolerance& tolerance,
                              const std::vector<std::string>& ids,
                              const std::vector<std::string>& classes,
                              const std::vector<MultiPolygon>& geoms,
                              const std::vector<std::optional<double>>& values,
-                             const std::vector<double>& areas);
+                             const std::vector<double>& areas,
+                             const std::vector<std::uint8_t>& only = {});
 
 }  // namespace redline

@@ -21,7 +21,11 @@
 // Overlaps between parcels are an InvalidInput listing the first ones with locations, unless
 // on_overlap = First: an overlapping area then counts once, for the first parcel in feature
 // order (later parcels lose the part of earlier ones), and a warning says how much.
-// Nothing in the output depends on the thread count.
+// Nothing in the output depends on the thread count or on the spatial chunks the layer is read by:
+// a layer with more than chunk_parcels features, in a GeoPackage or a shapefile with a spatial
+// index, is read by chunks of a grid over its extent (memory bounded by a chunk and its zones);
+// when a chunk finds what only the whole layer can settle in feature order (overlapping parcels,
+// repaired geometries, per-parcel warnings, an error), the whole layer is read as before.
 // Thread-safety: run_tabulate is reentrant.
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -66,6 +70,11 @@ struct TabulateRequest {
     // --layer-crs, --encoding.
     LayerPolicy policy = LayerPolicy::overlay();
     int threads = 0;  // DEFAULT 0 = all cores
+    // Parcels per spatial chunk (docs/land-use-survey.md "Memory: spatial chunks"): a GeoPackage
+    // or indexed shapefile layer with more features is read chunk by chunk, each chunk's parcels
+    // freed before the next. DEFAULT 0: default_chunk_parcels() (ops/tabulate/parcel_chunks.hpp,
+    // 50,000). The output is the same for any value.
+    std::size_t chunk_parcels = 0;
     ProgressSink* progress = nullptr;
     const CancelToken* cancel = nullptr;
 };

@@ -1,0 +1,178 @@
+"""`redline tabulate` by spatial chunks (issue #17 "Scale", docs/land-use-survey.md "Memory: spatial
+chunks"): a layer read chunk by chunk gives byte for byte the tables, warnings and errors of the same layer
+read whole. REDLINE_TABULATE_CHUNK_PARCELS forces tiny chunks (a few parcels each) so gaps, zones, a ring
+parcel and overlaps straddle chunk borders; the default (50,000 parcels per chunk) reads these small layers
+whole. The progress label "tabulate chunks" (done, total) tells which way a run went."""
+import os
+import random
+
+import pytest
+from osgeo import ogr
+
+from redline import _core
+from redline_testkit import ALBERS, box_wkt, read_json, run, write_layer
+
+GK39 = "EPSG:4527"
+TINY = {"REDLINE_TABULATE_CHUNK_PARCELS": "7"}
+
+
+def survey(tmp_path, crs, x0, y0, overlap=False, null_coefficient=False, seed=3):
+    """A 14 x 12 grid of 100 m cells: squares, some split into two triangles along a diagonal, eleven cells
+    left out (gaps), and a ring parcel (a frame with a hole) around the grid whose bounding box centre lies
+    in the hole. overlap: one more square straddling four cells (and chunk borders) overlapping its
+    neighbours. Zones: boxes across the grid, one beyond the layer, one around everything."""
+    rnd = random.Random(seed)
+    wkts, codes, coefs, tbmj = [], [], [], []
+    codes_pool = ["0101", "0102", "0301", "0307K", "1001", "1101", "0702"]
+    gaps = {(rnd.randrange(14), rnd.randrange(12)) for _ in range(11)}
+
+    def add(w, area):
+        wkts.append(w)
+        codes.append(rnd.choice(codes_pool))
+        coefs.append(None if null_coefficient and len(wkts) % 17 == 0 else rnd.choice([0.0, 0.05, 0.12]))
+        tbmj.append(None if len(wkts) % 13 == 0 else round(area + rnd.choice([0.0, 0.0, 0.5, -3.0]), 2))
+
+    add(f"POLYGON(({x0 - 150} {y0 - 150},{x0 + 1550} {y0 - 150},{x0 + 1550} {y0 + 1350},{x0 - 150} {y0 + 1350},"
+        f"{x0 - 150} {y0 - 150}),({x0} {y0},{x0} {y0 + 1200},{x0 + 1400} {y0 + 1200},{x0 + 1400} {y0},{x0} {y0}))",
+        1700 * 1500 - 1400 * 1200)
+    for j in range(12):
+        for i in range(14):
+            if (i, j) in gaps:
+                continue
+            a, b = x0 + 100 * i, y0 + 100 * j
+            if (i * 7 + j * 3) % 5 == 0:
+                add(f"POLYGON(({a} {b},{a + 100} {b},{a + 100} {b + 100},{a} {b}))", 5000)
+                add(f"POLYGON(({a} {b},{a + 100} {b + 100},{a} {b + 100},{a} {b}))", 5000)
+            else:
+                add(box_wkt(a, b, a + 100, b + 100), 10000)
+    if overlap:
+        add(box_wkt(x0 + 650, y0 + 550, x0 + 750, y0 + 650), 10000)
+    lu = write_layer(tmp_path / "lu.gpkg", "DLTB", wkts, crs=crs,
+                     fields={"DLBM": codes, "KCXS": coefs, "TBMJ": tbmj})
+    zb = [(130, 70, 870, 455), (-20, 610, 520, 1190), (840, 330, 1420, 1010), (400, 400, 460, 470),
+          (2000, 2000, 2100, 2100), (-200, -200, 1600, 1400), (1290, -60, 1380, 300)]
+    zones = write_layer(tmp_path / "zones.gpkg", "redline",
+                        [box_wkt(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in zb], crs=crs,
+                        fields={"code": [f"Z{k}" for k in range(len(zb))], "prov": ["p"] * len(zb)})
+    return lu, zones
+
+
+def tabulate(tmp_path, lu, zones, name, *extra, env=None):
+    out = tmp_path / f"{name}.json"
+    r = run("tabulate", "--landuse", lu, "--class-field", "DLBM", "--deduct-field", "KCXS", "--zones", zones,
+            "--id", "code", "--output", out, *extra, env=env)
+    return r, out
+
+
+def chunks_used(lu, zones, env, **opts):
+    """(done, total) of the "tabulate chunks" progress, or None when the layer was read whole."""
+    labels = {}
+    o = dict(landuse=str(lu), class_field="DLBM", deduct_field="KCXS", zones=str(zones), id="code", threads=1,
+             **opts)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        _core.tabulate(o, lambda d, t, label: labels.__setitem__(label, (d, t)), None)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return labels.get("tabulate chunks")
+
+
+def same_run(tmp_path, lu, zones, *extra):
+    """Runs whole and by tiny chunks (1 and 2 threads); asserts equal exit codes, stderr and output bytes."""
+    whole, out_whole = tabulate(tmp_path, lu, zones, "whole", "--threads", "2", *extra)
+    for threads in ("1", "2"):
+        chunked, out_chunked = tabulate(tmp_path, lu, zones, f"chunked{threads}", "--threads", threads, *extra,
+                                        env=TINY)
+        assert chunked.returncode == whole.returncode
+        assert chunked.stderr.replace(f"chunked{threads}.json", "X") == whole.stderr.replace("whole.json", "X")
+        if whole.returncode == 0:
+            assert out_chunked.read_bytes() == out_whole.read_bytes()
+    return whole, out_whole
+
+
+@pytest.mark.parametrize("crs,x0,y0", [(ALBERS, 0, 3000000), (GK39, 39580000, 3300000)])
+def test_chunked_equals_whole_layer(tmp_path, crs, x0, y0):
+    lu, zones = survey(tmp_path, crs, x0, y0)
+    done, total = chunks_used(lu, zones, TINY)
+    assert done == total and total >= 20  # 168 parcels by chunks of 7
+    assert chunks_used(lu, zones, {}) is None  # the default reads this layer whole
+    whole, out = same_run(tmp_path, lu, zones)
+    assert whole.returncode == 0, whole.stderr
+    doc = read_json(out)
+    rows = {(r["zone"], r["class"]): r for r in doc["rows"]}
+    # The gaps and the zones beyond the layer are measured; the ring parcel is tabulated in the big zone.
+    assert rows[("Z4", "uncovered")]["area_m2"] == pytest.approx(100 * 100, rel=1e-3)
+    assert rows[("Z5", "uncovered")]["area_m2"] > 0
+    ds = ogr.Open(str(lu))
+    features = ds.GetLayer(0).GetFeatureCount()
+    ds = None
+    assert sum(r["parcels"] for r in doc["rows"] if r["zone"] == "Z5") == features  # every parcel meets Z5
+    assert "not fully covered" in whole.stderr
+
+
+def test_chunked_check_field_classes_and_level(tmp_path):
+    lu, zones = survey(tmp_path, GK39, 39580000, 3300000, seed=5)
+    assert chunks_used(lu, zones, TINY, check_field="TBMJ", classes="gbt21010", level=2)[1] >= 20
+    for extra in (("--check-field", "TBMJ", "--check-output", tmp_path / "check.csv"),
+                  ("--classes", "gbt21010", "--level", "1"), ("--area-convention", "geodesic", "--check-field", "TBMJ")):
+        whole, _ = same_run(tmp_path, lu, zones, *extra)
+        assert whole.returncode == 0, whole.stderr
+    # The failed checks come in feature order, whichever chunk found them.
+    _, _ = tabulate(tmp_path, lu, zones, "c", "--check-field", "TBMJ", "--check-output", tmp_path / "c.csv",
+                    env=TINY)
+    ids = [int(line.split(",")[0]) for line in (tmp_path / "c.csv").read_text().splitlines()[1:]]
+    assert len(ids) > 5 and ids == sorted(ids)
+
+
+def test_check_output_identical(tmp_path):
+    lu, zones = survey(tmp_path, GK39, 39580000, 3300000, seed=7)
+    outs = []
+    for name, env in (("w", None), ("c", TINY)):
+        r, _ = tabulate(tmp_path, lu, zones, name, "--check-field", "TBMJ", "--check-output", tmp_path / f"{name}.csv",
+                        env=env)
+        assert r.returncode == 0, r.stderr
+        outs.append((tmp_path / f"{name}.csv").read_bytes())
+    assert outs[0] == outs[1] and outs[0].count(b"\n") > 5
+
+
+def test_overlaps_across_chunks_same_error_and_same_first(tmp_path):
+    lu, zones = survey(tmp_path, ALBERS, 0, 3000000, overlap=True)
+    whole, _ = same_run(tmp_path, lu, zones)
+    assert whole.returncode != 0 and "is not a coverage" in whole.stderr and "pairs of parcels overlap" in whole.stderr
+    first, _ = same_run(tmp_path, lu, zones, "--on-overlap", "first")
+    assert first.returncode == 0 and "on-overlap first" in first.stderr
+
+
+def test_null_coefficients_warned_once(tmp_path):
+    lu, zones = survey(tmp_path, ALBERS, 0, 3000000, null_coefficient=True)
+    whole, _ = same_run(tmp_path, lu, zones)
+    assert whole.returncode == 0 and "without a value in --deduct-field" in whole.stderr
+
+
+def test_indexed_shapefile_by_chunks(tmp_path):
+    """A shapefile with a .qix spatial index is read by chunks too (feature ids are record numbers); without
+    one it is read whole; both ways give the same bytes (the GeoPackage's rows to rounding: a shapefile
+    stores the rings in its own orientation)."""
+    from osgeo import gdal
+    lu, zones = survey(tmp_path, GK39, 39580000, 3300000, seed=11)
+    shp = str(tmp_path / "lu.shp")
+    gdal.VectorTranslate(shp, str(lu))
+    assert chunks_used(shp, zones, TINY) is None  # no index: whole
+    ds = ogr.Open(shp, 1)
+    ds.ExecuteSQL("CREATE SPATIAL INDEX ON lu")
+    ds = None
+    assert (tmp_path / "lu.qix").exists()
+    done, total = chunks_used(shp, zones, TINY)
+    assert done == total and total >= 20
+    whole, out = same_run(tmp_path, shp, zones)
+    assert whole.returncode == 0, whole.stderr
+    _, out_gpkg = tabulate(tmp_path, lu, zones, "gpkg")
+    rows, rows_gpkg = read_json(out)["rows"], read_json(out_gpkg)["rows"]
+    assert [(r["zone"], r["class"], r["parcels"]) for r in rows] == [(r["zone"], r["class"], r["parcels"])
+                                                                      for r in rows_gpkg]
+    assert [r["area_m2"] for r in rows] == pytest.approx([r["area_m2"] for r in rows_gpkg], rel=1e-12, abs=1e-6)
