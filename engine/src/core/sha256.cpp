@@ -11,6 +11,7 @@
 #define REDLINE_SHA_X86 1
 #endif
 
+#include "redline/core/cpu_features.hpp"
 #include "redline/core/error.hpp"
 
 namespace redline {
@@ -114,11 +115,6 @@ __attribute__((target("sha,sse4.1,ssse3"))) void blocks_sha_x86(std::array<std::
     _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), state1);
 }
 
-bool sha_x86_available() {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
-           __builtin_cpu_supports("ssse3");
-}
 #endif
 
 }  // namespace
@@ -127,8 +123,7 @@ Sha256::Sha256(Engine engine)
     : m_h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
           0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {
 #ifdef REDLINE_SHA_X86
-    static const bool available = sha_x86_available();
-    m_hardware = engine == Engine::Best && available;
+    m_hardware = engine == Engine::Best && CpuFeatures::host().sha;
 #else
     (void)engine;
 #endif

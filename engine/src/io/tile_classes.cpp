@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "redline/core/cpu_features.hpp"
 #include "redline/core/error.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -46,19 +47,13 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) std::size_t map_known_vbm
 }
 #pragma GCC diagnostic pop
 
-bool vbmi_available() {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vbmi");
-}
 #endif
 
 }  // namespace
 
 TileClasses::TileClasses(bool vector_units) {
 #ifdef REDLINE_TILE_VBMI
-    static const bool available = vbmi_available();
-    m_simd = vector_units && available;
+    m_simd = vector_units && CpuFeatures::host().avx512_vbmi;
 #else
     (void)vector_units;
 #endif

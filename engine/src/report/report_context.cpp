@@ -7,6 +7,7 @@
 #include "redline/core/exact_area_sum.hpp"
 #include "redline/core/memory.hpp"
 #include "redline/geodesy/crs_description.hpp"
+#include "redline/io/crs.hpp"
 #include "redline/io/gdal_raster_source.hpp"
 #include "redline/layers/conform.hpp"
 #include "redline/layers/layer_dissolve.hpp"
@@ -80,14 +81,32 @@ void ReportContext::use_layer(const std::string& key, PolygonLayer layer) {
     m_given[key] = std::move(layer);
 }
 
+void ReportContext::use_conformed_layer(const std::string& key, PolygonLayer layer) {
+    if (m_layers.count(key) || m_given.count(key)) return;
+    if (!m_ref_crs.empty() && !same_crs(layer.crs.wkt, m_ref_crs.wkt)) return;
+    m_given_conformed[key] = std::move(layer);
+}
+
 namespace {
 
 // Reads inputs.<key> (or takes the layer given for it) and conforms it to the reference CRS,
-// which it becomes when there is none yet.
+// which it becomes when there is none yet. A layer handed over already conformed (into what is
+// still the reference CRS) is taken as it is.
 PolygonLayer read_conformed(const ReportConfig& cfg, const std::string& key,
                             const std::string& group_field, const LayerPolicy& policy,
-                            std::map<std::string, PolygonLayer>& given, Crs& ref_crs,
+                            std::map<std::string, PolygonLayer>& given,
+                            std::map<std::string, PolygonLayer>& given_conformed, Crs& ref_crs,
                             std::string& ref_name, int threads) {
+    if (auto it = given_conformed.find(key); it != given_conformed.end()) {
+        PolygonLayer layer = std::move(it->second);
+        given_conformed.erase(it);
+        if (ref_crs.empty() && !layer.reprojected) {
+            ref_crs = layer.crs;
+            ref_name = fmt::format("layer '{}' in '{}'", layer.label, layer.path);
+        }
+        if (!ref_crs.empty() && same_crs(layer.crs.wkt, ref_crs.wkt)) return layer;
+        release_free_memory();  // dropped: read below like any other
+    }
     PolygonLayer layer;
     if (auto it = given.find(key); it != given.end()) {
         layer = std::move(it->second);
@@ -132,7 +151,8 @@ ReportLayer& ReportContext::layer(const std::string& key) {
     current_landcover();
     ReportLayer l;
     l.layer = stage(key, [&] {
-        return read_conformed(m_cfg, key, "", m_policy, m_given, m_ref_crs, m_ref_name, threads());
+        return read_conformed(m_cfg, key, "", m_policy, m_given, m_given_conformed, m_ref_crs,
+                              m_ref_name, threads());
     });
     warn(l.layer.warnings);
     unite(key, l);
@@ -180,7 +200,7 @@ const ReportRegions& ReportContext::regions() {
     current_landcover();
     PolygonLayer reg = stage("regions", [&] {
         return read_conformed(m_cfg, "regions", m_cfg.input("regions_id"), m_policy, m_given,
-                              m_ref_crs, m_ref_name, threads());
+                              m_given_conformed, m_ref_crs, m_ref_name, threads());
     });
     warn(reg.warnings);
     DissolveBy by;

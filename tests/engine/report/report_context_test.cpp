@@ -84,6 +84,47 @@ TEST(ReportContextTest, PlanningLayersKeepTheirAreasWhenTheirUnionsAreReleased) 
     for (const char* k : {"redline", "cropland", "urban"}) EXPECT_EQ(ctx.unions_computed(k), 1u);
 }
 
+TEST(ReportContextTest, ALayerHandedOverConformedIsUnitedWithoutReadingOrCheckingAgain) {
+    // The config's plan.gpkg is a placeholder: reading it would fail, so success proves the
+    // layer handed over (as the conflicts stage does) was taken as it is.
+    const ReportConfig cfg = test::report_config({"land", "redline"});
+    ReportContext ctx(cfg, test::one_thread());
+    ctx.use_layer("land", memory_layer("land", {box(0, 0, 100, 100)}));
+    ctx.layer("land");  // the reference CRS: Albers
+    // A self-intersecting ring: conforming it again would fail its validity check.
+    ctx.use_conformed_layer(
+        "redline",
+        memory_layer("redline",
+                     {box(0, 0, 10, 10), box(5, 0, 15, 10),
+                      test::polygon({{{50, 50}, {60, 60}, {60, 50}, {50, 60}, {50, 50}}})}));
+    EXPECT_NO_THROW(ctx.layer("redline"));
+    EXPECT_EQ(ctx.layer("redline").layer.features, 3u);
+    EXPECT_EQ(ctx.unions_computed("redline"), 1u);
+}
+
+TEST(ReportContextTest, ALayerHandedOverInAnotherCrsIsDroppedAndReadAgain) {
+    const ReportConfig cfg = test::report_config({"land", "redline", "cropland"});
+    ReportContext ctx(cfg, test::one_thread());
+    ctx.use_layer("land", memory_layer("land", {box(0, 0, 100, 100)}));
+    ctx.layer("land");
+    PolygonLayer lonlat = memory_layer("redline", {box(100, 30, 101, 31)});
+    lonlat.crs = test::crs_of("EPSG:4490");
+    ctx.use_conformed_layer("redline", lonlat);  // not the reference CRS: refused at hand-over
+    std::string msg = test::error_message(ErrorKind::Io, [&] { ctx.layer("redline"); });
+    EXPECT_TRUE(test::has(msg, "(redline): cannot open")) << msg;  // the placeholder file
+    // A layer given for a key already read is ignored.
+    ctx.use_conformed_layer("land", memory_layer("land", {box(0, 0, 1, 1)}));
+    EXPECT_DOUBLE_EQ(ctx.layer("land").union_m2, 10000.0);
+    // Handed over before the reference CRS exists, then the reference turns out to differ.
+    const ReportConfig cfg2 = test::report_config({"land", "cropland"});
+    ReportContext ctx2(cfg2, test::one_thread());
+    ctx2.use_conformed_layer("cropland", lonlat);
+    ctx2.use_layer("land", memory_layer("land", {box(0, 0, 100, 100)}));
+    ctx2.layer("land");
+    msg = test::error_message(ErrorKind::Io, [&] { ctx2.layer("cropland"); });
+    EXPECT_TRUE(test::has(msg, "(cropland): cannot open")) << msg;
+}
+
 TEST(ReportContextTest, ARegionsInputWithoutItsIdFieldIsRefused) {
     const ReportConfig cfg = test::report_config({"regions"});
     ReportContext ctx(cfg, test::one_thread());

@@ -114,6 +114,12 @@ class ReportContext {
     // Uses `layer` (e.g. built in memory) for inputs.<key> instead of reading the config's file;
     // it is conformed and united like a read one. Before the first layer(key).
     void use_layer(const std::string& key, PolygonLayer layer);
+    // Hands over inputs.<key> as another step read and conformed it (with layer_policy(), into
+    // `layer.crs`, e.g. the conflicts stage), so layer(key) only unites it instead of reading
+    // and checking the file again. Taken when `layer.crs` is the reference CRS (or there is none
+    // yet) at hand-over and at use; otherwise dropped, and the file is read as usual. Either
+    // way layer(key) gives the same bits. Before the first layer(key); ignored after it.
+    void use_conformed_layer(const std::string& key, PolygonLayer layer);
 
     // inputs.regions dissolved by inputs.regions_id, the first time; empty without regions.
     const ReportRegions& regions();
@@ -166,6 +172,7 @@ class ReportContext {
     std::unique_ptr<ConcurrentAreaCalculator> m_calc;
 
     std::map<std::string, PolygonLayer> m_given;
+    std::map<std::string, PolygonLayer> m_given_conformed;  // see use_conformed_layer
     std::map<std::string, ReportLayer> m_layers;
     std::map<std::string, std::size_t> m_union_count;
     std::optional<ReportRegions> m_regions;

@@ -94,7 +94,7 @@ void ConflictsReport::write(const std::string& output) const {
     w->commit();
 }
 
-ConflictsReport run_conflicts(const ConflictsRequest& req) {
+ConflictsReport run_conflicts(const ConflictsRequest& req, std::vector<PolygonLayer>* conformed) {
     const LayerPolicy& policy = req.policy;
     const int threads = req.threads;
     const std::size_t n = req.layers.size();
@@ -258,6 +258,7 @@ ConflictsReport run_conflicts(const ConflictsRequest& req) {
     rep.meta["ellipsoid"] = rep.ellipsoid;
     rep.meta["area_unit"] = "m2";
     rep.meta["warnings"] = render_for_cli(rep.warnings);  // files: the CLI's words
+    if (conformed) *conformed = std::move(layers);
     return rep;
 }
 

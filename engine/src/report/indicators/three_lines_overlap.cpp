@@ -15,7 +15,12 @@ IndicatorResult ThreeLinesOverlap::compute(ReportContext& ctx, const IndicatorSp
     cr.threads = ctx.threads();
     cr.cancel = ctx.cancel();
     cr.keep_geometry = true;  // the overlaps are drawn on the interactive map
-    ConflictsReport rep = ctx.stage("urban", [&] { return run_conflicts(cr); });
+    std::vector<PolygonLayer>
+        layers;  // read and checked once: the planning layers' step unites them
+    ConflictsReport rep = ctx.stage("urban", [&] { return run_conflicts(cr, &layers); });
+    const char* keys[] = {"redline", "cropland", "urban"};
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        ctx.use_conformed_layer(keys[i], std::move(layers[i]));
     double total = 0;
     std::size_t count = 0;
     nlohmann::json pairs = nlohmann::json::array();
@@ -31,7 +36,7 @@ IndicatorResult ThreeLinesOverlap::compute(ReportContext& ctx, const IndicatorSp
     }
     ctx.warn(rep.warnings);
     ctx.conflicts = std::move(rep);
-    release_free_memory();  // the three layers it read
+    release_free_memory();  // what the overlap search held
     ctx.lap("three_lines_overlap: conflicts");
     return evaluate(
         spec, total,

@@ -25,6 +25,7 @@
 #include "redline/exec/progress.hpp"
 #include "redline/io/table_writer.hpp"
 #include "redline/layers/layer_policy.hpp"
+#include "redline/layers/polygon_layer.hpp"
 
 namespace redline {
 
@@ -78,7 +79,10 @@ struct ConflictsReport {
     void write(const std::string& output) const;
 };
 
-ConflictsReport run_conflicts(const ConflictsRequest& req);
+// DEFAULT conformed none; when given, it receives the layers as read and conformed (in
+// req.layers order, in the CRS of the first), for a caller that needs them again.
+ConflictsReport run_conflicts(const ConflictsRequest& req,
+                              std::vector<PolygonLayer>* conformed = nullptr);
 
 // Orders ids as integers when both are integers, else as text (for sorted outputs).
 bool id_less(const std::string& a, const std::string& b);
