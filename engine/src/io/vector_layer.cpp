@@ -657,11 +657,23 @@ LayerScan scan_layer(const LayerRef& ref) {
     return s;
 }
 
-Box filtered_extent(const LayerRef& ref, const Box& filter) {
+struct FilteredExtents::Dataset {
+    DsPtr ds;
+    OGRLayer* layer = nullptr;
+};
+
+FilteredExtents::FilteredExtents(const LayerRef& ref) : m_ds(std::make_unique<Dataset>()) {
     detail::ensure_gdal_registered();
     detail::GdalErrorCapture cap;
-    DsPtr ds = open_vector(ref, "", cap);
-    OGRLayer* layer = select_layer(ds.get(), ref);
+    m_ds->ds = open_vector(ref, "", cap);
+    m_ds->layer = select_layer(m_ds->ds.get(), ref);
+}
+
+FilteredExtents::~FilteredExtents() = default;
+
+Box FilteredExtents::of(const Box& filter) {
+    detail::GdalErrorCapture cap;
+    OGRLayer* layer = m_ds->layer;
     layer->SetSpatialFilterRect(filter.xmin, filter.ymin, filter.xmax, filter.ymax);
     layer->ResetReading();
     Box box;

@@ -24,6 +24,7 @@
 // Features are read in file order on the calling thread and converted in chunks on
 // `threads` threads (oneTBB arena), then merged in file order.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,9 +111,26 @@ struct LayerScan {
 };
 LayerScan scan_layer(const LayerRef& ref);
 
-// The bounding box of the features GDAL's spatial filter returns for `filter` (see
-// LayerReadOptions::spatial_filter), geometries read by GDAL but not converted; empty when none.
-Box filtered_extent(const LayerRef& ref, const Box& filter);
+// The bounding boxes of the features GDAL's spatial filter returns for rectangles (see
+// LayerReadOptions::spatial_filter), on one dataset opened once for many rectangles (a chunked
+// read asks one per chunk, ops/tabulate/). Geometries are read by GDAL but not converted.
+// Thread-safety: not thread-safe (it holds a GDAL dataset); one instance per thread.
+class FilteredExtents {
+  public:
+    // Opens the layer, failing as reading it would (no file, not a vector dataset, no such layer).
+    explicit FilteredExtents(const LayerRef& ref);
+    ~FilteredExtents();
+    FilteredExtents(const FilteredExtents&) = delete;
+    FilteredExtents& operator=(const FilteredExtents&) = delete;
+
+    // The bounding box of the features the filter returns for `filter` (layer coordinates);
+    // empty when none (or only null and empty geometries).
+    Box of(const Box& filter);
+
+  private:
+    struct Dataset;
+    std::unique_ptr<Dataset> m_ds;
+};
 
 }  // namespace redline
 
