@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <vector>
 
 #include "redline/geom/robust_orientation.hpp"
 
@@ -22,25 +22,30 @@ bool certainly_valid_simple_polygon(const MultiPolygon& mp) {
         const Point& c = r[(i + 2) <= n ? i + 2 : 1];
         if (orient_filtered(r[i], r[i + 1], c) == 0) return false;
     }
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    auto xmin = [&](std::size_t i) { return std::min(r[i].x, r[i + 1].x); };
-    auto xmax = [&](std::size_t i) { return std::max(r[i].x, r[i + 1].x); };
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const double xa = xmin(a), xb = xmin(b);
-        return xa != xb ? xa < xb : a < b;
-    });
-    std::vector<std::size_t> active;
-    for (std::size_t s : order) {
-        const double sx0 = xmin(s);
-        const double sy0 = std::min(r[s].y, r[s + 1].y), sy1 = std::max(r[s].y, r[s + 1].y);
+    // Segments with their boxes, sorted by (left x, index): the sweep then reads them in order
+    // instead of through an index array (the same pairs are tested, so the same answer).
+    struct Seg {
+        double x0, x1, y0, y1;
+        std::size_t i;
+    };
+    std::vector<Seg> segs(n);
+    std::vector<const Seg*> active;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Point &p = r[i], &q = r[i + 1];
+        segs[i] =
+            Seg{std::min(p.x, q.x), std::max(p.x, q.x), std::min(p.y, q.y), std::max(p.y, q.y), i};
+    }
+    std::sort(segs.begin(), segs.end(),
+              [](const Seg& a, const Seg& b) { return a.x0 != b.x0 ? a.x0 < b.x0 : a.i < b.i; });
+    for (const Seg& sg : segs) {
+        const std::size_t s = sg.i;
         std::size_t keep = 0;
         for (std::size_t k = 0; k < active.size(); ++k) {
-            const std::size_t t = active[k];
-            if (xmax(t) < sx0) continue;
-            active[keep++] = t;
-            const double ty0 = std::min(r[t].y, r[t + 1].y), ty1 = std::max(r[t].y, r[t + 1].y);
-            if (ty1 < sy0 || ty0 > sy1) continue;
+            const Seg& tg = *active[k];
+            if (tg.x1 < sg.x0) continue;
+            active[keep++] = &tg;
+            if (tg.y1 < sg.y0 || tg.y0 > sg.y1) continue;
+            const std::size_t t = tg.i;
             const std::size_t lo = std::min(s, t), hi = std::max(s, t);
             if (hi == lo + 1 || (lo == 0 && hi == n - 1)) continue;  // consecutive: checked above
             const int o1 = orient_filtered(r[s], r[s + 1], r[t]),
@@ -53,7 +58,7 @@ bool certainly_valid_simple_polygon(const MultiPolygon& mp) {
             if (o3 != o4) return false;  // a proper crossing: invalid (GEOS gives the reason)
         }
         active.resize(keep);
-        active.push_back(s);
+        active.push_back(&sg);
     }
     return signed_area(r) != 0;
 }

@@ -190,5 +190,27 @@ TEST(SimpleRingCheckTest, CertifiesOnlyValidGeometries) {
     EXPECT_FALSE(certainly_valid_simple_polygon(holed));  // holes: left to GEOS
 }
 
+// Random rings (most of them self-intersecting): whatever the sweep certifies, GEOS finds valid,
+// and it certifies the valid ones among them that have no collinear or repeated points.
+TEST(SimpleRingCheckTest, NeverCertifiesARandomRingGeosFindsInvalid) {
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> coord(0, 40);  // a coarse grid: many touching cases
+    int certified = 0, valid = 0;
+    for (int k = 0; k < 3000; ++k) {
+        std::vector<Point> ring;
+        const int n = 3 + k % 9;
+        for (int i = 0; i < n; ++i) ring.push_back(Point{double(coord(rng)), double(coord(rng))});
+        const MultiPolygon g = test::polygon({ring});
+        const bool geos_valid = check_validity({g}).empty();
+        valid += geos_valid;
+        if (certainly_valid_simple_polygon(g)) {
+            ++certified;
+            EXPECT_TRUE(geos_valid) << k;
+        }
+    }
+    EXPECT_GT(certified, 200);
+    EXPECT_GE(valid, certified);
+}
+
 }  // namespace
 }  // namespace redline
