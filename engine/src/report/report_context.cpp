@@ -82,7 +82,8 @@ void ReportContext::use_layer(const std::string& key, PolygonLayer layer) {
 }
 
 void ReportContext::use_conformed_layer(const std::string& key, PolygonLayer layer) {
-    if (m_layers.count(key) || m_given.count(key)) return;
+    // A layer the step transformed is read again: its warnings name the step's target CRS.
+    if (m_layers.count(key) || m_given.count(key) || layer.reprojected) return;
     if (!m_ref_crs.empty() && !same_crs(layer.crs.wkt, m_ref_crs.wkt)) return;
     m_given_conformed[key] = std::move(layer);
 }
@@ -98,13 +99,14 @@ PolygonLayer read_conformed(const ReportConfig& cfg, const std::string& key,
                             std::map<std::string, PolygonLayer>& given_conformed, Crs& ref_crs,
                             std::string& ref_name, int threads) {
     if (auto it = given_conformed.find(key); it != given_conformed.end()) {
-        PolygonLayer layer = std::move(it->second);
-        given_conformed.erase(it);
-        if (ref_crs.empty() && !layer.reprojected) {
-            ref_crs = layer.crs;
-            ref_name = fmt::format("layer '{}' in '{}'", layer.label, layer.path);
+        if (ref_crs.empty()) {
+            ref_crs = it->second.crs;
+            ref_name = fmt::format("layer '{}' in '{}'", it->second.label, it->second.path);
         }
-        if (!ref_crs.empty() && same_crs(layer.crs.wkt, ref_crs.wkt)) return layer;
+        const bool taken = same_crs(it->second.crs.wkt, ref_crs.wkt);
+        PolygonLayer layer = taken ? std::move(it->second) : PolygonLayer();
+        given_conformed.erase(it);
+        if (taken) return layer;
         release_free_memory();  // dropped: read below like any other
     }
     PolygonLayer layer;

@@ -112,6 +112,12 @@ TEST(ReportContextTest, ALayerHandedOverInAnotherCrsIsDroppedAndReadAgain) {
     ctx.use_conformed_layer("redline", lonlat);  // not the reference CRS: refused at hand-over
     std::string msg = test::error_message(ErrorKind::Io, [&] { ctx.layer("redline"); });
     EXPECT_TRUE(test::has(msg, "(redline): cannot open")) << msg;  // the placeholder file
+    // A layer the step transformed is read again (a fresh read names the reference CRS).
+    PolygonLayer moved = memory_layer("cropland", {box(0, 0, 1, 1)});
+    moved.reprojected = true;
+    ctx.use_conformed_layer("cropland", moved);
+    msg = test::error_message(ErrorKind::Io, [&] { ctx.layer("cropland"); });
+    EXPECT_TRUE(test::has(msg, "(cropland): cannot open")) << msg;
     // A layer given for a key already read is ignored.
     ctx.use_conformed_layer("land", memory_layer("land", {box(0, 0, 1, 1)}));
     EXPECT_DOUBLE_EQ(ctx.layer("land").union_m2, 10000.0);

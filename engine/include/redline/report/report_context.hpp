@@ -116,9 +116,10 @@ class ReportContext {
     void use_layer(const std::string& key, PolygonLayer layer);
     // Hands over inputs.<key> as another step read and conformed it (with layer_policy(), into
     // `layer.crs`, e.g. the conflicts stage), so layer(key) only unites it instead of reading
-    // and checking the file again. Taken when `layer.crs` is the reference CRS (or there is none
-    // yet) at hand-over and at use; otherwise dropped, and the file is read as usual. Either
-    // way layer(key) gives the same bits. Before the first layer(key); ignored after it.
+    // and checking the file again. Taken when the step did not transform it and `layer.crs` is
+    // the reference CRS (or there is none yet) at hand-over and at use; otherwise dropped, and
+    // the file is read as usual. Either way layer(key) gives the same bits. Before the first
+    // layer(key); ignored after it.
     void use_conformed_layer(const std::string& key, PolygonLayer layer);
 
     // inputs.regions dissolved by inputs.regions_id, the first time; empty without regions.

@@ -15,8 +15,8 @@ IndicatorResult ThreeLinesOverlap::compute(ReportContext& ctx, const IndicatorSp
     cr.threads = ctx.threads();
     cr.cancel = ctx.cancel();
     cr.keep_geometry = true;  // the overlaps are drawn on the interactive map
-    std::vector<PolygonLayer>
-        layers;  // read and checked once: the planning layers' step unites them
+    // The layers are read and checked once: the planning layers' step unites them.
+    std::vector<PolygonLayer> layers;
     ConflictsReport rep = ctx.stage("urban", [&] { return run_conflicts(cr, &layers); });
     const char* keys[] = {"redline", "cropland", "urban"};
     for (std::size_t i = 0; i < layers.size(); ++i)
