@@ -64,7 +64,6 @@ LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseRead
     LandUseLayer lu;
     auto extra = std::move(raw.extra);
     const bool assigned = raw.crs_assigned;
-    lu.crs_assigned = assigned;
     lu.fids = raw.fids;
     lu.layer = to_polygon_layer(std::move(raw));
     lu.text = fmt::format("{} '{}' in '{}'", req.role, lu.layer.label, lu.layer.path);
@@ -119,7 +118,6 @@ LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseRead
                              lu.text, lu.layer.ids[i], c, req.deduct_field));
         lu.coefficients[i] = *v;
     }
-    lu.null_coefficients = null_coefficients;
     if (null_coefficients > 0)
         lu.layer.warnings.push_back(fmt::format(
             "{}: {} parcel{} without a value in " REDLINE_OPTION_VALUE(

@@ -39,8 +39,6 @@ struct LandUseLayer {
     std::vector<std::optional<double>> recorded;  // check-field values (nullopt: NULL)
     std::string text;                             // e.g. "land-use layer 'DLTB' in 'dltb.gpkg'"
     std::vector<std::int64_t> fids;               // one per geometry: GDAL's feature id
-    bool crs_assigned = false;          // the layer declares no CRS: policy.assumed_crs (warned)
-    std::size_t null_coefficients = 0;  // parcels with a NULL deduction coefficient (warned)
 };
 
 struct LandUseReadOptions {

@@ -175,11 +175,7 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
         check.field = req.check_field;
         check.tolerance = req.check_tolerance;
         for (auto& [fid, r] : check_rows) check.rows.push_back(std::move(r));
-        rep.check = std::move(check);
-        rep.check.crs_wkt = head.layer.crs.wkt;
-        rep.check.layer_text = head.text;
-        if (!rep.check.rows.empty() || rep.check.missing > 0)
-            rep.warnings.push_back(rep.check.message(req.max_examples));
+        attach_check(rep, std::move(check), head, req);
     }
     head.layer.features = static_cast<std::size_t>(scan.features);
     finish_report(rep, req, zones, t, codes, head.text, head.layer.describe(LayerRole::Overlay),

@@ -93,6 +93,7 @@ namespace {
 
 using tabulate_detail::add_zone_pieces;
 using tabulate_detail::apply_level;
+using tabulate_detail::attach_check;
 using tabulate_detail::finish_report;
 using tabulate_detail::read_options;
 using tabulate_detail::set_up;
@@ -134,13 +135,11 @@ TabulateReport tabulate_whole_layer(const TabulateRequest& req,
             survey_areas = measure_areas(lu.layer.geoms, survey, threads);
             check_method = survey.prototype().description();
         }
-        rep.check = check_parcel_areas(req.check_field, req.check_tolerance, lu.layer.ids,
-                                       lu.classes, lu.layer.geoms, lu.recorded,
-                                       survey_areas.empty() ? parcel_areas : survey_areas);
-        rep.check.crs_wkt = lu.layer.crs.wkt;
-        rep.check.layer_text = lu.text;
-        if (!rep.check.rows.empty() || rep.check.missing > 0)
-            rep.warnings.push_back(rep.check.message(req.max_examples));
+        attach_check(rep,
+                     check_parcel_areas(req.check_field, req.check_tolerance, lu.layer.ids,
+                                        lu.classes, lu.layer.geoms, lu.recorded,
+                                        survey_areas.empty() ? parcel_areas : survey_areas),
+                     lu, req);
     }
     OverlapResolution resolved =
         resolve_land_use_overlaps(lu, parcel_areas, calc, overlap_resolve_options(req));

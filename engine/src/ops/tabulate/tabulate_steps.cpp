@@ -67,6 +67,15 @@ LandUseReadOptions read_options(const TabulateRequest& req) {
     return ro;
 }
 
+void attach_check(TabulateReport& rep, AreaCheck check, const LandUseLayer& lu,
+                  const TabulateRequest& req) {
+    rep.check = std::move(check);
+    rep.check.crs_wkt = lu.layer.crs.wkt;
+    rep.check.layer_text = lu.text;
+    if (!rep.check.rows.empty() || rep.check.missing > 0)
+        rep.warnings.push_back(rep.check.message(req.max_examples));
+}
+
 void apply_level(LandUseLayer& lu, const TabulateRequest& req) {
     if (req.level == 0) return;
     for (std::size_t i = 0; i < lu.classes.size(); ++i) {

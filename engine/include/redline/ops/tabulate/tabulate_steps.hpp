@@ -24,6 +24,7 @@
 #include "redline/layers/land_use_codes.hpp"
 #include "redline/layers/land_use_layer.hpp"
 #include "redline/layers/polygon_layer.hpp"
+#include "redline/ops/tabulate/area_check.hpp"
 #include "redline/ops/tabulate/tabulate.hpp"
 
 namespace redline::tabulate_detail {
@@ -74,6 +75,11 @@ void add_zone_pieces(const std::vector<MultiPolygon>& zgeoms, const std::vector<
                      const LandUseLayer& lu, const std::vector<double>& parcel_areas,
                      const ConcurrentAreaCalculator& calc, const TabulateRequest& req,
                      ProgressSink* progress, ZoneTotals& t);
+
+// Puts the TBMJ check (with check_field) into the report, with the CRS and text of the layer it
+// checked, and warns (req.max_examples examples) when it found differences or missing values.
+void attach_check(TabulateReport& rep, AreaCheck check, const LandUseLayer& lu,
+                  const TabulateRequest& req);
 
 // Rows, gap warning and metadata from the zones' totals. `lu_text` names the layer in the gap
 // warning; `landuse` describes it in the metadata; `check_method` is the area method of the
