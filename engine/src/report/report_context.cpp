@@ -256,7 +256,7 @@ const ZonalReport& ReportContext::land_cover() {
     lz.crs = reference_crs();
     lz.source_crs_label = reference_crs().label;
     lz.ids = {"land"};
-    lz.geoms = {land.uni.merged()};
+    lz.geoms.push_back(land.uni.merged());  // one copy (an initializer list makes two)
     lz.features = land.layer.features;
     for (std::size_t i = 0; i < regs.size(); ++i) {
         lz.ids.push_back(regs.names[i]);

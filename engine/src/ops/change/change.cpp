@@ -12,6 +12,7 @@
 #include "redline/core/error.hpp"
 #include "redline/core/option_name.hpp"
 #include "redline/coverage/cell_weight.hpp"
+#include "redline/coverage/coverage_runs.hpp"
 #include "redline/coverage/full_cell_counts.hpp"
 #include "redline/coverage/zone_index.hpp"
 #include "redline/exec/ordered_executor.hpp"
@@ -28,7 +29,8 @@ struct Scratch {
     std::unique_ptr<RasterReader> r0, r1;
     TileClasses c0, c1;
     CoverageRasterizer zone_rast, perm_rast;
-    Window perm_window;                  // of perm_rast's rows in this tile (empty: none)
+    CoverageRuns perm_runs;              // permitted coverage in this tile (when a patch needs it)
+    Window perm_window;                  // of perm_runs in this tile (empty: none)
     std::vector<std::uint32_t> match;    // rule bits per (k0, k1)
     std::vector<ClassTally> pair_tally;  // per (k0, k1)
     FullCellCounts pair_full;            // per (k0, k1): full cells counted, not yet in the tally
@@ -266,13 +268,15 @@ void run_tiles(const RasterSource& t0, const RasterSource& t1, const ZoneSet& zo
             if (!perm_done) {
                 perm_done = true;
                 s.perm_window = permitted->zone(0).window.intersect(tile);
-                if (!s.perm_window.empty()) perm_index->rasterize(s.perm_rast, 0, t, s.perm_window);
+                if (!s.perm_window.empty()) {
+                    // Sparse runs: patch cells are few, the window is the whole tile.
+                    perm_index->rasterize_edges(s.perm_rast, 0, t, s.perm_window);
+                    s.perm_runs.build(s.perm_rast);
+                }
             }
             const Window& pw = s.perm_window;
-            if (pw.empty() || gr < pw.row0 || gc < pw.col0 || gr >= pw.row_end() ||
-                gc >= pw.col_end())
-                return 0;
-            return s.perm_rast.row(gr - pw.row0)[gc - pw.col0];
+            if (pw.empty()) return 0;
+            return s.perm_runs.at(gr - pw.row0, gc - pw.col0);
         };
         for (std::uint32_t z : index.zones_of(t)) {
             const Window w = zones.zone(z).window.intersect(tile);

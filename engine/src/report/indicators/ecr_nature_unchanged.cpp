@@ -71,7 +71,9 @@ IndicatorResult EcrNatureUnchanged::compute(ReportContext& ctx, const IndicatorS
     rz.crs = ctx.reference_crs();
     rz.source_crs_label = ctx.reference_crs().label;
     rz.ids = {"all"};
-    rz.geoms = {redline.uni.take()};
+    // push_back, not `= {...}`: an initializer list would copy the union (54 M vertices
+    // nationally, ~0.9 GB) instead of moving it.
+    rz.geoms.push_back(redline.uni.take());
     rz.features = redline.layer.features;
     redline.released = true;
     ctx.change = ctx.stage("landcover_t0", [&] {
