@@ -37,8 +37,10 @@ struct RowWalker {
     double cl, cr;
     std::int64_t col0;
     int dir;
-    std::vector<std::uint64_t>* touched;
-    std::size_t base;  // offset of acc[0] in the buffer
+    std::uint64_t* marks;  // the row's mark words (CoverageRasterizer::touch)
+    bool* dirty;
+
+    inline void mark(std::size_t idx) const { marks[idx >> 6] |= std::uint64_t{1} << (idx & 63); }
 
     // A piece of an edge inside one row and one column strip (or left/right of the window).
     inline void segment(const RowPoint& a, const RowPoint& b) const {
@@ -49,7 +51,8 @@ struct RowWalker {
         if (m <= cl) {
             acc[0] += static_cast<std::uint64_t>(dir * d);
             if (mom) mom[0] += static_cast<std::uint64_t>(dir * dm);
-            touched->push_back(base);
+            mark(0);
+            *dirty = true;
             return;
         }
         const double fk = std::floor(m);
@@ -59,8 +62,9 @@ struct RowWalker {
         const auto idx = static_cast<std::size_t>(k - col0);
         acc[idx] += static_cast<std::uint64_t>(dir * (d - right));
         acc[idx + 1] += static_cast<std::uint64_t>(dir * right);
-        touched->push_back(base + idx);
-        touched->push_back(base + idx + 1);
+        mark(idx);
+        mark(idx + 1);
+        *dirty = true;
         if (mom) {
             // Moment of the part of cell k right of the piece: integral of (1 - u) eta d eta with u
             // the position across the cell, linear along the piece (Simpson is exact here).
@@ -97,19 +101,33 @@ const char* coverage_mode_name(CoverageMode m) {
     return "?";
 }
 
+void CoverageRasterizer::clear_marked() {
+    const auto rows = static_cast<std::size_t>(std::max<std::int64_t>(m_window.rows, 0));
+    for (std::size_t row = 0; row < rows; ++row)
+        for (std::size_t wi = 0; wi < m_words; ++wi) {
+            std::uint64_t& word = m_marks[row * m_words + wi];
+            for (std::uint64_t w = word; w; w &= w - 1) {
+                const std::size_t off =
+                    row * m_stride + (wi << 6) + static_cast<std::size_t>(__builtin_ctzll(w));
+                m_acc[off] = 0;
+                if (m_moments) m_mom[off] = 0;
+            }
+            word = 0;
+        }
+    m_dirty = false;
+}
+
 void CoverageRasterizer::begin(const Window& window) {
-    // Clear what an unfinished polygon may have left (the buffer is all zero otherwise).
-    for (std::uint64_t off : m_touched) {
-        m_acc[off] = 0;
-        if (m_moments) m_mom[off] = 0;
-    }
-    m_touched.clear();
+    // Clear what an unfinished polygon may have left (the buffers are all zero otherwise).
+    if (m_dirty) clear_marked();
     m_window = window;
     m_stride = static_cast<std::size_t>(window.cols) + 1;
-    const std::size_t n =
-        m_stride * static_cast<std::size_t>(std::max<std::int64_t>(window.rows, 0));
+    m_words = (m_stride + 63) / 64;
+    const auto rows = static_cast<std::size_t>(std::max<std::int64_t>(window.rows, 0));
+    const std::size_t n = m_stride * rows;
     if (m_acc.size() < n) m_acc.resize(n, 0);
     if (m_moments && m_mom.size() < n) m_mom.resize(n, 0);
+    if (m_marks.size() < m_words * rows) m_marks.resize(m_words * rows, 0);
 }
 
 void CoverageRasterizer::add_edge(double xa, double ya, double xb, double yb, int sign) {
@@ -141,7 +159,7 @@ void CoverageRasterizer::add_edge_exact(double xa, double ya, double xb, double 
 
     const std::int64_t jb = std::max(static_cast<std::int64_t>(std::floor(yl)), w.row0);
     const std::int64_t je = std::min(static_cast<std::int64_t>(std::ceil(yh)), w.row_end());
-    RowWalker walk{nullptr, nullptr, cl, cr, w.col0, dir, &m_touched, 0};
+    RowWalker walk{nullptr, nullptr, cl, cr, w.col0, dir, nullptr, &m_dirty};
     const bool moments = m_moments;
     for (std::int64_t j = jb; j < je; ++j) {
         const double rj = static_cast<double>(j);
@@ -153,7 +171,7 @@ void CoverageRasterizer::add_edge_exact(double xa, double ya, double xb, double 
         const std::size_t off = static_cast<std::size_t>(j - w.row0) * m_stride;
         walk.acc = m_acc.data() + off;
         walk.mom = moments ? m_mom.data() + off : nullptr;
-        walk.base = off;
+        walk.marks = m_marks.data() + static_cast<std::size_t>(j - w.row0) * m_words;
         auto point = [&](double x, double y) {
             RowPoint p{x, y - rj, quantize_y(y), 0};
             if (moments) p.m = quantize_moment(p.eta);
@@ -210,9 +228,9 @@ void CoverageRasterizer::add_edge_centroid(double xa, double ya, double xb, doub
         if (first >= cr) continue;
         const std::size_t idx =
             first <= cl ? 0 : static_cast<std::size_t>(static_cast<std::int64_t>(first) - w.col0);
-        const std::size_t off = static_cast<std::size_t>(j - w.row0) * m_stride + idx;
-        m_acc[off] += static_cast<std::uint64_t>(dir * kFullCoverage);
-        touch(off);
+        const auto row = static_cast<std::size_t>(j - w.row0);
+        m_acc[row * m_stride + idx] += static_cast<std::uint64_t>(dir * kFullCoverage);
+        touch(row, idx);
     }
 }
 
@@ -269,10 +287,11 @@ void CoverageRasterizer::add_left_carry(std::int64_t row0, std::int64_t rows,
     for (std::int64_t j = jb; j < je; ++j) {
         const auto i = static_cast<std::size_t>(j - row0);
         if (!touched[i]) continue;
-        const std::size_t off = static_cast<std::size_t>(j - w.row0) * m_stride;
+        const auto row = static_cast<std::size_t>(j - w.row0);
+        const std::size_t off = row * m_stride;
         m_acc[off] += cov[i];
         if (m_moments) m_mom[off] += mom[i];
-        touch(off);
+        touch(row, 0);
     }
 }
 

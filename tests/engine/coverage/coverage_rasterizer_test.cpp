@@ -170,6 +170,28 @@ TEST(CoverageRasterizerTest, CoverageDoesNotDependOnTheWindow) {
     }
 }
 
+TEST(CoverageRasterizerTest, AnAbandonedPolygonLeavesNothingBehind) {
+    // begin() clears the cells an unfinished polygon wrote (an exception between begin() and
+    // scan()), whatever the next window's shape: wider windows span more mark words per row.
+    std::mt19937_64 rng(3);
+    const Grid g = unit_grid(150, 90);
+    const MultiPolygon left = star(rng, 70.2, 44.9, 40.0, 300, true);
+    const MultiPolygon right = star(rng, 80.6, 40.1, 35.0, 200, false);
+    ZoneSet zs(g, {left, right}, {"l", "r"});
+    for (const Window& next : {g.full(), Window{3, 7, 63, 40}, Window{60, 0, 90, 90}}) {
+        CoverageRasterizer reused, fresh;
+        reused.begin(Window{1, 2, 140, 85});
+        zs.for_each_edge(0, [&](double xa, double ya, double xb, double yb, int sign) {
+            reused.add_edge(xa, ya, xb, yb, sign);
+        });
+        reused.rasterize(zs, 1, next);
+        fresh.rasterize(zs, 1, next);
+        for (std::int64_t i = 0; i < next.rows; ++i)
+            for (std::int64_t j = 0; j < next.cols; ++j)
+                ASSERT_EQ(reused.row(i)[j], fresh.row(i)[j]) << i << "," << j;
+    }
+}
+
 TEST(CoverageRasterizerTest, TwoPolygonsSplittingASquareSumToTheSquareExactly) {
     // Split a square along a polyline crossing many cells; the two halves add up to the square in
     // integer coverage units, cell by cell.

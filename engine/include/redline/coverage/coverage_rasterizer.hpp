@@ -63,7 +63,8 @@ class CoverageRasterizer {
     // whose coverage is constant and non-zero (full inside a valid polygon), come as
     // v.span(row, col_begin, col_end, coverage). Rows and columns are relative to the window,
     // cells in increasing column order per row. `moment` is null without moments. Cost:
-    // O(edge cells) plus the visitor's work, independent of the window's empty area.
+    // O(edge cells) plus one 64-bit word read per 64 columns of each window row (the marks of
+    // written cells), plus the visitor's work.
     template <class Visitor>
     void scan(Visitor&& v);
     // After finish(): coverage of row r of the window (0-based), one value per column, in units
@@ -107,31 +108,34 @@ class CoverageRasterizer {
     void add_edge_exact(double xa, double ya, double xb, double yb, int sign);
     void add_edge_centroid(double xa, double ya, double xb, double yb, int sign);
 
-    void touch(std::size_t offset) { m_touched.push_back(offset); }
+    // Marks accumulation cell `col` of window row `row` (col <= cols: the slot right of the
+    // window too) as written since begin().
+    void touch(std::size_t row, std::size_t col) {
+        m_marks[row * m_words + (col >> 6)] |= std::uint64_t{1} << (col & 63);
+        m_dirty = true;
+    }
+    // Clears the accumulation and the marks of every marked cell (what scan() does as it goes).
+    void clear_marked();
 
     CoverageMode m_mode;
     bool m_moments = false;
+    bool m_dirty = false;  // some cell is marked
     Window m_window;
-    std::size_t m_stride = 0;
+    std::size_t m_stride = 0;          // accumulation cells per row: cols + 1
+    std::size_t m_words = 0;           // mark words per row: ceil(m_stride / 64)
     std::vector<std::uint64_t> m_acc;  // accumulation, all zero outside a polygon's lifetime
     std::vector<std::uint64_t> m_mom;
-    std::vector<std::uint64_t> m_touched;  // offsets of accumulation cells written since begin()
-    std::vector<std::uint64_t> m_sorted;   // scan(): touched offsets grouped by row
-    std::vector<std::size_t> m_row_start, m_fill;
+    // One bit per accumulation cell written since begin(), rows of m_words words: scan() visits
+    // the written cells of a row in column order by reading its words (no sort), and clears them.
+    std::vector<std::uint64_t> m_marks;
     std::vector<std::int64_t> m_cov;      // finish(): dense coverage
     std::vector<std::int64_t> m_cov_mom;  // finish(): dense moments
 };
 
 template <class Visitor>
 void CoverageRasterizer::scan(Visitor&& v) {
-    // Bucket the touched offsets by row (rows are visited in order), then sort each short row list.
+    // Rows in order; in each row the marked cells in column order, read word by word.
     const auto rows = static_cast<std::size_t>(std::max<std::int64_t>(m_window.rows, 0));
-    m_row_start.assign(rows + 1, 0);
-    for (std::uint64_t off : m_touched) ++m_row_start[off / m_stride + 1];
-    for (std::size_t r = 0; r < rows; ++r) m_row_start[r + 1] += m_row_start[r];
-    m_sorted.resize(m_touched.size());
-    m_fill.assign(m_row_start.begin(), m_row_start.end() - 1);
-    for (std::uint64_t off : m_touched) m_sorted[m_fill[off / m_stride]++] = off;
     const auto cols = static_cast<std::size_t>(m_window.cols);
     const bool touched_mode = (m_mode == CoverageMode::AllTouched);
     auto clamp = [&](std::uint64_t run) {
@@ -140,62 +144,66 @@ void CoverageRasterizer::scan(Visitor&& v) {
         if (c >= kFullCoverage || touched_mode) return kFullCoverage;
         return c;
     };
+    if (!m_dirty) return;
+    m_dirty = false;
     for (std::size_t row = 0; row < rows; ++row) {
-        const std::size_t b = m_row_start[row], e = m_row_start[row + 1];
-        if (b == e) continue;
-        std::sort(m_sorted.begin() + static_cast<std::ptrdiff_t>(b),
-                  m_sorted.begin() + static_cast<std::ptrdiff_t>(e));
+        std::uint64_t* marks = m_marks.data() + row * m_words;
         const std::size_t base = row * m_stride;
         std::uint64_t run = 0, mrun = 0;
         std::size_t next = 0;  // first column not yet visited
-        std::uint64_t last = ~std::uint64_t{0};
-        for (std::size_t k = b; k < e; ++k) {
-            const std::uint64_t off = m_sorted[k];
-            if (off == last) continue;  // duplicates
-            last = off;
-            const std::size_t col = off - base;
-            if (col >= cols) {  // the slot right of the window: only clear it
-                m_acc[off] = 0;
-                if (m_moments) m_mom[off] = 0;
-                continue;
-            }
-            if (col > next) {
-                const std::int64_t c = clamp(run);
-                if (c)
-                    v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next),
-                           static_cast<std::int64_t>(col), c);
-            }
-            run += m_acc[off];
-            m_acc[off] = 0;
-            if (m_moments) {
-                mrun += m_mom[off];
-                m_mom[off] = 0;
-            }
-            const std::int64_t c = clamp(run);
-            if (c) {
-                if (m_moments) {
-                    // The moment of a covered part lies within [0, coverage]; clamp rounding
-                    // residue.
-                    const std::int64_t mom =
-                        c == kFullCoverage
-                            ? kFullCoverage / 2
-                            : std::clamp<std::int64_t>(static_cast<std::int64_t>(mrun), 0, c);
-                    v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c, &mom);
-                } else {
-                    v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c,
-                           nullptr);
+        bool any = false;
+        for (std::size_t wi = 0; wi < m_words; ++wi) {
+            std::uint64_t word = marks[wi];
+            if (!word) continue;
+            marks[wi] = 0;
+            any = true;
+            do {
+                const std::size_t col = (wi << 6) + static_cast<std::size_t>(__builtin_ctzll(word));
+                word &= word - 1;
+                const std::size_t off = base + col;
+                if (col >= cols) {  // the slot right of the window: only clear it
+                    m_acc[off] = 0;
+                    if (m_moments) m_mom[off] = 0;
+                    continue;
                 }
-            }
-            next = col + 1;
+                if (col > next) {
+                    const std::int64_t c = clamp(run);
+                    if (c)
+                        v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next),
+                               static_cast<std::int64_t>(col), c);
+                }
+                run += m_acc[off];
+                m_acc[off] = 0;
+                if (m_moments) {
+                    mrun += m_mom[off];
+                    m_mom[off] = 0;
+                }
+                const std::int64_t c = clamp(run);
+                if (c) {
+                    if (m_moments) {
+                        // The moment of a covered part lies within [0, coverage]; clamp rounding
+                        // residue.
+                        const std::int64_t mom =
+                            c == kFullCoverage
+                                ? kFullCoverage / 2
+                                : std::clamp<std::int64_t>(static_cast<std::int64_t>(mrun), 0, c);
+                        v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c,
+                               &mom);
+                    } else {
+                        v.cell(static_cast<std::int64_t>(row), static_cast<std::int64_t>(col), c,
+                               nullptr);
+                    }
+                }
+                next = col + 1;
+            } while (word);
         }
-        if (next < cols) {
+        if (any && next < cols) {
             const std::int64_t c = clamp(run);
             if (c)
                 v.span(static_cast<std::int64_t>(row), static_cast<std::int64_t>(next),
                        static_cast<std::int64_t>(cols), c);
         }
     }
-    m_touched.clear();
 }
 
 }  // namespace redline
