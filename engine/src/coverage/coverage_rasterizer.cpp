@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "redline/core/error.hpp"
+#include "redline/core/exact_rounding.hpp"
 
 namespace redline {
 namespace {
@@ -14,14 +15,16 @@ constexpr double kScale = 1099511627776.0;  // 2^40
 
 // Fixed-point y: (row << 40) + round(fraction * 2^40), modulo 2^64.
 inline std::uint64_t quantize_y(double y) {
-    const double f = std::floor(y);
-    const auto j = static_cast<std::int64_t>(f);
-    const auto frac = static_cast<std::uint64_t>(std::llround((y - f) * kScale));
+    const std::int64_t j = floor_to_int(y);
+    const auto frac =
+        static_cast<std::uint64_t>(round_half_away((y - static_cast<double>(j)) * kScale));
     return (static_cast<std::uint64_t>(j) << kCoverageBits) + frac;
 }
 
 // Fixed-point half square of the position eta in [0, 1] down a row: round(eta^2 / 2 * 2^40).
-inline std::int64_t quantize_moment(double eta) { return std::llround(eta * eta * (0.5 * kScale)); }
+inline std::int64_t quantize_moment(double eta) {
+    return round_half_away(eta * eta * (0.5 * kScale));
+}
 
 // A point of an edge inside a row: x, the position down the row eta, and their fixed-point forms.
 struct RowPoint {
@@ -55,10 +58,10 @@ struct RowWalker {
             *dirty = true;
             return;
         }
-        const double fk = std::floor(m);
-        const auto k = static_cast<std::int64_t>(fk);
+        const std::int64_t k = floor_to_int(m);
+        const auto fk = static_cast<double>(k);
         const double fx = m - fk;
-        const auto right = static_cast<std::int64_t>(std::llround(static_cast<double>(d) * fx));
+        const auto right = static_cast<std::int64_t>(round_half_away(static_cast<double>(d) * fx));
         const auto idx = static_cast<std::size_t>(k - col0);
         acc[idx] += static_cast<std::uint64_t>(dir * (d - right));
         acc[idx + 1] += static_cast<std::uint64_t>(dir * right);
@@ -72,7 +75,7 @@ struct RowWalker {
             const double em = 0.5 * (a.eta + b.eta);
             const double in_cell =
                 (b.eta - a.eta) / 6.0 * ((1 - ua) * a.eta + 4 * (1 - um) * em + (1 - ub) * b.eta);
-            const std::int64_t own = std::llround(in_cell * kScale);
+            const std::int64_t own = round_half_away(in_cell * kScale);
             mom[idx] += static_cast<std::uint64_t>(dir * own);
             mom[idx + 1] += static_cast<std::uint64_t>(dir * (dm - own));
         }

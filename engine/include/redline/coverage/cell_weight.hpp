@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "redline/core/exact_rounding.hpp"
 #include "redline/core/fixed_area.hpp"
 
 namespace redline {
@@ -16,7 +17,7 @@ inline Int128 cell_weight(std::int64_t coverage, std::int64_t area_units,
                           const std::int64_t* moment, double gradient) {
     if (coverage == kFullCoverage) return static_cast<Int128>(area_units) << kCoverageBits;
     const std::int64_t c =
-        moment ? coverage + std::llround(gradient * static_cast<double>(*moment - coverage / 2))
+        moment ? coverage + round_half_away(gradient * static_cast<double>(*moment - coverage / 2))
                : coverage;
     return static_cast<Int128>(c) * area_units;
 }
