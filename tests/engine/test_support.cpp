@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <numbers>
 
 #include "redline/core/option_name.hpp"
 #include "redline/geodesy/crs_description.hpp"
@@ -16,6 +18,18 @@ const char* const kAlbers =
 
 Ring box_ring(double x0, double y0, double x1, double y1) {
     return Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}};
+}
+
+Ring star_ring(std::mt19937& rng, double cx, double cy, double r, int n) {
+    std::uniform_real_distribution<double> rad(0.4 * r, r), jitter(-0.3, 0.3);
+    Ring ring;
+    for (int k = 0; k < n; ++k) {
+        const double ang = 2 * std::numbers::pi * (k + 0.5 + jitter(rng)) / n;
+        const double d = rad(rng);
+        ring.push_back(Point{cx + d * std::cos(ang), cy + d * std::sin(ang)});
+    }
+    ring.push_back(ring.front());
+    return ring;
 }
 
 MultiPolygon box(double x0, double y0, double x1, double y1) {

@@ -2,6 +2,7 @@
 // Helpers for engine tests: polygons from coordinates, reference values, temporary dirs.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ namespace redline::test {
 Ring box_ring(double x0, double y0, double x1, double y1);
 MultiPolygon box(double x0, double y0, double x1, double y1);
 MultiPolygon polygon(std::vector<std::vector<Point>> rings);
+// A random star-shaped closed ring around (cx, cy), valid by construction: n vertices at
+// jittered angles, radii uniform in [0.4 r, r] (for n >= 12 the disk of radius 0.36 r around
+// the centre lies inside).
+Ring star_ring(std::mt19937& rng, double cx, double cy, double r, int n);
 // A fresh empty directory under the system temp dir, of its own for this process (name + pid).
 std::string temp_dir(const std::string& name);
 // CGCS2000 Albers PROJ string (docs/geodesy.md#equal-area-albers).

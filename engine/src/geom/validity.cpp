@@ -12,7 +12,7 @@
 #include "geos_handle.hpp"
 #include "redline/core/error.hpp"
 #include "redline/exec/ordered_executor.hpp"
-#include "redline/geom/simple_ring_check.hpp"
+#include "redline/geom/validity_certificate.hpp"
 
 namespace redline {
 
@@ -106,7 +106,7 @@ std::vector<ValidityIssue> find_validity_issues(const std::vector<MultiPolygon>&
     arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geoms.size(), 64), [&](const auto& r) {
             for (std::size_t i = r.begin(); i != r.end(); ++i)
-                certified[i] = !geoms[i].empty() && certainly_valid_simple_polygon(geoms[i]);
+                certified[i] = !geoms[i].empty() && certainly_valid_polygon(geoms[i]);
             const std::size_t n = done.fetch_add(r.size()) + r.size();
             if (progress && n < total) {
                 std::unique_lock lock(progress_mutex, std::try_to_lock);

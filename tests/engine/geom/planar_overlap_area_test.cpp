@@ -11,8 +11,6 @@
 #include <random>
 
 #include "redline/geom/polygon_overlap.hpp"
-#include "redline/geom/simple_ring_check.hpp"
-#include "redline/geom/validity.hpp"
 #include "test_support.hpp"
 
 namespace redline {
@@ -22,14 +20,7 @@ using test::box;
 
 // A random star-shaped polygon (valid by construction) around (cx, cy).
 MultiPolygon star(std::mt19937& rng, double cx, double cy, double r, int n, bool hole = false) {
-    std::uniform_real_distribution<double> rad(0.4 * r, r), jitter(-0.3, 0.3);
-    Ring ring;
-    for (int k = 0; k < n; ++k) {
-        const double ang = 2 * std::numbers::pi * (k + 0.5 + jitter(rng)) / n;
-        const double d = rad(rng);
-        ring.push_back(Point{cx + d * std::cos(ang), cy + d * std::sin(ang)});
-    }
-    ring.push_back(ring.front());
+    const Ring ring = test::star_ring(rng, cx, cy, r, n);
     MultiPolygon mp;
     mp.polygons.push_back(Polygon{{ring}});
     if (hole) {
@@ -159,57 +150,6 @@ TEST(PlanarOverlapAreaTest, FindOverlapsFastPathEqualsGeosPath) {
         EXPECT_NEAR(fast_runs[0][k].area_m2 / slow[k].area_m2 - 1, 0, 1e-9);
         EXPECT_EQ(fast_runs[1][k].area_m2, fast_runs[0][k].area_m2);
     }
-}
-
-// The fast validity certificate never vouches for an invalid geometry: it agrees with GEOS on
-// random simple polygons and declines every invalid or degenerate case.
-TEST(SimpleRingCheckTest, CertifiesOnlyValidGeometries) {
-    std::mt19937 rng(21);
-    int certified = 0;
-    for (int k = 0; k < 300; ++k) {
-        const MultiPolygon g = star(rng, 5e5, 3e6, 1000, 3 + k % 200);
-        if (certainly_valid_simple_polygon(g)) ++certified;
-        EXPECT_TRUE(check_validity({g}).empty());
-    }
-    EXPECT_EQ(certified, 300);
-    const std::vector<MultiPolygon> bad = {
-        test::polygon({{{0, 0}, {10, 10}, {10, 0}, {0, 10}}}),           // bow-tie
-        test::polygon({{{0, 0}, {10, 0}, {10, 10}, {5, 0}, {0, 10}}}),   // vertex on an edge
-        test::polygon({{{0, 0}, {10, 0}, {20, 0}, {10, 0}, {10, 10}}}),  // spike
-        test::polygon(
-            {{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}, {5, 5}}}),  // ring touches itself
-        test::polygon(
-            {{{0, 0}, {10, 0}, {10, 10}, {10, 10}, {0, 10}}}),  // repeated point (valid, declined)
-        box(0, 0, 1, 1),                                        // collinear? no: a plain square
-    };
-    for (std::size_t i = 0; i + 1 < bad.size(); ++i)
-        EXPECT_FALSE(certainly_valid_simple_polygon(bad[i])) << i;
-    EXPECT_TRUE(certainly_valid_simple_polygon(bad.back()));
-    MultiPolygon holed = box(0, 0, 10, 10);
-    holed.polygons[0].rings.push_back(test::box_ring(2, 2, 3, 3));
-    EXPECT_FALSE(certainly_valid_simple_polygon(holed));  // holes: left to GEOS
-}
-
-// Random rings (most of them self-intersecting): whatever the sweep certifies, GEOS finds valid,
-// and it certifies the valid ones among them that have no collinear or repeated points.
-TEST(SimpleRingCheckTest, NeverCertifiesARandomRingGeosFindsInvalid) {
-    std::mt19937 rng(7);
-    std::uniform_int_distribution<int> coord(0, 40);  // a coarse grid: many touching cases
-    int certified = 0, valid = 0;
-    for (int k = 0; k < 3000; ++k) {
-        std::vector<Point> ring;
-        const int n = 3 + k % 9;
-        for (int i = 0; i < n; ++i) ring.push_back(Point{double(coord(rng)), double(coord(rng))});
-        const MultiPolygon g = test::polygon({ring});
-        const bool geos_valid = check_validity({g}).empty();
-        valid += geos_valid;
-        if (certainly_valid_simple_polygon(g)) {
-            ++certified;
-            EXPECT_TRUE(geos_valid) << k;
-        }
-    }
-    EXPECT_GT(certified, 200);
-    EXPECT_GE(valid, certified);
 }
 
 }  // namespace

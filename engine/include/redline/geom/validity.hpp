@@ -21,9 +21,10 @@ struct ValidityIssue {
 
 // Issues for the invalid geometries, in input order. Empty geometries are valid here.
 std::vector<ValidityIssue> check_validity(const std::vector<MultiPolygon>& geoms, int threads = 0);
-// The same issues, faster: single-ring polygons are first vouched for by the certificate of
-// simple_ring_check.hpp (no GEOS conversion), and GEOS checks only the rest. Planning layers
-// are mostly single rings: several times faster and without GEOS's per-geometry memory.
+// The same issues, faster: geometries whose rings never meet are first vouched for by the
+// certificate of validity_certificate.hpp (no GEOS conversion), and GEOS checks only the rest.
+// Planning layers are mostly such polygons: several times faster and without GEOS's
+// per-geometry memory.
 // DEFAULT progress none: geometries checked, label "check".
 std::vector<ValidityIssue> find_validity_issues(const std::vector<MultiPolygon>& geoms,
                                                 int threads = 0, ProgressSink* progress = nullptr);

@@ -1,0 +1,165 @@
+#include "redline/geom/validity_certificate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "redline/geom/robust_orientation.hpp"
+
+namespace redline {
+namespace {
+
+struct RingBox {
+    double x0, y0, x1, y1;
+    bool within(const RingBox& o) const {
+        return x0 >= o.x0 && x1 <= o.x1 && y0 >= o.y0 && y1 <= o.y1;
+    }
+};
+
+// Checks of one ring on its own: closed, >= 4 points, finite, no repeated consecutive points,
+// a certain turn at every vertex. Fills the ring's box.
+bool ring_shape_ok(const Ring& r, RingBox& box) {
+    if (r.size() < 4 || !(r.front() == r.back())) return false;
+    const std::size_t n = r.size() - 1;  // segments
+    box = RingBox{r[0].x, r[0].y, r[0].x, r[0].y};
+    for (const auto& p : r) {
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) return false;
+        box.x0 = std::min(box.x0, p.x);
+        box.x1 = std::max(box.x1, p.x);
+        box.y0 = std::min(box.y0, p.y);
+        box.y1 = std::max(box.y1, p.y);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (r[i] == r[i + 1]) return false;
+        // Consecutive segments must turn (or go straight on) certainly: no spike back along
+        // themselves and no uncertain collinearity.
+        const Point& c = r[(i + 2) <= n ? i + 2 : 1];
+        if (orient_filtered(r[i], r[i + 1], c) == 0) return false;
+    }
+    return signed_area(r) != 0;
+}
+
+// Whether p is strictly inside ring r (crossing number, half-open in y): +1 inside, 0 outside,
+// -1 uncertain (p on or too close to an edge). Adds the segments read to `work`.
+int inside_ring(const Point& p, const Ring& r, std::size_t& work) {
+    bool inside = false;
+    work += r.size();
+    for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+        const Point &a = r[i], &b = r[i + 1];
+        if ((a.y > p.y) == (b.y > p.y)) continue;
+        const int o = orient_filtered(a, b, p);
+        if (o == 0) return -1;
+        // The edge crosses the ray from p towards +x when p is left of an upward edge or right
+        // of a downward one.
+        if ((b.y > a.y) == (o > 0)) inside = !inside;
+    }
+    return inside ? 1 : 0;
+}
+
+// No two segments of the rings meet except consecutive ones of a ring at their shared vertex.
+bool rings_apart(const std::vector<const Ring*>& rings) {
+    // Segments with their boxes, sorted by (left x, ring, index): the sweep reads them in order.
+    struct Seg {
+        double x0, x1, y0, y1;
+        std::uint32_t ring, i;
+    };
+    std::size_t total = 0;
+    for (const Ring* r : rings) total += r->size() - 1;
+    std::vector<Seg> segs;
+    segs.reserve(total);
+    for (std::size_t k = 0; k < rings.size(); ++k) {
+        const Ring& r = *rings[k];
+        for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+            const Point &p = r[i], &q = r[i + 1];
+            segs.push_back(Seg{std::min(p.x, q.x), std::max(p.x, q.x), std::min(p.y, q.y),
+                               std::max(p.y, q.y), static_cast<std::uint32_t>(k),
+                               static_cast<std::uint32_t>(i)});
+        }
+    }
+    std::sort(segs.begin(), segs.end(), [](const Seg& a, const Seg& b) {
+        if (a.x0 != b.x0) return a.x0 < b.x0;
+        return a.ring != b.ring ? a.ring < b.ring : a.i < b.i;
+    });
+    std::vector<const Seg*> active;
+    for (const Seg& sg : segs) {
+        const Ring& rs = *rings[sg.ring];
+        const std::size_t s = sg.i;
+        std::size_t keep = 0;
+        for (std::size_t k = 0; k < active.size(); ++k) {
+            const Seg& tg = *active[k];
+            if (tg.x1 < sg.x0) continue;
+            active[keep++] = &tg;
+            if (tg.y1 < sg.y0 || tg.y0 > sg.y1) continue;
+            const Ring& rt = *rings[tg.ring];
+            const std::size_t t = tg.i;
+            if (tg.ring == sg.ring) {
+                const std::size_t n = rs.size() - 1;
+                const std::size_t lo = std::min(s, t), hi = std::max(s, t);
+                if (hi == lo + 1 || (lo == 0 && hi == n - 1)) continue;  // consecutive: checked
+            }
+            const int o1 = orient_filtered(rs[s], rs[s + 1], rt[t]),
+                      o2 = orient_filtered(rs[s], rs[s + 1], rt[t + 1]);
+            if (o1 == 0 || o2 == 0) return false;
+            if (o1 == o2) continue;
+            const int o3 = orient_filtered(rt[t], rt[t + 1], rs[s]),
+                      o4 = orient_filtered(rt[t], rt[t + 1], rs[s + 1]);
+            if (o3 == 0 || o4 == 0) return false;
+            if (o3 != o4) return false;  // a proper crossing: invalid (GEOS gives the reason)
+        }
+        active.resize(keep);
+        active.push_back(&sg);
+    }
+    return true;
+}
+
+}  // namespace
+
+bool certainly_valid_polygon(const MultiPolygon& mp) {
+    if (mp.polygons.empty()) return false;
+    std::vector<const Ring*> rings;
+    std::vector<RingBox> boxes;
+    std::size_t segments = 0;
+    for (const auto& poly : mp.polygons) {
+        if (poly.rings.empty()) return false;
+        for (const auto& r : poly.rings) {
+            RingBox b;
+            if (!ring_shape_ok(r, b)) return false;
+            rings.push_back(&r);
+            boxes.push_back(b);
+            segments += r.size() - 1;
+        }
+    }
+    if (!rings_apart(rings)) return false;
+    if (rings.size() == 1) return true;
+    // No two rings meet, so a ring is wholly inside or outside another: one vertex decides.
+    // Point-in-ring work is capped at a multiple of the segments (GEOS takes the rest).
+    const std::size_t budget = 4 * segments + 4096;
+    std::size_t work = 0;
+    auto inside = [&](std::size_t a, std::size_t b) {  // ring a inside ring b: 1, 0, -1
+        if (!boxes[a].within(boxes[b])) return 0;
+        return inside_ring((*rings[a])[0], *rings[b], work);
+    };
+    std::vector<std::size_t> shell_of_part;
+    for (std::size_t k = 0, p = 0; p < mp.polygons.size(); ++p) {
+        shell_of_part.push_back(k);
+        const std::size_t shell = k, nrings = mp.polygons[p].rings.size();
+        if (nrings * nrings > budget) return false;  // the pairwise box tests alone
+        for (std::size_t h = shell + 1; h < shell + nrings; ++h) {
+            if (inside(h, shell) != 1) return false;  // a hole outside its shell (or uncertain)
+            for (std::size_t o = shell + 1; o < shell + nrings; ++o)
+                if (o != h && inside(h, o) != 0) return false;  // nested holes
+            if (work > budget) return false;
+        }
+        k += nrings;
+    }
+    if (shell_of_part.size() * shell_of_part.size() > budget) return false;
+    for (std::size_t p : shell_of_part)
+        for (std::size_t q : shell_of_part) {
+            if (p != q && inside(p, q) != 0) return false;  // a part inside another's shell
+            if (work > budget) return false;
+        }
+    return true;
+}
+
+}  // namespace redline
