@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "redline/geom/robust_orientation.hpp"
@@ -32,8 +33,8 @@ bool ring_shape_ok(const Ring& r, RingBox& box) {
     }
     for (std::size_t i = 0; i < n; ++i) {
         if (r[i] == r[i + 1]) return false;
-        // Consecutive segments must turn (or go straight on) certainly: no spike back along
-        // themselves and no uncertain collinearity.
+        // Consecutive segments must turn certainly: no spike back along themselves, and a
+        // collinear or uncertain vertex is declined.
         const Point& c = r[(i + 2) <= n ? i + 2 : 1];
         if (orient_filtered(r[i], r[i + 1], c) == 0) return false;
     }
@@ -58,7 +59,9 @@ int inside_ring(const Point& p, const Ring& r, std::size_t& work) {
 }
 
 // No two segments of the rings meet except consecutive ones of a ring at their shared vertex.
-bool rings_apart(const std::vector<const Ring*>& rings) {
+// False also when the sweep would read more than `budget` active entries (segments whose
+// x-extents all overlap make it quadratic): the caller then declines.
+bool rings_apart(const std::vector<const Ring*>& rings, std::size_t budget) {
     // Segments with their boxes, sorted by (left x, ring, index): the sweep reads them in order.
     struct Seg {
         double x0, x1, y0, y1;
@@ -82,9 +85,12 @@ bool rings_apart(const std::vector<const Ring*>& rings) {
         return a.ring != b.ring ? a.ring < b.ring : a.i < b.i;
     });
     std::vector<const Seg*> active;
+    std::size_t work = 0;
     for (const Seg& sg : segs) {
         const Ring& rs = *rings[sg.ring];
         const std::size_t s = sg.i;
+        work += active.size();
+        if (work > budget) return false;
         std::size_t keep = 0;
         for (std::size_t k = 0; k < active.size(); ++k) {
             const Seg& tg = *active[k];
@@ -130,11 +136,17 @@ bool certainly_valid_polygon(const MultiPolygon& mp) {
             segments += r.size() - 1;
         }
     }
-    if (!rings_apart(rings)) return false;
+    // Work is capped at a multiple of the segments (GEOS takes the rest): the sweep's reads of
+    // its active list, the point-in-ring tests, and the pairwise box tests of holes and parts,
+    // which are checked before the sweep.
+    if (segments >= std::numeric_limits<std::uint32_t>::max()) return false;  // Seg indices
+    const std::size_t budget = 4 * segments + 4096;
+    if (mp.polygons.size() * mp.polygons.size() > budget) return false;
+    for (const auto& poly : mp.polygons)
+        if (poly.rings.size() * poly.rings.size() > budget) return false;
+    if (!rings_apart(rings, 8 * budget)) return false;
     if (rings.size() == 1) return true;
     // No two rings meet, so a ring is wholly inside or outside another: one vertex decides.
-    // Point-in-ring work is capped at a multiple of the segments (GEOS takes the rest).
-    const std::size_t budget = 4 * segments + 4096;
     std::size_t work = 0;
     auto inside = [&](std::size_t a, std::size_t b) {  // ring a inside ring b: 1, 0, -1
         if (!boxes[a].within(boxes[b])) return 0;
@@ -144,7 +156,6 @@ bool certainly_valid_polygon(const MultiPolygon& mp) {
     for (std::size_t k = 0, p = 0; p < mp.polygons.size(); ++p) {
         shell_of_part.push_back(k);
         const std::size_t shell = k, nrings = mp.polygons[p].rings.size();
-        if (nrings * nrings > budget) return false;  // the pairwise box tests alone
         for (std::size_t h = shell + 1; h < shell + nrings; ++h) {
             if (inside(h, shell) != 1) return false;  // a hole outside its shell (or uncertain)
             for (std::size_t o = shell + 1; o < shell + nrings; ++o)
@@ -153,7 +164,6 @@ bool certainly_valid_polygon(const MultiPolygon& mp) {
         }
         k += nrings;
     }
-    if (shell_of_part.size() * shell_of_part.size() > budget) return false;
     for (std::size_t p : shell_of_part)
         for (std::size_t q : shell_of_part) {
             if (p != q && inside(p, q) != 0) return false;  // a part inside another's shell

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <stdexcept>
 
 #include "redline/core/error.hpp"
 #include "redline/coverage/zone_set.hpp"
@@ -190,6 +191,33 @@ TEST(CoverageRasterizerTest, AnAbandonedPolygonLeavesNothingBehind) {
             for (std::int64_t j = 0; j < next.cols; ++j)
                 ASSERT_EQ(reused.row(i)[j], fresh.row(i)[j]) << i << "," << j;
     }
+}
+
+TEST(CoverageRasterizerTest, AVisitorThrowingMidScanLeavesNothingBehind) {
+    // The rows scan() had not reached when the visitor threw are cleared by the next begin().
+    std::mt19937_64 rng(4);
+    const Grid g = unit_grid(130, 70);
+    ZoneSet zs(g, {star(rng, 64.4, 35.2, 30.0, 400, true), star(rng, 60.1, 30.3, 25.0, 90)},
+               {"a", "b"});
+    struct Thrower {
+        int left;
+        void cell(std::int64_t, std::int64_t, std::int64_t, const std::int64_t*) { tick(); }
+        void span(std::int64_t, std::int64_t, std::int64_t, std::int64_t) { tick(); }
+        void tick() {
+            if (--left == 0) throw std::runtime_error("visitor failed");
+        }
+    };
+    CoverageRasterizer reused, fresh;
+    reused.begin(g.full());
+    zs.for_each_edge(0, [&](double xa, double ya, double xb, double yb, int sign) {
+        reused.add_edge(xa, ya, xb, yb, sign);
+    });
+    EXPECT_THROW(reused.scan(Thrower{50}), std::runtime_error);
+    reused.rasterize(zs, 1, Window{2, 1, 120, 66});
+    fresh.rasterize(zs, 1, Window{2, 1, 120, 66});
+    for (std::int64_t i = 0; i < 66; ++i)
+        for (std::int64_t j = 0; j < 120; ++j)
+            ASSERT_EQ(reused.row(i)[j], fresh.row(i)[j]) << i << "," << j;
 }
 
 TEST(CoverageRasterizerTest, TwoPolygonsSplittingASquareSumToTheSquareExactly) {

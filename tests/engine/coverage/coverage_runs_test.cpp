@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <numbers>
 #include <random>
 
 #include "redline/coverage/zone_set.hpp"
@@ -16,24 +14,12 @@ namespace {
 
 Grid unit_grid(std::int64_t cols, std::int64_t rows) { return Grid(0, 1, 0, 1, cols, rows); }
 
-// A star-shaped polygon with `n` jittered vertices and, when `hole`, a heptagonal hole.
-MultiPolygon star(std::mt19937_64& rng, double cx, double cy, double r0, int n, bool hole) {
-    std::uniform_real_distribution<double> rad(0.35 * r0, r0);
-    std::vector<std::vector<Point>> rings(1);
-    for (int k = 0; k < n; ++k) {
-        const double t = 2 * std::numbers::pi * k / n;
-        const double r = rad(rng);
-        rings[0].push_back({cx + r * std::cos(t), cy + r * std::sin(t)});
-    }
-    if (hole) {
-        std::vector<Point> h;
-        for (int k = 0; k < 7; ++k) {
-            const double t = -2 * std::numbers::pi * k / 7;
-            h.push_back({cx + 0.2 * r0 * std::cos(t), cy + 0.2 * r0 * std::sin(t)});
-        }
-        rings.push_back(h);
-    }
-    return test::polygon(rings);
+// A star-shaped polygon and, when `hole`, a star-shaped hole of a fifth of its radius.
+MultiPolygon star(std::mt19937& rng, double cx, double cy, double r0, int n, bool hole) {
+    MultiPolygon mp;
+    mp.polygons.push_back(Polygon{{test::star_ring(rng, cx, cy, r0, n)}});
+    if (hole) mp.polygons[0].rings.push_back(test::star_ring(rng, cx, cy, 0.2 * r0, 7));
+    return mp;
 }
 
 TEST(CoverageRunsTest, CentredSquareHasQuartersHalvesAndAFullCell) {
@@ -55,7 +41,7 @@ TEST(CoverageRunsTest, CentredSquareHasQuartersHalvesAndAFullCell) {
 }
 
 TEST(CoverageRunsTest, EqualsTheDenseRowsInEveryModeAndWindow) {
-    std::mt19937_64 rng(5);
+    std::mt19937 rng(5);
     const Grid g = unit_grid(70, 50);
     for (int trial = 0; trial < 12; ++trial) {
         const MultiPolygon mp = star(rng, 33.3, 24.6, 23.0, 30 + 17 * trial, trial % 2 == 1);

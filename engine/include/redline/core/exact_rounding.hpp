@@ -8,7 +8,8 @@
 // Why they are exact: t = trunc(x) is converted exactly (|x| < 2^63), and x - t is exact by
 // Sterbenz's lemma (t and x have the same sign and |t| >= |x| / 2 when |x| >= 1; t = 0 when
 // |x| < 1), so the comparisons with 0.5 and 0 see the true fractional part.
-// NaN and out-of-range values are undefined behaviour, as for the conversions they use.
+// Only for finite |x| < 2^62: NaN or larger values are undefined behaviour here (the
+// conversion to int64), where std::llround would return an unspecified value.
 // Thread-safety: pure functions.
 #include <cstdint>
 

@@ -51,7 +51,8 @@ class CoverageRasterizer {
         : m_mode(mode), m_moments(moments && mode == CoverageMode::Exact) {}
 
     // Starts a polygon over `window` (global cell indices). The buffer grows as needed and is
-    // kept all-zero between polygons (scan() clears what it touched), so begin() costs nothing.
+    // kept all-zero between polygons (scan() clears what it touched), so begin() costs nothing
+    // unless the previous polygon was abandoned before its scan() ended (then it clears it).
     void begin(const Window& window);
     // Adds the edge (xa, ya) -> (xb, yb) in global cell coordinates with orientation `sign`.
     void add_edge(double xa, double ya, double xb, double yb, int sign);
@@ -145,7 +146,6 @@ void CoverageRasterizer::scan(Visitor&& v) {
         return c;
     };
     if (!m_dirty) return;
-    m_dirty = false;
     for (std::size_t row = 0; row < rows; ++row) {
         std::uint64_t* marks = m_marks.data() + row * m_words;
         const std::size_t base = row * m_stride;
@@ -204,6 +204,8 @@ void CoverageRasterizer::scan(Visitor&& v) {
                        static_cast<std::int64_t>(cols), c);
         }
     }
+    // Only now: if the visitor throws, the next begin() clears the rows not yet visited.
+    m_dirty = false;
 }
 
 }  // namespace redline

@@ -2,8 +2,9 @@
 // Sparse coverage of one polygon over a window: per row, the runs of constant non-zero coverage
 // exactly as CoverageRasterizer::scan() visits them (cells an edge passes through one by one,
 // the spans between them whole). For callers that read the coverage of a few cells of a large
-// window (the permitted layer at the cells of change patches): building costs O(edge cells),
-// where CoverageRasterizer::finish() writes every cell of the window (8 bytes each).
+// window (the permitted layer at the cells of change patches): building costs what scan()
+// costs (O(edge cells) plus a word per 64 columns of each row), where
+// CoverageRasterizer::finish() writes every cell of the window (8 bytes each).
 // at() gives the same value as finish()'s row(r)[c]: units of 2^-40 of a cell, 0 outside.
 // Thread-safety: one per worker thread.
 #include <cstdint>

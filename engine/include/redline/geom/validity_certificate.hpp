@@ -11,11 +11,13 @@
 // every test decided by the filtered orientation predicate (robust_orientation.hpp). With no
 // two rings meeting, these containment facts follow from one vertex per ring (a ring is wholly
 // inside or outside another), and a polygon's interior is connected (holes do not touch).
-// Anything else -- a contact between rings, a collinear or uncertain configuration, a real
-// self-intersection, nested parts, or more containment work than a linear budget -- is "not
-// certified", and the caller runs the full GEOS validity check, which also gives the reason
-// and location. Cost O(n log n) for n segments (a sweep over their x-extents) plus the
-// point-in-ring tests, at most O(n) in total.
+// Anything else -- a contact between rings, a collinear or uncertain vertex, a real
+// self-intersection, nested parts, or more work than the budget below -- is "not certified",
+// and the caller runs the full GEOS validity check, which also gives the reason and location.
+// Cost: sorting the n segments by left x, O(n log n), then work capped at a linear budget
+// (about 32 n reads of the sweep's active list, 4 n for the point-in-ring tests and for the
+// pairwise box tests of holes and parts). Real layers keep ~4-10 segments active; segments
+// whose x-extents all overlap (a zig-zag, a column of parts) exhaust the budget and are declined.
 // Thread-safety: pure function.
 #include "redline/core/geometry.hpp"
 
