@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "redline/geom/point_in_ring.hpp"
 #include "redline/geom/robust_orientation.hpp"
 
 namespace redline {
@@ -116,15 +117,11 @@ Where locate(const Point& pt, const MultiPolygon& mp) {
     if (!mp.bounds().intersects(Box{pt.x, pt.y, pt.x, pt.y})) return Where::Outside;
     bool inside = false;
     for (const auto& poly : mp.polygons)
-        for (const auto& r : poly.rings)
-            for (std::size_t i = 0; i + 1 < r.size(); ++i) {
-                const Point& a = r[i];
-                const Point& b = r[i + 1];
-                if ((a.y > pt.y) == (b.y > pt.y)) continue;
-                const int o = orient_filtered(a, b, pt);
-                if (o == 0) return Where::Unknown;
-                if ((o > 0) == (b.y > a.y)) inside = !inside;
-            }
+        for (const auto& r : poly.rings) {
+            const int in = point_in_ring(pt, r);
+            if (in < 0) return Where::Unknown;
+            inside ^= in == 1;
+        }
     return inside ? Where::Inside : Where::Outside;
 }
 

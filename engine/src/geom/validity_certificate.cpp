@@ -6,30 +6,24 @@
 #include <limits>
 #include <vector>
 
+#include "redline/geom/point_in_ring.hpp"
 #include "redline/geom/robust_orientation.hpp"
 
 namespace redline {
 namespace {
 
-struct RingBox {
-    double x0, y0, x1, y1;
-    bool within(const RingBox& o) const {
-        return x0 >= o.x0 && x1 <= o.x1 && y0 >= o.y0 && y1 <= o.y1;
-    }
-};
+bool box_within(const Box& a, const Box& b) {
+    return a.xmin >= b.xmin && a.xmax <= b.xmax && a.ymin >= b.ymin && a.ymax <= b.ymax;
+}
 
 // Checks of one ring on its own: closed, >= 4 points, finite, no repeated consecutive points,
 // a certain turn at every vertex. Fills the ring's box.
-bool ring_shape_ok(const Ring& r, RingBox& box) {
+bool ring_shape_ok(const Ring& r, Box& box) {
     if (r.size() < 4 || !(r.front() == r.back())) return false;
     const std::size_t n = r.size() - 1;  // segments
-    box = RingBox{r[0].x, r[0].y, r[0].x, r[0].y};
     for (const auto& p : r) {
         if (!std::isfinite(p.x) || !std::isfinite(p.y)) return false;
-        box.x0 = std::min(box.x0, p.x);
-        box.x1 = std::max(box.x1, p.x);
-        box.y0 = std::min(box.y0, p.y);
-        box.y1 = std::max(box.y1, p.y);
+        box.expand(p);
     }
     for (std::size_t i = 0; i < n; ++i) {
         if (r[i] == r[i + 1]) return false;
@@ -39,23 +33,6 @@ bool ring_shape_ok(const Ring& r, RingBox& box) {
         if (orient_filtered(r[i], r[i + 1], c) == 0) return false;
     }
     return signed_area(r) != 0;
-}
-
-// Whether p is strictly inside ring r (crossing number, half-open in y): +1 inside, 0 outside,
-// -1 uncertain (p on or too close to an edge). Adds the segments read to `work`.
-int inside_ring(const Point& p, const Ring& r, std::size_t& work) {
-    bool inside = false;
-    work += r.size();
-    for (std::size_t i = 0; i + 1 < r.size(); ++i) {
-        const Point &a = r[i], &b = r[i + 1];
-        if ((a.y > p.y) == (b.y > p.y)) continue;
-        const int o = orient_filtered(a, b, p);
-        if (o == 0) return -1;
-        // The edge crosses the ray from p towards +x when p is left of an upward edge or right
-        // of a downward one.
-        if ((b.y > a.y) == (o > 0)) inside = !inside;
-    }
-    return inside ? 1 : 0;
 }
 
 // No two segments of the rings meet except consecutive ones of a ring at their shared vertex.
@@ -124,12 +101,12 @@ bool rings_apart(const std::vector<const Ring*>& rings, std::size_t budget) {
 bool certainly_valid_polygon(const MultiPolygon& mp) {
     if (mp.polygons.empty()) return false;
     std::vector<const Ring*> rings;
-    std::vector<RingBox> boxes;
+    std::vector<Box> boxes;
     std::size_t segments = 0;
     for (const auto& poly : mp.polygons) {
         if (poly.rings.empty()) return false;
         for (const auto& r : poly.rings) {
-            RingBox b;
+            Box b;
             if (!ring_shape_ok(r, b)) return false;
             rings.push_back(&r);
             boxes.push_back(b);
@@ -149,8 +126,9 @@ bool certainly_valid_polygon(const MultiPolygon& mp) {
     // No two rings meet, so a ring is wholly inside or outside another: one vertex decides.
     std::size_t work = 0;
     auto inside = [&](std::size_t a, std::size_t b) {  // ring a inside ring b: 1, 0, -1
-        if (!boxes[a].within(boxes[b])) return 0;
-        return inside_ring((*rings[a])[0], *rings[b], work);
+        if (!box_within(boxes[a], boxes[b])) return 0;
+        work += rings[b]->size();
+        return point_in_ring((*rings[a])[0], *rings[b]);
     };
     std::vector<std::size_t> shell_of_part;
     for (std::size_t k = 0, p = 0; p < mp.polygons.size(); ++p) {
