@@ -9,12 +9,18 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
+#include "fid_ranges.hpp"
 #include "gdal_util.hpp"
 #include "layer_text.hpp"
 #include "redline/core/error.hpp"
@@ -27,6 +33,10 @@
 
 namespace redline {
 namespace {
+
+// A GeoPackage layer is read by ranges of feature ids when it spans at least two ranges of this
+// many ids (smaller layers read in well under a second on one thread).
+constexpr std::int64_t kMinRangeIds = 4096;
 
 // The layer's CRS, or null when it declares none. A GeoPackage layer written without a CRS
 // carries the placeholder srs_id 0 or -1, which GDAL reports as "Undefined geographic SRS" /
@@ -492,56 +502,163 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     };
 
     const int threads = resolve_threads(opts.threads);
-    std::optional<tbb::task_arena> arena;
-    if (threads > 1) arena.emplace(threads);
-    // Small chunks (one feature with one thread): a feature is converted while GDAL's copy of
-    // it is still in the cache, and the allocator reuses its blocks at once for the next
-    // (chunks of 4096 made reading slower, even with one thread).
-    const std::size_t chunk = arena ? 32 : 1;
-    std::vector<OGRFeatureUniquePtr> feats;
-    std::vector<Record> recs;
-    bool more = true;
-    while (more) {
-        if (expected > 0 && vl.fids.size() % 4096 == 0)
-            opts.progress->update(vl.fids.size(), static_cast<std::uint64_t>(expected), "zones");
-        feats.clear();
-        recs.clear();
-        while (feats.size() < chunk) {
-            const std::size_t before = cap.messages().size();
-            OGRFeatureUniquePtr f(layer->GetNextFeature());
-            if (!f) {
-                more = false;
-                break;
+    // A large GeoPackage layer read whole is read by ranges of feature ids, each thread with
+    // its own dataset, and merged in id order (= file order; fid_ranges.hpp). GDAL's part of the
+    // reading (SQLite, the geometry blobs) then runs on every thread, not only this one.
+    std::vector<detail::FidRange> ranges;
+    if (threads > 1 && !opts.spatial_filter && !text_src.shapefile) {
+        detail::GdalErrorCapture quiet;  // a failed query only means: read serially
+        ranges = detail::geopackage_fid_ranges(ds.get(), layer, threads * 8, kMinRangeIds);
+    }
+    if (!ranges.empty()) {
+        struct Part {
+            std::vector<Record> recs;
+            std::vector<std::string> trailing;  // GDAL's messages after the part's last feature
+            std::exception_ptr error;           // opening or filtering failed
+            bool done = false;
+        };
+        std::vector<Part> parts(ranges.size());
+        std::mutex mu;
+        std::condition_variable cv;
+        std::atomic<std::size_t> next{0};
+        std::atomic<bool> stop{false};
+        std::atomic<std::uint64_t> read_count{0};
+        auto worker = [&] {
+            detail::GdalErrorCapture wcap;
+            DsPtr wds;
+            OGRLayer* wl = nullptr;
+            std::exception_ptr open_error;
+            try {
+                wds = open_vector(ref, "", wcap);
+                wl = select_layer(wds.get(), ref);
+            } catch (...) {
+                open_error = std::current_exception();
             }
-            Record rec;
-            rec.fid = f->GetFID();
-            rec.read_messages = cap.take_messages(before);
-            feats.push_back(std::move(f));
-            recs.push_back(std::move(rec));
-        }
-        if (arena && feats.size() > 1) {
-            arena->execute([&] {
-                tbb::parallel_for(tbb::blocked_range<std::size_t>(0, feats.size(), 4),
-                                  [&](const tbb::blocked_range<std::size_t>& r) {
-                                      for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                                          convert_caught(*feats[i], recs[i]);
-                                          feats[i].reset();
-                                      }
-                                  });
-            });
-            for (auto& rec : recs) merge(rec);
-        } else {
-            // One thread: convert and merge feature by feature, GDAL's messages going to `cap`.
-            for (std::size_t i = 0; i < feats.size(); ++i) {
-                Record& rec = recs[i];
-                cap.append_messages(std::move(rec.read_messages));
+            // What opening said, this thread's first open already said: only later messages count.
+            const std::size_t base = wcap.messages().size();
+            for (std::size_t k = 0; !stop.load() && (k = next.fetch_add(1)) < parts.size();) {
+                Part& part = parts[k];
                 try {
-                    convert(*feats[i], rec);
+                    if (open_error) std::rethrow_exception(open_error);
+                    const std::string filter = detail::fid_range_filter(wl, ranges[k]);
+                    if (wl->SetAttributeFilter(filter.c_str()) != OGRERR_NONE)
+                        fail(ErrorKind::Io,
+                             fmt::format("cannot read layer '{}' in '{}': GDAL refused the "
+                                         "feature id filter '{}'{}",
+                                         vl.label, ref.path, filter, detail::gdal_reason(wcap)));
+                    wl->ResetReading();
+                    while (!stop.load()) {
+                        OGRFeatureUniquePtr f(wl->GetNextFeature());
+                        if (!f) break;
+                        Record rec;
+                        rec.fid = f->GetFID();
+                        rec.read_messages = wcap.take_messages(base);
+                        try {
+                            convert(*f, rec);
+                        } catch (...) {
+                            rec.error = std::current_exception();
+                        }
+                        rec.messages = wcap.take_messages(base);
+                        const bool failed = rec.error != nullptr;
+                        part.recs.push_back(std::move(rec));
+                        read_count.fetch_add(1, std::memory_order_relaxed);
+                        if (failed) break;  // no later feature can be the first failure
+                    }
                 } catch (...) {
-                    rec.error = std::current_exception();
+                    part.error = std::current_exception();
                 }
-                feats[i].reset();
-                merge(rec);
+                part.trailing = wcap.take_messages(base);
+                {
+                    std::lock_guard<std::mutex> lock(mu);
+                    part.done = true;
+                }
+                cv.notify_all();
+            }
+        };
+        std::vector<std::thread> pool;
+        // Stops and joins the readers however this scope is left (a merge may throw).
+        struct Joiner {
+            std::atomic<bool>& stop;
+            std::vector<std::thread>& pool;
+            ~Joiner() {
+                stop.store(true);
+                for (auto& t : pool) t.join();
+            }
+        } joiner{stop, pool};
+        const std::size_t readers =
+            std::min<std::size_t>(static_cast<std::size_t>(threads), parts.size());
+        for (std::size_t t = 0; t < readers; ++t) pool.emplace_back(worker);
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            for (;;) {
+                {
+                    std::unique_lock<std::mutex> lock(mu);
+                    if (cv.wait_for(lock, std::chrono::milliseconds(250),
+                                    [&] { return parts[k].done; }))
+                        break;
+                }
+                if (expected > 0)
+                    opts.progress->update(std::min<std::uint64_t>(read_count.load(), expected),
+                                          static_cast<std::uint64_t>(expected), "zones");
+            }
+            Part part = std::move(parts[k]);
+            parts[k] = Part{};
+            for (auto& rec : part.recs) merge(rec);
+            if (part.error) std::rethrow_exception(part.error);
+            cap.append_messages(std::move(part.trailing));
+        }
+    } else {
+        std::optional<tbb::task_arena> arena;
+        if (threads > 1) arena.emplace(threads);
+        // Small chunks (one feature with one thread): a feature is converted while GDAL's copy of
+        // it is still in the cache, and the allocator reuses its blocks at once for the next
+        // (chunks of 4096 made reading slower, even with one thread).
+        const std::size_t chunk = arena ? 32 : 1;
+        std::vector<OGRFeatureUniquePtr> feats;
+        std::vector<Record> recs;
+        bool more = true;
+        while (more) {
+            if (expected > 0 && vl.fids.size() % 4096 == 0)
+                opts.progress->update(vl.fids.size(), static_cast<std::uint64_t>(expected),
+                                      "zones");
+            feats.clear();
+            recs.clear();
+            while (feats.size() < chunk) {
+                const std::size_t before = cap.messages().size();
+                OGRFeatureUniquePtr f(layer->GetNextFeature());
+                if (!f) {
+                    more = false;
+                    break;
+                }
+                Record rec;
+                rec.fid = f->GetFID();
+                rec.read_messages = cap.take_messages(before);
+                feats.push_back(std::move(f));
+                recs.push_back(std::move(rec));
+            }
+            if (arena && feats.size() > 1) {
+                arena->execute([&] {
+                    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, feats.size(), 4),
+                                      [&](const tbb::blocked_range<std::size_t>& r) {
+                                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                                              convert_caught(*feats[i], recs[i]);
+                                              feats[i].reset();
+                                          }
+                                      });
+                });
+                for (auto& rec : recs) merge(rec);
+            } else {
+                // One thread: convert and merge feature by feature, GDAL's messages going to `cap`.
+                for (std::size_t i = 0; i < feats.size(); ++i) {
+                    Record& rec = recs[i];
+                    cap.append_messages(std::move(rec.read_messages));
+                    try {
+                        convert(*feats[i], rec);
+                    } catch (...) {
+                        rec.error = std::current_exception();
+                    }
+                    feats[i].reset();
+                    merge(rec);
+                }
             }
         }
     }

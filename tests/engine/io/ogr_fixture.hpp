@@ -39,6 +39,8 @@ inline void write_ogr(const std::string& path, const std::string& driver,
     ASSERT_NE(drv, nullptr) << driver;
     GDALDataset* ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
     ASSERT_NE(ds, nullptr) << path;
+    // One transaction where the format has them (a GeoPackage commits each feature otherwise).
+    const bool in_transaction = ds->StartTransaction() == OGRERR_NONE;
     for (const auto& spec : layers) {
         OGRSpatialReference* srs = nullptr;
         if (spec.epsg) {
@@ -72,6 +74,9 @@ inline void write_ogr(const std::string& path, const std::string& driver,
             }
             ASSERT_EQ(layer->CreateFeature(&feat), OGRERR_NONE);
         }
+    }
+    if (in_transaction) {
+        ASSERT_EQ(ds->CommitTransaction(), OGRERR_NONE);
     }
     GDALClose(GDALDataset::ToHandle(ds));
 }

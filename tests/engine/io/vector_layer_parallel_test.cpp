@@ -1,10 +1,13 @@
-// Reading a layer with its features converted on several threads (LayerReadOptions::threads,
-// issue 19): the result is the serial one for 1, 2 and 4 threads — same fids, ids, groups,
-// extra fields, vertices, empty/unclosed features and warnings — and a layer with bad features
-// in the middle fails with the first failure in feature order, the same text for any number of
-// threads. The layer has many chunks (of 32 features) to merge.
+// Reading a layer on several threads (LayerReadOptions::threads, issue 19): the result is the
+// serial one for 1, 2 and 4 threads — same fids, ids, groups, extra fields, vertices,
+// empty/unclosed features and warnings — and a layer with bad features in the middle fails with
+// the first failure in feature order, the same text for any number of threads. A GeoPackage of
+// 8,192 features or more is read by ranges of feature ids, each thread with its own dataset (the
+// layers here span 2 to 9 ranges, with gaps in the ids and empty ranges); other formats and
+// smaller layers are read on one thread and converted in chunks of 32 features.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -158,6 +161,55 @@ TEST(VectorLayerParallel, FirstErrorInFeatureOrderWins) {
     spec.features[6000].values[1] = "G0";
     expect_failure(dir + "/nulls.gpkg", spec,
                    {"2 feature(s) have no value in --id field 'code' (feature ids 11, 7001)"});
+}
+
+// Deletes the features whose ids are in [first, last] and every `step`-th id of [from, to].
+void delete_features(const std::string& path, std::int64_t first, std::int64_t last,
+                     std::int64_t from, std::int64_t to, std::int64_t step) {
+    GDALDataset* ds = GDALDataset::FromHandle(
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+    ASSERT_NE(ds, nullptr);
+    OGRLayer* layer = ds->GetLayer(0);
+    ASSERT_EQ(ds->StartTransaction(), OGRERR_NONE);
+    for (std::int64_t fid = first; fid <= last; ++fid)
+        ASSERT_EQ(layer->DeleteFeature(fid), OGRERR_NONE);
+    for (std::int64_t fid = from; fid <= to; fid += step)
+        ASSERT_EQ(layer->DeleteFeature(fid), OGRERR_NONE);
+    ASSERT_EQ(ds->CommitTransaction(), OGRERR_NONE);
+    GDALClose(GDALDataset::ToHandle(ds));
+}
+
+// 40,000 features with the ids 12,001-20,000 and every 7th id of 30,001-38,000 deleted: with 4
+// threads the ids split into 9 ranges, two of them empty.
+TEST(VectorLayerParallel, RangesOfFeatureIdsWithGapsKeepFileOrder) {
+    const std::string dir = test::temp_dir("vector_layer_parallel_ranges");
+    const std::string path = dir + "/gaps.gpkg";
+    test::write_ogr(path, "GPKG", {big_layer(40000)});
+    delete_features(path, 12001, 20000, 30001, 38000, 7);
+    const VectorLayer one = read_polygon_layer(ref_of(path), options(1));
+    // What was written, less what was deleted: 40,000 - 8,000 - 1,143.
+    ASSERT_EQ(one.fids.size(), 30857u);
+    EXPECT_EQ(one.fids[12000], 20001);
+    EXPECT_EQ(one.ids[12000], "Z20000");
+    EXPECT_EQ(one.fids.back(), 40000);
+    for (std::size_t i = 1; i < one.fids.size(); ++i) ASSERT_LT(one.fids[i - 1], one.fids[i]);
+    for (int threads : {2, 4}) {
+        SCOPED_TRACE(threads);
+        expect_same(one, read_polygon_layer(ref_of(path), options(threads)));
+    }
+}
+
+// Bad coordinates in features 3,000 and 37,000 (the first and the last of 9 ranges with 4
+// threads), then only in 37,000: each time the first in feature order is reported.
+TEST(VectorLayerParallel, FirstErrorAcrossRangesOfFeatureIds) {
+    const std::string dir = test::temp_dir("vector_layer_parallel_range_errors");
+    OgrLayerSpec spec = big_layer(40000);
+    spec.features[37000].wkt = "POLYGON((100 97,101 97,101 98,100 97))";
+    expect_failure(dir + "/late.gpkg", spec,
+                   {"feature 'Z37000' (fid 37001) has the coordinate (100, 97)"});
+    spec.features[3000].wkt = "POLYGON((100 95,101 95,101 96,100 95))";
+    expect_failure(dir + "/both.gpkg", spec,
+                   {"feature 'Z3000' (fid 3001) has the coordinate (100, 95)"});
 }
 
 }  // namespace
