@@ -20,8 +20,8 @@
 #include <optional>
 #include <thread>
 
-#include "fid_ranges.hpp"
 #include "gdal_util.hpp"
+#include "geopackage_queries.hpp"
 #include "layer_text.hpp"
 #include "redline/core/error.hpp"
 #include "redline/core/option_name.hpp"
@@ -37,6 +37,14 @@ namespace {
 // A GeoPackage layer is read by ranges of feature ids when it spans at least two ranges of this
 // many ids (smaller layers read in well under a second on one thread).
 constexpr std::int64_t kMinRangeIds = 4096;
+
+// Whether the geometry's bounding box meets the rectangle (closed); false for none or empty.
+bool box_meets(const OGRGeometry* g, const Box& r) {
+    if (!g || g->IsEmpty()) return false;
+    OGREnvelope e;
+    g->getEnvelope(&e);
+    return e.MaxX >= r.xmin && e.MinX <= r.xmax && e.MaxY >= r.ymin && e.MinY <= r.ymax;
+}
 
 // The layer's CRS, or null when it declares none. A GeoPackage layer written without a CRS
 // carries the placeholder srs_id 0 or -1, which GDAL reports as "Undefined geographic SRS" /
@@ -502,22 +510,56 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
     };
 
     const int threads = resolve_threads(opts.threads);
-    // A large GeoPackage layer read whole is read by ranges of feature ids, each thread with
-    // its own dataset, and merged in id order (= file order; fid_ranges.hpp). GDAL's part of the
-    // reading (SQLite, the geometry blobs) then runs on every thread, not only this one.
-    std::vector<detail::FidRange> ranges;
-    if (threads > 1 && !opts.spatial_filter && !text_src.shapefile) {
-        detail::GdalErrorCapture quiet;  // a failed query only means: read serially
-        ranges = detail::geopackage_fid_ranges(ds.get(), layer, threads * 8, kMinRangeIds);
+    // A GeoPackage layer can be read in parts, each an attribute filter on its feature ids read
+    // by one thread with its own dataset, and merged in id order (= file order;
+    // geopackage_queries.hpp): GDAL's part of the reading (SQLite, the geometry blobs) then runs
+    // on every thread, not only this one.
+    // - Read whole, a large layer is split into ranges of ids (with `threads` > 1).
+    // - Filtered by a rectangle, the ids come from the layer's R-tree and a feature is kept when
+    //   its box meets the rectangle. (GDAL's own filter adds the R-tree to every statement, and
+    //   SQLite then walks the whole table for each part.)
+    std::optional<std::vector<std::string>> part_filters;
+    if (!text_src.shapefile) {
+        detail::GdalErrorCapture quiet;  // a failed query only means: read through GDAL alone
+        if (opts.spatial_filter) {
+            const std::string rtree = detail::geopackage_rtree_table(ds.get(), layer);
+            std::optional<std::vector<std::int64_t>> ids;
+            if (!rtree.empty())
+                ids = detail::geopackage_rtree_ids(ds.get(), rtree, *opts.spatial_filter);
+            if (ids) {
+                const std::size_t per_part = std::clamp<std::size_t>(
+                    ids->size() / (2 * static_cast<std::size_t>(threads)) + 1, 1024, 16384);
+                part_filters = detail::fid_list_filters(layer, *ids, per_part);
+            }
+        } else if (threads > 1) {
+            const auto ranges =
+                detail::geopackage_fid_ranges(ds.get(), layer, threads * 8, kMinRangeIds);
+            if (!ranges.empty()) {
+                part_filters.emplace();
+                for (const auto& r : ranges)
+                    part_filters->push_back(detail::fid_range_filter(layer, r));
+            }
+        }
     }
-    if (!ranges.empty()) {
+    // A filtered read through GDAL alone (a shapefile's .qix, a GeoPackage without R-tree) is
+    // put in feature id order before the merge, as the parts give it: GDAL's drivers here
+    // return the ids in order already, but its API does not promise it.
+    std::vector<Record> pending;
+    auto deliver = [&](Record& rec) {
+        if (opts.spatial_filter)
+            pending.push_back(std::move(rec));
+        else
+            merge(rec);
+    };
+    if (part_filters) {
+        const std::vector<std::string>& filters = *part_filters;
         struct Part {
             std::vector<Record> recs;
             std::vector<std::string> trailing;  // GDAL's messages after the part's last feature
             std::exception_ptr error;           // opening or filtering failed
             bool done = false;
         };
-        std::vector<Part> parts(ranges.size());
+        std::vector<Part> parts(filters.size());
         std::mutex mu;
         std::condition_variable cv;
         std::atomic<std::size_t> next{0};
@@ -540,7 +582,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                 Part& part = parts[k];
                 try {
                     if (open_error) std::rethrow_exception(open_error);
-                    const std::string filter = detail::fid_range_filter(wl, ranges[k]);
+                    const std::string& filter = filters[k];
                     if (wl->SetAttributeFilter(filter.c_str()) != OGRERR_NONE)
                         fail(ErrorKind::Io,
                              fmt::format("cannot read layer '{}' in '{}': GDAL refused the "
@@ -550,6 +592,9 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                     while (!stop.load()) {
                         OGRFeatureUniquePtr f(wl->GetNextFeature());
                         if (!f) break;
+                        if (opts.spatial_filter &&
+                            !box_meets(f->GetGeometryRef(), *opts.spatial_filter))
+                            continue;
                         Record rec;
                         rec.fid = f->GetFID();
                         rec.read_messages = wcap.take_messages(base);
@@ -645,7 +690,7 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                                           }
                                       });
                 });
-                for (auto& rec : recs) merge(rec);
+                for (auto& rec : recs) deliver(rec);
             } else {
                 // One thread: convert and merge feature by feature, GDAL's messages going to `cap`.
                 for (std::size_t i = 0; i < feats.size(); ++i) {
@@ -657,10 +702,16 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                         rec.error = std::current_exception();
                     }
                     feats[i].reset();
-                    merge(rec);
+                    deliver(rec);
                 }
             }
         }
+        std::vector<std::size_t> order(pending.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return pending[a].fid < pending[b].fid;
+        });
+        for (std::size_t i : order) merge(pending[i]);
     }
     if (expected > 0) {
         const std::uint64_t n = vl.fids.size();
@@ -777,6 +828,7 @@ LayerScan scan_layer(const LayerRef& ref) {
 struct FilteredExtents::Dataset {
     DsPtr ds;
     OGRLayer* layer = nullptr;
+    std::string rtree;  // a GeoPackage's R-tree table of the layer (quoted), or ""
 };
 
 FilteredExtents::FilteredExtents(const LayerRef& ref) : m_ds(std::make_unique<Dataset>()) {
@@ -784,16 +836,42 @@ FilteredExtents::FilteredExtents(const LayerRef& ref) : m_ds(std::make_unique<Da
     detail::GdalErrorCapture cap;
     m_ds->ds = open_vector(ref, "", cap);
     m_ds->layer = select_layer(m_ds->ds.get(), ref);
+    detail::GdalErrorCapture quiet;  // no R-tree table: ask GDAL's filter instead
+    m_ds->rtree = detail::geopackage_rtree_table(m_ds->ds.get(), m_ds->layer);
 }
 
 FilteredExtents::~FilteredExtents() = default;
 
 Box FilteredExtents::of(const Box& filter) {
     detail::GdalErrorCapture cap;
+    Box box;
+    if (!m_ds->rtree.empty()) {
+        // The features' boxes as the R-tree stores them (single precision, rounded outwards):
+        // every feature whose box meets the filter, hence every one GDAL's filter returns.
+        const std::string sql = fmt::format(
+            "SELECT MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) FROM {} WHERE maxx >= {:.17g} "
+            "AND minx <= {:.17g} AND maxy >= {:.17g} AND miny <= {:.17g}",
+            m_ds->rtree, filter.xmin, filter.xmax, filter.ymin, filter.ymax);
+        OGRLayer* res = m_ds->ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+        if (!res)
+            fail(ErrorKind::Io, fmt::format("cannot query the spatial index of '{}'{}",
+                                            m_ds->layer->GetName(), detail::gdal_reason(cap)));
+        OGRFeatureUniquePtr f(res->GetNextFeature());
+        if (f && f->GetFieldCount() == 4) {
+            bool all = true;
+            for (int i = 0; i < 4; ++i) all = all && f->IsFieldSetAndNotNull(i);
+            if (all) {
+                box.expand(Point{f->GetFieldAsDouble(0), f->GetFieldAsDouble(1)});
+                box.expand(Point{f->GetFieldAsDouble(2), f->GetFieldAsDouble(3)});
+            }
+        }
+        f.reset();
+        m_ds->ds->ReleaseResultSet(res);
+        return box;
+    }
     OGRLayer* layer = m_ds->layer;
     layer->SetSpatialFilterRect(filter.xmin, filter.ymin, filter.xmax, filter.ymax);
     layer->ResetReading();
-    Box box;
     for (OGRFeatureUniquePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
         const OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty()) continue;

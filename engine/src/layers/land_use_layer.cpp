@@ -60,6 +60,7 @@ LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseRead
     ro.encoding_option = req.policy.naming.option("encoding");
     ro.progress = req.progress;
     ro.spatial_filter = req.spatial_filter;
+    ro.threads = req.threads;
     VectorLayer raw = read_polygon_layer(parse_layer_ref(layer_ref), ro);
     LandUseLayer lu;
     auto extra = std::move(raw.extra);

@@ -179,13 +179,17 @@ void delete_features(const std::string& path, std::int64_t first, std::int64_t l
     GDALClose(GDALDataset::ToHandle(ds));
 }
 
-// 40,000 features with the ids 12,001-20,000 and every 7th id of 30,001-38,000 deleted: with 4
-// threads the ids split into 9 ranges, two of them empty.
-TEST(VectorLayerParallel, RangesOfFeatureIdsWithGapsKeepFileOrder) {
-    const std::string dir = test::temp_dir("vector_layer_parallel_ranges");
-    const std::string path = dir + "/gaps.gpkg";
+// A GeoPackage of 40,000 features with the ids 12,001-20,000 and every 7th id of 30,001-38,000
+// deleted: with 4 threads the ids split into 9 ranges, two of them empty.
+std::string layer_with_gaps(const std::string& name) {
+    const std::string path = test::temp_dir(name) + "/gaps.gpkg";
     test::write_ogr(path, "GPKG", {big_layer(40000)});
     delete_features(path, 12001, 20000, 30001, 38000, 7);
+    return path;
+}
+
+TEST(VectorLayerParallel, RangesOfFeatureIdsWithGapsKeepFileOrder) {
+    const std::string path = layer_with_gaps("vector_layer_parallel_ranges");
     const VectorLayer one = read_polygon_layer(ref_of(path), options(1));
     // What was written, less what was deleted: 40,000 - 8,000 - 1,143.
     ASSERT_EQ(one.fids.size(), 30857u);
@@ -196,6 +200,46 @@ TEST(VectorLayerParallel, RangesOfFeatureIdsWithGapsKeepFileOrder) {
     for (int threads : {2, 4}) {
         SCOPED_TRACE(threads);
         expect_same(one, read_polygon_layer(ref_of(path), options(threads)));
+    }
+}
+
+// A spatially filtered read (as the chunked tabulate does): of the GeoPackage with gaps (its
+// R-tree gives the ids, read in parts) and of a shapefile with a .qix index (GDAL's filter, on
+// one thread): in feature id order, the same for 1, 2 and 4 threads, and exactly the features
+// whose squares meet the rectangle (its sides fall between squares).
+TEST(VectorLayerParallel, FilteredReadInFeatureIdOrderForAnyThreads) {
+    const std::string shp = test::temp_dir("vector_layer_parallel_filtered_shp") + "/zones.shp";
+    test::write_ogr(shp, "ESRI Shapefile", {big_layer(40000)});
+    {
+        GDALDataset* ds = GDALDataset::FromHandle(
+            GDALOpenEx(shp.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+        ASSERT_NE(ds, nullptr);
+        ds->ExecuteSQL("CREATE SPATIAL INDEX ON zones", nullptr, nullptr);
+        GDALClose(GDALDataset::ToHandle(ds));
+    }
+    for (const std::string& path : {layer_with_gaps("vector_layer_parallel_filtered"), shp}) {
+        SCOPED_TRACE(path);
+        const VectorLayer all = read_polygon_layer(ref_of(path), options(1));
+        const Box box{100.20075, 30.00575, 100.40075, 30.03575};
+        std::vector<std::int64_t> expected;
+        for (std::size_t i = 0; i < all.fids.size(); ++i) {
+            const Box b = all.polygons[i].bounds();
+            if (!b.empty() && b.xmax >= box.xmin && b.xmin <= box.xmax && b.ymax >= box.ymin &&
+                b.ymin <= box.ymax)
+                expected.push_back(all.fids[i]);
+        }
+        // Rows 6-35 of 200 squares each, less the deleted ids and the features without geometry.
+        ASSERT_GT(expected.size(), 3000u);
+        ASSERT_LT(expected.size(), 6001u);
+        LayerReadOptions o = options(1);
+        o.spatial_filter = box;
+        const VectorLayer one = read_polygon_layer(ref_of(path), o);
+        EXPECT_EQ(one.fids, expected);
+        for (int threads : {2, 4}) {
+            SCOPED_TRACE(threads);
+            o.threads = threads;
+            expect_same(one, read_polygon_layer(ref_of(path), o));
+        }
     }
 }
 

@@ -21,8 +21,10 @@
 // or output that is not UTF-8 is an InvalidInput naming the file, the field, the feature and
 // the encoding option; never mojibake.
 // Thread-safety: each call opens its own dataset; calls may run concurrently.
-// Features are read in file order on the calling thread and converted in chunks on
-// `threads` threads (oneTBB arena), then merged in file order.
+// With `threads` > 1, a GeoPackage layer spanning 8,192 feature ids or more is read by ranges of
+// ids, each of `threads` threads with its own dataset reading and converting whole ranges; any
+// other layer is read on the calling thread and converted in chunks on `threads` threads (oneTBB
+// arena). Either way the features are merged in file order on the calling thread.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -60,14 +62,17 @@ struct LayerReadOptions {
     // DEFAULT none: features read of the layer's count, label "zones" (reading a national
     // layer takes a minute; the count is GDAL's fast one, or unknown and then not reported).
     ProgressSink* progress = nullptr;
-    // DEFAULT 1: threads converting the features (fields, geometry, coordinate checks; 0 = all
-    // cores). GDAL reads on the calling thread; the result (order, ids, warnings, the first
-    // error in feature order, GDAL's messages) is the same for any number of threads.
+    // DEFAULT 1: threads reading (a large GeoPackage, see above) or converting the features
+    // (fields, geometry, coordinate checks; 0 = all cores). The result (order, ids, warnings,
+    // the first error in feature order, GDAL's messages) is the same for any number of threads.
     int threads = 1;
-    // DEFAULT none: every feature. Else only the features GDAL's spatial filter returns for this
-    // rectangle (layer coordinates): every feature whose geometry meets it, and possibly others
-    // whose bounding box meets it. Features keep file order; an empty result is no error (a
-    // filtered read never fails for "no features" or "every geometry empty").
+    // DEFAULT none: every feature. Else only the features meeting this rectangle (layer
+    // coordinates): every feature whose geometry meets it, and possibly others whose bounding
+    // box meets it (a GeoPackage with an R-tree gives exactly those whose bounding box meets it,
+    // other layers what GDAL's spatial filter returns). Features come in ascending feature id order
+    // (GDAL returns them in its spatial index's order; they are sorted), which is file order for a
+    // GeoPackage and a shapefile. An empty result is no error (a filtered read never fails for "no
+    // features" or "every geometry empty").
     std::optional<Box> spatial_filter;
 };
 
@@ -111,9 +116,12 @@ struct LayerScan {
 };
 LayerScan scan_layer(const LayerRef& ref);
 
-// The bounding boxes of the features GDAL's spatial filter returns for rectangles (see
-// LayerReadOptions::spatial_filter), on one dataset opened once for many rectangles (a chunked
-// read asks one per chunk, ops/tabulate/). Geometries are read by GDAL but not converted.
+// The bounding box of the features meeting rectangles, on one dataset opened once for many
+// rectangles (a chunked read asks one per chunk, ops/tabulate/). A GeoPackage with an R-tree
+// answers from the R-tree's boxes (single precision, rounded outwards), without reading
+// geometries: a box holding every feature whose box meets the rectangle, hence every feature a
+// filtered read returns for it (LayerReadOptions::spatial_filter), possibly a little larger.
+// Other layers answer from the geometries GDAL's spatial filter returns (read, not converted).
 // Thread-safety: not thread-safe (it holds a GDAL dataset); one instance per thread.
 class FilteredExtents {
   public:
@@ -123,8 +131,8 @@ class FilteredExtents {
     FilteredExtents(const FilteredExtents&) = delete;
     FilteredExtents& operator=(const FilteredExtents&) = delete;
 
-    // The bounding box of the features the filter returns for `filter` (layer coordinates);
-    // empty when none (or only null and empty geometries).
+    // The box for `filter` (layer coordinates, see above); empty when no feature meets it (or
+    // only null and empty geometries).
     Box of(const Box& filter);
 
   private:

@@ -50,9 +50,12 @@ struct LandUseReadOptions {
     // The option that gave the layer, named when the class field is missing (DEFAULT none).
     LayerPolicy policy = LayerPolicy::overlay();  // assumed CRS, encoding, naming
     ProgressSink* progress = nullptr;
+    // DEFAULT 1: threads reading the layer (io/vector_layer.hpp LayerReadOptions::threads; the
+    // result is the same for any count).
+    int threads = 1;
     // DEFAULT none: every parcel. Else the parcels GDAL's spatial filter returns for this
-    // rectangle (io/vector_layer.hpp LayerReadOptions::spatial_filter), in file order; none is
-    // no error.
+    // rectangle (io/vector_layer.hpp LayerReadOptions::spatial_filter), in feature id order;
+    // none is no error.
     std::optional<Box> spatial_filter;
 };
 

@@ -66,6 +66,7 @@ LandUseLayer read_year(const std::string& ref, const char* role, const SurveyCha
     ro.role = role;
     ro.policy = req.policy;
     ro.progress = req.progress;
+    ro.threads = req.threads;
     LandUseLayer lu = read_land_use_layer(ref, ro);
     if (t0)
         conform(lu.layer, t0->layer.crs, t0->text, req.policy, req.threads);

@@ -64,6 +64,7 @@ LandUseReadOptions read_options(const TabulateRequest& req) {
     ro.check_field = req.check_field;
     ro.policy = req.policy;
     ro.progress = req.progress;
+    ro.threads = req.threads;
     return ro;
 }
 

@@ -7,9 +7,9 @@
 // The grid: about features / per_chunk cells over the layer's extent (ParcelChunkGrid,
 // parcel_chunks.hpp); a parcel belongs to the cell of the first vertex of its geometry as read,
 // a zone to the cell of its bounding box's centre. For each cell, Q is the cell plus its zones'
-// boxes and B the box of the parcels GDAL's spatial filter returns for Q (io FilteredExtents, one
-// dataset for the whole run); the parcels returned for B are read, put in feature-id order and
-// tabulated against the cell's zones. The result is byte for byte that of the whole-layer run.
+// boxes and B a box holding every parcel that meets Q (io FilteredExtents, one dataset for the
+// whole run: a GeoPackage's R-tree boxes); the parcels meeting B are read (in feature-id order)
+// and tabulated against the cell's zones. The result is byte for byte that of the whole-layer run.
 //
 // Progress (req.progress): label "tabulate chunks", done = the parcels owned by the cells
 // finished so far, total = the layer's feature count (GDAL's); the last update is (total, total).

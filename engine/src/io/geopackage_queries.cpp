@@ -1,4 +1,4 @@
-#include "fid_ranges.hpp"
+#include "geopackage_queries.hpp"
 
 #include <fmt/format.h>
 #include <ogrsf_frmts.h>
@@ -62,6 +62,74 @@ std::vector<FidRange> geopackage_fid_ranges(GDALDataset* ds, OGRLayer* layer, in
         out.push_back({static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + start),
                        static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + end - 1)});
         start = end;
+    }
+    return out;
+}
+
+std::string geopackage_rtree_table(GDALDataset* ds, OGRLayer* layer) {
+    const GDALDriver* drv = ds->GetDriver();
+    if (!drv || std::strcmp(drv->GetDescription(), "GPKG") != 0) return "";
+    const char* geom = layer->GetGeometryColumn();
+    const char* fid = layer->GetFIDColumn();
+    if (!geom || !*geom || !fid || !*fid) return "";
+    const std::string name = std::string("rtree_") + layer->GetName() + "_" + geom;
+    std::string literal = "'";
+    for (char c : name) {
+        if (c == '\'') literal += '\'';
+        literal += c;
+    }
+    literal += "'";
+    const std::string sql =
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = " + literal;
+    OGRLayer* res = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (!res) return "";
+    bool found = false;
+    {
+        OGRFeatureUniquePtr f(res->GetNextFeature());
+        found = f && f->GetFieldCount() == 1 && f->GetFieldAsInteger64(0) == 1;
+    }
+    ds->ReleaseResultSet(res);
+    return found ? quoted(name.c_str()) : "";
+}
+
+std::optional<std::vector<std::int64_t>> geopackage_rtree_ids(GDALDataset* ds,
+                                                              const std::string& rtree,
+                                                              const Box& rect) {
+    const std::string sql = fmt::format(
+        "SELECT id FROM {} WHERE maxx >= {:.17g} AND minx <= {:.17g} AND maxy >= {:.17g} AND "
+        "miny <= {:.17g}",
+        rtree, rect.xmin, rect.xmax, rect.ymin, rect.ymax);
+    OGRLayer* res = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (!res) return std::nullopt;
+    std::vector<std::int64_t> ids;
+    bool ok = res->GetLayerDefn()->GetFieldCount() == 1;
+    for (OGRFeatureUniquePtr f(ok ? res->GetNextFeature() : nullptr); f;
+         f.reset(res->GetNextFeature())) {
+        if (!f->IsFieldSetAndNotNull(0)) {
+            ok = false;
+            break;
+        }
+        ids.push_back(f->GetFieldAsInteger64(0));
+    }
+    ds->ReleaseResultSet(res);
+    if (!ok) return std::nullopt;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+std::vector<std::string> fid_list_filters(OGRLayer* layer, const std::vector<std::int64_t>& ids,
+                                          std::size_t per_part) {
+    std::vector<std::string> out;
+    const std::string col = quoted(layer->GetFIDColumn());
+    for (std::size_t start = 0; start < ids.size(); start += per_part) {
+        const std::size_t end = std::min(ids.size(), start + per_part);
+        std::string f = col + " IN (";
+        for (std::size_t i = start; i < end; ++i) {
+            if (i > start) f += ',';
+            f += std::to_string(ids[i]);
+        }
+        out.push_back(f + ")");
     }
     return out;
 }
