@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <future>
 #include <map>
 
 #include "redline/core/error.hpp"
@@ -84,10 +85,10 @@ namespace {
 
 // Inputs: sizes, digests, CRSs (manifest and report). A file serving several roles (one
 // GeoPackage with every planning layer) is hashed once.
+// The inputs' roles, files, sizes and CRSs; their SHA-256 digests are left to input_digests.
 std::vector<ReportInputInfo> describe_inputs(ReportContext& ctx) {
     const ReportConfig& cfg = ctx.config();
     std::vector<ReportInputInfo> out;
-    std::map<std::string, std::string> digests;
     for (const auto& [role, path] : cfg.input_files()) {
         ReportInputInfo info;
         info.role = role;
@@ -98,11 +99,6 @@ std::vector<ReportInputInfo> describe_inputs(ReportContext& ctx) {
             info.layer = value.substr(path.size() + 1);
         std::error_code ec;
         info.size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
-        if (fs::is_regular_file(path, ec)) {
-            auto it = digests.find(path);
-            if (it == digests.end()) it = digests.emplace(path, sha256_file_hex(path)).first;
-            info.sha256 = it->second;
-        }
         std::string wkt;
         if (role == "landcover_t0" || role == "landcover_t1")
             wkt = ctx.stage(role, [&] { return GdalRasterSource::open(path)->info().crs_wkt; });
@@ -115,6 +111,19 @@ std::vector<ReportInputInfo> describe_inputs(ReportContext& ctx) {
         out.push_back(info);
     }
     return out;
+}
+
+// The SHA-256 digest of every input that is a regular file, each file hashed once. Hashing the
+// national GeoPackage takes seconds on one core: compute_report runs this on a thread of its own
+// beside the maps, which draw on one core.
+std::map<std::string, std::string> input_digests(const std::vector<ReportInputInfo>& inputs) {
+    std::map<std::string, std::string> digests;
+    for (const auto& info : inputs) {
+        std::error_code ec;
+        if (fs::is_regular_file(info.path, ec) && !digests.count(info.path))
+            digests.emplace(info.path, sha256_file_hex(info.path));
+    }
+    return digests;
 }
 
 // report.json's "land": the computed land area beside the official reference.
@@ -294,7 +303,7 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
 
     ReportContext ctx(cfg, ro);
     res.inputs = describe_inputs(ctx);
-    ctx.lap("inputs (digests, CRSs)");
+    ctx.lap("inputs (CRSs)");
     ctx.current_landcover();  // the reference frame
     if (cfg.has("land")) {
         res.land = land_summary(ctx);
@@ -319,9 +328,16 @@ ReportResult compute_report(const ReportConfig& cfg, const ReportRunOptions& ro)
     }
     res.change_matrix = ctx.change_matrix;
     res.warnings = render_for_cli(ctx.warnings());  // report files: the CLI's words
+    auto digests = std::async(std::launch::async, input_digests, std::cref(res.inputs));
     res.map = draw_map(ctx);
     res.web_map = web_map_layers(ctx);
     ctx.lap("interactive map");
+    const std::map<std::string, std::string> sha = digests.get();
+    for (auto& info : res.inputs) {
+        auto it = sha.find(info.path);
+        if (it != sha.end()) info.sha256 = it->second;
+    }
+    ctx.lap("inputs' digests (beside the maps)");
     return res;
 }
 
