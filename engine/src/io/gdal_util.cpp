@@ -38,6 +38,7 @@ std::vector<std::string> GdalErrorCapture::take_messages(std::size_t first) {
 
 void GdalErrorCapture::append_messages(std::vector<std::string>&& messages) {
     for (auto& m : messages) m_messages.push_back(std::move(m));
+    messages.clear();  // moved from: appending them again must add nothing
 }
 
 void ensure_gdal_registered() {

@@ -22,7 +22,8 @@ class GdalErrorCapture {
     // Removes and returns the messages from index `first` on (to re-order them, e.g. when
     // features read on this thread are converted on others).
     std::vector<std::string> take_messages(std::size_t first);
-    // Appends messages captured elsewhere (another thread's capture), in order.
+    // Appends messages captured elsewhere (another thread's capture), in order, and empties
+    // `messages`.
     void append_messages(std::vector<std::string>&& messages);
 
   private:

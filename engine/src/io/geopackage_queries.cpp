@@ -19,6 +19,31 @@ std::string quoted(const char* name) {
     return out + "\"";
 }
 
+// An SQL string literal in single quotes, inner quotes doubled.
+std::string literal(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+// Whether `name` is a table of the dataset (not a view: a view's rows come in its own order).
+bool is_table(GDALDataset* ds, const std::string& name) {
+    const std::string sql =
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = " + literal(name);
+    OGRLayer* res = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (!res) return false;
+    bool found = false;
+    {
+        OGRFeatureUniquePtr f(res->GetNextFeature());
+        found = f && f->GetFieldCount() == 1 && f->GetFieldAsInteger64(0) == 1;
+    }
+    ds->ReleaseResultSet(res);
+    return found;
+}
+
 }  // namespace
 
 std::vector<FidRange> geopackage_fid_ranges(GDALDataset* ds, OGRLayer* layer, int max_parts,
@@ -29,8 +54,9 @@ std::vector<FidRange> geopackage_fid_ranges(GDALDataset* ds, OGRLayer* layer, in
     if (!drv || std::strcmp(drv->GetDescription(), "GPKG") != 0) return out;
     const char* fid = layer->GetFIDColumn();
     if (!fid || !*fid) return out;
-    // A view or an SQL result layer has no table of its own to range over.
+    // A view has its own order (and no id range of its own): only tables are split.
     const char* table = layer->GetName();
+    if (!is_table(ds, table)) return out;
     const std::string sql = fmt::format("SELECT MIN({0}), MAX({0}) FROM {1} WHERE {0} IS NOT NULL",
                                         quoted(fid), quoted(table));
     OGRLayer* res = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
@@ -72,24 +98,9 @@ std::string geopackage_rtree_table(GDALDataset* ds, OGRLayer* layer) {
     const char* geom = layer->GetGeometryColumn();
     const char* fid = layer->GetFIDColumn();
     if (!geom || !*geom || !fid || !*fid) return "";
+    if (!is_table(ds, layer->GetName())) return "";
     const std::string name = std::string("rtree_") + layer->GetName() + "_" + geom;
-    std::string literal = "'";
-    for (char c : name) {
-        if (c == '\'') literal += '\'';
-        literal += c;
-    }
-    literal += "'";
-    const std::string sql =
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = " + literal;
-    OGRLayer* res = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
-    if (!res) return "";
-    bool found = false;
-    {
-        OGRFeatureUniquePtr f(res->GetNextFeature());
-        found = f && f->GetFieldCount() == 1 && f->GetFieldAsInteger64(0) == 1;
-    }
-    ds->ReleaseResultSet(res);
-    return found ? quoted(name.c_str()) : "";
+    return is_table(ds, name) ? quoted(name.c_str()) : "";
 }
 
 std::optional<std::vector<std::int64_t>> geopackage_rtree_ids(GDALDataset* ds,

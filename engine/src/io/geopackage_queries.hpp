@@ -1,8 +1,9 @@
 #pragma once
 // Private to io/: what vector_layer.cpp asks a GeoPackage in SQL rather than through GDAL's
-// feature reading: the range of a layer's feature ids, split so that several threads, each with
-// its own dataset, read it at once; and the name of the layer's R-tree table, whose boxes give
-// the extent of the features meeting a rectangle without reading their geometries.
+// feature reading: the range of a table's feature ids, split so that several threads, each with
+// its own dataset, read it at once; and the layer's R-tree table, whose boxes give the ids of
+// the features meeting a rectangle (read in parts the same way) and their extent, without
+// reading any geometry. Views are not split (their rows come in the view's own order).
 //
 // A GeoPackage feature table's id is its SQLite rowid (an INTEGER PRIMARY KEY): GDAL returns the
 // features of an unfiltered layer in ascending id order, and a filter "fid >= a AND fid <= b"
@@ -27,7 +28,7 @@ struct FidRange {
 
 // Ranges covering every feature id of `layer`, in ascending order, about `min_span` ids or more
 // each and at most `max_parts` of them. Empty (read the layer serially) when the dataset is not a
-// GeoPackage, the layer is not a plain table with an id column, the ids cannot be queried, or
+// GeoPackage, the layer is not a table (a view) with an id column, the ids cannot be queried, or
 // the layer spans fewer than 2 * `min_span` ids.
 std::vector<FidRange> geopackage_fid_ranges(GDALDataset* ds, OGRLayer* layer, int max_parts,
                                             std::int64_t min_span);
@@ -37,7 +38,7 @@ std::string fid_range_filter(OGRLayer* layer, const FidRange& range);
 
 // The name, quoted for SQL, of the R-tree table (GeoPackage extension gpkg_rtree_index, named
 // rtree_<table>_<geometry column>) holding `layer`'s feature boxes; "" when the dataset is not a
-// GeoPackage or the layer has no such table.
+// GeoPackage, the layer is a view, or it has no such table.
 std::string geopackage_rtree_table(GDALDataset* ds, OGRLayer* layer);
 
 // The ids, ascending, of the features whose box in the R-tree table `rtree` meets the rectangle

@@ -565,7 +565,8 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
         std::atomic<std::size_t> next{0};
         std::atomic<bool> stop{false};
         std::atomic<std::uint64_t> read_count{0};
-        auto worker = [&] {
+        std::exception_ptr worker_failure;  // outside any part (e.g. no memory): under `mu`
+        auto read_parts = [&] {
             detail::GdalErrorCapture wcap;
             DsPtr wds;
             OGRLayer* wl = nullptr;
@@ -587,7 +588,8 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                         fail(ErrorKind::Io,
                              fmt::format("cannot read layer '{}' in '{}': GDAL refused the "
                                          "feature id filter '{}'{}",
-                                         vl.label, ref.path, filter, detail::gdal_reason(wcap)));
+                                         vl.label, ref.path, filter.substr(0, 80),
+                                         detail::gdal_reason(wcap)));
                     wl->ResetReading();
                     while (!stop.load()) {
                         OGRFeatureUniquePtr f(wl->GetNextFeature());
@@ -609,13 +611,28 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                         read_count.fetch_add(1, std::memory_order_relaxed);
                         if (failed) break;  // no later feature can be the first failure
                     }
+                    // SQLite returns a part in rowid order; should it not, the part is sorted.
+                    auto by_fid = [](const Record& a, const Record& b) { return a.fid < b.fid; };
+                    if (!std::is_sorted(part.recs.begin(), part.recs.end(), by_fid))
+                        std::stable_sort(part.recs.begin(), part.recs.end(), by_fid);
+                    part.trailing = wcap.take_messages(base);
                 } catch (...) {
                     part.error = std::current_exception();
                 }
-                part.trailing = wcap.take_messages(base);
                 {
                     std::lock_guard<std::mutex> lock(mu);
                     part.done = true;
+                }
+                cv.notify_all();
+            }
+        };
+        auto worker = [&] {
+            try {
+                read_parts();
+            } catch (...) {
+                {
+                    std::lock_guard<std::mutex> lock(mu);
+                    if (!worker_failure) worker_failure = std::current_exception();
                 }
                 cv.notify_all();
             }
@@ -638,8 +655,10 @@ VectorLayer read_layer(const LayerRef& ref, const LayerReadOptions& opts, Want w
                 {
                     std::unique_lock<std::mutex> lock(mu);
                     if (cv.wait_for(lock, std::chrono::milliseconds(250),
-                                    [&] { return parts[k].done; }))
+                                    [&] { return parts[k].done || worker_failure; })) {
+                        if (!parts[k].done) std::rethrow_exception(worker_failure);
                         break;
+                    }
                 }
                 if (expected > 0)
                     opts.progress->update(std::min<std::uint64_t>(read_count.load(), expected),
@@ -853,9 +872,10 @@ Box FilteredExtents::of(const Box& filter) {
             "AND minx <= {:.17g} AND maxy >= {:.17g} AND miny <= {:.17g}",
             m_ds->rtree, filter.xmin, filter.xmax, filter.ymin, filter.ymax);
         OGRLayer* res = m_ds->ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
-        if (!res)
-            fail(ErrorKind::Io, fmt::format("cannot query the spatial index of '{}'{}",
-                                            m_ds->layer->GetName(), detail::gdal_reason(cap)));
+        if (!res) {
+            m_ds->rtree.clear();  // from now on, GDAL's filter (below)
+            return of(filter);
+        }
         OGRFeatureUniquePtr f(res->GetNextFeature());
         if (f && f->GetFieldCount() == 4) {
             bool all = true;

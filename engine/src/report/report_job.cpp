@@ -83,9 +83,8 @@ nlohmann::json ReportResult::to_json() const {
 
 namespace {
 
-// Inputs: sizes, digests, CRSs (manifest and report). A file serving several roles (one
-// GeoPackage with every planning layer) is hashed once.
-// The inputs' roles, files, sizes and CRSs; their SHA-256 digests are left to input_digests.
+// Inputs (manifest and report): roles, files, sizes and CRSs; their SHA-256 digests are left to
+// input_digests.
 std::vector<ReportInputInfo> describe_inputs(ReportContext& ctx) {
     const ReportConfig& cfg = ctx.config();
     std::vector<ReportInputInfo> out;
@@ -113,7 +112,8 @@ std::vector<ReportInputInfo> describe_inputs(ReportContext& ctx) {
     return out;
 }
 
-// The SHA-256 digest of every input that is a regular file, each file hashed once. Hashing the
+// The SHA-256 digest of every input that is a regular file, each file hashed once (one GeoPackage
+// may serve several roles). Hashing the
 // national GeoPackage takes seconds on one core: compute_report runs this on a thread of its own
 // beside the maps, which draw on one core.
 std::map<std::string, std::string> input_digests(const std::vector<ReportInputInfo>& inputs) {

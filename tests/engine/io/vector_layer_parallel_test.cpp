@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -179,8 +181,18 @@ void delete_features(const std::string& path, std::int64_t first, std::int64_t l
     GDALClose(GDALDataset::ToHandle(ds));
 }
 
+// Runs SQL statements (GDAL's dialect for the format) on the dataset, opened for update.
+void run_sql(const std::string& path, std::initializer_list<const char*> statements) {
+    GDALDataset* ds = GDALDataset::FromHandle(
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+    ASSERT_NE(ds, nullptr);
+    for (const char* sql : statements) ds->ExecuteSQL(sql, nullptr, nullptr);
+    GDALClose(GDALDataset::ToHandle(ds));
+}
+
 // A GeoPackage of 40,000 features with the ids 12,001-20,000 and every 7th id of 30,001-38,000
-// deleted: with 4 threads the ids split into 9 ranges, two of them empty.
+// deleted: with 2 or 4 threads the ids split into 9 ranges of 4,444 or 4,445 ids (1-4,444,
+// 4,445-8,888, ...), one of them (13,333-17,776) empty.
 std::string layer_with_gaps(const std::string& name) {
     const std::string path = test::temp_dir(name) + "/gaps.gpkg";
     test::write_ogr(path, "GPKG", {big_layer(40000)});
@@ -210,13 +222,7 @@ TEST(VectorLayerParallel, RangesOfFeatureIdsWithGapsKeepFileOrder) {
 TEST(VectorLayerParallel, FilteredReadInFeatureIdOrderForAnyThreads) {
     const std::string shp = test::temp_dir("vector_layer_parallel_filtered_shp") + "/zones.shp";
     test::write_ogr(shp, "ESRI Shapefile", {big_layer(40000)});
-    {
-        GDALDataset* ds = GDALDataset::FromHandle(
-            GDALOpenEx(shp.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
-        ASSERT_NE(ds, nullptr);
-        ds->ExecuteSQL("CREATE SPATIAL INDEX ON zones", nullptr, nullptr);
-        GDALClose(GDALDataset::ToHandle(ds));
-    }
+    run_sql(shp, {"CREATE SPATIAL INDEX ON zones"});
     for (const std::string& path : {layer_with_gaps("vector_layer_parallel_filtered"), shp}) {
         SCOPED_TRACE(path);
         const VectorLayer all = read_polygon_layer(ref_of(path), options(1));
@@ -243,17 +249,71 @@ TEST(VectorLayerParallel, FilteredReadInFeatureIdOrderForAnyThreads) {
     }
 }
 
-// Bad coordinates in features 3,000 and 37,000 (the first and the last of 9 ranges with 4
-// threads), then only in 37,000: each time the first in feature order is reported.
+// Bad coordinates at the end of the first range (fid 4,444) and at the start of the second
+// (fid 4,445, read at the same time by the other thread, so often finished first), and in the
+// last range (fid 37,001): each time the first in feature order is reported.
 TEST(VectorLayerParallel, FirstErrorAcrossRangesOfFeatureIds) {
     const std::string dir = test::temp_dir("vector_layer_parallel_range_errors");
     OgrLayerSpec spec = big_layer(40000);
     spec.features[37000].wkt = "POLYGON((100 97,101 97,101 98,100 97))";
     expect_failure(dir + "/late.gpkg", spec,
                    {"feature 'Z37000' (fid 37001) has the coordinate (100, 97)"});
-    spec.features[3000].wkt = "POLYGON((100 95,101 95,101 96,100 95))";
-    expect_failure(dir + "/both.gpkg", spec,
-                   {"feature 'Z3000' (fid 3001) has the coordinate (100, 95)"});
+    spec.features[4444].wkt = "POLYGON((100 96,101 96,101 97,100 96))";
+    expect_failure(dir + "/second.gpkg", spec,
+                   {"feature 'Z4444' (fid 4445) has the coordinate (100, 96)"});
+    spec.features[4443].wkt = "POLYGON((100 95,101 95,101 96,100 95))";
+    expect_failure(dir + "/first.gpkg", spec,
+                   {"feature 'Z4443' (fid 4444) has the coordinate (100, 95)"});
+}
+
+// A shapefile cut to two thirds of its size: GDAL fails on the records past the cut. One thread
+// and two give the same message, which counts each failed record once and gives GDAL's reason
+// (one thread used to count them twice, and lost the reason).
+TEST(VectorLayerParallel, TruncatedShapefileSameMessageForOneAndTwoThreads) {
+    const std::string path = test::temp_dir("vector_layer_parallel_truncated") + "/zones.shp";
+    test::write_ogr(path, "ESRI Shapefile", {big_layer(300)});
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) * 2 / 3);
+    auto message = [&](int threads) {
+        try {
+            read_polygon_layer(ref_of(path), options(threads));
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::Io) << e.what();
+            return std::string(e.what());
+        }
+        ADD_FAILURE() << "no error";
+        return std::string();
+    };
+    const std::string one = message(1);
+    EXPECT_EQ(message(2), one);
+    // The records past the cut: the last 100 of 300.
+    EXPECT_NE(one.find("GDAL failed on 100 record(s) of its 300 feature(s)"), std::string::npos)
+        << one;
+    EXPECT_NE(one.find("(GDAL: "), std::string::npos) << one;
+}
+
+// A GeoPackage view with its own order (names, then ids descending) over a table of 20,000
+// features: views are not split into id ranges, so every thread count gives the view's order.
+TEST(VectorLayerParallel, AViewKeepsItsOwnOrder) {
+    const std::string path = test::temp_dir("vector_layer_parallel_view") + "/view.gpkg";
+    test::write_ogr(path, "GPKG", {big_layer(20000)});
+    run_sql(path, {"CREATE VIEW v AS SELECT fid AS fid, geom, code, grp, kind FROM zones "
+                   "ORDER BY grp, fid DESC",
+                   "INSERT INTO gpkg_contents (table_name, identifier, data_type, srs_id) "
+                   "VALUES ('v', 'v', 'features', 0)",
+                   "INSERT INTO gpkg_geometry_columns (table_name, column_name, "
+                   "geometry_type_name, srs_id, z, m) VALUES ('v', 'geom', 'POLYGON', 0, 0, 0)"});
+    LayerRef ref = ref_of(path);
+    ref.layer = "v";
+    const VectorLayer one = read_polygon_layer(ref, options(1));
+    // The view's order: group G0 (i % 7 == 0) first, ids descending.
+    ASSERT_EQ(one.fids.size(), 20000u);
+    EXPECT_EQ(one.ids[0], "Z19999");
+    EXPECT_EQ(one.groups[0], "G0");
+    EXPECT_EQ(one.ids[1], "Z19992");
+    for (int threads : {2, 4}) {
+        SCOPED_TRACE(threads);
+        expect_same(one, read_polygon_layer(ref, options(threads)));
+    }
 }
 
 }  // namespace

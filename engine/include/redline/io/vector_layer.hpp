@@ -21,10 +21,14 @@
 // or output that is not UTF-8 is an InvalidInput naming the file, the field, the feature and
 // the encoding option; never mojibake.
 // Thread-safety: each call opens its own dataset; calls may run concurrently.
-// With `threads` > 1, a GeoPackage layer spanning 8,192 feature ids or more is read by ranges of
-// ids, each of `threads` threads with its own dataset reading and converting whole ranges; any
-// other layer is read on the calling thread and converted in chunks on `threads` threads (oneTBB
-// arena). Either way the features are merged in file order on the calling thread.
+// A GeoPackage table is read in parts, each a filter on feature ids, by up to `threads` threads
+// (std::thread), each with its own dataset, reading and converting whole parts; the calling
+// thread merges the parts in id order (file order). The parts are ranges of ids when the layer
+// is read whole (with `threads` > 1, for a table spanning 8,192 ids or more), and the ids its
+// R-tree gives when it is filtered by a rectangle (always, even with one thread). Any other read
+// (other formats, views, a GeoPackage without R-tree) is read by GDAL on the calling thread and
+// converted in chunks on `threads` threads (oneTBB arena), then merged in file order; a filtered
+// one is put in feature id order first.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,9 +66,11 @@ struct LayerReadOptions {
     // DEFAULT none: features read of the layer's count, label "zones" (reading a national
     // layer takes a minute; the count is GDAL's fast one, or unknown and then not reported).
     ProgressSink* progress = nullptr;
-    // DEFAULT 1: threads reading (a large GeoPackage, see above) or converting the features
-    // (fields, geometry, coordinate checks; 0 = all cores). The result (order, ids, warnings,
-    // the first error in feature order, GDAL's messages) is the same for any number of threads.
+    // DEFAULT 1: threads reading (a GeoPackage, see above) or converting the features (fields,
+    // geometry, coordinate checks; 0 = all cores). The result (order, ids, warnings, the first
+    // error in feature order, GDAL's messages) is the same for any number of threads on a
+    // readable layer. On a damaged file GDAL's messages may differ: a read in parts goes on in
+    // the parts after a bad page, and its count of failed records then covers them too.
     int threads = 1;
     // DEFAULT none: every feature. Else only the features meeting this rectangle (layer
     // coordinates): every feature whose geometry meets it, and possibly others whose bounding

@@ -53,9 +53,9 @@ struct LandUseReadOptions {
     // DEFAULT 1: threads reading the layer (io/vector_layer.hpp LayerReadOptions::threads; the
     // result is the same for any count).
     int threads = 1;
-    // DEFAULT none: every parcel. Else the parcels GDAL's spatial filter returns for this
-    // rectangle (io/vector_layer.hpp LayerReadOptions::spatial_filter), in feature id order;
-    // none is no error.
+    // DEFAULT none: every parcel. Else the parcels meeting this rectangle, in feature id order
+    // (io/vector_layer.hpp LayerReadOptions::spatial_filter: in a GeoPackage with an R-tree,
+    // those whose bounding box meets it); none is no error.
     std::optional<Box> spatial_filter;
 };
 
