@@ -249,6 +249,38 @@ TEST(VectorLayerParallel, FilteredReadInFeatureIdOrderForAnyThreads) {
     }
 }
 
+// The documented difference of the two filtered paths, which also shows which one ran: a frame
+// (a square with a square hole) and a rectangle inside the hole. A GeoPackage with an R-tree
+// returns the frame, whose bounding box meets the rectangle; a shapefile through GDAL's filter
+// (which tests the geometry) does not. Both return the frame for a rectangle crossing it.
+TEST(VectorLayerParallel, GeoPackageFilterGoesByBoundingBoxes) {
+    OgrLayerSpec spec;
+    spec.fields = {{"code", OFTString}, {"grp", OFTString}, {"kind", OFTString}};
+    OgrFeature frame;
+    frame.wkt =
+        "POLYGON((100 30,101 30,101 31,100 31,100 30),"
+        "(100.1 30.1,100.1 30.9,100.9 30.9,100.9 30.1,100.1 30.1))";
+    frame.values = {"F", "G", "K"};
+    spec.features = {frame};
+    const std::string dir = test::temp_dir("vector_layer_parallel_boxes");
+    test::write_ogr(dir + "/frame.gpkg", "GPKG", {spec});
+    test::write_ogr(dir + "/frame.shp", "ESRI Shapefile", {spec});
+    const Box in_hole{100.4, 30.4, 100.6, 30.6}, crossing{100.05, 30.4, 100.6, 30.6};
+    for (int threads : {1, 2}) {
+        SCOPED_TRACE(threads);
+        LayerReadOptions o = options(threads);
+        o.spatial_filter = in_hole;
+        EXPECT_EQ(read_polygon_layer(ref_of(dir + "/frame.gpkg"), o).ids,
+                  std::vector<std::string>{"F"});
+        EXPECT_TRUE(read_polygon_layer(ref_of(dir + "/frame.shp"), o).ids.empty());
+        o.spatial_filter = crossing;
+        EXPECT_EQ(read_polygon_layer(ref_of(dir + "/frame.gpkg"), o).ids,
+                  std::vector<std::string>{"F"});
+        EXPECT_EQ(read_polygon_layer(ref_of(dir + "/frame.shp"), o).ids,
+                  std::vector<std::string>{"F"});
+    }
+}
+
 // Bad coordinates at the end of the first range (fid 4,444) and at the start of the second
 // (fid 4,445, read at the same time by the other thread, so often finished first), and in the
 // last range (fid 37,001): each time the first in feature order is reported.
