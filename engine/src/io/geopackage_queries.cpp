@@ -29,6 +29,18 @@ std::string literal(const std::string& text) {
     return out + "'";
 }
 
+bool is_geopackage(GDALDataset* ds) {
+    const GDALDriver* drv = ds->GetDriver();
+    return drv && std::strcmp(drv->GetDescription(), "GPKG") == 0;
+}
+
+// The condition on an R-tree's boxes that they meet `rect`.
+std::string rtree_meets(const Box& rect) {
+    return fmt::format(
+        "maxx >= {:.17g} AND minx <= {:.17g} AND maxy >= {:.17g} AND miny <= {:.17g}", rect.xmin,
+        rect.xmax, rect.ymin, rect.ymax);
+}
+
 // Whether `name` is a table of the dataset (not a view: a view's rows come in its own order).
 bool is_table(GDALDataset* ds, const std::string& name) {
     const std::string sql =
@@ -49,9 +61,7 @@ bool is_table(GDALDataset* ds, const std::string& name) {
 std::vector<FidRange> geopackage_fid_ranges(GDALDataset* ds, OGRLayer* layer, int max_parts,
                                             std::int64_t min_span) {
     std::vector<FidRange> out;
-    if (max_parts < 2 || min_span < 1) return out;
-    const GDALDriver* drv = ds->GetDriver();
-    if (!drv || std::strcmp(drv->GetDescription(), "GPKG") != 0) return out;
+    if (max_parts < 2 || min_span < 1 || !is_geopackage(ds)) return out;
     const char* fid = layer->GetFIDColumn();
     if (!fid || !*fid) return out;
     // A view has its own order (and no id range of its own): only tables are split.
@@ -93,8 +103,7 @@ std::vector<FidRange> geopackage_fid_ranges(GDALDataset* ds, OGRLayer* layer, in
 }
 
 std::string geopackage_rtree_table(GDALDataset* ds, OGRLayer* layer) {
-    const GDALDriver* drv = ds->GetDriver();
-    if (!drv || std::strcmp(drv->GetDescription(), "GPKG") != 0) return "";
+    if (!is_geopackage(ds)) return "";
     const char* geom = layer->GetGeometryColumn();
     const char* fid = layer->GetFIDColumn();
     if (!geom || !*geom || !fid || !*fid) return "";
@@ -106,10 +115,7 @@ std::string geopackage_rtree_table(GDALDataset* ds, OGRLayer* layer) {
 std::optional<std::vector<std::int64_t>> geopackage_rtree_ids(GDALDataset* ds,
                                                               const std::string& rtree,
                                                               const Box& rect) {
-    const std::string sql = fmt::format(
-        "SELECT id FROM {} WHERE maxx >= {:.17g} AND minx <= {:.17g} AND maxy >= {:.17g} AND "
-        "miny <= {:.17g}",
-        rtree, rect.xmin, rect.xmax, rect.ymin, rect.ymax);
+    const std::string sql = fmt::format("SELECT id FROM {} WHERE {}", rtree, rtree_meets(rect));
     OGRLayer* res = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (!res) return std::nullopt;
     std::vector<std::int64_t> ids;
@@ -127,6 +133,29 @@ std::optional<std::vector<std::int64_t>> geopackage_rtree_ids(GDALDataset* ds,
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
+}
+
+std::optional<Box> geopackage_rtree_extent(GDALDataset* ds, const std::string& rtree,
+                                           const Box& rect) {
+    const std::string sql =
+        fmt::format("SELECT MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) FROM {} WHERE {}", rtree,
+                    rtree_meets(rect));
+    OGRLayer* res = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (!res) return std::nullopt;
+    Box box;
+    {
+        OGRFeatureUniquePtr f(res->GetNextFeature());
+        if (f && f->GetFieldCount() == 4) {
+            bool all = true;
+            for (int i = 0; i < 4; ++i) all = all && f->IsFieldSetAndNotNull(i);
+            if (all) {
+                box.expand(Point{f->GetFieldAsDouble(0), f->GetFieldAsDouble(1)});
+                box.expand(Point{f->GetFieldAsDouble(2), f->GetFieldAsDouble(3)});
+            }
+        }
+    }
+    ds->ReleaseResultSet(res);
+    return box;
 }
 
 std::vector<std::string> fid_list_filters(OGRLayer* layer, const std::vector<std::int64_t>& ids,

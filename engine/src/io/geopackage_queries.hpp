@@ -48,6 +48,12 @@ std::optional<std::vector<std::int64_t>> geopackage_rtree_ids(GDALDataset* ds,
                                                               const std::string& rtree,
                                                               const Box& rect);
 
+// The box of the boxes in the R-tree table `rtree` that meet the rectangle (single precision,
+// rounded outwards: it holds every feature whose box meets it); empty when none do; nullopt
+// when the query fails.
+std::optional<Box> geopackage_rtree_extent(GDALDataset* ds, const std::string& rtree,
+                                           const Box& rect);
+
 // Attribute filters (SQLite syntax) selecting `ids` (ascending) in parts of at most `per_part`
 // ids, in order; none for no ids.
 std::vector<std::string> fid_list_filters(OGRLayer* layer, const std::vector<std::int64_t>& ids,

@@ -866,28 +866,10 @@ Box FilteredExtents::of(const Box& filter) {
     Box box;
     if (!m_ds->rtree.empty()) {
         // The features' boxes as the R-tree stores them (single precision, rounded outwards):
-        // every feature whose box meets the filter, hence every one GDAL's filter returns.
-        const std::string sql = fmt::format(
-            "SELECT MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) FROM {} WHERE maxx >= {:.17g} "
-            "AND minx <= {:.17g} AND maxy >= {:.17g} AND miny <= {:.17g}",
-            m_ds->rtree, filter.xmin, filter.xmax, filter.ymin, filter.ymax);
-        OGRLayer* res = m_ds->ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
-        if (!res) {
-            m_ds->rtree.clear();  // from now on, GDAL's filter (below)
-            return of(filter);
-        }
-        OGRFeatureUniquePtr f(res->GetNextFeature());
-        if (f && f->GetFieldCount() == 4) {
-            bool all = true;
-            for (int i = 0; i < 4; ++i) all = all && f->IsFieldSetAndNotNull(i);
-            if (all) {
-                box.expand(Point{f->GetFieldAsDouble(0), f->GetFieldAsDouble(1)});
-                box.expand(Point{f->GetFieldAsDouble(2), f->GetFieldAsDouble(3)});
-            }
-        }
-        f.reset();
-        m_ds->ds->ReleaseResultSet(res);
-        return box;
+        // every feature whose box meets the filter, hence every one a filtered read returns.
+        if (auto from_rtree = detail::geopackage_rtree_extent(m_ds->ds.get(), m_ds->rtree, filter))
+            return *from_rtree;
+        m_ds->rtree.clear();  // the query failed: from now on, GDAL's filter (below)
     }
     OGRLayer* layer = m_ds->layer;
     layer->SetSpatialFilterRect(filter.xmin, filter.ymin, filter.xmax, filter.ymax);

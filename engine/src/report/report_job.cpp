@@ -113,9 +113,8 @@ std::vector<ReportInputInfo> describe_inputs(ReportContext& ctx) {
 }
 
 // The SHA-256 digest of every input that is a regular file, each file hashed once (one GeoPackage
-// may serve several roles). Hashing the
-// national GeoPackage takes seconds on one core: compute_report runs this on a thread of its own
-// beside the maps, which draw on one core.
+// may serve several roles). Hashing the national GeoPackage takes seconds on one core:
+// compute_report runs this on a thread of its own beside the maps, which draw on one core.
 std::map<std::string, std::string> input_digests(const std::vector<ReportInputInfo>& inputs) {
     std::map<std::string, std::string> digests;
     for (const auto& info : inputs) {

@@ -21,29 +21,6 @@
 namespace redline::tabulate_detail {
 namespace {
 
-// The parcels in feature-id order (a spatial filter returns them in its index's order).
-void sort_by_fid(LandUseLayer& lu) {
-    if (std::is_sorted(lu.fids.begin(), lu.fids.end())) return;
-    std::vector<std::size_t> order(lu.fids.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t x, std::size_t y) { return lu.fids[x] < lu.fids[y]; });
-    const auto permute = [&](auto& v) {
-        if (v.empty()) return;
-        std::remove_reference_t<decltype(v)> out;
-        out.reserve(v.size());
-        for (std::size_t i : order) out.push_back(std::move(v[i]));
-        v = std::move(out);
-    };
-    permute(lu.fids);
-    permute(lu.layer.ids);
-    permute(lu.layer.groups);
-    permute(lu.layer.geoms);
-    permute(lu.classes);
-    permute(lu.coefficients);
-    permute(lu.recorded);
-}
-
 // The first vertex of a geometry as read (the point that assigns a parcel to its chunk).
 std::optional<Point> first_vertex(const MultiPolygon& mp) {
     for (const auto& poly : mp.polygons)
@@ -121,8 +98,7 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
         const Box b = extents.of(q);
         if (b.empty()) continue;
         ro.spatial_filter = b;
-        LandUseLayer lu = read_land_use_layer(req.landuse, ro);
-        sort_by_fid(lu);
+        LandUseLayer lu = read_land_use_layer(req.landuse, ro);  // in feature-id order
         const std::size_t n = lu.layer.size();
         std::vector<std::uint8_t> own(n, 0);
         for (std::size_t i = 0; i < n; ++i) {
