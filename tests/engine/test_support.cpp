@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <numbers>
+#include <vector>
 
 #include "redline/core/option_name.hpp"
 #include "redline/geodesy/crs_description.hpp"
@@ -49,6 +52,41 @@ MultiPolygon polygon(std::vector<std::vector<Point>> rings) {
     return mp;
 }
 
+namespace {
+
+// The directories temp_dir made in this process. At exit they are removed when every test of
+// the process passed, and kept (and named on stderr) for a look when one failed: a full test
+// run otherwise leaves gigabytes under /tmp.
+class TempDirs {
+  public:
+    void add(const std::filesystem::path& p) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        dirs_.push_back(p);
+    }
+    ~TempDirs() {
+        const auto* unit = ::testing::UnitTest::GetInstance();
+        const bool keep = unit != nullptr && unit->Failed();
+        for (const auto& p : dirs_) {
+            std::error_code ec;
+            if (keep)
+                std::fprintf(stderr, "test files kept in %s\n", p.string().c_str());
+            else
+                std::filesystem::remove_all(p, ec);
+        }
+    }
+
+  private:
+    std::mutex mutex_;
+    std::vector<std::filesystem::path> dirs_;
+};
+
+TempDirs& temp_dirs() {
+    static TempDirs dirs;
+    return dirs;
+}
+
+}  // namespace
+
 std::string temp_dir(const std::string& name) {
     // One directory per process: ctest runs every test case in a process of its own, two at a
     // time, and two cases of one fixture (or two builds' test runs) must not share a directory
@@ -57,6 +95,7 @@ std::string temp_dir(const std::string& name) {
              ("redline-test-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(p);
     std::filesystem::create_directories(p);
+    temp_dirs().add(p);
     return p.string();
 }
 

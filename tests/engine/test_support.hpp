@@ -22,6 +22,7 @@ MultiPolygon polygon(std::vector<std::vector<Point>> rings);
 // the centre lies inside).
 Ring star_ring(std::mt19937& rng, double cx, double cy, double r, int n);
 // A fresh empty directory under the system temp dir, of its own for this process (name + pid).
+// Removed when the process exits with every test passed; kept and named on stderr otherwise.
 std::string temp_dir(const std::string& name);
 // CGCS2000 Albers PROJ string (docs/geodesy.md#equal-area-albers).
 extern const char* const kAlbers;
