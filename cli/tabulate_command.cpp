@@ -92,7 +92,10 @@ void add_tabulate_command(CLI::App& app) {
         "with\n"
         "their locations, unless --on-overlap first counts each overlapping area once, for the "
         "first\n"
-        "parcel in feature order. Results are exact sums: the same bytes for any --threads.");
+        "parcel in feature order. Results are exact sums: the same bytes for any --threads.\n\n"
+        "Memory: a layer of more than 50,000 parcels with a spatial index (a GeoPackage, a File\n"
+        "Geodatabase with its .spx, a shapefile with a .qix) is read by spatial chunks, so memory\n"
+        "stays near one chunk's parcels; other layers are read whole (docs/land-use-survey.md).");
     cmd->add_option("--landuse", args->req.landuse,
                     "Land-use polygon layer as PATH[:LAYER] (e.g. dltb_2023.gdb:DLTB, a GBK "
                     "shapefile, a GeoPackage)")

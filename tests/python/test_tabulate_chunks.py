@@ -176,3 +176,26 @@ def test_indexed_shapefile_by_chunks(tmp_path):
     assert [(r["zone"], r["class"], r["parcels"]) for r in rows] == [(r["zone"], r["class"], r["parcels"])
                                                                       for r in rows_gpkg]
     assert [r["area_m2"] for r in rows] == pytest.approx([r["area_m2"] for r in rows_gpkg], rel=1e-12, abs=1e-6)
+
+
+def test_file_geodatabase_by_chunks(tmp_path):
+    """A File Geodatabase (the survey's usual delivery) has a spatial index (.spx) that GDAL filters by
+    rectangle, so it is read by chunks too; the bytes equal its whole read, and its rows the GeoPackage's
+    to the rounding of the geodatabase's coordinate grid."""
+    from osgeo import gdal
+    lu, zones = survey(tmp_path, GK39, 39580000, 3300000, seed=13)
+    gdb = str(tmp_path / "lu.gdb")
+    gdal.VectorTranslate(gdb, str(lu), format="OpenFileGDB", geometryType="MULTIPOLYGON")
+    assert list((tmp_path / "lu.gdb").glob("*.spx"))
+    ref = f"{gdb}:DLTB"
+    done, total = chunks_used(ref, zones, TINY)
+    assert done == total and total >= 20
+    assert chunks_used(ref, zones, {}) is None  # the default reads this small layer whole
+    for extra in ((), ("--check-field", "TBMJ", "--check-output", tmp_path / "check.csv")):
+        whole, out = same_run(tmp_path, ref, zones, *extra)
+        assert whole.returncode == 0, whole.stderr
+    _, out_gpkg = tabulate(tmp_path, lu, zones, "gpkg")
+    rows, rows_gpkg = read_json(out)["rows"], read_json(out_gpkg)["rows"]
+    assert [(r["zone"], r["class"], r["parcels"]) for r in rows] == [(r["zone"], r["class"], r["parcels"])
+                                                                      for r in rows_gpkg]
+    assert [r["area_m2"] for r in rows] == pytest.approx([r["area_m2"] for r in rows_gpkg], rel=1e-9, abs=1e-3)

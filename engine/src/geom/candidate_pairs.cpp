@@ -1,7 +1,14 @@
 #include "redline/geom/candidate_pairs.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <cmath>
+
+#include "redline/exec/ordered_executor.hpp"
 
 namespace redline {
 namespace {
@@ -10,7 +17,9 @@ namespace {
 // building a GEOS rectangle per box cost more than the queries.
 class BoxTree {
   public:
-    explicit BoxTree(const std::vector<Box>& boxes) : m_boxes(boxes) {
+    // `parallel`: sort with the current task arena's threads. The orders sorted by are total
+    // (ties broken by index), so the tree is the same either way.
+    BoxTree(const std::vector<Box>& boxes, bool parallel) : m_boxes(boxes), m_parallel(parallel) {
         std::vector<Entry> entries;
         for (std::size_t j = 0; j < boxes.size(); ++j)
             if (!boxes[j].empty()) entries.push_back(Entry{boxes[j], j});
@@ -31,11 +40,13 @@ class BoxTree {
         }
     }
 
-    // Calls hit(j) for every box j that intersects q (closed boxes).
+    using Stack = std::vector<std::pair<std::size_t, std::size_t>>;  // (level, node)
+
+    // Calls hit(j) for every box j that intersects q (closed boxes). `stack`: scratch space.
     template <class F>
-    void query(const Box& q, F&& hit) const {
+    void query(const Box& q, Stack& stack, F&& hit) const {
         if (m_levels.empty()) return;
-        std::vector<std::pair<std::size_t, std::size_t>> stack;  // (level, node)
+        stack.clear();
         for (std::size_t k = 0; k < m_levels.back().size(); ++k)
             stack.emplace_back(m_levels.size() - 1, k);
         while (!stack.empty()) {
@@ -55,6 +66,7 @@ class BoxTree {
 
   private:
     static constexpr std::size_t kFanout = 10;
+    static constexpr std::size_t kParallelSort = 1 << 14;  // entries; fewer sort serially
     struct Entry {
         Box box;
         std::size_t id;
@@ -68,21 +80,32 @@ class BoxTree {
     static double cy(const Box& b) { return 0.5 * (b.ymin + b.ymax); }
 
     // Slices of about sqrt(n / fanout) nodes by x centre, each slice sorted by y centre.
-    static void str_sort(std::vector<Entry>& e) {
+    void str_sort(std::vector<Entry>& e) const {
         const std::size_t nodes = (e.size() + kFanout - 1) / kFanout;
         const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(double(nodes))));
         const std::size_t per_slice = std::max<std::size_t>(1, slices) * kFanout;
-        std::sort(e.begin(), e.end(), [](const Entry& a, const Entry& b) {
+        auto by_x = [](const Entry& a, const Entry& b) {
             return cx(a.box) < cx(b.box) || (cx(a.box) == cx(b.box) && a.id < b.id);
-        });
-        for (std::size_t s = 0; s < e.size(); s += per_slice) {
+        };
+        auto by_y = [](const Entry& a, const Entry& b) {
+            return cy(a.box) < cy(b.box) || (cy(a.box) == cy(b.box) && a.id < b.id);
+        };
+        const bool parallel = m_parallel && e.size() > kParallelSort;
+        if (parallel)
+            tbb::parallel_sort(e.begin(), e.end(), by_x);
+        else
+            std::sort(e.begin(), e.end(), by_x);
+        auto sort_slice = [&](std::size_t s) {
             const auto last =
                 e.begin() + static_cast<std::ptrdiff_t>(std::min(e.size(), s + per_slice));
-            std::sort(e.begin() + static_cast<std::ptrdiff_t>(s), last,
-                      [](const Entry& a, const Entry& b) {
-                          return cy(a.box) < cy(b.box) || (cy(a.box) == cy(b.box) && a.id < b.id);
-                      });
-        }
+            std::sort(e.begin() + static_cast<std::ptrdiff_t>(s), last, by_y);
+        };
+        const std::size_t count = (e.size() + per_slice - 1) / per_slice;
+        if (parallel)
+            tbb::parallel_for(std::size_t{0}, count,
+                              [&](std::size_t k) { sort_slice(k * per_slice); });
+        else
+            for (std::size_t k = 0; k < count; ++k) sort_slice(k * per_slice);
     }
 
     // Consecutive runs of kFanout entries (already in their final order) become nodes.
@@ -101,40 +124,71 @@ class BoxTree {
     const std::vector<Box>& m_boxes;
     std::vector<std::size_t> m_items;         // box indices in leaf order
     std::vector<std::vector<Node>> m_levels;  // [0] leaves' parents ... back() the root level
+    bool m_parallel = false;
 };
 
-// Calls visit(i, sorted hits of b) for every i of `a`.
-template <class Visit>
-void query_all(const std::vector<Box>& a, const std::vector<Box>& b, Visit&& visit) {
-    const BoxTree tree(b);
-    std::vector<std::size_t> hits;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        hits.clear();
-        if (!a[i].empty()) {
-            tree.query(a[i], [&](std::size_t j) { hits.push_back(j); });
+// Boxes of `a` per block of the parallel query: enough work per task to hide its scheduling.
+constexpr std::size_t kQueryBlock = 4096;
+
+// The pairs of every i of `a` in order: keep(i, j, out) appends (i, j) for each sorted hit j of
+// b that it keeps. With several threads, blocks of `a` are queried in parallel into their own
+// lists, joined in block order: the same pairs in the same order for any thread count.
+template <class Keep>
+std::vector<IndexPair> query_all(const std::vector<Box>& a, const std::vector<Box>& b, int threads,
+                                 Keep&& keep) {
+    const int n = resolve_threads(threads);
+    auto run = [&](const BoxTree& tree, std::size_t begin, std::size_t end,
+                   std::vector<IndexPair>& out) {
+        std::vector<std::size_t> hits;
+        BoxTree::Stack stack;
+        for (std::size_t i = begin; i < end; ++i) {
+            if (a[i].empty()) continue;
+            hits.clear();
+            tree.query(a[i], stack, [&](std::size_t j) { hits.push_back(j); });
             std::sort(hits.begin(), hits.end());
+            for (std::size_t j : hits) keep(i, j, out);
         }
-        visit(i, hits);
+    };
+    std::vector<IndexPair> out;
+    if (n <= 1) {
+        const BoxTree tree(b, false);
+        run(tree, 0, a.size(), out);
+        return out;
     }
+    const std::size_t blocks = (a.size() + kQueryBlock - 1) / kQueryBlock;
+    std::vector<std::vector<IndexPair>> parts(blocks);
+    tbb::task_arena arena(n);
+    arena.execute([&] {
+        const BoxTree tree(b, true);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1), [&](const auto& r) {
+            for (std::size_t k = r.begin(); k < r.end(); ++k)
+                run(tree, k * kQueryBlock, std::min(a.size(), (k + 1) * kQueryBlock), parts[k]);
+        });
+    });
+    std::size_t total = 0;
+    for (const auto& part : parts) total += part.size();
+    out.reserve(total);
+    for (auto& part : parts) {
+        out.insert(out.end(), part.begin(), part.end());
+        std::vector<IndexPair>().swap(part);
+    }
+    return out;
 }
 
 }  // namespace
 
-std::vector<IndexPair> candidate_pairs(const std::vector<Box>& a, const std::vector<Box>& b) {
-    std::vector<IndexPair> out;
-    query_all(a, b, [&](std::size_t i, const std::vector<std::size_t>& hits) {
-        for (std::size_t j : hits) out.emplace_back(i, j);
+std::vector<IndexPair> candidate_pairs(const std::vector<Box>& a, const std::vector<Box>& b,
+                                       int threads) {
+    return query_all(a, b, threads, [](std::size_t i, std::size_t j, std::vector<IndexPair>& out) {
+        out.emplace_back(i, j);
     });
-    return out;
 }
 
-std::vector<IndexPair> candidate_pairs_self(const std::vector<Box>& boxes) {
-    std::vector<IndexPair> out;
-    query_all(boxes, boxes, [&](std::size_t i, const std::vector<std::size_t>& hits) {
-        for (std::size_t j : hits)
-            if (j > i) out.emplace_back(i, j);
-    });
-    return out;
+std::vector<IndexPair> candidate_pairs_self(const std::vector<Box>& boxes, int threads) {
+    return query_all(boxes, boxes, threads,
+                     [](std::size_t i, std::size_t j, std::vector<IndexPair>& out) {
+                         if (j > i) out.emplace_back(i, j);
+                     });
 }
 
 std::vector<Box> bounds_of(const std::vector<MultiPolygon>& geoms) {

@@ -59,7 +59,7 @@ MultiPolygon dissolve(const std::vector<const MultiPolygon*>& parts_in, int thre
 
     std::vector<Box> boxes(n);
     for (std::size_t i = 0; i < n; ++i) boxes[i] = parts[i]->bounds();
-    const std::vector<IndexPair> pairs = candidate_pairs_self(boxes);
+    const std::vector<IndexPair> pairs = candidate_pairs_self(boxes, threads);
     std::vector<std::size_t> first(n + 1, 0);
     for (const auto& [i, j] : pairs) ++first[i + 1];
     for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];

@@ -77,8 +77,9 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
         fail(ErrorKind::Internal, "find_overlaps: areas do not match the geometries");
 
     // Candidates grouped by a (sorted by b within each group).
-    const std::vector<IndexPair> pairs = opts.self ? candidate_pairs_self(bounds_of(a))
-                                                   : candidate_pairs(bounds_of(a), bounds_of(b));
+    const std::vector<IndexPair> pairs =
+        opts.self ? candidate_pairs_self(bounds_of(a), opts.threads)
+                  : candidate_pairs(bounds_of(a), bounds_of(b), opts.threads);
     std::vector<std::size_t> first(a.size() + 1, 0);
     for (const auto& [i, j] : pairs) ++first[i + 1];
     for (std::size_t i = 0; i < a.size(); ++i) first[i + 1] += first[i];

@@ -114,6 +114,33 @@ TEST(CandidatePairsTest, MatchesBruteForceOnAManyLevelTree) {
     EXPECT_EQ(candidate_pairs(few, boxes), cross);
 }
 
+TEST(CandidatePairsTest, SameForAnyNumberOfThreads) {
+    // Enough boxes for several query blocks (4,096 each) and a tree sorted in parallel.
+    std::mt19937 rng(11);
+    auto boxes = random_boxes(rng, 13000, 20000, 80);
+    boxes.push_back(Box{});
+    for (auto& b : random_boxes(rng, 3, 20000, 6000)) boxes.push_back(b);
+    std::vector<IndexPair> expected;
+    for (std::size_t i = 0; i < boxes.size(); ++i)
+        for (std::size_t j = i + 1; j < boxes.size(); ++j)
+            if (boxes[i].intersects(boxes[j])) expected.emplace_back(i, j);
+    ASSERT_GT(expected.size(), 2000u);
+    const std::vector<Box> few(boxes.begin(), boxes.begin() + 300);
+    std::vector<IndexPair> cross, cross_back;
+    for (std::size_t i = 0; i < few.size(); ++i)
+        for (std::size_t j = 0; j < boxes.size(); ++j)
+            if (few[i].intersects(boxes[j])) cross.emplace_back(i, j);
+    for (std::size_t i = 0; i < boxes.size(); ++i)
+        for (std::size_t j = 0; j < few.size(); ++j)
+            if (boxes[i].intersects(few[j])) cross_back.emplace_back(i, j);
+    for (int threads : {1, 2, 3, 0}) {
+        SCOPED_TRACE(threads);
+        EXPECT_EQ(candidate_pairs_self(boxes, threads), expected);
+        EXPECT_EQ(candidate_pairs(few, boxes, threads), cross);
+        EXPECT_EQ(candidate_pairs(boxes, few, threads), cross_back);
+    }
+}
+
 TEST(PolygonOverlapTest, ClassifiesEqualInsidePartialAndTouching) {
     const std::vector<MultiPolygon> a = {box(0, 0, 10, 10), box(20, 0, 30, 10), box(40, 0, 50, 10),
                                          box(60, 0, 70, 10), box(80, 0, 90, 10)};

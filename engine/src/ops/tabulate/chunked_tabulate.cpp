@@ -38,8 +38,10 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
     const int threads = req.threads;
     const LayerRef ref = parse_layer_ref(req.landuse);
     const LayerScan scan = scan_layer(ref);
-    if ((scan.driver != "GPKG" && scan.driver != "ESRI Shapefile") || !scan.fast_spatial_filter ||
-        scan.features <= static_cast<std::int64_t>(per_chunk) || scan.extent.empty())
+    if ((scan.driver != "GPKG" && scan.driver != "ESRI Shapefile" &&
+         scan.driver != "OpenFileGDB") ||
+        !scan.fast_spatial_filter || scan.features <= static_cast<std::int64_t>(per_chunk) ||
+        scan.extent.empty())
         return std::nullopt;
 
     // The layer's CRS, text and warnings: a read whose filter, beyond the extent, returns none.
