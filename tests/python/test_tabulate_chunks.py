@@ -95,6 +95,16 @@ def same_run(tmp_path, lu, zones, *extra):
     return whole, out_whole
 
 
+def assert_rows_like_geopackage(tmp_path, lu, zones, out, rel, abs):
+    """The rows of `out` (the layer in another format) are those of the GeoPackage `lu`: the same zones,
+    classes and parcel counts, areas to the format's rounding of coordinates."""
+    _, out_gpkg = tabulate(tmp_path, lu, zones, "gpkg")
+    rows, rows_gpkg = read_json(out)["rows"], read_json(out_gpkg)["rows"]
+    assert [(r["zone"], r["class"], r["parcels"]) for r in rows] == [(r["zone"], r["class"], r["parcels"])
+                                                                      for r in rows_gpkg]
+    assert [r["area_m2"] for r in rows] == pytest.approx([r["area_m2"] for r in rows_gpkg], rel=rel, abs=abs)
+
+
 @pytest.mark.parametrize("crs,x0,y0", [(ALBERS, 0, 3000000), (GK39, 39580000, 3300000)])
 def test_chunked_equals_whole_layer(tmp_path, crs, x0, y0):
     lu, zones = survey(tmp_path, crs, x0, y0)
@@ -171,11 +181,7 @@ def test_indexed_shapefile_by_chunks(tmp_path):
     assert done == total and total >= 20
     whole, out = same_run(tmp_path, shp, zones)
     assert whole.returncode == 0, whole.stderr
-    _, out_gpkg = tabulate(tmp_path, lu, zones, "gpkg")
-    rows, rows_gpkg = read_json(out)["rows"], read_json(out_gpkg)["rows"]
-    assert [(r["zone"], r["class"], r["parcels"]) for r in rows] == [(r["zone"], r["class"], r["parcels"])
-                                                                      for r in rows_gpkg]
-    assert [r["area_m2"] for r in rows] == pytest.approx([r["area_m2"] for r in rows_gpkg], rel=1e-12, abs=1e-6)
+    assert_rows_like_geopackage(tmp_path, lu, zones, out, rel=1e-12, abs=1e-6)
 
 
 def test_file_geodatabase_by_chunks(tmp_path):
@@ -194,8 +200,4 @@ def test_file_geodatabase_by_chunks(tmp_path):
     for extra in ((), ("--check-field", "TBMJ", "--check-output", tmp_path / "check.csv")):
         whole, out = same_run(tmp_path, ref, zones, *extra)
         assert whole.returncode == 0, whole.stderr
-    _, out_gpkg = tabulate(tmp_path, lu, zones, "gpkg")
-    rows, rows_gpkg = read_json(out)["rows"], read_json(out_gpkg)["rows"]
-    assert [(r["zone"], r["class"], r["parcels"]) for r in rows] == [(r["zone"], r["class"], r["parcels"])
-                                                                      for r in rows_gpkg]
-    assert [r["area_m2"] for r in rows] == pytest.approx([r["area_m2"] for r in rows_gpkg], rel=1e-9, abs=1e-3)
+    assert_rows_like_geopackage(tmp_path, lu, zones, out, rel=1e-9, abs=1e-3)
