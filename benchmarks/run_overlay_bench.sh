@@ -21,8 +21,11 @@ PORT=55433
 
 if ! ls /usr/share/postgresql/*/extension/postgis.control > /dev/null 2>&1; then
     echo "installing postgresql + postgis (apt-get)" >&2
-    apt-get install -y --no-install-recommends postgresql postgis > /dev/null ||
-        { apt-get update > /dev/null && apt-get install -y --no-install-recommends postgresql postgis > /dev/null; }
+    # postgresql-postgis: the extension for the default server (the 'postgis' package alone holds
+    # only its command-line tools when recommends are not installed).
+    apt-get install -y --no-install-recommends postgresql postgresql-postgis > /dev/null ||
+        { apt-get update > /dev/null &&
+            apt-get install -y --no-install-recommends postgresql postgresql-postgis > /dev/null; }
 fi
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
