@@ -64,6 +64,19 @@ Point point_on_surface(const detail::GeosContext& ctx, const GEOSGeometry* g) {
 
 constexpr std::size_t kTouchProofPoints = 4096;
 
+// The same polygons with the same rings, vertex for vertex in the same order.
+bool same_vertices(const MultiPolygon& a, const MultiPolygon& b) {
+    if (a.polygons.size() != b.polygons.size() || a.empty()) return false;
+    for (std::size_t p = 0; p < a.polygons.size(); ++p) {
+        const auto& ra = a.polygons[p].rings;
+        const auto& rb = b.polygons[p].rings;
+        if (ra.size() != rb.size()) return false;
+        for (std::size_t r = 0; r < ra.size(); ++r)
+            if (ra[r] != rb[r]) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
@@ -178,15 +191,29 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
                     continue;
                 }
             }
-            // A coverage's neighbours share edges vertex for vertex: prove that they only touch
-            // without an overlay; anything the test cannot prove takes the GEOS path below. The
-            // proof reads both polygons whole (O(n) per pair), so large ones go to prepared GEOS.
-            if (opts.self && a[i].num_points() + b[j].num_points() <= kTouchProofPoints &&
-                polygons_only_touch(a[i], b[j]))
+            // The same polygon, vertex for vertex (a parcel two survey years share): GEOS finds
+            // each containing the other, so the verdict is Equal with a's own area and geometry.
+            if (!opts.locate && same_vertices(a[i], b[j])) {
+                PolygonOverlap ov;
+                ov.a = i;
+                ov.b = j;
+                ov.kind = OverlapKind::Equal;
+                ov.area_m2 = area_a[i];
+                if (opts.keep_pieces) ov.piece = a[i];
+                out.push_back(std::move(ov));
                 continue;
+            }
+            // Neighbours of a coverage (or of two survey years) share edges vertex for vertex:
+            // prove that they only touch without an overlay, which GEOS would find to be a line or
+            // a point (no overlap); anything the test cannot prove takes the GEOS path below. The
+            // proof reads both polygons whole (O(n) per pair), so large ones go to prepared GEOS.
+            // Within one layer (self) most candidates are such neighbours, so it comes first;
+            // across layers (parcels in zones) most are apart or inside, decided just below.
+            const bool small = a[i].num_points() + b[j].num_points() <= kTouchProofPoints;
+            if (opts.self && small && polygons_only_touch(a[i], b[j])) continue;
             // Boundaries that do not meet at all (a parcel well inside a zone, or apart from
             // it): containment or disjointness without GEOS, the same verdicts as below.
-            if (!opts.locate && a[i].num_points() + b[j].num_points() <= kTouchProofPoints) {
+            if (!opts.locate && small) {
                 const Apart apart = polygons_apart(a[i], b[j]);
                 if (apart == Apart::Disjoint) continue;
                 if (apart == Apart::BInsideA || apart == Apart::AInsideB) {
@@ -201,6 +228,7 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
                     continue;
                 }
             }
+            if (!opts.self && small && polygons_only_touch(a[i], b[j])) continue;
             prepare_a();
             const GEOSGeometry* gb = w.geom(b, j);
             const char hit = GEOSPreparedIntersects_r(ctx.get(), pa, gb);

@@ -68,6 +68,25 @@ class Geos {
         EXPECT_NE(r, 2);
         return r == 1;
     }
+    // GEOSEquals (the same point set) and the area of GEOSIntersection.
+    bool equals(const MultiPolygon& a, const MultiPolygon& b) const {
+        GEOSGeometry* ga = make(a);
+        GEOSGeometry* gb = make(b);
+        const char r = GEOSEquals_r(m_c, ga, gb);
+        GEOSGeom_destroy_r(m_c, ga);
+        GEOSGeom_destroy_r(m_c, gb);
+        EXPECT_NE(r, 2);
+        return r == 1;
+    }
+    double intersection_area(const MultiPolygon& a, const MultiPolygon& b) const {
+        GEOSGeometry* ga = make(a);
+        GEOSGeometry* gb = make(b);
+        GEOSGeometry* x = GEOSIntersection_r(m_c, ga, gb);
+        double area = -1;
+        GEOSArea_r(m_c, x, &area);
+        for (GEOSGeometry* g : {x, ga, gb}) GEOSGeom_destroy_r(m_c, g);
+        return area;
+    }
     // Area of zone minus the union of the parts.
     double uncovered(const MultiPolygon& zone,
                      const std::vector<const MultiPolygon*>& parts) const {
@@ -87,6 +106,13 @@ class Geos {
   private:
     GEOSContextHandle_t m_c;
 };
+
+// Every ring of mp in order (one list per polygon), for comparing vertex for vertex.
+std::vector<std::vector<Ring>> rings_of(const MultiPolygon& mp) {
+    std::vector<std::vector<Ring>> out;
+    for (const auto& p : mp.polygons) out.push_back(p.rings);
+    return out;
+}
 
 // Checks the proof both ways round, its soundness against GEOS, and find_overlaps' verdict.
 void expect_touch(const MultiPolygon& a, const MultiPolygon& b, bool proven, bool overlap,
@@ -367,6 +393,46 @@ TEST(CoverageEdgesTest, SyntheticSurveyAgainstGeos) {
             const auto found = find_overlaps(
                 *layer, {}, areas, {}, [](const MultiPolygon& mp) { return planar_area(mp); }, oo);
             EXPECT_EQ(static_cast<int>(found.size()), overlapping);
+        }
+        // The two years against each other (not a self check): the pairs whose interiors meet,
+        // as GEOS finds them pair by pair; a parcel both years share is Equal with its own
+        // geometry and area, and every piece has GEOS's intersection area.
+        {
+            const Geos g;
+            std::vector<std::pair<std::size_t, std::size_t>> expected;
+            for (std::size_t i = 0; i < t0.size(); ++i)
+                for (std::size_t j = 0; j < t1.size(); ++j)
+                    if (t0[i].bounds().intersects(t1[j].bounds()) && g.interiors_meet(t0[i], t1[j]))
+                        expected.emplace_back(i, j);
+            std::vector<double> a0, a1;
+            for (const auto& p : t0) a0.push_back(planar_area(p));
+            for (const auto& p : t1) a1.push_back(planar_area(p));
+            for (int threads : {1, 2}) {
+                OverlapOptions oo;
+                oo.keep_pieces = true;
+                oo.threads = threads;
+                const auto found = find_overlaps(
+                    t0, t1, a0, a1, [](const MultiPolygon& mp) { return planar_area(mp); }, oo);
+                std::vector<std::pair<std::size_t, std::size_t>> got;
+                int equal = 0;
+                for (const auto& ov : found) {
+                    got.emplace_back(ov.a, ov.b);
+                    const bool same = rings_of(t0[ov.a]) == rings_of(t1[ov.b]);
+                    if (same) {
+                        ++equal;
+                        EXPECT_EQ(ov.kind, OverlapKind::Equal);
+                        EXPECT_EQ(ov.area_m2, a0[ov.a]);
+                        EXPECT_TRUE(rings_of(ov.piece) == rings_of(t0[ov.a]));
+                    }
+                    if (ov.kind == OverlapKind::Equal) {
+                        EXPECT_TRUE(g.equals(t0[ov.a], t1[ov.b]));
+                    }
+                    EXPECT_NEAR(planar_area(ov.piece), g.intersection_area(t0[ov.a], t1[ov.b]),
+                                1e-6 * a0[ov.a]);
+                }
+                EXPECT_EQ(got, expected);
+                EXPECT_GT(equal, static_cast<int>(t0.size()) * 9 / 10);  // most parcels stay
+            }
         }
         // Zones against parcels: polygons_apart's definite verdicts agree with GEOS.
         int definite = 0;

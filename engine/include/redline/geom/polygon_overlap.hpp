@@ -41,9 +41,11 @@ struct PolygonOverlap {
 };
 
 struct OverlapOptions {
-    // `b` is ignored and pairs (a, b) with a < b of the first set are used. A pair that
-    // geom/coverage_edges.hpp proves to only touch (a coverage's neighbours, shared edges vertex
-    // for vertex) is skipped without GEOS; the result is the same as GEOS's.
+    // `b` is ignored and pairs (a, b) with a < b of the first set are used.
+    // In every mode, a pair that geom/coverage_edges.hpp proves to only touch (a coverage's
+    // neighbours, shared edges vertex for vertex) is skipped without GEOS, and two polygons with
+    // the same vertices in the same order are Equal without GEOS (unless `locate`); the results
+    // are GEOS's.
     bool self = false;
     bool keep_pieces = false;  // DEFAULT false: fill PolygonOverlap::piece
     bool locate = false;       // DEFAULT false: fill PolygonOverlap::location (GEOS PointOnSurface)
