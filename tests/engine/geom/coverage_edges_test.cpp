@@ -58,26 +58,20 @@ class Geos {
         EXPECT_NE(r, 2);
         return r == 1;
     }
-    // GEOSDisjoint / GEOSContains(a, b).
-    bool predicate(const MultiPolygon& a, const MultiPolygon& b, bool contains) const {
+    enum class Predicate { Disjoint, Contains, Equals };
+    // GEOSDisjoint / GEOSContains / GEOSEquals (the same point set) of (a, b).
+    bool predicate(const MultiPolygon& a, const MultiPolygon& b, Predicate which) const {
         GEOSGeometry* ga = make(a);
         GEOSGeometry* gb = make(b);
-        const char r = contains ? GEOSContains_r(m_c, ga, gb) : GEOSDisjoint_r(m_c, ga, gb);
+        const char r = which == Predicate::Contains ? GEOSContains_r(m_c, ga, gb)
+                       : which == Predicate::Equals ? GEOSEquals_r(m_c, ga, gb)
+                                                    : GEOSDisjoint_r(m_c, ga, gb);
         GEOSGeom_destroy_r(m_c, ga);
         GEOSGeom_destroy_r(m_c, gb);
         EXPECT_NE(r, 2);
         return r == 1;
     }
-    // GEOSEquals (the same point set) and the area of GEOSIntersection.
-    bool equals(const MultiPolygon& a, const MultiPolygon& b) const {
-        GEOSGeometry* ga = make(a);
-        GEOSGeometry* gb = make(b);
-        const char r = GEOSEquals_r(m_c, ga, gb);
-        GEOSGeom_destroy_r(m_c, ga);
-        GEOSGeom_destroy_r(m_c, gb);
-        EXPECT_NE(r, 2);
-        return r == 1;
-    }
+    // The area of GEOSIntersection(a, b).
     double intersection_area(const MultiPolygon& a, const MultiPolygon& b) const {
         GEOSGeometry* ga = make(a);
         GEOSGeometry* gb = make(b);
@@ -227,17 +221,17 @@ Apart expect_apart(const MultiPolygon& a, const MultiPolygon& b) {
     const Apart swapped = polygons_apart(b, a);
     switch (r) {
         case Apart::Disjoint:
-            EXPECT_TRUE(g.predicate(a, b, false));
+            EXPECT_TRUE(g.predicate(a, b, Geos::Predicate::Disjoint));
             EXPECT_EQ(swapped, Apart::Disjoint);
             break;
         case Apart::BInsideA:
-            EXPECT_TRUE(g.predicate(a, b, true));
-            EXPECT_FALSE(g.predicate(b, a, true));
+            EXPECT_TRUE(g.predicate(a, b, Geos::Predicate::Contains));
+            EXPECT_FALSE(g.predicate(b, a, Geos::Predicate::Contains));
             EXPECT_EQ(swapped, Apart::AInsideB);
             break;
         case Apart::AInsideB:
-            EXPECT_TRUE(g.predicate(b, a, true));
-            EXPECT_FALSE(g.predicate(a, b, true));
+            EXPECT_TRUE(g.predicate(b, a, Geos::Predicate::Contains));
+            EXPECT_FALSE(g.predicate(a, b, Geos::Predicate::Contains));
             EXPECT_EQ(swapped, Apart::BInsideA);
             break;
         case Apart::Unknown:
@@ -425,7 +419,7 @@ TEST(CoverageEdgesTest, SyntheticSurveyAgainstGeos) {
                         EXPECT_TRUE(rings_of(ov.piece) == rings_of(t0[ov.a]));
                     }
                     if (ov.kind == OverlapKind::Equal) {
-                        EXPECT_TRUE(g.equals(t0[ov.a], t1[ov.b]));
+                        EXPECT_TRUE(g.predicate(t0[ov.a], t1[ov.b], Geos::Predicate::Equals));
                     }
                     EXPECT_NEAR(planar_area(ov.piece), g.intersection_area(t0[ov.a], t1[ov.b]),
                                 1e-6 * a0[ov.a]);
