@@ -55,21 +55,35 @@ bool collect_edges(const MultiPolygon& mp, const Box* filter, std::vector<Edge>&
     return true;
 }
 
-// The distinct vertices of mp inside `filter` (closed box), sorted.
-void sorted_vertices(const MultiPolygon& mp, const Box& filter, std::vector<Point>& v) {
+// Vertex sets at most this large are searched linearly, unsorted: for the small polygons of a
+// survey (an octagon has 8 vertices) a scan costs less than sorting.
+constexpr std::size_t kLinearVertices = 32;
+
+// The vertices of mp inside `filter` (closed box): when there are more than kLinearVertices,
+// distinct and sorted (has_vertex then searches them by bisection); else as they come, without
+// each ring's closing repeat.
+void vertices_in(const MultiPolygon& mp, const Box& filter, std::vector<Point>& v) {
     v.clear();
     for (const auto& poly : mp.polygons)
-        for (const auto& r : poly.rings)
-            for (const Point& p : r)
+        for (const auto& r : poly.rings) {
+            std::size_t n = r.size();
+            if (n > 1 && r.back() == r.front()) --n;
+            for (std::size_t i = 0; i < n; ++i) {
+                const Point& p = r[i];
                 if (p.x >= filter.xmin && p.x <= filter.xmax && p.y >= filter.ymin &&
                     p.y <= filter.ymax)
                     v.push_back(p);
+            }
+        }
+    if (v.size() <= kLinearVertices) return;
     std::sort(v.begin(), v.end(), less_point);
     v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-bool has_vertex(const std::vector<Point>& sorted, const Point& p) {
-    return std::binary_search(sorted.begin(), sorted.end(), p, less_point);
+// Whether p is one of the vertices `vertices_in` gave.
+bool has_vertex(const std::vector<Point>& v, const Point& p) {
+    if (v.size() <= kLinearVertices) return std::find(v.begin(), v.end(), p) != v.end();
+    return std::binary_search(v.begin(), v.end(), p, less_point);
 }
 
 bool opposite(double u, double v) { return (u < 0 && v > 0) || (u > 0 && v < 0); }
@@ -167,6 +181,9 @@ bool unshared_outside(const std::vector<Point>& own_vertices, const std::vector<
     return true;
 }
 
+// Edge pairs up to which polygons_only_touch tests every pair instead of sweeping.
+constexpr std::size_t kDirectPairs = 256;
+
 // Per-thread buffers of polygons_only_touch (called for millions of pairs).
 struct TouchScratch {
     std::vector<Edge> ea, eb;
@@ -183,36 +200,45 @@ bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b) {
     t.ea.clear();
     t.eb.clear();
     if (!collect_edges(a, &bb, t.ea) || !collect_edges(b, &ba, t.eb)) return false;
-    const EdgeSweep sweep(t.eb);
-    const std::vector<Edge>& ea = t.ea;
-    const std::vector<Edge>& eb = t.eb;
+    std::vector<Edge>& ea = t.ea;
+    std::vector<Edge>& eb = t.eb;
     t.sa.assign(ea.size(), 0);
     t.sb.assign(eb.size(), 0);
-    for (std::size_t i = 0; i < ea.size(); ++i) {
+    // Every pair of edges whose boxes meet: none may cross, and a shared edge must have the
+    // polygons' interiors on its two sides. The verdict does not depend on the order in which
+    // the pairs are met, so few edges are paired directly and many through a sweep.
+    auto check = [&](std::size_t i, const Edge& f) {
         const Edge& e = ea[i];
-        const bool ok = sweep.each_near(e.box, [&](const Edge& f) {
-            switch (classify(e, f)) {
-                case Contact::None:
-                case Contact::Endpoint:
-                    return true;
-                case Contact::Unknown:
-                    return false;
-                case Contact::Same: {
-                    // b's interior side relative to e's direction must be the other side.
-                    const bool b_left = f.p == e.p ? f.left : !f.left;
-                    if (b_left == e.left) return false;
-                    t.sa[i] = 1;
-                    t.sb[static_cast<std::size_t>(&f - eb.data())] = 1;
-                    return true;
-                }
+        switch (classify(e, f)) {
+            case Contact::None:
+            case Contact::Endpoint:
+                return true;
+            case Contact::Unknown:
+                return false;
+            case Contact::Same: {
+                // b's interior side relative to e's direction must be the other side.
+                const bool b_left = f.p == e.p ? f.left : !f.left;
+                if (b_left == e.left) return false;
+                t.sa[i] = 1;
+                t.sb[static_cast<std::size_t>(&f - eb.data())] = 1;
+                return true;
             }
-            return false;
-        });
-        if (!ok) return false;
+        }
+        return false;
+    };
+    if (ea.size() * eb.size() <= kDirectPairs) {
+        for (std::size_t i = 0; i < ea.size(); ++i)
+            for (const Edge& f : eb)
+                if (!check(i, f)) return false;
+    } else {
+        const EdgeSweep sweep(eb);
+        for (std::size_t i = 0; i < ea.size(); ++i)
+            if (!sweep.each_near(ea[i].box, [&](const Edge& f) { return check(i, f); }))
+                return false;
     }
     // Vertices outside the other's box are neither its vertices nor inside it.
-    sorted_vertices(a, bb, t.va);
-    sorted_vertices(b, ba, t.vb);
+    vertices_in(a, bb, t.va);
+    vertices_in(b, ba, t.vb);
     return unshared_outside(t.va, ea, t.sa, b, t.vb) && unshared_outside(t.vb, eb, t.sb, a, t.va);
 }
 
@@ -241,10 +267,17 @@ Apart polygons_apart(const MultiPolygon& a, const MultiPolygon& b) {
     t.ea.clear();
     t.eb.clear();
     if (!collect_edges(a, &bb, t.ea) || !collect_edges(b, &ba, t.eb)) return Apart::Unknown;
-    const EdgeSweep sweep(t.eb);
-    for (const Edge& e : t.ea)
-        if (!sweep.each_near(e.box, [&](const Edge& f) { return classify(e, f) == Contact::None; }))
-            return Apart::Unknown;
+    auto apart = [](const Edge& e, const Edge& f) { return classify(e, f) == Contact::None; };
+    if (t.ea.size() * t.eb.size() <= kDirectPairs) {
+        for (const Edge& e : t.ea)
+            for (const Edge& f : t.eb)
+                if (!apart(e, f)) return Apart::Unknown;
+    } else {
+        const EdgeSweep sweep(t.eb);
+        for (const Edge& e : t.ea)
+            if (!sweep.each_near(e.box, [&](const Edge& f) { return apart(e, f); }))
+                return Apart::Unknown;
+    }
     bool a_in = false, a_out = false, b_in = false, b_out = false;
     if (!rings_in(a, b, a_in, a_out) || !rings_in(b, a, b_in, b_out)) return Apart::Unknown;
     if (!a_in && !b_in) return Apart::Disjoint;
@@ -277,7 +310,7 @@ bool covered_by_parts(const MultiPolygon& zone, const std::vector<const MultiPol
     if (!collect_edges(zone, nullptr, zone_edges)) return false;
     const EdgeSweep sweep(zone_edges);
     std::vector<Point> zone_vertices;
-    sorted_vertices(zone, bz, zone_vertices);
+    vertices_in(zone, bz, zone_vertices);
     for (const Edge& f : edges) {
         const Edge reverse{f.q, f.p, true, f.box};
         if (std::binary_search(edges.begin(), edges.end(), reverse, less_edge))

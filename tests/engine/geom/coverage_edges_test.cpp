@@ -356,6 +356,79 @@ TEST(CoverageEdgesTest, RandomJitteredCoveragesWithAndWithoutDefects) {
     }
 }
 
+// A jittered n x n lattice whose cell sides are each cut into k + 1 edges by points both
+// neighbours share (jittered across the side): cells of 4 (k + 1) edges, so pairs of them are
+// tested through the sweep, not edge by edge.
+std::vector<MultiPolygon> fine_lattice(std::mt19937& rng, int n, double side, int k) {
+    std::uniform_real_distribution<double> jit(-0.2 * side, 0.2 * side),
+        across(-0.02 * side, 0.02 * side);
+    std::vector<Point> corner((n + 1) * (n + 1));
+    for (int j = 0; j <= n; ++j)
+        for (int i = 0; i <= n; ++i) {
+            const bool edge_x = i == 0 || i == n, edge_y = j == 0 || j == n;
+            corner[j * (n + 1) + i] = Point{5e5 + i * side + (edge_x ? 0 : jit(rng)),
+                                            3.4e6 + j * side + (edge_y ? 0 : jit(rng))};
+        }
+    // The points between two corners, from p to q, shared by the cells on either side.
+    auto cut = [&](const Point& p, const Point& q) {
+        std::vector<Point> pts;
+        const double dx = q.x - p.x, dy = q.y - p.y, len = std::hypot(dx, dy);
+        for (int m = 1; m <= k; ++m) {
+            const double t = static_cast<double>(m) / (k + 1), off = across(rng);
+            pts.push_back(Point{p.x + t * dx - off * dy / len, p.y + t * dy + off * dx / len});
+        }
+        return pts;
+    };
+    std::vector<std::vector<Point>> horizontal((n + 1) * n), vertical(n * (n + 1));
+    for (int j = 0; j <= n; ++j)
+        for (int i = 0; i < n; ++i)
+            horizontal[j * n + i] = cut(corner[j * (n + 1) + i], corner[j * (n + 1) + i + 1]);
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i <= n; ++i)
+            vertical[j * (n + 1) + i] = cut(corner[j * (n + 1) + i], corner[(j + 1) * (n + 1) + i]);
+    std::vector<MultiPolygon> cells;
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) {
+            std::vector<Point> ring{corner[j * (n + 1) + i]};
+            for (const Point& p : horizontal[j * n + i]) ring.push_back(p);
+            ring.push_back(corner[j * (n + 1) + i + 1]);
+            for (const Point& p : vertical[j * (n + 1) + i + 1]) ring.push_back(p);
+            ring.push_back(corner[(j + 1) * (n + 1) + i + 1]);
+            const auto& top = horizontal[(j + 1) * n + i];
+            for (auto it = top.rbegin(); it != top.rend(); ++it) ring.push_back(*it);
+            ring.push_back(corner[(j + 1) * (n + 1) + i]);
+            const auto& left = vertical[j * (n + 1) + i];
+            for (auto it = left.rbegin(); it != left.rend(); ++it) ring.push_back(*it);
+            cells.push_back(polygon({ring}));
+        }
+    return cells;
+}
+
+TEST(CoverageEdgesTest, ManyEdgedCellsGoThroughTheSweep) {
+    std::mt19937 rng(23);
+    std::vector<MultiPolygon> cells = fine_lattice(rng, 6, 100, 24);
+    ASSERT_EQ(cells[0].num_points(), 4u * 25 + 1);  // a side alone: 625 edge pairs per pair
+    int overlapping = 0;
+    const auto [pairs, proven] = check_pairs(cells, &overlapping);
+    EXPECT_EQ(overlapping, 0);
+    EXPECT_EQ(proven, pairs);
+    // A shrunk cell and an enlarged one: the neighbours of the enlarged one overlap it, and
+    // the shrunk one's boundary meets none of its neighbours' (apart, decided by the sweep).
+    cells[7] = scaled(cells[7], 1.04);
+    cells[27] = scaled(cells[27], 0.9);
+    overlapping = 0;
+    const auto [pairs2, proven2] = check_pairs(cells, &overlapping);
+    EXPECT_GT(overlapping, 0);
+    EXPECT_EQ(proven2 + overlapping, pairs2);
+    int disjoint = 0;
+    for (std::size_t j = 0; j < cells.size(); ++j)
+        if (j != 27 && cells[27].bounds().intersects(cells[j].bounds()) &&
+            expect_apart(cells[27], cells[j]) == Apart::Disjoint)
+            ++disjoint;
+    EXPECT_GT(disjoint, 0);
+    EXPECT_EQ(expect_apart(scaled(cells[14], 0.5), cells[14]), Apart::AInsideB);
+}
+
 TEST(CoverageEdgesTest, SyntheticSurveyAgainstGeos) {
     for (const std::int64_t defects : {std::int64_t{0}, std::int64_t{8}}) {
         SurveyOptions so;
