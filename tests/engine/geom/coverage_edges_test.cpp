@@ -268,9 +268,10 @@ TEST(CoverageEdgesTest, ApartHandMade) {
     EXPECT_EQ(expect_apart(two, both), Apart::Unknown);  // one part inside, one outside
 }
 
-// A jittered n x n lattice: cells share their corners exactly (a coverage of quads).
-std::vector<MultiPolygon> lattice(std::mt19937& rng, int n, double side) {
-    std::uniform_real_distribution<double> jit(-0.3 * side, 0.3 * side);
+// The (n + 1)^2 corners of an n x n lattice of cells of `side` metres, row by row, each moved
+// by up to `jitter` sides along x and y (the outer ones only along the outline).
+std::vector<Point> lattice_corners(std::mt19937& rng, int n, double side, double jitter) {
+    std::uniform_real_distribution<double> jit(-jitter * side, jitter * side);
     std::vector<Point> pts((n + 1) * (n + 1));
     for (int j = 0; j <= n; ++j)
         for (int i = 0; i <= n; ++i) {
@@ -278,6 +279,12 @@ std::vector<MultiPolygon> lattice(std::mt19937& rng, int n, double side) {
             pts[j * (n + 1) + i] = Point{5e5 + i * side + (edge_x ? 0 : jit(rng)),
                                          3.4e6 + j * side + (edge_y ? 0 : jit(rng))};
         }
+    return pts;
+}
+
+// A jittered n x n lattice: cells share their corners exactly (a coverage of quads).
+std::vector<MultiPolygon> lattice(std::mt19937& rng, int n, double side) {
+    const std::vector<Point> pts = lattice_corners(rng, n, side, 0.3);
     std::vector<MultiPolygon> cells;
     for (int j = 0; j < n; ++j)
         for (int i = 0; i < n; ++i) {
@@ -360,15 +367,8 @@ TEST(CoverageEdgesTest, RandomJitteredCoveragesWithAndWithoutDefects) {
 // neighbours share (jittered across the side): cells of 4 (k + 1) edges, so pairs of them are
 // tested through the sweep, not edge by edge.
 std::vector<MultiPolygon> fine_lattice(std::mt19937& rng, int n, double side, int k) {
-    std::uniform_real_distribution<double> jit(-0.2 * side, 0.2 * side),
-        across(-0.02 * side, 0.02 * side);
-    std::vector<Point> corner((n + 1) * (n + 1));
-    for (int j = 0; j <= n; ++j)
-        for (int i = 0; i <= n; ++i) {
-            const bool edge_x = i == 0 || i == n, edge_y = j == 0 || j == n;
-            corner[j * (n + 1) + i] = Point{5e5 + i * side + (edge_x ? 0 : jit(rng)),
-                                            3.4e6 + j * side + (edge_y ? 0 : jit(rng))};
-        }
+    std::uniform_real_distribution<double> across(-0.02 * side, 0.02 * side);
+    const std::vector<Point> corner = lattice_corners(rng, n, side, 0.2);
     // The points between two corners, from p to q, shared by the cells on either side.
     auto cut = [&](const Point& p, const Point& q) {
         std::vector<Point> pts;
