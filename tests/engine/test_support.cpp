@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -61,11 +62,13 @@ class TempDirs {
   public:
     void add(const std::filesystem::path& p) {
         std::lock_guard<std::mutex> lock(mutex_);
-        dirs_.push_back(p);
+        if (std::find(dirs_.begin(), dirs_.end(), p) == dirs_.end()) dirs_.push_back(p);
     }
     ~TempDirs() {
-        const auto* unit = ::testing::UnitTest::GetInstance();
-        const bool keep = unit != nullptr && unit->Failed();
+        // A forked child (a death test) exits through here too: only the process that made
+        // the directories removes them.
+        if (::getpid() != pid_) return;
+        const bool keep = ::testing::UnitTest::GetInstance()->Failed();
         for (const auto& p : dirs_) {
             std::error_code ec;
             if (keep)
@@ -78,6 +81,7 @@ class TempDirs {
   private:
     std::mutex mutex_;
     std::vector<std::filesystem::path> dirs_;
+    const pid_t pid_ = ::getpid();
 };
 
 TempDirs& temp_dirs() {

@@ -193,7 +193,7 @@ std::vector<PolygonOverlap> find_overlaps(const std::vector<MultiPolygon>& a,
             }
             // The same polygon, vertex for vertex (a parcel two survey years share): GEOS finds
             // each containing the other, so the verdict is Equal with a's own area and geometry.
-            if (!opts.locate && same_vertices(a[i], b[j])) {
+            if (!opts.locate && area_a[i] > 0 && same_vertices(a[i], b[j])) {
                 PolygonOverlap ov;
                 ov.a = i;
                 ov.b = j;

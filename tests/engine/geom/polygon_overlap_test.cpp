@@ -115,9 +115,10 @@ TEST(CandidatePairsTest, MatchesBruteForceOnAManyLevelTree) {
 }
 
 TEST(CandidatePairsTest, SameForAnyNumberOfThreads) {
-    // Enough boxes for several query blocks (4,096 each) and a tree sorted in parallel.
+    // Enough boxes for several query blocks (4,096 each) and a tree sorted in parallel (more
+    // than 16,384 boxes).
     std::mt19937 rng(11);
-    auto boxes = random_boxes(rng, 13000, 20000, 80);
+    auto boxes = random_boxes(rng, 17000, 20000, 80);
     boxes.push_back(Box{});
     for (auto& b : random_boxes(rng, 3, 20000, 6000)) boxes.push_back(b);
     std::vector<IndexPair> expected;
@@ -173,6 +174,47 @@ TEST(PolygonOverlapTest, ClassifiesEqualInsidePartialAndTouching) {
     EXPECT_GT(ov[3].location.y, 5);
     EXPECT_LT(ov[3].location.y, 10);
     EXPECT_DOUBLE_EQ(planar_area(ov[1].piece), 9);
+}
+
+TEST(PolygonOverlapTest, SameVerticesAreEqualInEveryMode) {
+    // Shared between the layers: a square with a hole, two parts, and a square whose ring
+    // starts at another corner in b (the same point set: Equal through GEOS); b's last square
+    // only touches a's first.
+    MultiPolygon holed =
+        test::polygon({{{0, 0}, {10, 0}, {10, 10}, {0, 10}}, {{2, 2}, {2, 4}, {4, 4}}});
+    MultiPolygon parts = box(20, 0, 25, 5);
+    parts.polygons.push_back(box(27, 0, 30, 3).polygons[0]);
+    const MultiPolygon square = box(40, 0, 50, 10);
+    const MultiPolygon rotated = test::polygon({{{50, 0}, {50, 10}, {40, 10}, {40, 0}}});
+    const std::vector<MultiPolygon> a = {holed, parts, square};
+    const std::vector<MultiPolygon> b = {holed, parts, rotated, box(-5, 0, 0, 10)};
+    const std::vector<double> area_a = planar_areas(a), area_b = planar_areas(b);
+    EXPECT_EQ(area_a[0], 98);
+    EXPECT_EQ(area_a[1], 34);
+    for (const bool keep : {false, true})
+        for (const bool locate : {false, true}) {
+            SCOPED_TRACE(testing::Message() << "keep_pieces " << keep << " locate " << locate);
+            OverlapOptions opts;
+            opts.keep_pieces = keep;
+            opts.locate = locate;
+            const auto ov = find_overlaps(
+                a, b, area_a, area_b, [](const MultiPolygon& m) { return planar_area(m); }, opts);
+            ASSERT_EQ(ov.size(), 3u);  // not the touching pair
+            for (std::size_t k = 0; k < 3; ++k) {
+                EXPECT_EQ(ov[k].a, k);
+                EXPECT_EQ(ov[k].b, k);
+                EXPECT_EQ(ov[k].kind, OverlapKind::Equal);
+                EXPECT_EQ(ov[k].area_m2, area_a[k]);
+                if (keep) {
+                    EXPECT_EQ(planar_area(ov[k].piece), area_a[k]);
+                    EXPECT_EQ(ov[k].piece.polygons.size(), a[k].polygons.size());
+                }
+            }
+            if (locate) {
+                EXPECT_GT(ov[2].location.x, 40);
+                EXPECT_LT(ov[2].location.x, 50);
+            }
+        }
 }
 
 TEST(PolygonOverlapTest, RandomRectangleOverlapsEqualHandComputedAreasForAnyThreadCount) {

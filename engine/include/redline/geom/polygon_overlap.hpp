@@ -44,8 +44,8 @@ struct OverlapOptions {
     // `b` is ignored and pairs (a, b) with a < b of the first set are used.
     // In every mode, a pair that geom/coverage_edges.hpp proves to only touch (a coverage's
     // neighbours, shared edges vertex for vertex) is skipped without GEOS, and two polygons with
-    // the same vertices in the same order are Equal without GEOS (unless `locate`); the results
-    // are GEOS's.
+    // the same vertices in the same order and a positive area are Equal without GEOS (unless
+    // `locate`); for valid inputs (every caller's, after layers/conform) the results are GEOS's.
     bool self = false;
     bool keep_pieces = false;  // DEFAULT false: fill PolygonOverlap::piece
     bool locate = false;       // DEFAULT false: fill PolygonOverlap::location (GEOS PointOnSurface)
