@@ -126,9 +126,10 @@ Contact classify(const Edge& e, const Edge& f) {
 
 enum class Where { Outside, Inside, Unknown };
 
-// Crossing parity of a rightward ray; Unknown when the point may lie on an edge.
-Where locate(const Point& pt, const MultiPolygon& mp) {
-    if (!mp.bounds().intersects(Box{pt.x, pt.y, pt.x, pt.y})) return Where::Outside;
+// Crossing parity of a rightward ray; Unknown when the point may lie on an edge. `box`: mp's
+// bounds (the callers have them; recomputing them cost as much as the ray).
+Where locate(const Point& pt, const MultiPolygon& mp, const Box& box) {
+    if (!box.intersects(Box{pt.x, pt.y, pt.x, pt.y})) return Where::Outside;
     bool inside = false;
     for (const auto& poly : mp.polygons)
         for (const auto& r : poly.rings) {
@@ -169,14 +170,14 @@ class EdgeSweep {
 // outside `other`, and every unshared edge with both ends on other's vertices is refused.
 bool unshared_outside(const std::vector<Point>& own_vertices, const std::vector<Edge>& edges,
                       const std::vector<char>& shared, const MultiPolygon& other,
-                      const std::vector<Point>& other_vertices) {
+                      const Box& other_box, const std::vector<Point>& other_vertices) {
     for (std::size_t k = 0; k < edges.size(); ++k)
         if (!shared[k] && has_vertex(other_vertices, edges[k].p) &&
             has_vertex(other_vertices, edges[k].q))
             return false;
     for (const Point& v : own_vertices) {
         if (has_vertex(other_vertices, v)) continue;
-        if (locate(v, other) != Where::Outside) return false;
+        if (locate(v, other, other_box) != Where::Outside) return false;
     }
     return true;
 }
@@ -239,18 +240,20 @@ bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b) {
     // Vertices outside the other's box are neither its vertices nor inside it.
     vertices_in(a, bb, t.va);
     vertices_in(b, ba, t.vb);
-    return unshared_outside(t.va, ea, t.sa, b, t.vb) && unshared_outside(t.vb, eb, t.sb, a, t.va);
+    return unshared_outside(t.va, ea, t.sa, b, bb, t.vb) &&
+           unshared_outside(t.vb, eb, t.sb, a, ba, t.va);
 }
 
 namespace {
 
 // Where the rings of `own` lie relative to `other` (their boundaries known not to meet): one
 // vertex per ring. Sets `any_in` / `any_out`; false when a vertex cannot be located.
-bool rings_in(const MultiPolygon& own, const MultiPolygon& other, bool& any_in, bool& any_out) {
+bool rings_in(const MultiPolygon& own, const MultiPolygon& other, const Box& other_box,
+              bool& any_in, bool& any_out) {
     for (const auto& poly : own.polygons)
         for (const auto& r : poly.rings) {
             if (r.empty()) continue;
-            const Where w = locate(r.front(), other);
+            const Where w = locate(r.front(), other, other_box);
             if (w == Where::Unknown) return false;
             (w == Where::Inside ? any_in : any_out) = true;
         }
@@ -279,7 +282,7 @@ Apart polygons_apart(const MultiPolygon& a, const MultiPolygon& b) {
                 return Apart::Unknown;
     }
     bool a_in = false, a_out = false, b_in = false, b_out = false;
-    if (!rings_in(a, b, a_in, a_out) || !rings_in(b, a, b_in, b_out)) return Apart::Unknown;
+    if (!rings_in(a, b, bb, a_in, a_out) || !rings_in(b, a, ba, b_in, b_out)) return Apart::Unknown;
     if (!a_in && !b_in) return Apart::Disjoint;
     if (b_in && !b_out && !a_in) return Apart::BInsideA;
     if (a_in && !a_out && !b_in) return Apart::AInsideB;
@@ -328,7 +331,7 @@ bool covered_by_parts(const MultiPolygon& zone, const std::vector<const MultiPol
         const bool p_on = has_vertex(zone_vertices, f.p);
         const bool q_on = has_vertex(zone_vertices, f.q);
         if (p_on && q_on) return false;  // a chord between two zone vertices: not decided here
-        if (locate(p_on ? f.q : f.p, zone) != Where::Outside) return false;
+        if (locate(p_on ? f.q : f.p, zone, bz) != Where::Outside) return false;
     }
     return true;
 }
