@@ -171,7 +171,7 @@ class SurveyChangeRun {
                                lu0.text, lu1.layer.ids[j], lu1.text);
         });
         po.keep_pieces = true;
-        const auto pairs =
+        auto pairs =
             find_overlaps(lu0.layer.geoms, lu1.layer.geoms, m_areas[0], m_areas[1], m_measure, po);
         check_cancel(req.cancel);
         std::vector<std::vector<std::size_t>> of0(lu0.layer.size()), of1(lu1.layer.size());
@@ -205,7 +205,7 @@ class SurveyChangeRun {
         });
         check_cancel(req.cancel);
         const auto& rs = m_rules.rules();
-        for (const auto& pr : pairs) {
+        for (auto& pr : pairs) {
             const std::string& c0 = lu0.classes[pr.a];
             const std::string& c1 = lu1.classes[pr.b];
             for (const auto& r : rs)
@@ -214,7 +214,7 @@ class SurveyChangeRun {
                     break;
                 }
             m_pieces.push_back(Piece{CodeKey{false, c0}, CodeKey{false, c1}});
-            m_piece_geoms.push_back(pr.piece);
+            m_piece_geoms.push_back(std::move(pr.piece));  // `pairs` is not read again
         }
         for (std::size_t p = 0; p < rest0.size(); ++p)
             if (!rest0[p].empty()) {
