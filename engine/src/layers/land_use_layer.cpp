@@ -77,6 +77,7 @@ LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseRead
     lu.coefficients.assign(n, 0.0);
     std::size_t null_coefficients = 0;
     if (!req.check_field.empty()) lu.recorded.resize(n);
+    if (!req.deduct_field.empty()) lu.no_coefficient.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
         if (!req.check_field.empty()) {
             const std::string t = text::trim(extra[i][check_at]);
@@ -105,6 +106,7 @@ LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseRead
         const std::string c = text::trim(extra[i][1]);
         if (c.empty()) {
             ++null_coefficients;
+            lu.no_coefficient[i] = 1;
             continue;
         }
         const auto v = text::parse_double(c);
@@ -120,12 +122,17 @@ LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseRead
         lu.coefficients[i] = *v;
     }
     if (null_coefficients > 0)
-        lu.layer.warnings.push_back(fmt::format(
-            "{}: {} parcel{} without a value in " REDLINE_OPTION_VALUE(
-                "deduct_field", "'{}'") " (NULL or empty) count with "
-                                        "coefficient 0 (no deduction)",
-            lu.text, null_coefficients, null_coefficients == 1 ? "" : "s", req.deduct_field));
+        lu.layer.warnings.push_back(
+            no_coefficient_warning(lu.text, null_coefficients, req.deduct_field));
     return lu;
+}
+
+std::string no_coefficient_warning(const std::string& text, std::size_t count,
+                                   const std::string& deduct_field) {
+    return fmt::format("{}: {} parcel{} without a value in " REDLINE_OPTION_VALUE(
+                           "deduct_field", "'{}'") " (NULL or empty) count with "
+                                                   "coefficient 0 (no deduction)",
+                       text, count, count == 1 ? "" : "s", deduct_field);
 }
 
 ConcurrentAreaCalculator land_use_area_calculator(const LandUseLayer& lu, double densify_m,

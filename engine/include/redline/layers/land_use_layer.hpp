@@ -34,8 +34,11 @@ const char* on_overlap_name(OnOverlap o);
 
 struct LandUseLayer {
     PolygonLayer layer;
-    std::vector<std::string> classes;             // one per geometry, as written (trimmed)
-    std::vector<double> coefficients;             // 0 without a deduct field
+    std::vector<std::string> classes;  // one per geometry, as written (trimmed)
+    std::vector<double> coefficients;  // 0 without a deduct field
+    // One per geometry with a deduct field (else empty): 1 when its value is NULL or empty (the
+    // coefficient is then 0, and a warning counts these parcels).
+    std::vector<std::uint8_t> no_coefficient;
     std::vector<std::optional<double>> recorded;  // check-field values (nullopt: NULL)
     std::string text;                             // e.g. "land-use layer 'DLTB' in 'dltb.gpkg'"
     std::vector<std::int64_t> fids;               // one per geometry: GDAL's feature id
@@ -58,6 +61,11 @@ struct LandUseReadOptions {
     // those whose bounding box meets it); none is no error.
     std::optional<Box> spatial_filter;
 };
+
+// The warning read_land_use_layer appends (last) when `count` > 0 parcels of the layer named
+// `text` have no value in `deduct_field`.
+std::string no_coefficient_warning(const std::string& text, std::size_t count,
+                                   const std::string& deduct_field);
 
 // Reads the parcels (not yet conformed: the caller calls conform()).
 LandUseLayer read_land_use_layer(const std::string& layer_ref, const LandUseReadOptions& opts);

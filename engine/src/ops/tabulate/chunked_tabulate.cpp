@@ -85,6 +85,7 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
     AreaCheck check;
     std::vector<std::pair<std::int64_t, AreaCheckRow>> check_rows;
     std::int64_t owned_total = 0;
+    std::size_t no_coefficient_total = 0;
     for (std::size_t cell = 0; cell < grid.size(); ++cell) {
         if (req.cancel && req.cancel->cancelled())
             throw Error(ErrorKind::Cancelled, "interrupted; no output was written");
@@ -108,6 +109,23 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
             if (v && grid.cell_of(*v) == cell) {
                 own[i] = 1;
                 ++owned_total;
+            }
+        }
+        // Parcels without a deduction coefficient: the read's warning counts the chunk's; the
+        // layer's is the count of every chunk's own ones, added at the end.
+        if (!lu.no_coefficient.empty()) {
+            std::size_t read = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                if (lu.no_coefficient[i]) {
+                    ++read;
+                    if (own[i]) ++no_coefficient_total;
+                }
+            if (read > 0) {
+                if (lu.layer.warnings.empty() ||
+                    lu.layer.warnings.back() !=
+                        no_coefficient_warning(lu.text, read, req.deduct_field))
+                    throw NotChunkable{};
+                lu.layer.warnings.pop_back();
             }
         }
         apply_level(lu, req);
@@ -146,6 +164,12 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
     }
     if (owned_total != scan.features) throw NotChunkable{};
     if (req.progress) req.progress->update(features, features, "tabulate chunks");
+    // Where the whole layer's read puts it: last of the layer's own warnings, which open the
+    // report's (tabulate_steps start_report).
+    if (no_coefficient_total > 0)
+        rep.warnings.insert(
+            rep.warnings.begin() + static_cast<std::ptrdiff_t>(head.layer.warnings.size()),
+            no_coefficient_warning(head.text, no_coefficient_total, req.deduct_field));
 
     if (!req.check_field.empty()) {
         std::stable_sort(check_rows.begin(), check_rows.end(),
