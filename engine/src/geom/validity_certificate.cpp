@@ -35,6 +35,11 @@ bool ring_shape_ok(const Ring& r, Box& box) {
     return signed_area(r) != 0;
 }
 
+// Polygons of at most this many segments are certified in per-thread buffers, sorting 16-byte
+// keys; larger ones (a dissolved national layer) sort their segments in buffers of their own,
+// freed on return, without the keys' extra memory.
+constexpr std::size_t kScratchSegments = std::size_t{1} << 16;
+
 // No two segments of the rings meet except consecutive ones of a ring at their shared vertex.
 // False also when the sweep would read more than `budget` active entries (segments whose
 // x-extents all overlap make it quadratic): the caller then declines.
@@ -44,23 +49,49 @@ bool rings_apart(const std::vector<const Ring*>& rings, std::size_t budget) {
         double x0, x1, y0, y1;
         std::uint32_t ring, i;
     };
-    std::size_t total = 0;
-    for (const Ring* r : rings) total += r->size() - 1;
-    std::vector<Seg> segs;
-    segs.reserve(total);
-    for (std::size_t k = 0; k < rings.size(); ++k) {
-        const Ring& r = *rings[k];
-        for (std::size_t i = 0; i + 1 < r.size(); ++i) {
-            const Point &p = r[i], &q = r[i + 1];
-            segs.push_back(Seg{std::min(p.x, q.x), std::max(p.x, q.x), std::min(p.y, q.y),
-                               std::max(p.y, q.y), static_cast<std::uint32_t>(k),
-                               static_cast<std::uint32_t>(i)});
-        }
-    }
-    std::sort(segs.begin(), segs.end(), [](const Seg& a, const Seg& b) {
+    struct Key {
+        double x0;
+        std::uint32_t ring, i;
+    };
+    auto before = [](const auto& a, const auto& b) {
         if (a.x0 != b.x0) return a.x0 < b.x0;
         return a.ring != b.ring ? a.ring < b.ring : a.i < b.i;
-    });
+    };
+    auto seg = [&](std::uint32_t k, std::uint32_t i) {
+        const Point &p = (*rings[k])[i], &q = (*rings[k])[i + 1];
+        return Seg{
+            std::min(p.x, q.x), std::max(p.x, q.x), std::min(p.y, q.y), std::max(p.y, q.y), k, i};
+    };
+    struct Scratch {
+        std::vector<Key> keys;
+        std::vector<Seg> segs;
+    };
+    thread_local Scratch scratch;
+    std::vector<Seg> own;
+    std::size_t total = 0;
+    for (const Ring* r : rings) total += r->size() - 1;
+    const bool small = total <= kScratchSegments;
+    std::vector<Seg>& segs = small ? scratch.segs : own;
+    segs.clear();
+    segs.reserve(total);
+    if (small) {
+        // Sorting 16-byte keys, then laying the boxes out in their order, moves less memory.
+        std::vector<Key>& keys = scratch.keys;
+        keys.clear();
+        for (std::size_t k = 0; k < rings.size(); ++k) {
+            const Ring& r = *rings[k];
+            for (std::size_t i = 0; i + 1 < r.size(); ++i)
+                keys.push_back(Key{std::min(r[i].x, r[i + 1].x), static_cast<std::uint32_t>(k),
+                                   static_cast<std::uint32_t>(i)});
+        }
+        std::sort(keys.begin(), keys.end(), before);
+        for (const Key& key : keys) segs.push_back(seg(key.ring, key.i));
+    } else {
+        for (std::size_t k = 0; k < rings.size(); ++k)
+            for (std::size_t i = 0; i + 1 < rings[k]->size(); ++i)
+                segs.push_back(seg(static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(i)));
+        std::sort(segs.begin(), segs.end(), before);
+    }
     std::vector<const Seg*> active;
     std::size_t work = 0;
     for (const Seg& sg : segs) {
