@@ -16,11 +16,12 @@ GK39 = "EPSG:4527"
 TINY = {"REDLINE_TABULATE_CHUNK_PARCELS": "7"}
 
 
-def survey(tmp_path, crs, x0, y0, overlap=False, null_coefficient=False, seed=3):
+def survey(tmp_path, crs, x0, y0, overlap=False, null_coefficient=False, seed=3, bowties=()):
     """A 14 x 12 grid of 100 m cells: squares, some split into two triangles along a diagonal, eleven cells
     left out (gaps), and a ring parcel (a frame with a hole) around the grid whose bounding box centre lies
     in the hole. overlap: one more square straddling four cells (and chunk borders) overlapping its
-    neighbours. Zones: boxes across the grid, one beyond the layer, one around everything."""
+    neighbours. bowties: cells (i, j) drawn as a self-crossing bow-tie (invalid; GEOS MakeValid makes two
+    triangles of it). Zones: boxes across the grid, one beyond the layer, one around everything."""
     rnd = random.Random(seed)
     wkts, codes, coefs, tbmj = [], [], [], []
     codes_pool = ["0101", "0102", "0301", "0307K", "1001", "1101", "0702"]
@@ -43,6 +44,8 @@ def survey(tmp_path, crs, x0, y0, overlap=False, null_coefficient=False, seed=3)
             if (i * 7 + j * 3) % 5 == 0:
                 add(f"POLYGON(({a} {b},{a + 100} {b},{a + 100} {b + 100},{a} {b}))", 5000)
                 add(f"POLYGON(({a} {b},{a + 100} {b + 100},{a} {b + 100},{a} {b}))", 5000)
+            elif (i, j) in bowties:
+                add(f"POLYGON(({a} {b},{a + 100} {b + 100},{a + 100} {b},{a} {b + 100},{a} {b}))", 5000)
             else:
                 add(box_wkt(a, b, a + 100, b + 100), 10000)
     if overlap:
@@ -169,6 +172,24 @@ def test_null_coefficients_warned_once(tmp_path):
     assert whole.stderr.count("without a value in --deduct-field") == 1
     # survey() leaves the coefficient of every 17th parcel written NULL.
     assert f"{total // 17} parcels without a value in --deduct-field" in whole.stderr, whole.stderr
+
+
+def test_make_valid_by_chunks(tmp_path):
+    """Invalid parcels stop both reads with the same error; with --make-valid each is repaired alike in
+    every chunk that reads it, the one warning counts the layer's repairs, and the run stays chunked."""
+    bowties = {(1, 1), (6, 3), (11, 9)}
+    lu, zones = survey(tmp_path, GK39, 39580000, 3300000, seed=17, bowties=bowties)
+    refused, _ = same_run(tmp_path, lu, zones)
+    assert refused.returncode == 2 and "--make-valid" in refused.stderr
+    done, total = chunks_used(lu, zones, TINY, make_valid=True)
+    assert done == total
+    whole, out = same_run(tmp_path, lu, zones, "--make-valid")
+    assert whole.returncode == 0, whole.stderr
+    invalid = int(refused.stderr.split(" has ")[1].split(" invalid")[0])  # a bow-tie in a gap is left out
+    assert invalid >= 2
+    assert whole.stderr.count("with GEOS MakeValid") == 1
+    assert f"repaired {invalid} invalid geometries of layer" in whole.stderr
+    assert read_json(out)["meta"]["landuse"]["repaired"] == invalid
 
 
 def test_indexed_shapefile_by_chunks(tmp_path):

@@ -104,8 +104,15 @@ void reproject_features(PolygonLayer& layer, const Crs& target, double seg,
 
 }  // namespace
 
+std::string make_valid_warning(std::size_t count, const std::string& label) {
+    return fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid", count,
+                       count == 1 ? "y" : "ies", label);
+}
+
 void conform(PolygonLayer& layer, const Crs& target, const std::string& target_name,
-             const LayerPolicy& policy, int threads, ProgressSink* progress) {
+             const LayerPolicy& policy, int threads, ProgressSink* progress,
+             std::vector<std::size_t>* repaired) {
+    if (repaired) repaired->clear();
     require_crs(layer, target, target_name, policy);
     const bool zones = policy.naming.role == LayerRole::Zones;
     const std::string reproject_flag = policy.naming.flag("reproject");
@@ -181,9 +188,8 @@ void conform(PolygonLayer& layer, const Crs& target, const std::string& target_n
         std::vector<std::size_t> which;
         for (const auto& is : issues) which.push_back(is.index);
         layer.repaired = make_valid(layer.geoms, which, threads);
-        layer.warnings.push_back(
-            fmt::format("repaired {} invalid geometr{} of layer '{}' with GEOS MakeValid",
-                        layer.repaired, layer.repaired == 1 ? "y" : "ies", layer.label));
+        layer.warnings.push_back(make_valid_warning(layer.repaired, layer.label));
+        if (repaired) *repaired = std::move(which);
     }
     if (lo.period > 0) split_lonlat_layer(layer.geoms, lo, lr);
 }

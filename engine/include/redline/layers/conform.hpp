@@ -33,8 +33,14 @@ void require_crs(const PolygonLayer& layer, const Crs& target, const std::string
                  const LayerPolicy& policy);
 
 // Brings `layer` into `target` (the CRS of `target_name`) or fails (see above), then checks
-// validity or repairs it. DEFAULT threads 0 = all cores; progress none (validity: label "check").
+// validity or repairs it. DEFAULT threads 0 = all cores; progress none (validity: label "check");
+// repaired none: else it receives the indices of the geometries repaired, ascending (their
+// count is layer.repaired; the last warning, make_valid_warning(...), says how many).
 void conform(PolygonLayer& layer, const Crs& target, const std::string& target_name,
-             const LayerPolicy& policy, int threads = 0, ProgressSink* progress = nullptr);
+             const LayerPolicy& policy, int threads = 0, ProgressSink* progress = nullptr,
+             std::vector<std::size_t>* repaired = nullptr);
+
+// The warning conform adds when it repaired `count` > 0 geometries of the layer `label`.
+std::string make_valid_warning(std::size_t count, const std::string& label);
 
 }  // namespace redline

@@ -85,7 +85,7 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
     AreaCheck check;
     std::vector<std::pair<std::int64_t, AreaCheckRow>> check_rows;
     std::int64_t owned_total = 0;
-    std::size_t no_coefficient_total = 0;
+    std::size_t no_coefficient_total = 0, repaired_total = 0;
     for (std::size_t cell = 0; cell < grid.size(); ++cell) {
         if (req.cancel && req.cancel->cancelled())
             throw Error(ErrorKind::Cancelled, "interrupted; no output was written");
@@ -129,8 +129,19 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
             }
         }
         apply_level(lu, req);
-        conform(lu.layer, lu.layer.crs, lu.text, policy, threads);
-        if (lu.layer.repaired > 0 || lu.layer.warnings != head.layer.warnings) throw NotChunkable{};
+        // Geometries repaired (--make-valid): each parcel is repaired alike in every chunk that
+        // reads it; the layer's count is that of every chunk's own ones, added at the end.
+        std::vector<std::size_t> repaired;
+        conform(lu.layer, lu.layer.crs, lu.text, policy, threads, nullptr, &repaired);
+        if (!repaired.empty()) {
+            if (lu.layer.warnings.empty() ||
+                lu.layer.warnings.back() != make_valid_warning(repaired.size(), lu.layer.label))
+                throw NotChunkable{};
+            lu.layer.warnings.pop_back();
+            for (std::size_t i : repaired)
+                if (own[i]) ++repaired_total;
+        }
+        if (lu.layer.warnings != head.layer.warnings) throw NotChunkable{};
 
         std::vector<double> parcel_areas = measure_areas(lu.layer.geoms, calc, threads);
         if (!req.check_field.empty()) {
@@ -164,12 +175,18 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
     }
     if (owned_total != scan.features) throw NotChunkable{};
     if (req.progress) req.progress->update(features, features, "tabulate chunks");
-    // Where the whole layer's read puts it: last of the layer's own warnings, which open the
-    // report's (tabulate_steps start_report).
+    // Where the whole layer's read and conform put them: last of the layer's own warnings (the
+    // read's, then conform's), which open the report's (tabulate_steps start_report).
+    std::vector<std::string> layer_warnings;
     if (no_coefficient_total > 0)
-        rep.warnings.insert(
-            rep.warnings.begin() + static_cast<std::ptrdiff_t>(head.layer.warnings.size()),
+        layer_warnings.push_back(
             no_coefficient_warning(head.text, no_coefficient_total, req.deduct_field));
+    if (repaired_total > 0)
+        layer_warnings.push_back(make_valid_warning(repaired_total, head.layer.label));
+    rep.warnings.insert(
+        rep.warnings.begin() + static_cast<std::ptrdiff_t>(head.layer.warnings.size()),
+        layer_warnings.begin(), layer_warnings.end());
+    head.layer.repaired = repaired_total;
 
     if (!req.check_field.empty()) {
         std::stable_sort(check_rows.begin(), check_rows.end(),
