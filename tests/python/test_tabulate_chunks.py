@@ -16,12 +16,13 @@ GK39 = "EPSG:4527"
 TINY = {"REDLINE_TABULATE_CHUNK_PARCELS": "7"}
 
 
-def survey(tmp_path, crs, x0, y0, overlap=False, null_coefficient=False, seed=3, bowties=()):
+def survey(tmp_path, crs, x0, y0, overlap=False, null_coefficient=False, seed=3, bowties=(), declare_crs=True):
     """A 14 x 12 grid of 100 m cells: squares, some split into two triangles along a diagonal, eleven cells
     left out (gaps), and a ring parcel (a frame with a hole) around the grid whose bounding box centre lies
     in the hole. overlap: one more square straddling four cells (and chunk borders) overlapping its
     neighbours. bowties: cells (i, j) drawn as a self-crossing bow-tie (invalid; GEOS MakeValid makes two
-    triangles of it). Zones: boxes across the grid, one beyond the layer, one around everything."""
+    triangles of it). declare_crs=False: the parcels' file declares no CRS (--layer-crs gives it). Zones:
+    boxes across the grid, one beyond the layer, one around everything."""
     rnd = random.Random(seed)
     wkts, codes, coefs, tbmj = [], [], [], []
     codes_pool = ["0101", "0102", "0301", "0307K", "1001", "1101", "0702"]
@@ -50,7 +51,7 @@ def survey(tmp_path, crs, x0, y0, overlap=False, null_coefficient=False, seed=3,
                 add(box_wkt(a, b, a + 100, b + 100), 10000)
     if overlap:
         add(box_wkt(x0 + 650, y0 + 550, x0 + 750, y0 + 650), 10000)
-    lu = write_layer(tmp_path / "lu.gpkg", "DLTB", wkts, crs=crs,
+    lu = write_layer(tmp_path / "lu.gpkg", "DLTB", wkts, crs=crs if declare_crs else None,
                      fields={"DLBM": codes, "KCXS": coefs, "TBMJ": tbmj})
     zb = [(130, 70, 870, 455), (-20, 610, 520, 1190), (840, 330, 1420, 1010), (400, 400, 460, 470),
           (2000, 2000, 2100, 2100), (-200, -200, 1600, 1400), (1290, -60, 1380, 300)]
@@ -177,7 +178,7 @@ def test_null_coefficients_warned_once(tmp_path):
 def test_make_valid_by_chunks(tmp_path):
     """Invalid parcels stop both reads with the same error; with --make-valid each is repaired alike in
     every chunk that reads it, the one warning counts the layer's repairs, and the run stays chunked."""
-    bowties = {(1, 1), (6, 3), (11, 9)}
+    bowties = {(2, 1), (6, 3), (11, 9)}  # squares (not the cells split into triangles)
     lu, zones = survey(tmp_path, GK39, 39580000, 3300000, seed=17, bowties=bowties)
     refused, _ = same_run(tmp_path, lu, zones)
     assert refused.returncode == 2 and "--make-valid" in refused.stderr
@@ -190,6 +191,21 @@ def test_make_valid_by_chunks(tmp_path):
     assert whole.stderr.count("with GEOS MakeValid") == 1
     assert f"repaired {invalid} invalid geometries of layer" in whole.stderr
     assert read_json(out)["meta"]["landuse"]["repaired"] == invalid
+
+
+def test_layer_warnings_by_chunks_keep_the_whole_reads_order(tmp_path):
+    """A layer that declares no CRS, has NULL coefficients and invalid parcels: its warnings come in the
+    whole read's order (the assumed CRS, the NULL coefficients, the repairs), counted over the layer."""
+    lu, zones = survey(tmp_path, GK39, 39580000, 3300000, null_coefficient=True, seed=19,
+                       bowties={(3, 2), (9, 5)}, declare_crs=False)
+    done, total = chunks_used(lu, zones, TINY, make_valid=True, layer_crs=GK39)
+    assert done == total
+    whole, _ = same_run(tmp_path, lu, zones, "--make-valid", "--layer-crs", GK39)
+    assert whole.returncode == 0, whole.stderr
+    at = [whole.stderr.index(w) for w in ("declares no CRS", "without a value in --deduct-field",
+                                          "with GEOS MakeValid")]
+    assert at == sorted(at), whole.stderr
+    assert f"{total // 17} parcels without a value" in whole.stderr
 
 
 def test_indexed_shapefile_by_chunks(tmp_path):

@@ -35,10 +35,10 @@ bool ring_shape_ok(const Ring& r, Box& box) {
     return signed_area(r) != 0;
 }
 
-// Polygons of at most this many segments are certified in per-thread buffers, sorting 16-byte
-// keys; larger ones (a dissolved national layer) sort their segments in buffers of their own,
-// freed on return, without the keys' extra memory.
-constexpr std::size_t kScratchSegments = std::size_t{1} << 16;
+// Polygons of at most this many segments are certified in per-thread buffers (at most 768 KiB a
+// thread), sorting 16-byte keys; larger ones (a dissolved national layer) sort their segments in
+// buffers of their own, freed on return, without the keys' extra memory.
+constexpr std::size_t kScratchSegments = std::size_t{1} << 14;
 
 // No two segments of the rings meet except consecutive ones of a ring at their shared vertex.
 // False also when the sweep would read more than `budget` active entries (segments whose
@@ -78,6 +78,7 @@ bool rings_apart(const std::vector<const Ring*>& rings, std::size_t budget) {
         // Sorting 16-byte keys, then laying the boxes out in their order, moves less memory.
         std::vector<Key>& keys = scratch.keys;
         keys.clear();
+        keys.reserve(total);
         for (std::size_t k = 0; k < rings.size(); ++k) {
             const Ring& r = *rings[k];
             for (std::size_t i = 0; i + 1 < r.size(); ++i)

@@ -148,31 +148,6 @@ TEST(ValidityCertificateTest, NeverCertifiesRandomPartsAndHolesGeosFindsInvalid)
 
 // Work is capped: a valid zig-zag whose segments all overlap in x (the sweep would be
 // quadratic) and a column of many separate parts are declined, and GEOS finds both valid.
-TEST(ValidityCertificateTest, LargePolygonsAreSweptInBuffersOfTheirOwn) {
-    // More than 65,536 segments: sorted without the per-thread keys. A circle of 70,000
-    // vertices (100 km radius) with a hole is certified; the same ring with two neighbouring
-    // vertices swapped (two chords of a convex ring that cross) is not, and GEOS agrees with
-    // both verdicts.
-    std::mt19937 rng(5);
-    Ring circle;
-    const int n = 70000;
-    for (int k = 0; k < n; ++k) {
-        const double a = 2 * std::numbers::pi * k / n;
-        circle.push_back(Point{5e5 + 1e5 * std::cos(a), 3e6 + 1e5 * std::sin(a)});
-    }
-    circle.push_back(circle.front());
-    MultiPolygon g;
-    g.polygons.push_back(Polygon{{circle, star_ring(rng, 5e5, 3e6, 2e4, 40)}});
-    ASSERT_GT(g.num_points(), 70000u);
-    EXPECT_TRUE(geos_valid(g));
-    EXPECT_TRUE(certainly_valid_polygon(g));
-    MultiPolygon crossed = g;
-    Ring& r = crossed.polygons[0].rings[0];
-    std::swap(r[30000], r[30001]);  // ... p29999 p30001 p30000 p30002 ...
-    EXPECT_FALSE(geos_valid(crossed));
-    EXPECT_FALSE(certainly_valid_polygon(crossed));
-}
-
 TEST(ValidityCertificateTest, DeclinesWhatWouldExceedItsLinearBudget) {
     std::vector<Point> zigzag;
     const int teeth = 20000;
@@ -195,6 +170,31 @@ TEST(ValidityCertificateTest, DeclinesWhatWouldExceedItsLinearBudget) {
     small.push_back({2.0, 40.0});
     small.push_back({2.0, 0.0});
     EXPECT_TRUE(certainly_valid_polygon(test::polygon({small})));
+}
+
+TEST(ValidityCertificateTest, LargePolygonsAreSweptInBuffersOfTheirOwn) {
+    // More than 16,384 segments: sorted without the per-thread keys. A circle of 70,000
+    // vertices (100 km radius) with a hole is certified; the same ring with two neighbouring
+    // vertices swapped (two chords of a convex ring that cross) is not, and GEOS agrees with
+    // both verdicts.
+    std::mt19937 rng(5);
+    Ring circle;
+    const int n = 70000;
+    for (int k = 0; k < n; ++k) {
+        const double a = 2 * std::numbers::pi * k / n;
+        circle.push_back(Point{5e5 + 1e5 * std::cos(a), 3e6 + 1e5 * std::sin(a)});
+    }
+    circle.push_back(circle.front());
+    MultiPolygon g;
+    g.polygons.push_back(Polygon{{circle, star_ring(rng, 5e5, 3e6, 2e4, 40)}});
+    ASSERT_GT(g.num_points(), 70000u);
+    EXPECT_TRUE(geos_valid(g));
+    EXPECT_TRUE(certainly_valid_polygon(g));
+    MultiPolygon crossed = g;
+    Ring& r = crossed.polygons[0].rings[0];
+    std::swap(r[30000], r[30001]);  // ... p29999 p30001 p30000 p30002 ...
+    EXPECT_FALSE(geos_valid(crossed));
+    EXPECT_FALSE(certainly_valid_polygon(crossed));
 }
 
 }  // namespace

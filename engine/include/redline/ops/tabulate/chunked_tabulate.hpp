@@ -23,8 +23,8 @@
 namespace redline::tabulate_detail {
 
 // Thrown by tabulate_by_chunks when it cannot give what reading the whole layer gives
-// (overlaps, parcels repaired, warnings per parcel, features no chunk owns): the caller reads
-// the whole layer instead.
+// (overlaps, the reader's warnings per parcel, features no chunk owns): the caller reads the
+// whole layer instead. NULL coefficients and repaired geometries are counted per chunk.
 struct NotChunkable {};
 
 // The report of `req` with the land-use layer read by chunks of about `per_chunk` (> 0)

@@ -22,10 +22,12 @@
 // on_overlap = First: an overlapping area then counts once, for the first parcel in feature
 // order (later parcels lose the part of earlier ones), and a warning says how much.
 // Nothing in the output depends on the thread count or on the spatial chunks the layer is read by:
-// a layer with more than chunk_parcels features, in a GeoPackage or a shapefile with a spatial
-// index, is read by chunks of a grid over its extent (memory bounded by a chunk and its zones);
-// when a chunk finds what only the whole layer can settle in feature order (overlapping parcels,
-// repaired geometries, per-parcel warnings, an error), the whole layer is read as before.
+// a layer with more than chunk_parcels features, in a GeoPackage, a File Geodatabase or a
+// shapefile with a spatial index, is read by chunks of a grid over its extent (memory bounded by
+// a chunk and its zones); NULL deduction coefficients and geometries repaired by make_valid are
+// counted chunk by chunk; when a chunk finds what only the whole layer can settle in feature
+// order (overlapping parcels, the reader's per-parcel warnings, an error), the whole layer is
+// read as before.
 // Thread-safety: run_tabulate is reentrant.
 #include <cstddef>
 #include <nlohmann/json.hpp>
