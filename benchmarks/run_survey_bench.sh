@@ -12,24 +12,18 @@
 # (benchmarks/tabulate_bench.py --workdir writes the same files and times the analysts' recipe).
 # SURVEY_FORMAT=gdb reads DIR/survey_t0.gdb instead (redline synth ... --survey-format gdb).
 set -eu
-# shellcheck disable=SC2034  # old and new are read through eval below
 old=$1 new=$2 dir=$3
 REPEAT=${REPEAT:-3}
 OUT=${OUT:-/tmp/redline-survey-bench}
 mkdir -p "$OUT"
 ext=gpkg
 [ "${SURVEY_FORMAT:-gpkg}" = gdb ] && ext=gdb
-printf 'case\tbuild\twall_s\tuser_s\tsys_s\tpeak_kb\tload1\n'
-timed() {  # LABEL BUILD CMD...
-    label=$1 build=$2
-    shift 2
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    /usr/bin/time -o "$OUT/time" -f '%e\t%U\t%S\t%M' "$@" >/dev/null 2>&1
-    printf '%s\t%s\t%s\t%s\n' "$label" "$build" "$(tail -1 "$OUT/time")" "$load"
-}
+# shellcheck source=benchmarks/timed_run.sh
+. "$(dirname "$0")/timed_run.sh"
 for _ in $(seq "$REPEAT"); do
     for b in old new; do
-        eval bin=\$$b
+        bin=$old
+        [ "$b" = new ] && bin=$new
         timed tabulate "$b" "$bin" tabulate --landuse "$dir/survey_t0.$ext:DLTB" --class-field DLBM \
             --deduct-field KCXS --zones "$dir/survey_zones.gpkg:redline" --id code --threads 2 \
             --output "$OUT/tab_$b.csv" --quiet

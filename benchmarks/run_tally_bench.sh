@@ -18,14 +18,8 @@ OUT=${OUT:-/tmp/redline-tally-bench}
 mkdir -p "$OUT"
 first=${layers%% *}
 last=${layers##* }
-printf 'case\tbuild\twall_s\tuser_s\tsys_s\tpeak_kb\tload1\n'
-timed() {  # LABEL BUILD CMD...
-    label=$1 build=$2
-    shift 2
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    /usr/bin/time -o "$OUT/time" -f '%e\t%U\t%S\t%M' "$@" >/dev/null 2>&1
-    printf '%s\t%s\t%s\t%s\n' "$label" "$build" "$(tail -1 "$OUT/time")" "$load"
-}
+# shellcheck source=benchmarks/timed_run.sh
+. "$(dirname "$0")/timed_run.sh"
 for i in $(seq "$REPEAT"); do
     timed "decode t0" bm_decode "$decode" "$dir/lc_t0.tif" --threads 2
     timed "decode t1" bm_decode "$decode" "$dir/lc_t1.tif" --threads 2
