@@ -182,8 +182,25 @@ bool unshared_outside(const std::vector<Point>& own_vertices, const std::vector<
     return true;
 }
 
-// Edge pairs up to which polygons_only_touch tests every pair instead of sweeping.
+// Edge pairs up to which every pair is tested directly instead of through a sweep.
 constexpr std::size_t kDirectPairs = 256;
+
+// Calls ok(i, f) for every edge ea[i] and every edge f of eb whose box may meet ea[i]'s (all of
+// eb when there are few pairs, else through a sweep, which sorts eb in place); false as soon as
+// ok does. The proofs' verdicts do not depend on the order in which the pairs are met.
+template <class F>
+bool every_near_pair(const std::vector<Edge>& ea, std::vector<Edge>& eb, F&& ok) {
+    if (ea.size() * eb.size() <= kDirectPairs) {
+        for (std::size_t i = 0; i < ea.size(); ++i)
+            for (const Edge& f : eb)
+                if (!ok(i, f)) return false;
+        return true;
+    }
+    const EdgeSweep sweep(eb);
+    for (std::size_t i = 0; i < ea.size(); ++i)
+        if (!sweep.each_near(ea[i].box, [&](const Edge& f) { return ok(i, f); })) return false;
+    return true;
+}
 
 // Per-thread buffers of polygons_only_touch (called for millions of pairs).
 struct TouchScratch {
@@ -206,8 +223,7 @@ bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b) {
     t.sa.assign(ea.size(), 0);
     t.sb.assign(eb.size(), 0);
     // Every pair of edges whose boxes meet: none may cross, and a shared edge must have the
-    // polygons' interiors on its two sides. The verdict does not depend on the order in which
-    // the pairs are met, so few edges are paired directly and many through a sweep.
+    // polygons' interiors on its two sides.
     auto check = [&](std::size_t i, const Edge& f) {
         const Edge& e = ea[i];
         switch (classify(e, f)) {
@@ -227,16 +243,7 @@ bool polygons_only_touch(const MultiPolygon& a, const MultiPolygon& b) {
         }
         return false;
     };
-    if (ea.size() * eb.size() <= kDirectPairs) {
-        for (std::size_t i = 0; i < ea.size(); ++i)
-            for (const Edge& f : eb)
-                if (!check(i, f)) return false;
-    } else {
-        const EdgeSweep sweep(eb);
-        for (std::size_t i = 0; i < ea.size(); ++i)
-            if (!sweep.each_near(ea[i].box, [&](const Edge& f) { return check(i, f); }))
-                return false;
-    }
+    if (!every_near_pair(ea, eb, check)) return false;
     // Vertices outside the other's box are neither its vertices nor inside it.
     vertices_in(a, bb, t.va);
     vertices_in(b, ba, t.vb);
@@ -270,17 +277,10 @@ Apart polygons_apart(const MultiPolygon& a, const MultiPolygon& b) {
     t.ea.clear();
     t.eb.clear();
     if (!collect_edges(a, &bb, t.ea) || !collect_edges(b, &ba, t.eb)) return Apart::Unknown;
-    auto apart = [](const Edge& e, const Edge& f) { return classify(e, f) == Contact::None; };
-    if (t.ea.size() * t.eb.size() <= kDirectPairs) {
-        for (const Edge& e : t.ea)
-            for (const Edge& f : t.eb)
-                if (!apart(e, f)) return Apart::Unknown;
-    } else {
-        const EdgeSweep sweep(t.eb);
-        for (const Edge& e : t.ea)
-            if (!sweep.each_near(e.box, [&](const Edge& f) { return apart(e, f); }))
-                return Apart::Unknown;
-    }
+    if (!every_near_pair(t.ea, t.eb, [&](std::size_t i, const Edge& f) {
+            return classify(t.ea[i], f) == Contact::None;
+        }))
+        return Apart::Unknown;
     bool a_in = false, a_out = false, b_in = false, b_out = false;
     if (!rings_in(a, b, bb, a_in, a_out) || !rings_in(b, a, ba, b_in, b_out)) return Apart::Unknown;
     if (!a_in && !b_in) return Apart::Disjoint;

@@ -67,13 +67,8 @@ constexpr std::size_t kTouchProofPoints = 4096;
 // The same polygons with the same rings, vertex for vertex in the same order.
 bool same_vertices(const MultiPolygon& a, const MultiPolygon& b) {
     if (a.polygons.size() != b.polygons.size() || a.empty()) return false;
-    for (std::size_t p = 0; p < a.polygons.size(); ++p) {
-        const auto& ra = a.polygons[p].rings;
-        const auto& rb = b.polygons[p].rings;
-        if (ra.size() != rb.size()) return false;
-        for (std::size_t r = 0; r < ra.size(); ++r)
-            if (ra[r] != rb[r]) return false;
-    }
+    for (std::size_t p = 0; p < a.polygons.size(); ++p)
+        if (a.polygons[p].rings != b.polygons[p].rings) return false;
     return true;
 }
 

@@ -29,6 +29,14 @@ std::optional<Point> first_vertex(const MultiPolygon& mp) {
     return std::nullopt;
 }
 
+// Removes the last of `warnings` when it is `expected` (a chunk's count, which the run replaces
+// by the layer's); false when the last one is another.
+bool pop_warning(std::vector<std::string>& warnings, const std::string& expected) {
+    if (warnings.empty() || warnings.back() != expected) return false;
+    warnings.pop_back();
+    return true;
+}
+
 }  // namespace
 
 std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
@@ -120,27 +128,20 @@ std::optional<TabulateReport> tabulate_by_chunks(const TabulateRequest& req,
                     ++read;
                     if (own[i]) ++no_coefficient_total;
                 }
-            if (read > 0) {
-                if (lu.layer.warnings.empty() ||
-                    lu.layer.warnings.back() !=
-                        no_coefficient_warning(lu.text, read, req.deduct_field))
-                    throw NotChunkable{};
-                lu.layer.warnings.pop_back();
-            }
+            if (read > 0 && !pop_warning(lu.layer.warnings,
+                                         no_coefficient_warning(lu.text, read, req.deduct_field)))
+                throw NotChunkable{};
         }
         apply_level(lu, req);
         // Geometries repaired (--make-valid): each parcel is repaired alike in every chunk that
         // reads it; the layer's count is that of every chunk's own ones, added at the end.
         std::vector<std::size_t> repaired;
         conform(lu.layer, lu.layer.crs, lu.text, policy, threads, nullptr, &repaired);
-        if (!repaired.empty()) {
-            if (lu.layer.warnings.empty() ||
-                lu.layer.warnings.back() != make_valid_warning(repaired.size(), lu.layer.label))
-                throw NotChunkable{};
-            lu.layer.warnings.pop_back();
-            for (std::size_t i : repaired)
-                if (own[i]) ++repaired_total;
-        }
+        if (!repaired.empty() &&
+            !pop_warning(lu.layer.warnings, make_valid_warning(repaired.size(), lu.layer.label)))
+            throw NotChunkable{};
+        for (std::size_t i : repaired)
+            if (own[i]) ++repaired_total;
         if (lu.layer.warnings != head.layer.warnings) throw NotChunkable{};
 
         std::vector<double> parcel_areas = measure_areas(lu.layer.geoms, calc, threads);
